@@ -1,0 +1,509 @@
+//! What producers and consumers share: the librdkafka handle, the callback dispatcher, the
+//! rule that callbacks run only on the application's thread inside a blocking call, the
+//! wake-up that cancels such a call, and the pollable event file descriptor.
+use std::cell::RefCell;
+use std::ffi::CStr;
+use std::os::raw::{c_char, c_int, c_void};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+
+use parking_lot::Mutex;
+use rdkafka_sys as rd;
+
+use super::callbacks::{Callback, Callbacks, RebalanceFn};
+use super::config::{set_raw, Config};
+use super::error::{errstr_text, KResult, KafkaError, ERR_FATAL, ERR_INTR};
+use super::events::{OauthTokenRequest, ThrottleEvent};
+use crate::ffi::types::*;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ClientKind {
+    Producer,
+    Consumer,
+}
+
+/// A per-message delivery callback, kept in a slab owned by the client: librdkafka carries only
+/// the slot number in the message, and whatever is left when the client is destroyed is freed
+/// with it (librdkafka drops undelivered messages on destroy without a report).
+#[derive(Clone, Copy)]
+pub struct DeliverySlot {
+    pub func: DeliveryFnRaw,
+    pub opaque: *mut c_void,
+}
+pub type DeliveryFnRaw = unsafe extern "C" fn(*mut c_void, *const kf_message_t, *const kf_error_t);
+
+#[derive(Default)]
+struct Slab {
+    slots: Vec<Option<DeliverySlot>>,
+    free: Vec<usize>,
+}
+
+/// Rebalance callbacks given to subscribe.
+pub struct RebalanceCallbacks {
+    pub on_assign: Option<RebalanceFn>,
+    pub on_revoke: Option<RebalanceFn>,
+    pub on_lost: Option<RebalanceFn>,
+    pub opaque: std::sync::Arc<Callback<()>>,
+}
+
+/// State the librdkafka callbacks reach through their opaque pointer. Boxed, so its address is
+/// stable for the whole life of the librdkafka handle.
+pub struct ClientState {
+    pub callbacks: Callbacks,
+    per_message: Mutex<Slab>,
+    pub rebalance: Mutex<Option<RebalanceCallbacks>>,
+    /// The kf_consumer_t* handed to rebalance callbacks (set once the handle is boxed).
+    pub consumer_handle: AtomicPtr<kf_consumer_t>,
+    /// Set when a rebalance callback called an assign/unassign form itself.
+    pub rebalance_handled: AtomicBool,
+}
+
+// Opaque pointers inside are only used on application threads inside blocking calls.
+unsafe impl Send for ClientState {}
+unsafe impl Sync for ClientState {}
+
+pub struct Client {
+    pub rk: *mut rd::rd_kafka_t,
+    pub state: Box<ClientState>,
+    pub kind: ClientKind,
+    /// The queue that poll serves: the main queue of a producer, the consumer queue of a
+    /// consumer (the main queue is forwarded into it, as the Python client does).
+    queue: *mut rd::rd_kafka_queue_t,
+    event_pipe: Mutex<Option<[c_int; 2]>>,
+    woken: AtomicBool,
+}
+
+unsafe impl Send for Client {}
+unsafe impl Sync for Client {}
+
+thread_local! {
+    /// The clients whose callbacks this thread is serving right now.
+    static SERVING: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Marks the current thread as serving a client's callbacks until dropped.
+pub struct ServeGuard(usize);
+
+impl Drop for ServeGuard {
+    fn drop(&mut self) {
+        SERVING.with(|s| {
+            let mut s = s.borrow_mut();
+            if let Some(pos) = s.iter().rposition(|&p| p == self.0) {
+                s.remove(pos);
+            }
+        });
+    }
+}
+
+impl Client {
+    pub fn new(kind: ClientKind, config: &Config) -> KResult<Client> {
+        let state = Box::new(ClientState {
+            callbacks: config.callbacks.clone(),
+            per_message: Mutex::new(Slab::default()),
+            rebalance: Mutex::new(None),
+            consumer_handle: AtomicPtr::new(std::ptr::null_mut()),
+            rebalance_handled: AtomicBool::new(false),
+        });
+        let conf = config.dup_raw();
+        unsafe {
+            let cbs = &state.callbacks;
+            rd::rd_kafka_conf_set_opaque(conf, &*state as *const ClientState as *mut c_void);
+            if cbs.error.is_some() {
+                rd::rd_kafka_conf_set_error_cb(conf, Some(on_error));
+            }
+            if cbs.throttle.is_some() {
+                rd::rd_kafka_conf_set_throttle_cb(conf, Some(on_throttle));
+            }
+            if cbs.stats.is_some() {
+                rd::rd_kafka_conf_set_stats_cb(conf, Some(on_stats));
+            }
+            if cbs.oauth.is_some() {
+                rd::rd_kafka_conf_set_oauthbearer_token_refresh_cb(conf, Some(on_oauth_refresh));
+            }
+            if cbs.log.is_some() {
+                // Log lines are queued and served by poll, never called on librdkafka threads.
+                if let Err(e) = set_raw(conf, c"log.queue", c"true") {
+                    rd::rd_kafka_conf_destroy(conf);
+                    return Err(e);
+                }
+                rd::rd_kafka_conf_set_log_cb(conf, Some(on_log));
+            }
+            match kind {
+                ClientKind::Producer => rd::rd_kafka_conf_set_dr_msg_cb(conf, Some(on_delivery)),
+                ClientKind::Consumer => {
+                    rd::rd_kafka_conf_set_rebalance_cb(conf, Some(on_rebalance));
+                    if cbs.commit.is_some() {
+                        rd::rd_kafka_conf_set_offset_commit_cb(conf, Some(on_commit));
+                    }
+                }
+            }
+        }
+        let rk_type = match kind {
+            ClientKind::Producer => rd::rd_kafka_type_t::RD_KAFKA_PRODUCER,
+            ClientKind::Consumer => rd::rd_kafka_type_t::RD_KAFKA_CONSUMER,
+        };
+        let mut errstr = [0 as c_char; 512];
+        let rk = unsafe { rd::rd_kafka_new(rk_type, conf, errstr.as_mut_ptr(), errstr.len()) };
+        if rk.is_null() {
+            unsafe { rd::rd_kafka_conf_destroy(conf) };
+            return Err(KafkaError::invalid_arg(errstr_text(&errstr)));
+        }
+        unsafe {
+            if state.callbacks.log.is_some() {
+                rd::rd_kafka_set_log_queue(rk, std::ptr::null_mut());
+            }
+            if state.callbacks.oauth.is_some() {
+                // librdkafka asks for the first token as it starts: answer it now, on this
+                // thread, so the first connection does not wait for the application's poll.
+                rd::rd_kafka_poll(rk, 0);
+            }
+        }
+        let queue = unsafe {
+            match kind {
+                ClientKind::Producer => rd::rd_kafka_queue_get_main(rk),
+                ClientKind::Consumer => {
+                    rd::rd_kafka_poll_set_consumer(rk);
+                    rd::rd_kafka_queue_get_consumer(rk)
+                }
+            }
+        };
+        Ok(Client {
+            rk,
+            state,
+            kind,
+            queue,
+            event_pipe: Mutex::new(None),
+            woken: AtomicBool::new(false),
+        })
+    }
+
+    /// Enters a call that serves this client's callbacks. Fails when the thread is already
+    /// inside one of them (a callback calling poll, flush, close or destroy on its own client).
+    pub fn begin_serving(&self, call: &str) -> KResult<ServeGuard> {
+        let key = &*self.state as *const ClientState as usize;
+        SERVING.with(|s| {
+            let mut s = s.borrow_mut();
+            if s.contains(&key) {
+                return Err(KafkaError::state(format!(
+                    "{call}: called from inside one of this client's callbacks; return from the callback first"
+                )));
+            }
+            s.push(key);
+            Ok(ServeGuard(key))
+        })
+    }
+
+    /// True when the current thread is inside one of this client's callbacks.
+    pub fn in_callback(&self) -> bool {
+        let key = &*self.state as *const ClientState as usize;
+        SERVING.with(|s| s.borrow().contains(&key))
+    }
+
+    /// Makes a blocking poll, consume or flush return at once with _INTR. When no call is
+    /// blocked, the next one returns _INTR at once (the wake-up is latched, so it cannot be lost
+    /// to a race with the call starting).
+    pub fn wake(&self) {
+        self.woken.store(true, Ordering::SeqCst);
+        unsafe { rd::rd_kafka_queue_yield(self.queue) };
+    }
+
+    /// Consumes a pending wake-up as an _INTR error.
+    pub fn check_woken(&self) -> KResult<()> {
+        if self.woken.swap(false, Ordering::SeqCst) {
+            Err(KafkaError::from_code_msg(
+                ERR_INTR,
+                "woken up by kf_*_wake()",
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    pub fn queue(&self) -> *mut rd::rd_kafka_queue_t {
+        self.queue
+    }
+
+    /// The read end of a pipe that becomes readable when poll has work to serve. Created on
+    /// first use; the same descriptor is returned afterwards.
+    pub fn event_fd(&self) -> KResult<c_int> {
+        let mut pipe = self.event_pipe.lock();
+        if let Some(fds) = *pipe {
+            return Ok(fds[0]);
+        }
+        let mut fds = [0 as c_int; 2];
+        if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) } != 0 {
+            return Err(KafkaError::state(format!(
+                "event_fd: pipe2 failed: {}",
+                std::io::Error::last_os_error()
+            )));
+        }
+        unsafe {
+            rd::rd_kafka_queue_io_event_enable(
+                self.queue,
+                fds[1],
+                c"1".as_ptr() as *const c_void,
+                1,
+            )
+        };
+        *pipe = Some(fds);
+        Ok(fds[0])
+    }
+
+    /// Registers a per-message delivery callback; returns the value to carry as msg_opaque.
+    pub fn register_delivery(&self, slot: DeliverySlot) -> *mut c_void {
+        let mut slab = self.state.per_message.lock();
+        let idx = match slab.free.pop() {
+            Some(i) => {
+                slab.slots[i] = Some(slot);
+                i
+            }
+            None => {
+                slab.slots.push(Some(slot));
+                slab.slots.len() - 1
+            }
+        };
+        (idx + 1) as *mut c_void
+    }
+
+    /// Takes back a registration whose message librdkafka refused at produce time.
+    pub fn unregister_delivery(&self, token: *mut c_void) {
+        self.state.take_delivery(token);
+    }
+
+    /// The fatal error of the client, if one was raised.
+    pub fn fatal_error(&self) -> Option<KafkaError> {
+        let mut buf = [0 as c_char; 512];
+        let code = unsafe { rd::rd_kafka_fatal_error(self.rk, buf.as_mut_ptr(), buf.len()) } as i32;
+        if code == 0 {
+            return None;
+        }
+        let mut e = KafkaError::from_code_msg(code, errstr_text(&buf));
+        e.fatal = true;
+        Some(e)
+    }
+}
+
+impl ClientState {
+    fn take_delivery(&self, token: *mut c_void) -> Option<DeliverySlot> {
+        let idx = (token as usize).checked_sub(1)?;
+        let mut slab = self.per_message.lock();
+        let slot = slab.slots.get_mut(idx)?.take();
+        if slot.is_some() {
+            slab.free.push(idx);
+        }
+        slot
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        unsafe {
+            rd::rd_kafka_queue_destroy(self.queue);
+            let flags = if self.kind == ClientKind::Consumer {
+                // Destroy never runs callbacks or waits for the group: close() does that.
+                rd::RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE as c_int
+            } else {
+                0
+            };
+            rd::rd_kafka_destroy_flags(self.rk, flags);
+            if let Some(fds) = self.event_pipe.lock().take() {
+                libc::close(fds[0]);
+                libc::close(fds[1]);
+            }
+        }
+    }
+}
+
+// ---- trampolines: librdkafka calls these on the thread serving the queue (inside poll) ----
+
+unsafe fn state<'a>(opaque: *mut c_void) -> Option<&'a ClientState> {
+    (opaque as *const ClientState).as_ref()
+}
+
+/// An error borrowed by a callback, as the C type.
+fn as_c(e: &KafkaError) -> *const kf_error_t {
+    e as *const KafkaError as *const kf_error_t
+}
+
+/// Runs a callback body, never letting a panic unwind into librdkafka's C frames.
+fn guarded(f: impl FnOnce()) {
+    let _ = catch_unwind(AssertUnwindSafe(f));
+}
+
+unsafe extern "C" fn on_error(
+    rk: *mut rd::rd_kafka_t,
+    err: c_int,
+    reason: *const c_char,
+    opaque: *mut c_void,
+) {
+    guarded(|| {
+        let Some(st) = state(opaque) else { return };
+        let Some(cb) = &st.callbacks.error else {
+            return;
+        };
+        let reason = if reason.is_null() {
+            String::new()
+        } else {
+            CStr::from_ptr(reason).to_string_lossy().into_owned()
+        };
+        let e = if err == ERR_FATAL {
+            // Report the original error that made the client fatal, flagged fatal, as the
+            // Python client does.
+            let mut buf = [0 as c_char; 512];
+            let code = rd::rd_kafka_fatal_error(rk, buf.as_mut_ptr(), buf.len()) as i32;
+            let mut e =
+                KafkaError::from_code_msg(if code != 0 { code } else { err }, errstr_text(&buf));
+            e.fatal = true;
+            e
+        } else {
+            KafkaError::from_code_msg(err, reason)
+        };
+        (cb.func)(cb.opaque, as_c(&e));
+    })
+}
+
+unsafe extern "C" fn on_throttle(
+    _rk: *mut rd::rd_kafka_t,
+    broker_name: *const c_char,
+    broker_id: i32,
+    throttle_time_ms: c_int,
+    opaque: *mut c_void,
+) {
+    guarded(|| {
+        let Some(st) = state(opaque) else { return };
+        let Some(cb) = &st.callbacks.throttle else {
+            return;
+        };
+        let ev = ThrottleEvent {
+            broker_name,
+            broker_id,
+            throttle_time_ms,
+        };
+        (cb.func)(
+            cb.opaque,
+            &ev as *const ThrottleEvent as *const kf_throttle_event_t,
+        );
+    })
+}
+
+unsafe extern "C" fn on_stats(
+    _rk: *mut rd::rd_kafka_t,
+    json: *mut c_char,
+    len: usize,
+    opaque: *mut c_void,
+) -> c_int {
+    guarded(|| {
+        let Some(st) = state(opaque) else { return };
+        let Some(cb) = &st.callbacks.stats else {
+            return;
+        };
+        (cb.func)(cb.opaque, json, len);
+    });
+    0 // librdkafka frees the JSON
+}
+
+unsafe extern "C" fn on_oauth_refresh(
+    rk: *mut rd::rd_kafka_t,
+    config: *const c_char,
+    opaque: *mut c_void,
+) {
+    guarded(|| {
+        let Some(st) = state(opaque) else { return };
+        let Some(cb) = &st.callbacks.oauth else {
+            return;
+        };
+        let mut req = OauthTokenRequest {
+            rk,
+            answered: false,
+        };
+        (cb.func)(
+            cb.opaque,
+            config,
+            &mut req as *mut OauthTokenRequest as *mut kf_oauth_token_t,
+        );
+        if !req.answered {
+            let _ =
+                req.fail("oauth_cb returned without kf_oauth_token_set() or kf_oauth_token_fail()");
+        }
+    })
+}
+
+unsafe extern "C" fn on_log(
+    rk: *const rd::rd_kafka_t,
+    level: c_int,
+    fac: *const c_char,
+    buf: *const c_char,
+) {
+    guarded(|| {
+        let Some(st) = state(rd::rd_kafka_opaque(rk)) else {
+            return;
+        };
+        let Some(cb) = &st.callbacks.log else { return };
+        (cb.func)(cb.opaque, level, fac, buf);
+    })
+}
+
+unsafe extern "C" fn on_delivery(
+    _rk: *mut rd::rd_kafka_t,
+    msg: *const rd::rd_kafka_message_t,
+    opaque: *mut c_void,
+) {
+    guarded(|| {
+        let Some(st) = state(opaque) else { return };
+        let m = &*msg;
+        let code = m.err as i32;
+        let err = if code != 0 {
+            Some(KafkaError::from_code(code))
+        } else {
+            None
+        };
+        let err_ptr = err.as_ref().map_or(std::ptr::null(), as_c);
+        let msg_ptr = msg as *const kf_message_t;
+        if !m._private.is_null() {
+            if let Some(slot) = st.take_delivery(m._private) {
+                (slot.func)(slot.opaque, msg_ptr, err_ptr);
+                return;
+            }
+        }
+        if let Some(cb) = &st.callbacks.delivery {
+            (cb.func)(cb.opaque, msg_ptr, err_ptr);
+        }
+    })
+}
+
+unsafe extern "C" fn on_commit(
+    _rk: *mut rd::rd_kafka_t,
+    err: rd::rd_kafka_resp_err_t,
+    offsets: *mut rd::rd_kafka_topic_partition_list_t,
+    opaque: *mut c_void,
+) {
+    guarded(|| {
+        let Some(st) = state(opaque) else { return };
+        let Some(cb) = &st.callbacks.commit else {
+            return;
+        };
+        let code = err as i32;
+        let e = if code != 0 {
+            Some(KafkaError::from_code(code))
+        } else {
+            None
+        };
+        (cb.func)(
+            cb.opaque,
+            e.as_ref().map_or(std::ptr::null(), as_c),
+            offsets as *const kf_topic_partition_list_t,
+        );
+    })
+}
+
+unsafe extern "C" fn on_rebalance(
+    rk: *mut rd::rd_kafka_t,
+    err: rd::rd_kafka_resp_err_t,
+    parts: *mut rd::rd_kafka_topic_partition_list_t,
+    opaque: *mut c_void,
+) {
+    guarded(|| {
+        let Some(st) = state(opaque) else { return };
+        super::consumer::handle_rebalance(rk, st, err, parts);
+    })
+}

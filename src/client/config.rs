@@ -1,0 +1,162 @@
+//! Client configuration: librdkafka properties, checked as they are set, plus the callbacks.
+use std::ffi::{CStr, CString};
+use std::os::raw::c_char;
+
+use rdkafka_sys as rd;
+
+use super::callbacks::Callbacks;
+use super::error::{errstr_text, KResult, KafkaError};
+
+/// A configuration. Properties are applied to a live `rd_kafka_conf_t` as they are set, so an
+/// unknown key or a bad value is reported at once, naming the key, and leaves the rest intact.
+pub struct Config {
+    conf: *mut rd::rd_kafka_conf_t,
+    pub callbacks: Callbacks,
+}
+
+// rd_kafka_conf_t has no thread affinity; kafkaffi documents a config as not shareable between
+// threads while being modified (the ffi layer hands out &mut only through one handle).
+unsafe impl Send for Config {}
+
+/// The Python client's key holding topic-level properties, merged into the top level.
+const DEFAULT_TOPIC_CONFIG: &str = "default.topic.config";
+
+impl Config {
+    pub fn new() -> Self {
+        Config {
+            conf: unsafe { rd::rd_kafka_conf_new() },
+            callbacks: Callbacks::default(),
+        }
+    }
+
+    pub fn set(&mut self, key: &str, value: &str) -> KResult<()> {
+        if key == DEFAULT_TOPIC_CONFIG {
+            return self.set_json_object_text(value, true);
+        }
+        let ckey = cstring_arg("key", key)?;
+        let cval = cstring_arg("value", value)?;
+        let mut errstr = [0 as c_char; 512];
+        let res = unsafe {
+            rd::rd_kafka_conf_set(
+                self.conf,
+                ckey.as_ptr(),
+                cval.as_ptr(),
+                errstr.as_mut_ptr(),
+                errstr.len(),
+            )
+        };
+        match res {
+            rd::rd_kafka_conf_res_t::RD_KAFKA_CONF_OK => Ok(()),
+            rd::rd_kafka_conf_res_t::RD_KAFKA_CONF_UNKNOWN => Err(KafkaError::invalid_arg(
+                format!("unknown configuration property \"{key}\""),
+            )),
+            _ => Err(KafkaError::invalid_arg(format!(
+                "invalid value for configuration property \"{key}\": {}",
+                errstr_text(&errstr)
+            ))),
+        }
+    }
+
+    /// Sets every property of a JSON object. Values may be strings, numbers or booleans;
+    /// `default.topic.config` may hold a nested object whose properties are merged in.
+    /// Stops at the first bad property; those before it stay set.
+    pub fn set_json(&mut self, json: &str) -> KResult<()> {
+        self.set_json_object_text(json, false)
+    }
+
+    fn set_json_object_text(&mut self, json: &str, nested: bool) -> KResult<()> {
+        let what = if nested { DEFAULT_TOPIC_CONFIG } else { "json" };
+        let value: serde_json::Value = serde_json::from_str(json)
+            .map_err(|e| KafkaError::invalid_arg(format!("{what}: not valid JSON: {e}")))?;
+        let obj = value
+            .as_object()
+            .ok_or_else(|| KafkaError::invalid_arg(format!("{what}: expected a JSON object")))?;
+        for (k, v) in obj {
+            match v {
+                serde_json::Value::String(s) => self.set(k, s)?,
+                serde_json::Value::Number(n) => self.set(k, &n.to_string())?,
+                serde_json::Value::Bool(b) => self.set(k, if *b { "true" } else { "false" })?,
+                serde_json::Value::Object(_) if !nested && k == DEFAULT_TOPIC_CONFIG => {
+                    self.set_json_object_text(&v.to_string(), true)?
+                }
+                _ => {
+                    return Err(KafkaError::invalid_arg(format!(
+                        "invalid value for configuration property \"{k}\": expected a string, number or boolean"
+                    )))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The current value of a property (its default when never set).
+    pub fn get(&self, key: &str) -> KResult<String> {
+        let ckey = cstring_arg("key", key)?;
+        let mut size: usize = 0;
+        let res = unsafe {
+            rd::rd_kafka_conf_get(self.conf, ckey.as_ptr(), std::ptr::null_mut(), &mut size)
+        };
+        if res != rd::rd_kafka_conf_res_t::RD_KAFKA_CONF_OK {
+            return Err(KafkaError::invalid_arg(format!(
+                "unknown configuration property \"{key}\""
+            )));
+        }
+        let mut buf = vec![0 as c_char; size.max(1)];
+        unsafe { rd::rd_kafka_conf_get(self.conf, ckey.as_ptr(), buf.as_mut_ptr(), &mut size) };
+        Ok(errstr_text(&buf))
+    }
+
+    pub fn dup(&self) -> Config {
+        Config {
+            conf: unsafe { rd::rd_kafka_conf_dup(self.conf) },
+            callbacks: self.callbacks.clone(),
+        }
+    }
+
+    /// A copy of the librdkafka configuration for `rd_kafka_new`, which takes ownership of it.
+    pub(crate) fn dup_raw(&self) -> *mut rd::rd_kafka_conf_t {
+        unsafe { rd::rd_kafka_conf_dup(self.conf) }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for Config {
+    fn drop(&mut self) {
+        unsafe { rd::rd_kafka_conf_destroy(self.conf) }
+    }
+}
+
+/// A NUL-terminated copy of a Rust string argument; an interior NUL is an invalid argument.
+pub fn cstring_arg(what: &str, s: &str) -> KResult<CString> {
+    CString::new(s).map_err(|_| KafkaError::invalid_arg(format!("{what}: contains a NUL byte")))
+}
+
+/// Sets a property on a raw conf that kafkaffi itself controls (the value is known to be valid).
+pub(crate) unsafe fn set_raw(
+    conf: *mut rd::rd_kafka_conf_t,
+    key: &CStr,
+    value: &CStr,
+) -> KResult<()> {
+    let mut errstr = [0 as c_char; 256];
+    let res = rd::rd_kafka_conf_set(
+        conf,
+        key.as_ptr(),
+        value.as_ptr(),
+        errstr.as_mut_ptr(),
+        errstr.len(),
+    );
+    if res == rd::rd_kafka_conf_res_t::RD_KAFKA_CONF_OK {
+        Ok(())
+    } else {
+        Err(KafkaError::invalid_arg(format!(
+            "configuration property \"{}\": {}",
+            key.to_string_lossy(),
+            errstr_text(&errstr)
+        )))
+    }
+}

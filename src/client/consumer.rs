@@ -1,0 +1,374 @@
+//! The consumer: group membership and rebalances, assignment, poll and batch consume, commits,
+//! offsets, positions, pause/resume, watermarks, close.
+use std::ffi::CStr;
+use std::os::raw::c_int;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use rd::rd_kafka_resp_err_t as E;
+use rdkafka_sys as rd;
+
+use super::client::{Client, ClientKind, ClientState, RebalanceCallbacks};
+use super::config::Config;
+use super::error::{check, KResult, KafkaError};
+use super::metadata;
+use super::producer::deadline;
+use super::topic_partition::TopicPartitionList;
+
+pub struct Consumer {
+    pub client: Client,
+    closed: AtomicBool,
+}
+
+impl Consumer {
+    pub fn new(config: &Config) -> KResult<Box<Consumer>> {
+        let c = Box::new(Consumer {
+            client: Client::new(ClientKind::Consumer, config)?,
+            closed: AtomicBool::new(false),
+        });
+        // Rebalance callbacks receive this handle so they can call assign on it.
+        c.client.state.consumer_handle.store(
+            &*c as *const Consumer as *mut crate::ffi::types::kf_consumer_t,
+            Ordering::Release,
+        );
+        Ok(c)
+    }
+
+    fn rk(&self) -> *mut rd::rd_kafka_t {
+        self.client.rk
+    }
+
+    /// Every call but destroy fails once the consumer is closed.
+    pub fn check_open(&self, call: &str) -> KResult<()> {
+        if self.closed.load(Ordering::Acquire) {
+            Err(KafkaError::state(format!("{call}: the consumer is closed")))
+        } else {
+            Ok(())
+        }
+    }
+
+    pub fn subscribe(
+        &self,
+        topics: &[&CStr],
+        callbacks: Option<RebalanceCallbacks>,
+    ) -> KResult<()> {
+        let list = TopicPartitionList::new(topics.len());
+        for t in topics {
+            list.add(t, -1 /* RD_KAFKA_PARTITION_UA */);
+        }
+        *self.client.state.rebalance.lock() = callbacks;
+        check(unsafe { rd::rd_kafka_subscribe(self.rk(), list.ptr) })
+    }
+
+    pub fn unsubscribe(&self) -> KResult<()> {
+        check(unsafe { rd::rd_kafka_unsubscribe(self.rk()) })
+    }
+
+    fn note_assign_call(&self) {
+        self.client
+            .state
+            .rebalance_handled
+            .store(true, Ordering::Release);
+    }
+
+    pub fn assign(&self, parts: *const rd::rd_kafka_topic_partition_list_t) -> KResult<()> {
+        self.note_assign_call();
+        check(unsafe { rd::rd_kafka_assign(self.rk(), parts) })
+    }
+
+    pub fn incremental_assign(
+        &self,
+        parts: *const rd::rd_kafka_topic_partition_list_t,
+    ) -> KResult<()> {
+        self.note_assign_call();
+        rd_error(unsafe { rd::rd_kafka_incremental_assign(self.rk(), parts) })
+    }
+
+    pub fn incremental_unassign(
+        &self,
+        parts: *const rd::rd_kafka_topic_partition_list_t,
+    ) -> KResult<()> {
+        self.note_assign_call();
+        rd_error(unsafe { rd::rd_kafka_incremental_unassign(self.rk(), parts) })
+    }
+
+    pub fn assignment(&self) -> KResult<TopicPartitionList> {
+        let mut out = std::ptr::null_mut();
+        check(unsafe { rd::rd_kafka_assignment(self.rk(), &mut out) })?;
+        Ok(TopicPartitionList::from_raw(out))
+    }
+
+    /// One message (or error event, such as _PARTITION_EOF) or None on timeout.
+    pub fn poll(&self, timeout_ms: i32) -> KResult<Option<*mut rd::rd_kafka_message_t>> {
+        let _g = self.client.begin_serving("kf_consumer_poll")?;
+        self.client.check_woken()?;
+        let m = unsafe { rd::rd_kafka_consumer_poll(self.rk(), timeout_ms) };
+        if m.is_null() {
+            self.client.check_woken()?;
+            return Ok(None);
+        }
+        Ok(Some(m))
+    }
+
+    /// Up to `out.len()` messages, waiting at most `timeout_ms` for the first ones.
+    ///
+    /// Built on rd_kafka_consumer_poll, not rd_kafka_consume_batch_queue: librdkafka 2.12.1's
+    /// batch call can store (and so auto-commit) offsets of messages it never returned
+    /// (librdkafka #4844). consumer_poll stores an offset only for the message it hands over.
+    pub fn consume(
+        &self,
+        out: &mut [*mut rd::rd_kafka_message_t],
+        timeout_ms: i32,
+    ) -> KResult<usize> {
+        let _g = self.client.begin_serving("kf_consumer_consume")?;
+        let deadline = deadline(timeout_ms);
+        let mut n = 0;
+        while n < out.len() {
+            if let Err(e) = self.client.check_woken() {
+                if n == 0 {
+                    return Err(e);
+                }
+                break; // deliver what we have; the wake-up is consumed, the batch is not lost
+            }
+            let wait = match deadline {
+                None => -1,
+                Some(d) => d.saturating_duration_since(Instant::now()).as_millis() as c_int,
+            };
+            let m = unsafe { rd::rd_kafka_consumer_poll(self.rk(), wait) };
+            if m.is_null() {
+                if wait == 0 || deadline.is_some_and(|d| Instant::now() >= d) {
+                    break;
+                }
+                continue; // a yield without a wake-up flag, or a served callback
+            }
+            out[n] = m;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Commits. `offsets` None commits the current positions. Synchronous commits return the
+    /// committed list with per-partition errors.
+    pub fn commit(
+        &self,
+        offsets: Option<*const rd::rd_kafka_topic_partition_list_t>,
+        asynchronous: bool,
+    ) -> KResult<Option<TopicPartitionList>> {
+        let offs = offsets.unwrap_or(std::ptr::null());
+        if asynchronous {
+            check(unsafe { rd::rd_kafka_commit(self.rk(), offs, 1) })?;
+            return Ok(None);
+        }
+        // A temporary queue gets the result event, so the per-partition outcome is returned
+        // here and on_commit is kept for asynchronous and automatic commits (as in Python).
+        unsafe {
+            let q = rd::rd_kafka_queue_new(self.rk());
+            let err = rd::rd_kafka_commit_queue(self.rk(), offs, q, None, std::ptr::null_mut());
+            if err as i32 != 0 {
+                rd::rd_kafka_queue_destroy(q);
+                return Err(KafkaError::from_code(err as i32));
+            }
+            let ev = rd::rd_kafka_queue_poll(q, -1);
+            rd::rd_kafka_queue_destroy(q);
+            if ev.is_null() {
+                return Err(KafkaError::state("commit: no result from librdkafka"));
+            }
+            let code = rd::rd_kafka_event_error(ev) as i32;
+            let parts = rd::rd_kafka_event_topic_partition_list(ev);
+            let result = if parts.is_null() {
+                None
+            } else {
+                Some(TopicPartitionList::from_raw(
+                    rd::rd_kafka_topic_partition_list_copy(parts),
+                ))
+            };
+            let msg = CStr::from_ptr(rd::rd_kafka_event_error_string(ev))
+                .to_string_lossy()
+                .into_owned();
+            rd::rd_kafka_event_destroy(ev);
+            if code != 0 {
+                return Err(KafkaError::from_code_msg(code, msg));
+            }
+            Ok(result)
+        }
+    }
+
+    pub fn committed(&self, parts: &TopicPartitionList, timeout_ms: i32) -> KResult<()> {
+        check(unsafe { rd::rd_kafka_committed(self.rk(), parts.ptr, timeout_ms) })
+    }
+
+    pub fn position(&self, parts: &TopicPartitionList) -> KResult<()> {
+        check(unsafe { rd::rd_kafka_position(self.rk(), parts.ptr) })
+    }
+
+    pub fn seek(&self, parts: &TopicPartitionList, timeout_ms: i32) -> KResult<()> {
+        rd_error(unsafe { rd::rd_kafka_seek_partitions(self.rk(), parts.ptr, timeout_ms) })
+    }
+
+    pub fn pause(&self, parts: &TopicPartitionList) -> KResult<()> {
+        check(unsafe { rd::rd_kafka_pause_partitions(self.rk(), parts.ptr) })
+    }
+
+    pub fn resume(&self, parts: &TopicPartitionList) -> KResult<()> {
+        check(unsafe { rd::rd_kafka_resume_partitions(self.rk(), parts.ptr) })
+    }
+
+    pub fn watermark_offsets(
+        &self,
+        topic: &CStr,
+        partition: i32,
+        timeout_ms: i32,
+        cached: bool,
+    ) -> KResult<(i64, i64)> {
+        let (mut lo, mut hi) = (0i64, 0i64);
+        let err = unsafe {
+            if cached {
+                rd::rd_kafka_get_watermark_offsets(
+                    self.rk(),
+                    topic.as_ptr(),
+                    partition,
+                    &mut lo,
+                    &mut hi,
+                )
+            } else {
+                rd::rd_kafka_query_watermark_offsets(
+                    self.rk(),
+                    topic.as_ptr(),
+                    partition,
+                    &mut lo,
+                    &mut hi,
+                    timeout_ms,
+                )
+            }
+        };
+        check(err)?;
+        Ok((lo, hi))
+    }
+
+    pub fn offsets_for_times(&self, parts: &TopicPartitionList, timeout_ms: i32) -> KResult<()> {
+        check(unsafe { rd::rd_kafka_offsets_for_times(self.rk(), parts.ptr, timeout_ms) })
+    }
+
+    pub fn store_offsets(&self, parts: &TopicPartitionList) -> KResult<()> {
+        check(unsafe { rd::rd_kafka_offsets_store(self.rk(), parts.ptr) })
+    }
+
+    pub fn store_message_offset(&self, msg: *const rd::rd_kafka_message_t) -> KResult<()> {
+        rd_error(unsafe { rd::rd_kafka_offset_store_message(msg as *mut _) })
+    }
+
+    /// The member id given by the group coordinator, or None before joining.
+    pub fn memberid(&self) -> Option<String> {
+        unsafe {
+            let p = rd::rd_kafka_memberid(self.rk());
+            if p.is_null() {
+                return None;
+            }
+            let s = CStr::from_ptr(p).to_string_lossy().into_owned();
+            rd::rd_kafka_mem_free(self.rk(), p as *mut _);
+            Some(s)
+        }
+    }
+
+    pub fn group_metadata(&self) -> KResult<*mut rd::rd_kafka_consumer_group_metadata_t> {
+        let md = unsafe { rd::rd_kafka_consumer_group_metadata(self.rk()) };
+        if md.is_null() {
+            Err(KafkaError::state(
+                "consumer_group_metadata: the consumer has no group.id",
+            ))
+        } else {
+            Ok(md)
+        }
+    }
+
+    pub fn list_topics(
+        &self,
+        topic: Option<&CStr>,
+        timeout_ms: i32,
+    ) -> KResult<*const rd::rd_kafka_metadata_t> {
+        metadata::fetch(&self.client, topic, timeout_ms)
+    }
+
+    /// Leaves the group, serving the final rebalance callbacks on this thread.
+    pub fn close(&self) -> KResult<()> {
+        let _g = self.client.begin_serving("kf_consumer_close")?;
+        if self.closed.swap(true, Ordering::AcqRel) {
+            return Ok(()); // closing twice is harmless, as in the Python client
+        }
+        check(unsafe { rd::rd_kafka_consumer_close(self.rk()) })
+    }
+}
+
+fn rd_error(err: *mut rd::rd_kafka_error_t) -> KResult<()> {
+    match unsafe { KafkaError::from_rd_error(err) } {
+        None => Ok(()),
+        Some(e) => Err(e),
+    }
+}
+
+/// The rebalance callback librdkafka calls (inside poll or close). Calls the application's
+/// on_assign / on_revoke / on_lost; then, unless it assigned itself, applies the default
+/// (incremental for the cooperative protocol, full otherwise), as the Python client does.
+pub(crate) unsafe fn handle_rebalance(
+    rk: *mut rd::rd_kafka_t,
+    st: &ClientState,
+    err: E,
+    parts: *mut rd::rd_kafka_topic_partition_list_t,
+) {
+    let proto = rd::rd_kafka_rebalance_protocol(rk);
+    let cooperative = !proto.is_null() && CStr::from_ptr(proto).to_bytes() == b"COOPERATIVE";
+    let assigning = err == E::RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS;
+    let consumer = st.consumer_handle.load(Ordering::Acquire);
+
+    st.rebalance_handled.store(false, Ordering::Release);
+    // Copy the callback out so the lock is not held while the application runs (it may call
+    // subscribe or assign from the callback).
+    let call = {
+        let cbs = st.rebalance.lock();
+        cbs.as_ref().and_then(|cbs| {
+            let lost = !assigning && rd::rd_kafka_assignment_lost(rk) != 0;
+            let f = if assigning {
+                cbs.on_assign
+            } else if lost && cbs.on_lost.is_some() {
+                cbs.on_lost
+            } else {
+                cbs.on_revoke
+            };
+            f.map(|f| (f, cbs.opaque.opaque))
+        })
+    };
+    if let Some((f, opaque)) = call {
+        f(opaque, consumer, parts as *const _);
+    }
+    if st.rebalance_handled.load(Ordering::Acquire) {
+        return;
+    }
+    let res: Result<(), ()> = if cooperative {
+        let e = if assigning {
+            rd::rd_kafka_incremental_assign(rk, parts)
+        } else {
+            rd::rd_kafka_incremental_unassign(rk, parts)
+        };
+        if e.is_null() {
+            Ok(())
+        } else {
+            rd::rd_kafka_error_destroy(e);
+            Err(())
+        }
+    } else {
+        let e = rd::rd_kafka_assign(
+            rk,
+            if assigning {
+                parts
+            } else {
+                std::ptr::null_mut()
+            },
+        );
+        if e as i32 == 0 {
+            Ok(())
+        } else {
+            Err(())
+        }
+    };
+    let _ = res; // failures surface through the error callback and the next poll
+}

@@ -1,0 +1,159 @@
+//! The error value every fallible call returns: librdkafka's code plus kafkaffi's own range.
+use std::ffi::{CStr, CString};
+use std::os::raw::c_char;
+
+use rdkafka_sys as rd;
+
+use crate::sys;
+
+/// kafkaffi's own error codes live at 100000 and above, far from librdkafka's (-200..-100 local,
+/// 0..~200 broker), so a code's origin is never ambiguous.
+/// A Rust panic was caught at the ABI boundary. The library state is still valid.
+pub(crate) const KF_ERR_PANIC: i32 = 100_000;
+
+/// Local error codes of librdkafka that kafkaffi uses for its own argument and state checks.
+pub(crate) const ERR_INVALID_ARG: i32 =
+    rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__INVALID_ARG as i32;
+pub(crate) const ERR_STATE: i32 = rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__STATE as i32;
+pub(crate) const ERR_INTR: i32 = rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__INTR as i32;
+pub(crate) const ERR_FATAL: i32 = rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__FATAL as i32;
+
+#[derive(Debug, Clone)]
+pub struct KafkaError {
+    pub code: i32,
+    pub message: CString,
+    pub retriable: bool,
+    pub fatal: bool,
+    pub txn_requires_abort: bool,
+}
+
+impl KafkaError {
+    pub fn new(code: i32, message: impl Into<String>) -> Self {
+        KafkaError {
+            code,
+            message: to_cstring_lossy(message.into()),
+            retriable: false,
+            fatal: false,
+            txn_requires_abort: false,
+        }
+    }
+
+    /// An invalid argument; the message names the argument.
+    pub fn invalid_arg(message: impl Into<String>) -> Self {
+        Self::new(ERR_INVALID_ARG, message)
+    }
+
+    pub fn state(message: impl Into<String>) -> Self {
+        Self::new(ERR_STATE, message)
+    }
+
+    /// From a plain librdkafka response code, with librdkafka's description as the message.
+    pub fn from_code(code: i32) -> Self {
+        Self::new(code, describe(code))
+    }
+
+    /// From a plain code with a more specific message.
+    pub fn from_code_msg(code: i32, message: impl Into<String>) -> Self {
+        Self::new(code, message)
+    }
+
+    /// From a librdkafka error object, which carries the retriable/fatal/abortable flags.
+    /// Takes ownership of `err` and destroys it. Returns None for a NULL pointer.
+    ///
+    /// # Safety
+    /// `err` is NULL or a live `rd_kafka_error_t` the caller owns.
+    pub unsafe fn from_rd_error(err: *mut rd::rd_kafka_error_t) -> Option<Self> {
+        if err.is_null() {
+            return None;
+        }
+        let code = rd::rd_kafka_error_code(err) as i32;
+        let msg = CStr::from_ptr(rd::rd_kafka_error_string(err)).to_owned();
+        let e = KafkaError {
+            code,
+            message: msg,
+            retriable: rd::rd_kafka_error_is_retriable(err) != 0,
+            fatal: rd::rd_kafka_error_is_fatal(err) != 0,
+            txn_requires_abort: rd::rd_kafka_error_txn_requires_abort(err) != 0,
+        };
+        rd::rd_kafka_error_destroy(err);
+        Some(e)
+    }
+
+    pub fn panic(what: &str) -> Self {
+        Self::new(
+            KF_ERR_PANIC,
+            format!("internal error (a Rust panic was caught in {what}); please report it"),
+        )
+    }
+
+    pub fn name(&self) -> &'static CStr {
+        code_name(self.code)
+    }
+}
+
+/// Result of a domain call.
+pub type KResult<T> = Result<T, KafkaError>;
+
+/// Turns a librdkafka response code into Ok(()) or an error with librdkafka's description.
+pub fn check(code: rd::rd_kafka_resp_err_t) -> KResult<()> {
+    let c = code as i32;
+    if c == 0 {
+        Ok(())
+    } else {
+        Err(KafkaError::from_code(c))
+    }
+}
+
+/// The symbolic name of a code ("_PARTITION_EOF", "UNKNOWN_TOPIC_OR_PART", "KEY_SERIALIZATION").
+pub fn code_name(code: i32) -> &'static CStr {
+    if let Some((name, _)) = own_code(code) {
+        return name;
+    }
+    // librdkafka answers every integer, with "ERR_<n>?" for unknown ones; its strings are static.
+    unsafe { CStr::from_ptr(sys::rd_kafka_err2name(code)) }
+}
+
+/// A human-readable description of a code.
+pub fn code_description(code: i32) -> &'static CStr {
+    if let Some((_, desc)) = own_code(code) {
+        return desc;
+    }
+    unsafe { CStr::from_ptr(sys::rd_kafka_err2str(code)) }
+}
+
+fn describe(code: i32) -> String {
+    code_description(code).to_string_lossy().into_owned()
+}
+
+/// kafkaffi's own codes: (name, description).
+fn own_code(code: i32) -> Option<(&'static CStr, &'static CStr)> {
+    match code {
+        KF_ERR_PANIC => Some((c"_KF_PANIC", c"kafkaffi: internal error (panic caught)")),
+        _ => None,
+    }
+}
+
+/// A CString from text that may contain NUL bytes (they become U+FFFD), so messages never fail.
+pub fn to_cstring_lossy(s: String) -> CString {
+    match CString::new(s) {
+        Ok(c) => c,
+        Err(e) => {
+            let bytes: Vec<u8> = e
+                .into_vec()
+                .into_iter()
+                .map(|b| if b == 0 { b'?' } else { b })
+                .collect();
+            CString::new(bytes).expect("NULs replaced")
+        }
+    }
+}
+
+/// Reads a C string that librdkafka wrote into a fixed buffer (errstr).
+pub fn errstr_text(buf: &[c_char]) -> String {
+    let bytes: Vec<u8> = buf
+        .iter()
+        .take_while(|&&c| c != 0)
+        .map(|&c| c as u8)
+        .collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}

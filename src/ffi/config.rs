@@ -1,0 +1,372 @@
+//! kf_config_t: properties and callbacks for a client.
+//!
+//! Thread safety of every kf_config_* call: a configuration is not synchronised; use it from one
+//! thread at a time. Clients copy it when created, so it may be changed or destroyed afterwards.
+use std::os::raw::{c_char, c_void};
+
+use super::types::*;
+use super::{
+    arg_str, call, free_handle, handle, handle_mut, new_handle, opt, out_arg, owned_string, value,
+};
+use std::sync::Arc;
+
+use crate::client::callbacks::{Callback, Callbacks};
+use crate::client::config::Config;
+use crate::client::error::KResult;
+
+fn conf<'a>(c: *mut kf_config_t, func: &str) -> KResult<&'a mut Config> {
+    handle_mut(c, func, "config")
+}
+
+/// A new, empty configuration (librdkafka's defaults).
+///
+/// Returns: caller owns; free with kf_config_destroy(). Never NULL.
+#[no_mangle]
+pub extern "C" fn kf_config_new() -> *mut kf_config_t {
+    new_handle(Box::new(Config::new()))
+}
+
+/// Frees a configuration and releases its callback registrations (each opaque's free function
+/// runs once no client holds the registration either). NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn kf_config_destroy(config: *mut kf_config_t) {
+    value((), || unsafe { free_handle(config) })
+}
+
+/// Sets one librdkafka property (global or topic-level, as in CONFIGURATION.md). The key
+/// "default.topic.config" takes a JSON object of topic properties, merged into the top level.
+///
+/// Errors: KF_ERR__INVALID_ARG for a NULL or non-UTF-8 argument, an unknown key or a bad value;
+/// the message names the key. The configuration is unchanged on error.
+#[no_mangle]
+pub extern "C" fn kf_config_set(
+    config: *mut kf_config_t,
+    key: *const c_char,
+    value: *const c_char,
+) -> *mut kf_error_t {
+    call("kf_config_set", || unsafe {
+        let c = conf(config, "kf_config_set")?;
+        let k = arg_str(key, "kf_config_set", "key")?;
+        let v = arg_str(value, "kf_config_set", "value")?;
+        c.set(k, v)
+    })
+}
+
+/// Sets every property of a JSON object text, e.g. {"bootstrap.servers": "h:9092", "linger.ms": 5,
+/// "enable.idempotence": true, "default.topic.config": {"acks": "all"}}. Values are strings,
+/// numbers or booleans.
+///
+/// Errors: KF_ERR__INVALID_ARG for malformed JSON, a value of another type, an unknown key or a
+/// bad value, naming the key. Properties before the bad one stay set.
+#[no_mangle]
+pub extern "C" fn kf_config_set_json(
+    config: *mut kf_config_t,
+    json: *const c_char,
+) -> *mut kf_error_t {
+    call("kf_config_set_json", || unsafe {
+        let c = conf(config, "kf_config_set_json")?;
+        c.set_json(arg_str(json, "kf_config_set_json", "json")?)
+    })
+}
+
+/// The current value of a property, or its default when never set.
+///
+/// `value_out`: on success, a string the caller owns; free with kf_string_free().
+/// Errors: KF_ERR__INVALID_ARG for a NULL argument or an unknown key.
+#[no_mangle]
+pub extern "C" fn kf_config_get(
+    config: *const kf_config_t,
+    key: *const c_char,
+    value_out: *mut *mut c_char,
+) -> *mut kf_error_t {
+    call("kf_config_get", || unsafe {
+        let c = handle(config, "kf_config_get", "config")?;
+        let k = arg_str(key, "kf_config_get", "key")?;
+        let out = out_arg(value_out, "kf_config_get", "value_out")?;
+        let v = c.get(k)?;
+        *out = owned_string(v);
+        Ok(())
+    })
+}
+
+/// A copy of a configuration, properties and callback registrations alike.
+///
+/// Returns: caller owns; free with kf_config_destroy(). NULL when `config` is NULL.
+#[no_mangle]
+pub extern "C" fn kf_config_dup(config: *const kf_config_t) -> *mut kf_config_t {
+    value(std::ptr::null_mut(), || {
+        opt(config).map_or(std::ptr::null_mut(), |c| new_handle(Box::new(c.dup())))
+    })
+}
+
+/// Stores a callback registration. `callback` None removes it (and frees `opaque` at once).
+fn register<F: Copy>(
+    func: &str,
+    config: *mut kf_config_t,
+    callback: Option<F>,
+    opaque: *mut c_void,
+    free_opaque: kf_free_fn,
+    slot: impl FnOnce(&mut Callbacks) -> &mut Option<Arc<Callback<F>>>,
+) -> *mut kf_error_t {
+    call(func, || {
+        let c = conf(config, func)?;
+        *slot(&mut c.callbacks) = callback.map(|f| Callback::new(f, opaque, free_opaque));
+        if callback.is_none() {
+            if let Some(free) = free_opaque {
+                unsafe { free(opaque) };
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Registers error_cb: client-level errors (all brokers down, authentication failures, fatal errors).
+///
+/// `callback` NULL removes the registration. `opaque` is passed back unchanged as the first
+/// argument; `free_opaque` (may be NULL) is called with it once no configuration or client holds
+/// the registration any more.
+/// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
+/// the client; never on a librdkafka thread.
+/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+#[no_mangle]
+pub extern "C" fn kf_config_set_error_cb(
+    config: *mut kf_config_t,
+    callback: kf_error_cb,
+    opaque: *mut c_void,
+    free_opaque: kf_free_fn,
+) -> *mut kf_error_t {
+    register(
+        "kf_config_set_error_cb",
+        config,
+        callback,
+        opaque,
+        free_opaque,
+        |c| &mut c.error,
+    )
+}
+
+/// Registers throttle_cb: a broker throttled a request of this client.
+///
+/// `callback` NULL removes the registration. `opaque` is passed back unchanged as the first
+/// argument; `free_opaque` (may be NULL) is called with it once no configuration or client holds
+/// the registration any more.
+/// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
+/// the client; never on a librdkafka thread.
+/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+#[no_mangle]
+pub extern "C" fn kf_config_set_throttle_cb(
+    config: *mut kf_config_t,
+    callback: kf_throttle_cb,
+    opaque: *mut c_void,
+    free_opaque: kf_free_fn,
+) -> *mut kf_error_t {
+    register(
+        "kf_config_set_throttle_cb",
+        config,
+        callback,
+        opaque,
+        free_opaque,
+        |c| &mut c.throttle,
+    )
+}
+
+/// Registers stats_cb: librdkafka's statistics JSON, every statistics.interval.ms (set it above 0).
+///
+/// `callback` NULL removes the registration. `opaque` is passed back unchanged as the first
+/// argument; `free_opaque` (may be NULL) is called with it once no configuration or client holds
+/// the registration any more.
+/// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
+/// the client; never on a librdkafka thread.
+/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+#[no_mangle]
+pub extern "C" fn kf_config_set_stats_cb(
+    config: *mut kf_config_t,
+    callback: kf_stats_cb,
+    opaque: *mut c_void,
+    free_opaque: kf_free_fn,
+) -> *mut kf_error_t {
+    register(
+        "kf_config_set_stats_cb",
+        config,
+        callback,
+        opaque,
+        free_opaque,
+        |c| &mut c.stats,
+    )
+}
+
+/// Registers oauth_cb: supplies OAUTHBEARER tokens (sasl.mechanism=OAUTHBEARER). Called once while the
+/// client is created, then whenever the token nears expiry.
+///
+/// `callback` NULL removes the registration. `opaque` is passed back unchanged as the first
+/// argument; `free_opaque` (may be NULL) is called with it once no configuration or client holds
+/// the registration any more.
+/// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
+/// the client; never on a librdkafka thread.
+/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+#[no_mangle]
+pub extern "C" fn kf_config_set_oauth_cb(
+    config: *mut kf_config_t,
+    callback: kf_oauth_cb,
+    opaque: *mut c_void,
+    free_opaque: kf_free_fn,
+) -> *mut kf_error_t {
+    register(
+        "kf_config_set_oauth_cb",
+        config,
+        callback,
+        opaque,
+        free_opaque,
+        |c| &mut c.oauth,
+    )
+}
+
+/// Registers on_delivery: the producer's delivery report for every message that has no per-message
+/// callback of its own.
+///
+/// `callback` NULL removes the registration. `opaque` is passed back unchanged as the first
+/// argument; `free_opaque` (may be NULL) is called with it once no configuration or client holds
+/// the registration any more.
+/// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
+/// the client; never on a librdkafka thread.
+/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+#[no_mangle]
+pub extern "C" fn kf_config_set_delivery_cb(
+    config: *mut kf_config_t,
+    callback: kf_delivery_cb,
+    opaque: *mut c_void,
+    free_opaque: kf_free_fn,
+) -> *mut kf_error_t {
+    register(
+        "kf_config_set_delivery_cb",
+        config,
+        callback,
+        opaque,
+        free_opaque,
+        |c| &mut c.delivery,
+    )
+}
+
+/// Registers on_commit: the consumer's result of asynchronous and automatic offset commits.
+///
+/// `callback` NULL removes the registration. `opaque` is passed back unchanged as the first
+/// argument; `free_opaque` (may be NULL) is called with it once no configuration or client holds
+/// the registration any more.
+/// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
+/// the client; never on a librdkafka thread.
+/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+#[no_mangle]
+pub extern "C" fn kf_config_set_commit_cb(
+    config: *mut kf_config_t,
+    callback: kf_commit_cb,
+    opaque: *mut c_void,
+    free_opaque: kf_free_fn,
+) -> *mut kf_error_t {
+    register(
+        "kf_config_set_commit_cb",
+        config,
+        callback,
+        opaque,
+        free_opaque,
+        |c| &mut c.commit,
+    )
+}
+
+/// Registers logger: librdkafka's log lines (as log_level and debug select them), queued inside
+/// librdkafka and served by poll. Without a logger, librdkafka prints to stderr.
+///
+/// `callback` NULL removes the registration. `opaque` is passed back unchanged as the first
+/// argument; `free_opaque` (may be NULL) is called with it once no configuration or client holds
+/// the registration any more.
+/// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
+/// the client; never on a librdkafka thread.
+/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+#[no_mangle]
+pub extern "C" fn kf_config_set_log_cb(
+    config: *mut kf_config_t,
+    callback: kf_log_cb,
+    opaque: *mut c_void,
+    free_opaque: kf_free_fn,
+) -> *mut kf_error_t {
+    register(
+        "kf_config_set_log_cb",
+        config,
+        callback,
+        opaque,
+        free_opaque,
+        |c| &mut c.log,
+    )
+}
+
+/// Answers an oauth_cb request with a token. `lifetime_ms` is the token's absolute expiry time
+/// in milliseconds since the epoch. `extension_keys` and `extension_values` hold
+/// `extension_count` SASL extensions (both may be NULL when the count is 0).
+///
+/// Call only inside oauth_cb, on the `token` it was handed.
+/// Errors: KF_ERR__INVALID_ARG for NULL arguments or a token librdkafka refuses (the message
+/// says why).
+#[no_mangle]
+pub extern "C" fn kf_oauth_token_set(
+    token: *mut kf_oauth_token_t,
+    token_value: *const c_char,
+    lifetime_ms: i64,
+    principal: *const c_char,
+    extension_keys: *const *const c_char,
+    extension_values: *const *const c_char,
+    extension_count: usize,
+) -> *mut kf_error_t {
+    const F: &str = "kf_oauth_token_set";
+    call(F, || unsafe {
+        let t = handle_mut(token, F, "token")?;
+        let v = arg_str(token_value, F, "token_value")?;
+        let p = arg_str(principal, F, "principal")?;
+        let mut ext = Vec::with_capacity(extension_count);
+        if extension_count > 0 {
+            super::arg(extension_keys, F, "extension_keys")?;
+            super::arg(extension_values, F, "extension_values")?;
+            for i in 0..extension_count {
+                let k = arg_str(*extension_keys.add(i), F, "extension key")?;
+                let val = arg_str(*extension_values.add(i), F, "extension value")?;
+                ext.push((k.to_owned(), val.to_owned()));
+            }
+        }
+        t.set_token(v, lifetime_ms, p, &ext)
+    })
+}
+
+/// Answers an oauth_cb request with a failure; librdkafka reports it through error_cb and asks
+/// again later.
+///
+/// Call only inside oauth_cb. Errors: KF_ERR__INVALID_ARG for NULL arguments.
+#[no_mangle]
+pub extern "C" fn kf_oauth_token_fail(
+    token: *mut kf_oauth_token_t,
+    reason: *const c_char,
+) -> *mut kf_error_t {
+    call("kf_oauth_token_fail", || unsafe {
+        let t = handle_mut(token, "kf_oauth_token_fail", "token")?;
+        t.fail(arg_str(reason, "kf_oauth_token_fail", "reason")?)
+    })
+}
+
+/// The broker name of a throttle event (borrowed, valid during the callback).
+#[no_mangle]
+pub extern "C" fn kf_throttle_event_broker_name(
+    event: *const kf_throttle_event_t,
+) -> *const c_char {
+    value(std::ptr::null(), || {
+        opt(event).map_or(std::ptr::null(), |e| e.broker_name)
+    })
+}
+
+/// The broker id of a throttle event; -1 when `event` is NULL.
+#[no_mangle]
+pub extern "C" fn kf_throttle_event_broker_id(event: *const kf_throttle_event_t) -> i32 {
+    value(-1, || opt(event).map_or(-1, |e| e.broker_id))
+}
+
+/// The throttle time of a throttle event in milliseconds; -1 when `event` is NULL.
+#[no_mangle]
+pub extern "C" fn kf_throttle_event_throttle_time_ms(event: *const kf_throttle_event_t) -> i32 {
+    value(-1, || opt(event).map_or(-1, |e| e.throttle_time_ms))
+}

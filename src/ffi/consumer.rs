@@ -1,0 +1,607 @@
+//! kf_consumer_t: Python's Consumer.
+//!
+//! Thread safety: meant for one thread at a time (as in every Kafka client); calls from several
+//! threads at once never corrupt memory, but the order of their effects is unspecified.
+//! kf_consumer_wake() may be called from any thread at any time. kf_consumer_destroy() must
+//! not race with any other call on the consumer.
+use std::ffi::CStr;
+use std::os::raw::{c_char, c_int, c_void};
+
+use rdkafka_sys as rd;
+
+use super::types::*;
+use super::{arg, arg_cstr, call, construct, free_handle, handle, opt, out_arg, raw};
+use crate::client::callbacks::Callback;
+use crate::client::client::RebalanceCallbacks;
+use crate::client::consumer::Consumer;
+use crate::client::error::{KResult, KafkaError};
+use crate::client::topic_partition::TopicPartitionList;
+
+/// Rebalance callbacks for kf_consumer_subscribe(): any may be NULL. `opaque` is passed back as
+/// each callback's first argument; `free_opaque` (may be NULL) frees it when the subscription is
+/// replaced or the consumer destroyed.
+#[repr(C)]
+pub struct kf_rebalance_callbacks_t {
+    pub on_assign: kf_rebalance_cb,
+    pub on_revoke: kf_rebalance_cb,
+    pub on_lost: kf_rebalance_cb,
+    pub opaque: *mut c_void,
+    pub free_opaque: kf_free_fn,
+}
+
+/// An open consumer argument: not NULL, not closed.
+fn consumer<'a>(c: *const kf_consumer_t, func: &str) -> KResult<&'a Consumer> {
+    let c = handle(c, func, "consumer")?;
+    c.check_open(func)?;
+    Ok(c)
+}
+
+fn list_arg<'a>(
+    l: *const kf_topic_partition_list_t,
+    func: &str,
+    what: &str,
+) -> KResult<&'a rd::rd_kafka_topic_partition_list_t> {
+    handle(l, func, what)
+}
+
+fn give_list(out: *mut *mut kf_topic_partition_list_t, l: TopicPartitionList) {
+    unsafe { *out = l.into_raw() as *mut kf_topic_partition_list_t };
+}
+
+/// A new consumer. Set group.id to use subscribe and commits. `config` is copied. Rebalance,
+/// commit and other callbacks are served by kf_consumer_poll(), kf_consumer_consume() and
+/// kf_consumer_close().
+///
+/// Returns: caller owns; kf_consumer_close() then kf_consumer_destroy(). NULL on failure with
+/// `*err_out` set when not NULL (KF_ERR__INVALID_ARG for a NULL or refused config).
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_consumer_new(
+    config: *const kf_config_t,
+    err_out: *mut *mut kf_error_t,
+) -> *mut kf_consumer_t {
+    construct("kf_consumer_new", err_out, || {
+        let c = handle(config, "kf_consumer_new", "config")?;
+        Consumer::new(c)
+    })
+}
+
+/// Leaves the group (committing offsets when enable.auto.commit is on) and serves the final
+/// rebalance callbacks on this thread. Closing twice is harmless; every other call fails
+/// with KF_ERR__STATE afterwards.
+///
+/// Blocks: until the group is left (bounded by session.timeout.ms).
+/// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE inside a callback of this consumer.
+#[no_mangle]
+pub extern "C" fn kf_consumer_close(consumer: *mut kf_consumer_t) -> *mut kf_error_t {
+    call("kf_consumer_close", || {
+        handle(consumer, "kf_consumer_close", "consumer")?.close()
+    })
+}
+
+/// Destroys the consumer without waiting and without running callbacks; a consumer not closed
+/// leaves its group by session timeout. NULL is a no-op.
+///
+/// Errors: KF_ERR__STATE when called from inside one of this consumer's callbacks (nothing is
+/// destroyed then).
+#[no_mangle]
+pub extern "C" fn kf_consumer_destroy(consumer: *mut kf_consumer_t) -> *mut kf_error_t {
+    call("kf_consumer_destroy", || {
+        let Some(c) = opt(consumer) else {
+            return Ok(());
+        };
+        if c.client.in_callback() {
+            return Err(KafkaError::state(
+                "kf_consumer_destroy: called from inside one of this consumer's callbacks",
+            ));
+        }
+        unsafe { free_handle(consumer) };
+        Ok(())
+    })
+}
+
+/// Subscribes to `topic_count` topics; a name starting with '^' is a regular expression.
+/// Replaces any earlier subscription and its callbacks. `callbacks` may be NULL: the default
+/// assignment is then applied (incremental for cooperative-sticky and group.protocol=consumer).
+///
+/// Errors: KF_ERR__INVALID_ARG for NULL or non-UTF-8 topics; KF_ERR__STATE when closed.
+#[no_mangle]
+pub extern "C" fn kf_consumer_subscribe(
+    consumer: *mut kf_consumer_t,
+    topics: *const *const c_char,
+    topic_count: usize,
+    callbacks: *const kf_rebalance_callbacks_t,
+) -> *mut kf_error_t {
+    const F: &str = "kf_consumer_subscribe";
+    call(F, || unsafe {
+        let c = self::consumer(consumer, F)?;
+        if topic_count > 0 {
+            arg(topics, F, "topics")?;
+        }
+        let mut names: Vec<&CStr> = Vec::with_capacity(topic_count);
+        for i in 0..topic_count {
+            names.push(arg_cstr(*topics.add(i), F, "topic")?);
+        }
+        let cbs = callbacks.as_ref().map(|cb| RebalanceCallbacks {
+            on_assign: cb.on_assign,
+            on_revoke: cb.on_revoke,
+            on_lost: cb.on_lost,
+            opaque: Callback::new((), cb.opaque, cb.free_opaque),
+        });
+        c.subscribe(&names, cbs)
+    })
+}
+
+/// Leaves the current subscription. Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+#[no_mangle]
+pub extern "C" fn kf_consumer_unsubscribe(consumer: *mut kf_consumer_t) -> *mut kf_error_t {
+    call("kf_consumer_unsubscribe", || {
+        self::consumer(consumer, "kf_consumer_unsubscribe")?.unsubscribe()
+    })
+}
+
+/// Replaces the assignment with `partitions` (offsets as start positions, or KF_OFFSET_STORED).
+/// Allowed inside on_assign / on_revoke. Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+#[no_mangle]
+pub extern "C" fn kf_consumer_assign(
+    consumer: *mut kf_consumer_t,
+    partitions: *const kf_topic_partition_list_t,
+) -> *mut kf_error_t {
+    const F: &str = "kf_consumer_assign";
+    call(F, || {
+        let c = self::consumer(consumer, F)?;
+        c.assign(list_arg(partitions, F, "partitions")?)
+    })
+}
+
+/// Removes the whole assignment. Allowed inside on_revoke / on_lost.
+/// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+#[no_mangle]
+pub extern "C" fn kf_consumer_unassign(consumer: *mut kf_consumer_t) -> *mut kf_error_t {
+    call("kf_consumer_unassign", || {
+        self::consumer(consumer, "kf_consumer_unassign")?.assign(std::ptr::null())
+    })
+}
+
+/// Adds `partitions` to the assignment (cooperative rebalancing). Allowed inside on_assign.
+/// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed; librdkafka's error when the group
+/// uses the eager protocol.
+#[no_mangle]
+pub extern "C" fn kf_consumer_incremental_assign(
+    consumer: *mut kf_consumer_t,
+    partitions: *const kf_topic_partition_list_t,
+) -> *mut kf_error_t {
+    const F: &str = "kf_consumer_incremental_assign";
+    call(F, || {
+        self::consumer(consumer, F)?.incremental_assign(list_arg(partitions, F, "partitions")?)
+    })
+}
+
+/// Removes `partitions` from the assignment (cooperative rebalancing). Allowed inside on_revoke.
+/// Errors: as kf_consumer_incremental_assign().
+#[no_mangle]
+pub extern "C" fn kf_consumer_incremental_unassign(
+    consumer: *mut kf_consumer_t,
+    partitions: *const kf_topic_partition_list_t,
+) -> *mut kf_error_t {
+    const F: &str = "kf_consumer_incremental_unassign";
+    call(F, || {
+        self::consumer(consumer, F)?.incremental_unassign(list_arg(partitions, F, "partitions")?)
+    })
+}
+
+/// The current assignment. `partitions_out`: caller owns; kf_topic_partition_list_destroy().
+/// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+#[no_mangle]
+pub extern "C" fn kf_consumer_assignment(
+    consumer: *mut kf_consumer_t,
+    partitions_out: *mut *mut kf_topic_partition_list_t,
+) -> *mut kf_error_t {
+    const F: &str = "kf_consumer_assignment";
+    call(F, || {
+        let c = self::consumer(consumer, F)?;
+        let out = out_arg(partitions_out, F, "partitions_out")?;
+        give_list(out, c.assignment()?);
+        Ok(())
+    })
+}
+
+/// Waits up to `timeout_ms` (-1: indefinitely) for one message, serving callbacks meanwhile.
+/// `*message_out` gets the message (caller owns; kf_message_destroy()) or NULL on timeout.
+/// A message may carry an error instead of data (kf_message_error_code(): e.g.
+/// KF_ERR__PARTITION_EOF with enable.partition.eof, or a consumer error).
+///
+/// Blocks: up to `timeout_ms`; kf_consumer_wake() ends the wait with KF_ERR__INTR.
+/// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE (closed, or inside a callback of this consumer);
+/// KF_ERR__INTR.
+#[no_mangle]
+pub extern "C" fn kf_consumer_poll(
+    consumer: *mut kf_consumer_t,
+    timeout_ms: c_int,
+    message_out: *mut *mut kf_message_t,
+) -> *mut kf_error_t {
+    const F: &str = "kf_consumer_poll";
+    call(F, || {
+        let c = self::consumer(consumer, F)?;
+        let out = out_arg(message_out, F, "message_out")?;
+        let m = c.poll(timeout_ms)?;
+        unsafe { *out = m.map_or(std::ptr::null_mut(), |m| m as *mut kf_message_t) };
+        Ok(())
+    })
+}
+
+/// Fills `messages` with up to `max_messages` messages, waiting up to `timeout_ms` in all
+/// (-1: until `max_messages` arrive). `*count_out` gets how many were written; the caller owns
+/// each (kf_message_destroy()). Offsets are stored only for messages actually returned, so
+/// auto-commit never commits past what the caller received (see librdkafka #4844).
+///
+/// Blocks: up to `timeout_ms`; kf_consumer_wake() ends it (KF_ERR__INTR when nothing was read
+/// yet, otherwise the messages read so far are returned).
+/// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR.
+#[no_mangle]
+pub extern "C" fn kf_consumer_consume(
+    consumer: *mut kf_consumer_t,
+    messages: *mut *mut kf_message_t,
+    max_messages: usize,
+    timeout_ms: c_int,
+    count_out: *mut usize,
+) -> *mut kf_error_t {
+    const F: &str = "kf_consumer_consume";
+    call(F, || unsafe {
+        let c = self::consumer(consumer, F)?;
+        let out = out_arg(count_out, F, "count_out")?;
+        if max_messages > 0 {
+            out_arg(messages, F, "messages")?;
+        }
+        let slots = if max_messages == 0 {
+            &mut []
+        } else {
+            std::slice::from_raw_parts_mut(
+                messages as *mut *mut rd::rd_kafka_message_t,
+                max_messages,
+            )
+        };
+        *out = c.consume(slots, timeout_ms)?;
+        Ok(())
+    })
+}
+
+/// Commits offsets: those of `offsets` when not NULL (offsets are the next to read, metadata and
+/// leader epoch kept), else the offset after `message` when not NULL, else the current positions
+/// of the assignment. Asynchronous commits report to on_commit; a synchronous commit blocks and,
+/// when `committed_out` is not NULL, returns the committed list with per-partition errors
+/// (caller owns).
+///
+/// Errors: KF_ERR__NO_OFFSET when there is nothing to commit; the commit's error; KF_ERR__STATE;
+/// KF_ERR__INVALID_ARG.
+#[no_mangle]
+pub extern "C" fn kf_consumer_commit(
+    consumer: *mut kf_consumer_t,
+    message: *const kf_message_t,
+    offsets: *const kf_topic_partition_list_t,
+    asynchronous: bool,
+    committed_out: *mut *mut kf_topic_partition_list_t,
+) -> *mut kf_error_t {
+    const F: &str = "kf_consumer_commit";
+    call(F, || unsafe {
+        let c = self::consumer(consumer, F)?;
+        let from_message;
+        let list: Option<*const rd::rd_kafka_topic_partition_list_t> = if !offsets.is_null() {
+            Some(raw(offsets))
+        } else if !message.is_null() {
+            from_message = message_offset_list(message, F)?;
+            Some(from_message.ptr)
+        } else {
+            None
+        };
+        let committed = c.commit(list, asynchronous)?;
+        if let (Some(l), false) = (committed, committed_out.is_null()) {
+            give_list(committed_out, l);
+        }
+        Ok(())
+    })
+}
+
+/// A one-element list holding the offset after `message` (with its leader epoch).
+unsafe fn message_offset_list(
+    message: *const kf_message_t,
+    func: &str,
+) -> KResult<TopicPartitionList> {
+    let m = &*(message as *const rd::rd_kafka_message_t);
+    if m.rkt.is_null() {
+        return Err(KafkaError::invalid_arg(format!(
+            "{func}: message has no topic (an error event?)"
+        )));
+    }
+    let l = TopicPartitionList::new(1);
+    let e = l.add(CStr::from_ptr(rd::rd_kafka_topic_name(m.rkt)), m.partition);
+    (*e).offset = m.offset + 1;
+    rd::rd_kafka_topic_partition_set_leader_epoch(e, rd::rd_kafka_message_leader_epoch(m));
+    Ok(l)
+}
+
+/// Runs a query that fills a copy of `partitions` and hands the copy to the caller.
+fn list_query(
+    func: &str,
+    consumer: *mut kf_consumer_t,
+    partitions: *const kf_topic_partition_list_t,
+    result_out: *mut *mut kf_topic_partition_list_t,
+    query: impl FnOnce(&Consumer, &TopicPartitionList) -> KResult<()>,
+) -> *mut kf_error_t {
+    call(func, || {
+        let c = self::consumer(consumer, func)?;
+        let input = list_arg(partitions, func, "partitions")?;
+        let out = out_arg(result_out, func, "result_out")?;
+        let l = TopicPartitionList::copy_of(input);
+        query(c, &l)?;
+        give_list(out, l);
+        Ok(())
+    })
+}
+
+/// The committed offsets of `partitions` (with metadata and leader epoch) from the group
+/// coordinator. `result_out`: a new list (caller owns) with per-partition errors.
+///
+/// Blocks: up to `timeout_ms`. Errors: KF_ERR__TIMED_OUT, KF_ERR__INVALID_ARG, KF_ERR__STATE.
+#[no_mangle]
+pub extern "C" fn kf_consumer_committed(
+    consumer: *mut kf_consumer_t,
+    partitions: *const kf_topic_partition_list_t,
+    timeout_ms: c_int,
+    result_out: *mut *mut kf_topic_partition_list_t,
+) -> *mut kf_error_t {
+    list_query(
+        "kf_consumer_committed",
+        consumer,
+        partitions,
+        result_out,
+        |c, l| c.committed(l, timeout_ms),
+    )
+}
+
+/// The current positions (offset of the next message to read) of `partitions`;
+/// KF_OFFSET_INVALID where nothing was consumed. Local, does not block.
+/// `result_out`: a new list (caller owns). Errors: KF_ERR__INVALID_ARG, KF_ERR__STATE.
+#[no_mangle]
+pub extern "C" fn kf_consumer_position(
+    consumer: *mut kf_consumer_t,
+    partitions: *const kf_topic_partition_list_t,
+    result_out: *mut *mut kf_topic_partition_list_t,
+) -> *mut kf_error_t {
+    list_query(
+        "kf_consumer_position",
+        consumer,
+        partitions,
+        result_out,
+        |c, l| c.position(l),
+    )
+}
+
+/// For each element, the earliest offset whose timestamp is at or after the element's offset
+/// field (a timestamp in ms since the epoch); KF_OFFSET_END when there is none.
+/// `result_out`: a new list (caller owns) with per-partition errors.
+///
+/// Blocks: up to `timeout_ms`. Errors: KF_ERR__TIMED_OUT, KF_ERR__INVALID_ARG, KF_ERR__STATE.
+#[no_mangle]
+pub extern "C" fn kf_consumer_offsets_for_times(
+    consumer: *mut kf_consumer_t,
+    partitions: *const kf_topic_partition_list_t,
+    timeout_ms: c_int,
+    result_out: *mut *mut kf_topic_partition_list_t,
+) -> *mut kf_error_t {
+    list_query(
+        "kf_consumer_offsets_for_times",
+        consumer,
+        partitions,
+        result_out,
+        |c, l| c.offsets_for_times(l, timeout_ms),
+    )
+}
+
+/// Moves the fetch position of each assigned partition in `partitions` to its offset (with its
+/// leader epoch when set, for log truncation detection). `timeout_ms` 0 does not wait.
+///
+/// Errors: the first partition's error (e.g. KF_ERR__STATE for an unassigned partition, naming it);
+/// KF_ERR__INVALID_ARG.
+#[no_mangle]
+pub extern "C" fn kf_consumer_seek(
+    consumer: *mut kf_consumer_t,
+    partitions: *const kf_topic_partition_list_t,
+    timeout_ms: c_int,
+) -> *mut kf_error_t {
+    const F: &str = "kf_consumer_seek";
+    call(F, || unsafe {
+        let c = self::consumer(consumer, F)?;
+        let l = TopicPartitionList::copy_of(list_arg(partitions, F, "partitions")?);
+        c.seek(&l, timeout_ms)?;
+        first_partition_error(&l, F)
+    })
+}
+
+unsafe fn first_partition_error(l: &TopicPartitionList, func: &str) -> KResult<()> {
+    let list = &*l.ptr;
+    for i in 0..list.cnt.max(0) as usize {
+        let e = &*list.elems.add(i);
+        if e.err as i32 != 0 {
+            let name = crate::client::error::code_description(e.err as i32).to_string_lossy();
+            return Err(KafkaError::from_code_msg(
+                e.err as i32,
+                format!(
+                    "{func}: {}[{}]: {name}",
+                    CStr::from_ptr(e.topic).to_string_lossy(),
+                    e.partition
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Pauses fetching for `partitions` (they stay assigned).
+/// Errors: the first partition's error; KF_ERR__INVALID_ARG; KF_ERR__STATE.
+#[no_mangle]
+pub extern "C" fn kf_consumer_pause(
+    consumer: *mut kf_consumer_t,
+    partitions: *const kf_topic_partition_list_t,
+) -> *mut kf_error_t {
+    const F: &str = "kf_consumer_pause";
+    call(F, || unsafe {
+        let c = self::consumer(consumer, F)?;
+        let l = TopicPartitionList::copy_of(list_arg(partitions, F, "partitions")?);
+        c.pause(&l)?;
+        first_partition_error(&l, F)
+    })
+}
+
+/// Resumes fetching for `partitions`. Errors: as kf_consumer_pause().
+#[no_mangle]
+pub extern "C" fn kf_consumer_resume(
+    consumer: *mut kf_consumer_t,
+    partitions: *const kf_topic_partition_list_t,
+) -> *mut kf_error_t {
+    const F: &str = "kf_consumer_resume";
+    call(F, || unsafe {
+        let c = self::consumer(consumer, F)?;
+        let l = TopicPartitionList::copy_of(list_arg(partitions, F, "partitions")?);
+        c.resume(&l)?;
+        first_partition_error(&l, F)
+    })
+}
+
+/// The low and high watermark offsets of a partition: from the broker (`cached` false; blocks up
+/// to `timeout_ms`), or as last seen by the fetcher (`cached` true; -1001 when not known yet).
+///
+/// Errors: KF_ERR__INVALID_ARG; KF_ERR__TIMED_OUT; KF_ERR_UNKNOWN_TOPIC_OR_PART; KF_ERR__STATE.
+#[no_mangle]
+pub extern "C" fn kf_consumer_get_watermark_offsets(
+    consumer: *mut kf_consumer_t,
+    topic: *const c_char,
+    partition: i32,
+    timeout_ms: c_int,
+    cached: bool,
+    low_out: *mut i64,
+    high_out: *mut i64,
+) -> *mut kf_error_t {
+    const F: &str = "kf_consumer_get_watermark_offsets";
+    call(F, || unsafe {
+        let c = self::consumer(consumer, F)?;
+        let t = arg_cstr(topic, F, "topic")?;
+        let lo = out_arg(low_out, F, "low_out")?;
+        let hi = out_arg(high_out, F, "high_out")?;
+        let (l, h) = c.watermark_offsets(t, partition, timeout_ms, cached)?;
+        *lo = l;
+        *hi = h;
+        Ok(())
+    })
+}
+
+/// Stores offsets for the next commit (with enable.auto.offset.store=false): the offset after
+/// `message` when not NULL, else the offsets of `offsets` (next offsets to read).
+///
+/// Errors: KF_ERR__STATE for an unassigned partition or a closed consumer; KF_ERR__INVALID_ARG
+/// when both are NULL; KF_ERR__INVALID_ARG when enable.auto.offset.store is true.
+#[no_mangle]
+pub extern "C" fn kf_consumer_store_offsets(
+    consumer: *mut kf_consumer_t,
+    message: *const kf_message_t,
+    offsets: *const kf_topic_partition_list_t,
+) -> *mut kf_error_t {
+    const F: &str = "kf_consumer_store_offsets";
+    call(F, || unsafe {
+        let c = self::consumer(consumer, F)?;
+        if !message.is_null() {
+            return c.store_message_offset(message as *const rd::rd_kafka_message_t);
+        }
+        let l = TopicPartitionList::copy_of(list_arg(offsets, F, "message and offsets")?);
+        c.store_offsets(&l)?;
+        first_partition_error(&l, F)
+    })
+}
+
+/// The member id the group coordinator gave this consumer. `memberid_out` gets a string the
+/// caller owns (kf_string_free()), or NULL when not (yet) a member.
+/// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE.
+#[no_mangle]
+pub extern "C" fn kf_consumer_memberid(
+    consumer: *mut kf_consumer_t,
+    memberid_out: *mut *mut c_char,
+) -> *mut kf_error_t {
+    const F: &str = "kf_consumer_memberid";
+    call(F, || unsafe {
+        let c = self::consumer(consumer, F)?;
+        let out = out_arg(memberid_out, F, "memberid_out")?;
+        *out = c
+            .memberid()
+            .map_or(std::ptr::null_mut(), super::owned_string);
+        Ok(())
+    })
+}
+
+/// The consumer's group metadata, for kf_producer_send_offsets_to_transaction().
+/// `metadata_out`: caller owns; kf_consumer_group_metadata_destroy().
+/// Errors: KF_ERR__STATE without group.id or when closed; KF_ERR__INVALID_ARG.
+#[no_mangle]
+pub extern "C" fn kf_consumer_group_metadata(
+    consumer: *mut kf_consumer_t,
+    metadata_out: *mut *mut kf_consumer_group_metadata_t,
+) -> *mut kf_error_t {
+    const F: &str = "kf_consumer_group_metadata";
+    call(F, || unsafe {
+        let c = self::consumer(consumer, F)?;
+        let out = out_arg(metadata_out, F, "metadata_out")?;
+        *out = c.group_metadata()? as *mut kf_consumer_group_metadata_t;
+        Ok(())
+    })
+}
+
+/// Cluster metadata, as kf_producer_list_topics(). Errors: also KF_ERR__STATE when closed.
+#[no_mangle]
+pub extern "C" fn kf_consumer_list_topics(
+    consumer: *mut kf_consumer_t,
+    topic: *const c_char,
+    timeout_ms: c_int,
+    metadata_out: *mut *mut kf_metadata_t,
+) -> *mut kf_error_t {
+    const F: &str = "kf_consumer_list_topics";
+    call(F, || unsafe {
+        let c = self::consumer(consumer, F)?;
+        let t = if topic.is_null() {
+            None
+        } else {
+            Some(arg_cstr(topic, F, "topic")?)
+        };
+        let out = out_arg(metadata_out, F, "metadata_out")?;
+        *out = c.list_topics(t, timeout_ms)? as *mut kf_metadata_t;
+        Ok(())
+    })
+}
+
+/// A file descriptor that becomes readable when kf_consumer_poll() has a message or callback to
+/// serve. Drain it (read until EAGAIN), then poll with timeout 0 until it returns nothing. Owned
+/// by the consumer; valid until kf_consumer_destroy().
+/// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE.
+#[no_mangle]
+pub extern "C" fn kf_consumer_event_fd(
+    consumer: *mut kf_consumer_t,
+    fd_out: *mut c_int,
+) -> *mut kf_error_t {
+    call("kf_consumer_event_fd", || unsafe {
+        let c = self::consumer(consumer, "kf_consumer_event_fd")?;
+        let out = out_arg(fd_out, "kf_consumer_event_fd", "fd_out")?;
+        *out = c.client.event_fd()?;
+        Ok(())
+    })
+}
+
+/// Makes a kf_consumer_poll() or kf_consumer_consume() blocked on another thread return at once
+/// with KF_ERR__INTR; with none blocked, the next one does.
+/// Errors: KF_ERR__INVALID_ARG. Thread safety: any thread (not from a signal handler).
+#[no_mangle]
+pub extern "C" fn kf_consumer_wake(consumer: *mut kf_consumer_t) -> *mut kf_error_t {
+    call("kf_consumer_wake", || {
+        handle(consumer, "kf_consumer_wake", "consumer")?
+            .client
+            .wake();
+        Ok(())
+    })
+}

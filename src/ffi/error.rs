@@ -1,0 +1,124 @@
+//! kf_error_t: the error every fallible call returns.
+use std::os::raw::c_char;
+
+use super::types::kf_error_t;
+use super::{error_out, free_handle, opt, value};
+use crate::client::error::{code_description, code_name};
+
+/// The error's code: a librdkafka `rd_kafka_resp_err_t` number (see the KF_ERR_ constants), or
+/// one of kafkaffi's own codes (100000 and above).
+///
+/// `err` NULL: returns 0 (KF_ERR_NO_ERROR).
+/// Thread safety: any thread; the error is immutable.
+#[no_mangle]
+pub extern "C" fn kf_error_code(err: *const kf_error_t) -> i32 {
+    value(0, || opt(err).map_or(0, |e| e.code))
+}
+
+/// The code's symbolic name, e.g. "_PARTITION_EOF", "UNKNOWN_TOPIC_OR_PART".
+///
+/// Returns: a static string, never NULL, never freed. `err` NULL: "NO_ERROR".
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_error_name(err: *const kf_error_t) -> *const c_char {
+    value(c"NO_ERROR".as_ptr(), || {
+        code_name(opt(err).map_or(0, |e| e.code)).as_ptr()
+    })
+}
+
+/// A human-readable message, naming the argument or key for invalid-argument errors.
+///
+/// Returns: borrowed, valid until kf_error_destroy(err); never NULL. `err` NULL: "Success".
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_error_message(err: *const kf_error_t) -> *const c_char {
+    value(c"Success".as_ptr(), || match opt(err) {
+        Some(e) => e.message.as_ptr(),
+        None => c"Success".as_ptr(),
+    })
+}
+
+/// True when the failed operation may succeed if retried (librdkafka's classification).
+///
+/// `err` NULL: false. Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_error_is_retriable(err: *const kf_error_t) -> bool {
+    value(false, || opt(err).is_some_and(|e| e.retriable))
+}
+
+/// True when the client can no longer be used and must be destroyed (a fatal error of the
+/// idempotent or transactional producer, for instance).
+///
+/// `err` NULL: false. Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_error_is_fatal(err: *const kf_error_t) -> bool {
+    value(false, || opt(err).is_some_and(|e| e.fatal))
+}
+
+/// True when the current transaction must be aborted (kf_producer_abort_transaction) before
+/// the producer can go on.
+///
+/// `err` NULL: false. Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_error_txn_requires_abort(err: *const kf_error_t) -> bool {
+    value(false, || opt(err).is_some_and(|e| e.txn_requires_abort))
+}
+
+/// An owned copy of an error, e.g. to keep one handed to a callback (which is borrowed).
+///
+/// Returns: caller owns; free with kf_error_destroy(). `err` NULL: NULL.
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_error_copy(err: *const kf_error_t) -> *mut kf_error_t {
+    value(std::ptr::null_mut(), || match opt(err) {
+        Some(e) => error_out(e.clone()),
+        None => std::ptr::null_mut(),
+    })
+}
+
+/// Frees an error returned by any kafkaffi call. NULL is a no-op.
+///
+/// Never pass an error that was handed to a callback (those are borrowed).
+/// Thread safety: any thread, once per error.
+#[no_mangle]
+pub extern "C" fn kf_error_destroy(err: *mut kf_error_t) {
+    value((), || unsafe { free_handle(err) })
+}
+
+/// The symbolic name of an error code, e.g. kf_error_code_name(KF_ERR__PARTITION_EOF) is
+/// "_PARTITION_EOF". Unknown codes get librdkafka's "ERR_<n>?" form.
+///
+/// Returns: a static string, never NULL, never freed.
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_error_code_name(code: i32) -> *const c_char {
+    value(c"?".as_ptr(), || code_name(code).as_ptr())
+}
+
+/// A human-readable description of an error code.
+///
+/// Returns: a static string, never NULL, never freed.
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_error_code_description(code: i32) -> *const c_char {
+    value(c"?".as_ptr(), || code_description(code).as_ptr())
+}
+
+/// Frees a string that kafkaffi returned as "caller owns" (kf_config_get, kf_consumer_memberid).
+/// NULL is a no-op.
+///
+/// Thread safety: any thread, once per string.
+#[no_mangle]
+pub extern "C" fn kf_string_free(s: *mut c_char) {
+    value((), || {
+        if !s.is_null() {
+            drop(unsafe { std::ffi::CString::from_raw(s) });
+        }
+    })
+}
+
+/// First of kafkaffi's own error codes; librdkafka's never reach this range.
+pub const KF_ERR_KAFKAFFI_BEGIN: i32 = 100_000;
+/// kafkaffi: an internal error (a Rust panic) was caught at the ABI boundary; the call failed
+/// but the library is still usable. Please report it.
+pub const KF_ERR__KF_PANIC: i32 = 100_000;

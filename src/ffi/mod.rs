@@ -1,0 +1,161 @@
+//! The C ABI. Every `extern "C"` function of kafkaffi lives here, one file per handle family.
+//!
+//! Each function body runs inside one of the guards below: a Rust panic becomes an error
+//! (`_KF_PANIC`) or the documented fallback value, and never unwinds into the caller.
+//! Argument checks happen here, before anything reaches the domain layer in `crate::client`.
+#![allow(non_camel_case_types)] // C names: kf_..._t
+use std::ffi::CStr;
+use std::os::raw::c_char;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::client::error::{KResult, KafkaError};
+use types::{kf_error_t, Handle};
+
+pub mod config;
+pub mod consumer;
+pub mod error;
+pub mod error_codes;
+pub mod message;
+pub mod metadata;
+pub mod mock;
+pub mod producer;
+pub mod topic_partition;
+pub mod types;
+pub mod version;
+
+/// Guard for calls that return `kf_error_t *`: NULL on success, an owned error otherwise.
+pub(crate) fn call(name: &str, f: impl FnOnce() -> KResult<()>) -> *mut kf_error_t {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => std::ptr::null_mut(),
+        Ok(Err(e)) => error_out(e),
+        Err(_) => error_out(KafkaError::panic(name)),
+    }
+}
+
+/// Hands an error to the caller (freed with kf_error_destroy).
+pub(crate) fn error_out(e: KafkaError) -> *mut kf_error_t {
+    new_handle(Box::new(e))
+}
+
+/// Hands a new handle to the caller.
+pub(crate) fn new_handle<H: Handle>(b: Box<H::Target>) -> *mut H {
+    Box::into_raw(b) as *mut H
+}
+
+/// Frees a handle made by new_handle(); NULL is a no-op.
+///
+/// # Safety
+/// `p` is NULL or came from new_handle() and is not used afterwards.
+pub(crate) unsafe fn free_handle<H: Handle>(p: *mut H) {
+    if !p.is_null() {
+        drop(Box::from_raw(p as *mut H::Target));
+    }
+}
+
+/// The value behind a handle, or None for NULL.
+pub(crate) fn opt<'a, H: Handle>(p: *const H) -> Option<&'a H::Target> {
+    unsafe { (p as *const H::Target).as_ref() }
+}
+
+/// The value behind a required handle.
+pub(crate) fn handle<'a, H: Handle>(p: *const H, func: &str, what: &str) -> KResult<&'a H::Target> {
+    opt(p).ok_or_else(|| KafkaError::invalid_arg(format!("{func}: {what} is NULL")))
+}
+
+/// The value behind a required handle, mutably (for single-threaded objects such as configs).
+pub(crate) fn handle_mut<'a, H: Handle>(
+    p: *mut H,
+    func: &str,
+    what: &str,
+) -> KResult<&'a mut H::Target> {
+    unsafe { (p as *mut H::Target).as_mut() }
+        .ok_or_else(|| KafkaError::invalid_arg(format!("{func}: {what} is NULL")))
+}
+
+/// The librdkafka (or Rust) pointer behind a handle.
+pub(crate) fn raw<H: Handle>(p: *const H) -> *mut H::Target {
+    p as *mut H::Target
+}
+
+/// Guard for constructors: the new handle, or NULL with `*err_out` set when `err_out` is not NULL.
+pub(crate) fn construct<H: Handle>(
+    name: &str,
+    err_out: *mut *mut kf_error_t,
+    f: impl FnOnce() -> KResult<Box<H::Target>>,
+) -> *mut H {
+    let res = match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(_) => Err(KafkaError::panic(name)),
+    };
+    match res {
+        Ok(b) => new_handle(b),
+        Err(e) => {
+            if !err_out.is_null() {
+                unsafe { *err_out = error_out(e) };
+            }
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// Guard for accessors and destructors: `fallback` when the body panics.
+pub(crate) fn value<T>(fallback: T, f: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
+}
+
+/// A required pointer argument (not a handle: see handle()).
+pub(crate) unsafe fn arg<'a, T>(p: *const T, func: &str, what: &str) -> KResult<&'a T> {
+    p.as_ref()
+        .ok_or_else(|| KafkaError::invalid_arg(format!("{func}: {what} is NULL")))
+}
+
+/// A required `_out` pointer.
+pub(crate) fn out_arg<T>(p: *mut T, func: &str, what: &str) -> KResult<*mut T> {
+    if p.is_null() {
+        Err(KafkaError::invalid_arg(format!("{func}: {what} is NULL")))
+    } else {
+        Ok(p)
+    }
+}
+
+/// A required NUL-terminated UTF-8 string.
+pub(crate) unsafe fn arg_cstr<'a>(p: *const c_char, func: &str, what: &str) -> KResult<&'a CStr> {
+    if p.is_null() {
+        return Err(KafkaError::invalid_arg(format!("{func}: {what} is NULL")));
+    }
+    let s = CStr::from_ptr(p);
+    if std::str::from_utf8(s.to_bytes()).is_err() {
+        return Err(KafkaError::invalid_arg(format!(
+            "{func}: {what} is not valid UTF-8"
+        )));
+    }
+    Ok(s)
+}
+
+/// A required string as &str.
+pub(crate) unsafe fn arg_str<'a>(p: *const c_char, func: &str, what: &str) -> KResult<&'a str> {
+    Ok(arg_cstr(p, func, what)?.to_str().expect("checked UTF-8"))
+}
+
+/// Optional bytes: NULL is "null" (None), distinct from empty (non-NULL, 0).
+pub(crate) unsafe fn arg_bytes<'a>(
+    p: *const u8,
+    len: usize,
+    func: &str,
+    what: &str,
+) -> KResult<Option<&'a [u8]>> {
+    if p.is_null() {
+        if len != 0 {
+            return Err(KafkaError::invalid_arg(format!(
+                "{func}: {what} is NULL but its length is {len}"
+            )));
+        }
+        return Ok(None);
+    }
+    Ok(Some(std::slice::from_raw_parts(p, len)))
+}
+
+/// Hands an owned C string to the caller, freed with kf_string_free().
+pub(crate) fn owned_string(s: String) -> *mut c_char {
+    crate::client::error::to_cstring_lossy(s).into_raw()
+}

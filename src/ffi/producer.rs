@@ -1,0 +1,363 @@
+//! kf_producer_t: Python's Producer.
+//!
+//! Thread safety: a producer may be used from many threads at once, except that
+//! kf_producer_destroy() must not race with any other call on it.
+use std::os::raw::{c_char, c_int, c_void};
+
+use super::types::*;
+use super::{
+    arg, arg_bytes, arg_cstr, call, construct, error_out, free_handle, handle, opt, out_arg, value,
+};
+use crate::client::client::DeliverySlot;
+use crate::client::error::{KResult, KafkaError};
+use crate::client::producer::{OutMessage, Producer};
+
+pub(crate) fn producer<'a>(p: *const kf_producer_t, func: &str) -> KResult<&'a Producer> {
+    handle(p, func, "producer")
+}
+
+/// One message of kf_producer_produce_batch(). Fields as for kf_producer_produce(); `err` is
+/// written by the call: 0 when the message was enqueued, its error code otherwise.
+#[repr(C)]
+pub struct kf_produce_message_t {
+    pub topic: *const c_char,
+    pub partition: i32,
+    pub key: *const u8,
+    pub key_len: usize,
+    pub value: *const u8,
+    pub value_len: usize,
+    pub headers: *const kf_headers_t,
+    pub timestamp_ms: i64,
+    pub on_delivery: kf_delivery_cb,
+    pub opaque: *mut c_void,
+    pub err: i32,
+}
+
+/// A new producer (librdkafka starts its threads and connects lazily). `config` is copied.
+///
+/// Returns: caller owns; free with kf_producer_destroy(). NULL on failure, with `*err_out` set
+/// when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL config, or a config librdkafka refuses).
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_producer_new(
+    config: *const kf_config_t,
+    err_out: *mut *mut kf_error_t,
+) -> *mut kf_producer_t {
+    construct("kf_producer_new", err_out, || {
+        let c = handle(config, "kf_producer_new", "config")?;
+        Ok(Box::new(Producer::new(c)?))
+    })
+}
+
+/// Destroys the producer without waiting: messages not yet delivered are dropped without a
+/// delivery report (call kf_producer_flush() first to deliver them). Runs no callback.
+/// NULL is a no-op.
+///
+/// Errors: KF_ERR__STATE when called from inside one of this producer's callbacks (then nothing
+/// is destroyed).
+/// Thread safety: no other call on this producer may run concurrently or follow.
+#[no_mangle]
+pub extern "C" fn kf_producer_destroy(producer: *mut kf_producer_t) -> *mut kf_error_t {
+    call("kf_producer_destroy", || {
+        let Some(p) = opt(producer) else {
+            return Ok(());
+        };
+        if p.client.in_callback() {
+            return Err(KafkaError::state(
+                "kf_producer_destroy: called from inside one of this producer's callbacks",
+            ));
+        }
+        unsafe { free_handle(producer) };
+        Ok(())
+    })
+}
+
+unsafe fn out_message<'a>(
+    func: &str,
+    topic: *const c_char,
+    partition: i32,
+    key: *const u8,
+    key_len: usize,
+    value: *const u8,
+    value_len: usize,
+    headers: *const kf_headers_t,
+    timestamp_ms: i64,
+    on_delivery: kf_delivery_cb,
+    opaque: *mut c_void,
+) -> KResult<OutMessage<'a>> {
+    Ok(OutMessage {
+        topic: arg_cstr(topic, func, "topic")?,
+        partition,
+        key: arg_bytes(key, key_len, func, "key")?,
+        value: arg_bytes(value, value_len, func, "value")?,
+        headers: headers as *const rdkafka_sys::rd_kafka_headers_t,
+        timestamp_ms,
+        delivery: on_delivery.map(|func| DeliverySlot { func, opaque }),
+    })
+}
+
+/// Enqueues one message for delivery. Key, value and headers are copied; the caller keeps
+/// owning them. `partition` is a partition number or KF_PARTITION_UA (the partitioner picks).
+/// `key`/`value` NULL means null (NULL requires length 0); non-NULL with length 0 is empty.
+/// `headers` may be NULL. `timestamp_ms` 0 means now. `on_delivery` (may be NULL) is this
+/// message's delivery callback, called with `opaque` instead of the config's on_delivery.
+///
+/// The delivery report is served by a later kf_producer_poll() or kf_producer_flush().
+/// Errors: KF_ERR__QUEUE_FULL when queue.buffering.max.messages/kbytes is reached (poll, then
+/// retry: Python's BufferError); KF_ERR_MSG_SIZE_TOO_LARGE; KF_ERR__UNKNOWN_PARTITION;
+/// KF_ERR__UNKNOWN_TOPIC (when known not to exist); KF_ERR__FATAL; KF_ERR__INVALID_ARG for NULL
+/// producer or topic, a non-UTF-8 topic, or a NULL buffer with a length.
+/// Thread safety: any thread, concurrently with other produce and poll calls.
+#[no_mangle]
+pub extern "C" fn kf_producer_produce(
+    producer: *mut kf_producer_t,
+    topic: *const c_char,
+    partition: i32,
+    key: *const u8,
+    key_len: usize,
+    value: *const u8,
+    value_len: usize,
+    headers: *const kf_headers_t,
+    timestamp_ms: i64,
+    on_delivery: kf_delivery_cb,
+    opaque: *mut c_void,
+) -> *mut kf_error_t {
+    const F: &str = "kf_producer_produce";
+    call(F, || unsafe {
+        let p = self::producer(producer, F)?;
+        let m = out_message(
+            F,
+            topic,
+            partition,
+            key,
+            key_len,
+            value,
+            value_len,
+            headers,
+            timestamp_ms,
+            on_delivery,
+            opaque,
+        )?;
+        p.produce(&m)
+    })
+}
+
+/// Enqueues `count` messages, each with its own topic, partition, key, value, headers,
+/// timestamp and delivery callback (headers are kept, unlike Python's produce_batch). Each
+/// message's `err` field gets 0 or its own error code; one failure does not stop the others.
+/// `*enqueued_out` (may be NULL) gets the number enqueued.
+///
+/// Errors (for the call as a whole): KF_ERR__INVALID_ARG for a NULL producer, or NULL messages
+/// with a non-zero count.
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_producer_produce_batch(
+    producer: *mut kf_producer_t,
+    messages: *mut kf_produce_message_t,
+    count: usize,
+    enqueued_out: *mut usize,
+) -> *mut kf_error_t {
+    const F: &str = "kf_producer_produce_batch";
+    call(F, || unsafe {
+        let p = self::producer(producer, F)?;
+        if count == 0 {
+            if !enqueued_out.is_null() {
+                *enqueued_out = 0;
+            }
+            return Ok(());
+        }
+        arg(messages, F, "messages")?;
+        let msgs = std::slice::from_raw_parts_mut(messages, count);
+        let mut ok = 0;
+        for m in msgs.iter_mut() {
+            let res = out_message(
+                F,
+                m.topic,
+                m.partition,
+                m.key,
+                m.key_len,
+                m.value,
+                m.value_len,
+                m.headers,
+                m.timestamp_ms,
+                m.on_delivery,
+                m.opaque,
+            )
+            .and_then(|om| p.produce(&om));
+            m.err = match res {
+                Ok(()) => {
+                    ok += 1;
+                    0
+                }
+                Err(e) => e.code,
+            };
+        }
+        if !enqueued_out.is_null() {
+            *enqueued_out = ok;
+        }
+        Ok(())
+    })
+}
+
+/// Serves delivery reports and the other callbacks, waiting up to `timeout_ms` for the first
+/// (0: don't wait; -1: wait indefinitely). `*served_out` (may be NULL) gets the number served.
+///
+/// Blocks: up to `timeout_ms`; kf_producer_wake() ends the wait with KF_ERR__INTR.
+/// Errors: KF_ERR__INVALID_ARG (NULL producer); KF_ERR__STATE when called from inside one of
+/// this producer's callbacks; KF_ERR__INTR when woken.
+/// Thread safety: any thread; callbacks run on the calling thread.
+#[no_mangle]
+pub extern "C" fn kf_producer_poll(
+    producer: *mut kf_producer_t,
+    timeout_ms: c_int,
+    served_out: *mut c_int,
+) -> *mut kf_error_t {
+    call("kf_producer_poll", || {
+        let n = self::producer(producer, "kf_producer_poll")?.poll(timeout_ms)?;
+        if !served_out.is_null() {
+            unsafe { *served_out = n };
+        }
+        Ok(())
+    })
+}
+
+/// Waits until every enqueued message is delivered (or failed) or `timeout_ms` passes (-1: no
+/// limit), serving callbacks meanwhile; linger.ms is ignored while flushing.
+/// `*remaining_out` (may be NULL) gets the number still outstanding (0 when all done).
+///
+/// Blocks: up to `timeout_ms`; kf_producer_wake() ends it with KF_ERR__INTR.
+/// Errors: KF_ERR__INVALID_ARG, KF_ERR__STATE (inside a callback), KF_ERR__INTR. A timeout is not
+/// an error: check `*remaining_out`.
+/// Thread safety: any thread; callbacks run on the calling thread.
+#[no_mangle]
+pub extern "C" fn kf_producer_flush(
+    producer: *mut kf_producer_t,
+    timeout_ms: c_int,
+    remaining_out: *mut usize,
+) -> *mut kf_error_t {
+    call("kf_producer_flush", || {
+        let n = self::producer(producer, "kf_producer_flush")?.flush(timeout_ms)?;
+        if !remaining_out.is_null() {
+            unsafe { *remaining_out = n };
+        }
+        Ok(())
+    })
+}
+
+/// Purges messages: those still in the local queue (`in_queue`) and/or those sent but not yet
+/// acknowledged (`in_flight`). Their delivery reports carry KF_ERR__PURGE_QUEUE or
+/// KF_ERR__PURGE_INFLIGHT and are served by the next poll or flush. With `blocking` false the
+/// call does not wait for the broker threads.
+///
+/// Errors: KF_ERR__INVALID_ARG (NULL producer). Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_producer_purge(
+    producer: *mut kf_producer_t,
+    in_queue: bool,
+    in_flight: bool,
+    blocking: bool,
+) -> *mut kf_error_t {
+    call("kf_producer_purge", || {
+        self::producer(producer, "kf_producer_purge")?.purge(in_queue, in_flight, blocking)
+    })
+}
+
+/// Messages not yet delivered plus delivery reports and callbacks not yet served (Python's
+/// len(producer)); 0 when `producer` is NULL.
+///
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_producer_len(producer: *const kf_producer_t) -> usize {
+    value(0, || opt(producer).map_or(0, |p| p.len()))
+}
+
+/// Cluster metadata for `topic`, or for all topics when `topic` is NULL.
+///
+/// `metadata_out`: on success, caller owns; free with kf_metadata_destroy().
+/// Blocks: up to `timeout_ms`. Errors: KF_ERR__INVALID_ARG; KF_ERR__TIMED_OUT; KF_ERR__TRANSPORT.
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_producer_list_topics(
+    producer: *mut kf_producer_t,
+    topic: *const c_char,
+    timeout_ms: c_int,
+    metadata_out: *mut *mut kf_metadata_t,
+) -> *mut kf_error_t {
+    const F: &str = "kf_producer_list_topics";
+    call(F, || unsafe {
+        let p = self::producer(producer, F)?;
+        let t = if topic.is_null() {
+            None
+        } else {
+            Some(arg_cstr(topic, F, "topic")?)
+        };
+        let out = out_arg(metadata_out, F, "metadata_out")?;
+        *out = p.list_topics(t, timeout_ms)? as *mut kf_metadata_t;
+        Ok(())
+    })
+}
+
+/// Replaces the SASL PLAIN/SCRAM username and password; used from the next (re)authentication.
+///
+/// Errors: KF_ERR__INVALID_ARG for NULL arguments. Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_producer_set_sasl_credentials(
+    producer: *mut kf_producer_t,
+    username: *const c_char,
+    password: *const c_char,
+) -> *mut kf_error_t {
+    const F: &str = "kf_producer_set_sasl_credentials";
+    call(F, || unsafe {
+        let p = self::producer(producer, F)?;
+        p.set_sasl_credentials(
+            arg_cstr(username, F, "username")?,
+            arg_cstr(password, F, "password")?,
+        )
+    })
+}
+
+/// A file descriptor that becomes readable when kf_producer_poll() has work to serve, for event
+/// loops (epoll, libuv, asyncio). Drain it (read until EAGAIN), then call kf_producer_poll(0).
+/// The descriptor belongs to the producer: do not close it; it lives until kf_producer_destroy().
+///
+/// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when no pipe can be created.
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_producer_event_fd(
+    producer: *mut kf_producer_t,
+    fd_out: *mut c_int,
+) -> *mut kf_error_t {
+    call("kf_producer_event_fd", || unsafe {
+        let p = self::producer(producer, "kf_producer_event_fd")?;
+        let out = out_arg(fd_out, "kf_producer_event_fd", "fd_out")?;
+        *out = p.client.event_fd()?;
+        Ok(())
+    })
+}
+
+/// Makes a kf_producer_poll() or kf_producer_flush() blocked on another thread return at once
+/// with KF_ERR__INTR (for Ctrl-C or task cancellation). With no call blocked, the next one
+/// returns KF_ERR__INTR at once.
+///
+/// Errors: KF_ERR__INVALID_ARG (NULL producer). Thread safety: any thread, and signal handlers
+/// should not call it (it takes locks); set a flag and call it from a thread instead.
+#[no_mangle]
+pub extern "C" fn kf_producer_wake(producer: *mut kf_producer_t) -> *mut kf_error_t {
+    call("kf_producer_wake", || {
+        self::producer(producer, "kf_producer_wake")?.client.wake();
+        Ok(())
+    })
+}
+
+/// The error that made this producer fatal (idempotent or transactional producer), or NULL when
+/// none. Returns: caller owns; free with kf_error_destroy(). The error is flagged fatal.
+///
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_producer_fatal_error(producer: *const kf_producer_t) -> *mut kf_error_t {
+    value(std::ptr::null_mut(), || {
+        opt(producer)
+            .and_then(|p| p.client.fatal_error())
+            .map_or(std::ptr::null_mut(), error_out)
+    })
+}

@@ -1,0 +1,286 @@
+//! kf_topic_partition_list_t: (topic, partition) elements with offset, metadata, leader epoch
+//! and error. It is librdkafka's own list. Elements are addressed by index.
+//!
+//! Thread safety: one thread at a time per list. Lists handed to callbacks are borrowed and
+//! read-only for the callback's duration.
+use std::os::raw::c_char;
+
+use rdkafka_sys as rd;
+
+use super::types::*;
+use super::{arg, arg_bytes, arg_cstr, call, raw, value};
+use crate::client::error::{KResult, KafkaError, ERR_INVALID_ARG};
+
+fn elem<'a>(
+    l: *const kf_topic_partition_list_t,
+    index: usize,
+) -> Option<&'a mut rd::rd_kafka_topic_partition_t> {
+    let list = unsafe { raw(l).as_ref()? };
+    if index >= list.cnt.max(0) as usize {
+        return None;
+    }
+    unsafe { list.elems.add(index).as_mut() }
+}
+
+fn elem_arg<'a>(
+    l: *mut kf_topic_partition_list_t,
+    index: usize,
+    func: &str,
+) -> KResult<&'a mut rd::rd_kafka_topic_partition_t> {
+    if l.is_null() {
+        return Err(KafkaError::invalid_arg(format!("{func}: list is NULL")));
+    }
+    elem(l, index)
+        .ok_or_else(|| KafkaError::invalid_arg(format!("{func}: index {index} is out of range")))
+}
+
+/// A new, empty list with room for `capacity` elements (it grows as needed).
+///
+/// Returns: caller owns; free with kf_topic_partition_list_destroy(). Never NULL.
+#[no_mangle]
+pub extern "C" fn kf_topic_partition_list_new(capacity: usize) -> *mut kf_topic_partition_list_t {
+    value(std::ptr::null_mut(), || unsafe {
+        rd::rd_kafka_topic_partition_list_new(capacity.min(i32::MAX as usize) as i32)
+            as *mut kf_topic_partition_list_t
+    })
+}
+
+/// Frees a list the caller owns. NULL is a no-op. Never pass a list handed to a callback.
+#[no_mangle]
+pub extern "C" fn kf_topic_partition_list_destroy(list: *mut kf_topic_partition_list_t) {
+    value((), || {
+        if !list.is_null() {
+            unsafe { rd::rd_kafka_topic_partition_list_destroy(raw(list)) }
+        }
+    })
+}
+
+/// A deep copy (e.g. of a list handed to a callback).
+///
+/// Returns: caller owns; free with kf_topic_partition_list_destroy(). NULL when `list` is NULL.
+#[no_mangle]
+pub extern "C" fn kf_topic_partition_list_copy(
+    list: *const kf_topic_partition_list_t,
+) -> *mut kf_topic_partition_list_t {
+    value(std::ptr::null_mut(), || {
+        if list.is_null() {
+            std::ptr::null_mut()
+        } else {
+            unsafe {
+                rd::rd_kafka_topic_partition_list_copy(raw(list)) as *mut kf_topic_partition_list_t
+            }
+        }
+    })
+}
+
+/// Appends (topic, partition) with offset KF_OFFSET_INVALID; `*index_out` (may be NULL) gets
+/// its index. Use KF_PARTITION_UA for "all partitions" where a call allows it (subscribe).
+///
+/// Errors: KF_ERR__INVALID_ARG for a NULL list or topic, or a topic that is not UTF-8.
+#[no_mangle]
+pub extern "C" fn kf_topic_partition_list_add(
+    list: *mut kf_topic_partition_list_t,
+    topic: *const c_char,
+    partition: i32,
+    index_out: *mut usize,
+) -> *mut kf_error_t {
+    const F: &str = "kf_topic_partition_list_add";
+    call(F, || unsafe {
+        arg(list, F, "list")?;
+        let t = arg_cstr(topic, F, "topic")?;
+        rd::rd_kafka_topic_partition_list_add(raw(list), t.as_ptr(), partition);
+        if !index_out.is_null() {
+            *index_out = ((*raw(list)).cnt - 1) as usize;
+        }
+        Ok(())
+    })
+}
+
+/// The number of elements; 0 when `list` is NULL.
+#[no_mangle]
+pub extern "C" fn kf_topic_partition_list_count(list: *const kf_topic_partition_list_t) -> usize {
+    value(0, || {
+        unsafe { raw(list).as_ref() }.map_or(0, |l| l.cnt.max(0) as usize)
+    })
+}
+
+/// The index of (topic, partition) in `*index_out`.
+///
+/// Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR__NOENT when not in the list.
+#[no_mangle]
+pub extern "C" fn kf_topic_partition_list_find(
+    list: *const kf_topic_partition_list_t,
+    topic: *const c_char,
+    partition: i32,
+    index_out: *mut usize,
+) -> *mut kf_error_t {
+    const F: &str = "kf_topic_partition_list_find";
+    call(F, || unsafe {
+        let l = arg(raw(list), F, "list")?;
+        let t = arg_cstr(topic, F, "topic")?;
+        let out = super::out_arg(index_out, F, "index_out")?;
+        for i in 0..l.cnt.max(0) as usize {
+            let e = &*l.elems.add(i);
+            if e.partition == partition && std::ffi::CStr::from_ptr(e.topic) == t {
+                *out = i;
+                return Ok(());
+            }
+        }
+        Err(KafkaError::from_code_msg(
+            rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__NOENT as i32,
+            format!(
+                "{F}: {}[{partition}] is not in the list",
+                t.to_string_lossy()
+            ),
+        ))
+    })
+}
+
+/// The topic of element `index`. Returns: borrowed, valid as long as the list; NULL when the
+/// list is NULL or the index out of range.
+#[no_mangle]
+pub extern "C" fn kf_topic_partition_list_topic(
+    list: *const kf_topic_partition_list_t,
+    index: usize,
+) -> *const c_char {
+    value(std::ptr::null(), || {
+        elem(list, index).map_or(std::ptr::null(), |e| e.topic as *const c_char)
+    })
+}
+
+/// The partition of element `index`; KF_PARTITION_UA (-1) when out of range.
+#[no_mangle]
+pub extern "C" fn kf_topic_partition_list_partition(
+    list: *const kf_topic_partition_list_t,
+    index: usize,
+) -> i32 {
+    value(-1, || elem(list, index).map_or(-1, |e| e.partition))
+}
+
+/// The offset of element `index` (or a KF_OFFSET_ constant); KF_OFFSET_INVALID when out of range.
+#[no_mangle]
+pub extern "C" fn kf_topic_partition_list_offset(
+    list: *const kf_topic_partition_list_t,
+    index: usize,
+) -> i64 {
+    value(-1001, || elem(list, index).map_or(-1001, |e| e.offset))
+}
+
+/// Sets the offset of element `index` (a position, a timestamp for offsets_for_times, or a
+/// KF_OFFSET_ constant). Errors: KF_ERR__INVALID_ARG for a NULL list or an index out of range.
+#[no_mangle]
+pub extern "C" fn kf_topic_partition_list_set_offset(
+    list: *mut kf_topic_partition_list_t,
+    index: usize,
+    offset: i64,
+) -> *mut kf_error_t {
+    call("kf_topic_partition_list_set_offset", || {
+        elem_arg(list, index, "kf_topic_partition_list_set_offset")?.offset = offset;
+        Ok(())
+    })
+}
+
+/// The commit metadata of element `index` and its length in `*len_out` (may be NULL). Returns:
+/// borrowed, valid until the list is destroyed or the metadata set again; NULL when none.
+#[no_mangle]
+pub extern "C" fn kf_topic_partition_list_metadata(
+    list: *const kf_topic_partition_list_t,
+    index: usize,
+    len_out: *mut usize,
+) -> *const u8 {
+    value(std::ptr::null(), || {
+        let (p, n) =
+            elem(list, index).map_or((std::ptr::null_mut(), 0), |e| (e.metadata, e.metadata_size));
+        if !len_out.is_null() {
+            unsafe { *len_out = n };
+        }
+        p as *const u8
+    })
+}
+
+/// Sets (copies) the commit metadata of element `index`; NULL with length 0 clears it.
+/// Errors: KF_ERR__INVALID_ARG for a NULL list, an index out of range, or NULL with a length.
+#[no_mangle]
+pub extern "C" fn kf_topic_partition_list_set_metadata(
+    list: *mut kf_topic_partition_list_t,
+    index: usize,
+    metadata: *const u8,
+    len: usize,
+) -> *mut kf_error_t {
+    const F: &str = "kf_topic_partition_list_set_metadata";
+    call(F, || unsafe {
+        let e = elem_arg(list, index, F)?;
+        let data = arg_bytes(metadata, len, F, "metadata")?;
+        if !e.metadata.is_null() {
+            libc::free(e.metadata);
+        }
+        // librdkafka frees element metadata with free(): allocate it with malloc.
+        match data {
+            Some(d) if !d.is_empty() => {
+                let p = libc::malloc(d.len());
+                if p.is_null() {
+                    return Err(KafkaError::state(format!("{F}: out of memory")));
+                }
+                std::ptr::copy_nonoverlapping(d.as_ptr(), p as *mut u8, d.len());
+                e.metadata = p;
+                e.metadata_size = d.len();
+            }
+            _ => {
+                e.metadata = std::ptr::null_mut();
+                e.metadata_size = 0;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The leader epoch of element `index`; -1 when unknown or out of range.
+#[no_mangle]
+pub extern "C" fn kf_topic_partition_list_leader_epoch(
+    list: *const kf_topic_partition_list_t,
+    index: usize,
+) -> i32 {
+    value(-1, || {
+        elem(list, index).map_or(-1, |e| unsafe {
+            rd::rd_kafka_topic_partition_get_leader_epoch(e)
+        })
+    })
+}
+
+/// Sets the leader epoch of element `index` (-1 for unknown), used by seek and commit.
+/// Errors: KF_ERR__INVALID_ARG for a NULL list or an index out of range.
+#[no_mangle]
+pub extern "C" fn kf_topic_partition_list_set_leader_epoch(
+    list: *mut kf_topic_partition_list_t,
+    index: usize,
+    leader_epoch: i32,
+) -> *mut kf_error_t {
+    call("kf_topic_partition_list_set_leader_epoch", || {
+        let e = elem_arg(list, index, "kf_topic_partition_list_set_leader_epoch")?;
+        unsafe { rd::rd_kafka_topic_partition_set_leader_epoch(e, leader_epoch) };
+        Ok(())
+    })
+}
+
+/// The per-element error code of element `index` (0 when none); KF_ERR__INVALID_ARG when the
+/// list is NULL or the index out of range.
+#[no_mangle]
+pub extern "C" fn kf_topic_partition_list_error_code(
+    list: *const kf_topic_partition_list_t,
+    index: usize,
+) -> i32 {
+    value(ERR_INVALID_ARG, || {
+        elem(list, index).map_or(ERR_INVALID_ARG, |e| e.err as i32)
+    })
+}
+
+/// Start at the earliest offset of the partition.
+pub const KF_OFFSET_BEGINNING: i64 = -2;
+/// Start at the end of the partition (only new messages).
+pub const KF_OFFSET_END: i64 = -1;
+/// Start at the committed offset (auto.offset.reset when none).
+pub const KF_OFFSET_STORED: i64 = -1000;
+/// No offset (nothing consumed or committed yet).
+pub const KF_OFFSET_INVALID: i64 = -1001;
+/// Any partition: let the partitioner choose (produce), or "all partitions" (subscribe).
+pub const KF_PARTITION_UA: i32 = -1;

@@ -1,0 +1,177 @@
+//! The types the C header declares: opaque handles and callback signatures.
+//!
+//! Handles that kafkaffi allocates are its domain structs under a `kf_..._t` name (cbindgen
+//! renames them, see cbindgen.toml). Handles that are librdkafka objects seen through the ABI
+//! (a message, its headers, a partition list, metadata, consumer group metadata) are the
+//! zero-sized markers below: the pointer is librdkafka's own, cast, so reading a message costs
+//! no allocation or copy.
+use std::os::raw::{c_char, c_int, c_void};
+
+use crate::client::config::Config;
+use crate::client::consumer::Consumer;
+use crate::client::error::KafkaError;
+use crate::client::events::{OauthTokenRequest, ThrottleEvent};
+use crate::client::mock::MockCluster;
+use crate::client::producer::Producer;
+
+/// Connects a C handle type to the Rust value behind it. The handle pointer is the Rust
+/// value's address (a `Box` kafkaffi allocated, or a librdkafka object).
+///
+/// # Safety
+/// Implementors promise that every non-NULL `*const Self` the C side can hold points to a live
+/// `Self::Target`.
+pub(crate) unsafe trait Handle: Sized {
+    type Target;
+}
+
+// cbindgen reads the struct definitions the macro expands to only if they are written out, so
+// the markers are declared explicitly below and only the trait impls come from the macro.
+macro_rules! handle_impls {
+    ($($name:ident => $target:ty;)*) => {$(
+        unsafe impl Handle for $name {
+            type Target = $target;
+        }
+    )*};
+}
+
+handle_impls! {
+    kf_config_t => Config;
+    kf_producer_t => Producer;
+    kf_consumer_t => Consumer;
+    kf_error_t => KafkaError;
+    kf_throttle_event_t => ThrottleEvent;
+    kf_oauth_token_t => OauthTokenRequest;
+    kf_mock_cluster_t => MockCluster;
+    kf_message_t => rdkafka_sys::rd_kafka_message_t;
+    kf_headers_t => rdkafka_sys::rd_kafka_headers_t;
+    kf_topic_partition_list_t => rdkafka_sys::rd_kafka_topic_partition_list_t;
+    kf_metadata_t => rdkafka_sys::rd_kafka_metadata_t;
+    kf_consumer_group_metadata_t => rdkafka_sys::rd_kafka_consumer_group_metadata_t;
+}
+
+/// A client configuration: librdkafka properties plus callbacks.
+pub struct kf_config_t {
+    _opaque: [u8; 0],
+}
+
+/// A producer (Python's Producer).
+pub struct kf_producer_t {
+    _opaque: [u8; 0],
+}
+
+/// A consumer (Python's Consumer).
+pub struct kf_consumer_t {
+    _opaque: [u8; 0],
+}
+
+/// An error: code, name, message, and the retriable / fatal / txn_requires_abort flags.
+pub struct kf_error_t {
+    _opaque: [u8; 0],
+}
+
+/// A throttle event handed to throttle_cb (Python's ThrottleEvent).
+pub struct kf_throttle_event_t {
+    _opaque: [u8; 0],
+}
+
+/// The answer slot handed to oauth_cb: set a token or a failure on it.
+pub struct kf_oauth_token_t {
+    _opaque: [u8; 0],
+}
+
+/// librdkafka's in-process mock cluster.
+pub struct kf_mock_cluster_t {
+    _opaque: [u8; 0],
+}
+
+/// A message: polled from a consumer (caller owns it), or handed to a delivery callback
+/// (borrowed for the callback's duration). It is librdkafka's `rd_kafka_message_t`.
+pub struct kf_message_t {
+    _opaque: [u8; 0],
+}
+
+/// An ordered list of message headers; names may repeat and values may be null.
+pub struct kf_headers_t {
+    _opaque: [u8; 0],
+}
+
+/// A list of (topic, partition) elements, each with offset, metadata, leader epoch and error.
+pub struct kf_topic_partition_list_t {
+    _opaque: [u8; 0],
+}
+
+/// Cluster metadata: brokers, topics, partitions (from list_topics).
+pub struct kf_metadata_t {
+    _opaque: [u8; 0],
+}
+
+/// A consumer's group metadata, for send_offsets_to_transaction.
+pub struct kf_consumer_group_metadata_t {
+    _opaque: [u8; 0],
+}
+
+/// Frees a callback's opaque pointer when the last configuration or client holding the
+/// registration is destroyed. May be NULL.
+pub type kf_free_fn = Option<unsafe extern "C" fn(opaque: *mut c_void)>;
+
+/// error_cb: a client-level error (broker down, authentication failure, fatal error).
+/// `err` is borrowed for the duration of the call; check kf_error_is_fatal().
+pub type kf_error_cb = Option<unsafe extern "C" fn(opaque: *mut c_void, err: *const kf_error_t)>;
+
+/// throttle_cb: a broker throttled this client. `event` is borrowed for the call.
+pub type kf_throttle_cb =
+    Option<unsafe extern "C" fn(opaque: *mut c_void, event: *const kf_throttle_event_t)>;
+
+/// stats_cb: librdkafka's statistics as JSON text (`json_len` bytes, NUL-terminated),
+/// borrowed for the call. Emitted every statistics.interval.ms.
+pub type kf_stats_cb =
+    Option<unsafe extern "C" fn(opaque: *mut c_void, json: *const c_char, json_len: usize)>;
+
+/// oauth_cb: asked for a new OAUTHBEARER token. `oauthbearer_config` is the value of
+/// sasl.oauthbearer.config (may be NULL). Answer with kf_oauth_token_set() or
+/// kf_oauth_token_fail() on `token` before returning; `token` is borrowed for the call.
+pub type kf_oauth_cb = Option<
+    unsafe extern "C" fn(
+        opaque: *mut c_void,
+        oauthbearer_config: *const c_char,
+        token: *mut kf_oauth_token_t,
+    ),
+>;
+
+/// on_delivery: the outcome of one produced message. `err` is NULL on success; `msg` and `err`
+/// are borrowed for the call (the message's opaque is the one given to produce).
+pub type kf_delivery_cb = Option<
+    unsafe extern "C" fn(opaque: *mut c_void, msg: *const kf_message_t, err: *const kf_error_t),
+>;
+
+/// on_commit: the outcome of an asynchronous or automatic offset commit. `err` is NULL on
+/// success; `offsets` carries a per-partition error. Both borrowed for the call.
+pub type kf_commit_cb = Option<
+    unsafe extern "C" fn(
+        opaque: *mut c_void,
+        err: *const kf_error_t,
+        offsets: *const kf_topic_partition_list_t,
+    ),
+>;
+
+/// logger: one log line. `level` is syslog's (0 emerg .. 7 debug); strings borrowed for the call.
+pub type kf_log_cb = Option<
+    unsafe extern "C" fn(
+        opaque: *mut c_void,
+        level: c_int,
+        facility: *const c_char,
+        message: *const c_char,
+    ),
+>;
+
+/// on_assign / on_revoke / on_lost: a rebalance event. The callback may call
+/// kf_consumer_assign(), kf_consumer_incremental_assign() (or their unassign forms) on
+/// `consumer`; if it does not, kafkaffi applies the default for the group's protocol.
+/// `partitions` is borrowed for the call.
+pub type kf_rebalance_cb = Option<
+    unsafe extern "C" fn(
+        opaque: *mut c_void,
+        consumer: *mut kf_consumer_t,
+        partitions: *const kf_topic_partition_list_t,
+    ),
+>;
