@@ -1,0 +1,18 @@
+# shellcheck shell=bash disable=SC2034
+# Shared defaults for scripts/kafka/*.sh (sourced, not executed).
+# Every value can be overridden from the environment.
+KAFKA_VERSION="${KAFKAFFI_KAFKA_VERSION:-4.3.1}"
+# log4j2 version Kafka $KAFKA_VERSION itself depends on; the slf4j binding must match it.
+LOG4J_VERSION="${KAFKAFFI_LOG4J_VERSION:-2.25.4}"
+KAFKA_HOME="${KAFKAFFI_CACHE:-$HOME/.cache/kafkaffi}/kafka-$KAFKA_VERSION"
+KAFKA_LIBS="$KAFKA_HOME/libs"
+KAFKA_DIR="${KAFKAFFI_KAFKA_DIR:-/tmp/kafkaffi-kafka}"
+PLAINTEXT_PORT="${KAFKAFFI_PLAINTEXT_PORT:-9092}"
+SASL_PORT="${KAFKAFFI_SASL_PORT:-9093}"
+CONTROLLER_PORT="${KAFKAFFI_CONTROLLER_PORT:-9094}"
+PID_FILE="$KAFKA_DIR/kafka.pid"
+
+# True if the broker recorded in $PID_FILE is alive (and that pid really is Kafka).
+kafka_running() {
+  [[ -f "$PID_FILE" ]] && { tr '\0' ' ' <"/proc/$(cat "$PID_FILE")/cmdline"; } 2>/dev/null | grep -q kafka.Kafka
+}
