@@ -1,0 +1,382 @@
+//! Shared test harness: drives kafkaffi only through its C ABI (the `kf_*` functions), against
+//! the real broker (KAFKA_BOOTSTRAP_SERVERS, started by scripts/kafka/start.sh) and librdkafka's
+//! mock cluster. Topic creation on the real broker uses librdkafka's admin API directly (test
+//! set-up only; kafkaffi's own AdminClient is a separate issue).
+#![allow(dead_code)]
+
+use std::ffi::{CStr, CString};
+use std::os::raw::{c_char, c_void};
+use std::ptr::{null, null_mut};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+pub use kafkaffi::ffi::config::*;
+pub use kafkaffi::ffi::consumer::*;
+pub use kafkaffi::ffi::error::*;
+pub use kafkaffi::ffi::error_codes::*;
+pub use kafkaffi::ffi::message::*;
+pub use kafkaffi::ffi::metadata::*;
+pub use kafkaffi::ffi::mock::*;
+pub use kafkaffi::ffi::producer::*;
+pub use kafkaffi::ffi::topic_partition::*;
+pub use kafkaffi::ffi::types::*;
+pub use kafkaffi::ffi::version::*;
+
+pub fn cs(s: &str) -> CString {
+    CString::new(s).unwrap()
+}
+
+pub fn text(p: *const c_char) -> String {
+    assert!(!p.is_null(), "unexpected NULL string");
+    unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
+}
+
+/// Panics with the error's name and message when a call failed.
+#[track_caller]
+pub fn ok(e: *mut kf_error_t) {
+    if !e.is_null() {
+        let msg = format!("{}: {}", text(kf_error_name(e)), text(kf_error_message(e)));
+        kf_error_destroy(e);
+        panic!("kafkaffi call failed: {msg}");
+    }
+}
+
+/// Expects a failure; returns (code, message) and frees the error.
+#[track_caller]
+pub fn err(e: *mut kf_error_t) -> (i32, String) {
+    assert!(!e.is_null(), "expected the call to fail, it succeeded");
+    let r = (kf_error_code(e), text(kf_error_message(e)));
+    kf_error_destroy(e);
+    r
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A name no other test (or earlier run against the same broker) uses.
+pub fn unique(prefix: &str) -> String {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    format!("{prefix}-{}-{t}-{n}", std::process::id())
+}
+
+/// Where a test runs: the real broker or a mock cluster owned by the test.
+pub struct Cluster {
+    pub bootstrap: String,
+    pub mock: *mut kf_mock_cluster_t,
+}
+
+impl Cluster {
+    /// The real broker. Fails (never skips) when none is configured: run the tests through
+    /// scripts/test.sh, or start scripts/kafka/start.sh and source its env file.
+    pub fn broker() -> Cluster {
+        let bs = std::env::var("KAFKA_BOOTSTRAP_SERVERS").expect(
+            "KAFKA_BOOTSTRAP_SERVERS is not set: run scripts/kafka/start.sh and `source /tmp/kafkaffi-kafka/env` (or use scripts/test.sh)",
+        );
+        Cluster {
+            bootstrap: bs,
+            mock: null_mut(),
+        }
+    }
+
+    pub fn mock(brokers: i32) -> Cluster {
+        let mut e = null_mut();
+        let m = kf_mock_cluster_new(brokers, &mut e);
+        ok(e);
+        let bootstrap = text(kf_mock_cluster_bootstrap_servers(m));
+        Cluster { bootstrap, mock: m }
+    }
+
+    /// The real broker, then a one-broker mock cluster: run a test body on each.
+    pub fn both() -> Vec<Cluster> {
+        vec![Cluster::broker(), Cluster::mock(1)]
+    }
+
+    pub fn is_mock(&self) -> bool {
+        !self.mock.is_null()
+    }
+
+    pub fn name(&self) -> &'static str {
+        if self.is_mock() {
+            "mock"
+        } else {
+            "broker"
+        }
+    }
+
+    /// A configuration with bootstrap.servers and the given properties.
+    pub fn config(&self, props: &[(&str, &str)]) -> *mut kf_config_t {
+        let c = kf_config_new();
+        ok(kf_config_set(
+            c,
+            cs("bootstrap.servers").as_ptr(),
+            cs(&self.bootstrap).as_ptr(),
+        ));
+        for (k, v) in props {
+            ok(kf_config_set(c, cs(k).as_ptr(), cs(v).as_ptr()));
+        }
+        c
+    }
+
+    /// Creates a topic and waits until its partitions have leaders.
+    pub fn create_topic(&self, name: &str, partitions: i32) {
+        if self.is_mock() {
+            ok(kf_mock_cluster_topic_create(
+                self.mock,
+                cs(name).as_ptr(),
+                partitions,
+                1,
+            ));
+        } else {
+            admin_create_topic(&self.bootstrap, name, partitions);
+        }
+        self.wait_for_topic(name, partitions);
+    }
+
+    fn wait_for_topic(&self, name: &str, partitions: i32) {
+        let conf = self.config(&[]);
+        let p = new_producer(conf);
+        kf_config_destroy(conf);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let mut md = null_mut();
+            let e = kf_producer_list_topics(p, cs(name).as_ptr(), 5000, &mut md);
+            if e.is_null() {
+                let ready = kf_metadata_topic_count(md) == 1
+                    && kf_metadata_topic_error_code(md, 0) == 0
+                    && kf_metadata_partition_count(md, 0) == partitions as usize
+                    && (0..partitions as usize)
+                        .all(|i| kf_metadata_partition_leader(md, 0, i) >= 0);
+                kf_metadata_destroy(md);
+                if ready {
+                    break;
+                }
+            } else {
+                kf_error_destroy(e);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "topic {name} did not get leaders in time"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        ok(kf_producer_destroy(p));
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        kf_mock_cluster_destroy(self.mock);
+    }
+}
+
+fn admin_create_topic(bootstrap: &str, name: &str, partitions: i32) {
+    use rdkafka_sys as rd;
+    unsafe {
+        let conf = rd::rd_kafka_conf_new();
+        let mut errstr = [0 as c_char; 512];
+        rd::rd_kafka_conf_set(
+            conf,
+            c"bootstrap.servers".as_ptr(),
+            cs(bootstrap).as_ptr(),
+            errstr.as_mut_ptr(),
+            errstr.len(),
+        );
+        let rk = rd::rd_kafka_new(
+            rd::rd_kafka_type_t::RD_KAFKA_PRODUCER,
+            conf,
+            errstr.as_mut_ptr(),
+            errstr.len(),
+        );
+        assert!(!rk.is_null());
+        let nt = rd::rd_kafka_NewTopic_new(
+            cs(name).as_ptr(),
+            partitions,
+            1,
+            errstr.as_mut_ptr(),
+            errstr.len(),
+        );
+        let q = rd::rd_kafka_queue_new(rk);
+        let mut topics = [nt];
+        rd::rd_kafka_CreateTopics(rk, topics.as_mut_ptr(), 1, null_mut(), q);
+        let ev = rd::rd_kafka_queue_poll(q, 30_000);
+        assert!(!ev.is_null(), "CreateTopics: no result");
+        let res = rd::rd_kafka_event_CreateTopics_result(ev);
+        let mut n = 0;
+        let results = rd::rd_kafka_CreateTopics_result_topics(res, &mut n);
+        assert_eq!(n, 1);
+        let code = rd::rd_kafka_topic_result_error(*results) as i32;
+        assert!(
+            code == 0 || code == KF_ERR_TOPIC_ALREADY_EXISTS,
+            "CreateTopics {name}: error {code}"
+        );
+        rd::rd_kafka_event_destroy(ev);
+        rd::rd_kafka_NewTopic_destroy(nt);
+        rd::rd_kafka_queue_destroy(q);
+        rd::rd_kafka_destroy(rk);
+    }
+}
+
+#[track_caller]
+pub fn new_producer(conf: *const kf_config_t) -> *mut kf_producer_t {
+    let mut e = null_mut();
+    let p = kf_producer_new(conf, &mut e);
+    ok(e);
+    assert!(!p.is_null());
+    p
+}
+
+#[track_caller]
+pub fn new_consumer(conf: *const kf_config_t) -> *mut kf_consumer_t {
+    let mut e = null_mut();
+    let c = kf_consumer_new(conf, &mut e);
+    ok(e);
+    assert!(!c.is_null());
+    c
+}
+
+/// A message copied out of the C ABI, so assertions can compare plain values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Msg {
+    pub topic: String,
+    pub partition: i32,
+    pub offset: i64,
+    pub key: Option<Vec<u8>>,
+    pub value: Option<Vec<u8>>,
+    pub headers: Vec<(String, Option<Vec<u8>>)>,
+    pub timestamp: i64,
+    pub timestamp_type: i32,
+    pub error: i32,
+}
+
+fn bytes(p: *const u8, len: usize) -> Option<Vec<u8>> {
+    if p.is_null() {
+        None
+    } else {
+        Some(unsafe { std::slice::from_raw_parts(p, len) }.to_vec())
+    }
+}
+
+impl Msg {
+    pub fn from_c(m: *const kf_message_t) -> Msg {
+        let mut klen = 0;
+        let k = kf_message_key(m, &mut klen);
+        let mut vlen = 0;
+        let v = kf_message_value(m, &mut vlen);
+        let mut tstype = 0;
+        let ts = kf_message_timestamp(m, &mut tstype);
+        let topic = kf_message_topic(m);
+        let mut headers = Vec::new();
+        let h = kf_message_headers(m);
+        for i in 0..kf_headers_count(h) {
+            let (mut name, mut val, mut len) = (null(), null(), 0);
+            ok(kf_headers_get(h, i, &mut name, &mut val, &mut len));
+            headers.push((text(name), bytes(val, len)));
+        }
+        Msg {
+            topic: if topic.is_null() {
+                String::new()
+            } else {
+                text(topic)
+            },
+            partition: kf_message_partition(m),
+            offset: kf_message_offset(m),
+            key: bytes(k, klen),
+            value: bytes(v, vlen),
+            headers,
+            timestamp: ts,
+            timestamp_type: tstype,
+            error: kf_message_error_code(m),
+        }
+    }
+}
+
+/// Polls until `n` data messages arrived or `timeout` passed; error events are skipped
+/// (and returned separately). Returns (messages, error events).
+pub fn consume_n(c: *mut kf_consumer_t, n: usize, timeout: Duration) -> (Vec<Msg>, Vec<Msg>) {
+    let deadline = Instant::now() + timeout;
+    let (mut msgs, mut errs) = (Vec::new(), Vec::new());
+    while msgs.len() < n && Instant::now() < deadline {
+        let mut m = null_mut();
+        ok(kf_consumer_poll(c, 200, &mut m));
+        if m.is_null() {
+            continue;
+        }
+        let msg = Msg::from_c(m);
+        kf_message_destroy(m);
+        if msg.error == 0 {
+            msgs.push(msg)
+        } else {
+            errs.push(msg)
+        }
+    }
+    (msgs, errs)
+}
+
+/// Delivery reports collected by `record_delivery` (pass a `*mut Deliveries` as opaque).
+#[derive(Default, Debug)]
+pub struct Deliveries {
+    pub reports: Vec<(i32, i32, i64)>, // (error code, partition, offset)
+}
+
+pub unsafe extern "C" fn record_delivery(
+    opaque: *mut c_void,
+    m: *const kf_message_t,
+    e: *const kf_error_t,
+) {
+    let d = &mut *(opaque as *mut Deliveries);
+    d.reports.push((
+        kf_error_code(e),
+        kf_message_partition(m),
+        kf_message_offset(m),
+    ));
+}
+
+/// Produces `values` (keys "k<i>") to `topic` and flushes; asserts every delivery succeeded.
+pub fn produce_values(cluster: &Cluster, topic: &str, partition: i32, values: &[Vec<u8>]) {
+    let conf = cluster.config(&[]);
+    let p = new_producer(conf);
+    kf_config_destroy(conf);
+    let mut d = Deliveries::default();
+    let t = cs(topic);
+    for (i, v) in values.iter().enumerate() {
+        let k = format!("k{i}");
+        ok(kf_producer_produce(
+            p,
+            t.as_ptr(),
+            partition,
+            k.as_ptr(),
+            k.len(),
+            v.as_ptr(),
+            v.len(),
+            null(),
+            0,
+            Some(record_delivery),
+            &mut d as *mut Deliveries as *mut c_void,
+        ));
+    }
+    let mut remaining = 1;
+    ok(kf_producer_flush(p, 30_000, &mut remaining));
+    assert_eq!(remaining, 0);
+    assert_eq!(d.reports.len(), values.len());
+    assert!(
+        d.reports.iter().all(|r| r.0 == 0),
+        "delivery errors: {:?}",
+        d.reports
+    );
+    ok(kf_producer_destroy(p));
+}
+
+/// A one-element partition list.
+pub fn tp_list(items: &[(&str, i32, i64)]) -> *mut kf_topic_partition_list_t {
+    let l = kf_topic_partition_list_new(items.len());
+    for (i, (t, p, o)) in items.iter().enumerate() {
+        let mut idx = 0;
+        ok(kf_topic_partition_list_add(l, cs(t).as_ptr(), *p, &mut idx));
+        assert_eq!(idx, i);
+        ok(kf_topic_partition_list_set_offset(l, idx, *o));
+    }
+    l
+}
