@@ -13,13 +13,19 @@ use kafkaffi::ffi::types::*;
 
 fn ok(e: *mut kf_error_t) {
     if !e.is_null() {
-        let msg = unsafe { CStr::from_ptr(kf_error_message(e)) }.to_string_lossy().into_owned();
+        let msg = unsafe { CStr::from_ptr(kf_error_message(e)) }
+            .to_string_lossy()
+            .into_owned();
         kf_error_destroy(e);
         panic!("kafkaffi error: {msg}");
     }
 }
 
-unsafe extern "C" fn count_delivery(opaque: *mut c_void, _m: *const kf_message_t, err: *const kf_error_t) {
+unsafe extern "C" fn count_delivery(
+    opaque: *mut c_void,
+    _m: *const kf_message_t,
+    err: *const kf_error_t,
+) {
     assert!(err.is_null());
     *(opaque as *mut usize) += 1;
 }
@@ -33,13 +39,29 @@ fn produce_and_consume_on_mock_cluster() {
     ok(kf_mock_cluster_topic_create(mock, topic.as_ptr(), 1, 1));
 
     let conf = kf_config_new();
-    ok(kf_config_set(conf, c"bootstrap.servers".as_ptr(), bs.as_ptr()));
+    ok(kf_config_set(
+        conf,
+        c"bootstrap.servers".as_ptr(),
+        bs.as_ptr(),
+    ));
     let p = kf_producer_new(conf, null_mut());
     assert!(!p.is_null());
     let mut delivered = 0usize;
     for i in 0..100 {
         let v = format!("v{i}");
-        ok(kf_producer_produce(p, topic.as_ptr(), -1, null_mut(), 0, v.as_ptr(), v.len(), null_mut(), 0, Some(count_delivery), &mut delivered as *mut usize as *mut c_void));
+        ok(kf_producer_produce(
+            p,
+            topic.as_ptr(),
+            -1,
+            null_mut(),
+            0,
+            v.as_ptr(),
+            v.len(),
+            null_mut(),
+            0,
+            Some(count_delivery),
+            &mut delivered as *mut usize as *mut c_void,
+        ));
     }
     let mut remaining = 99;
     ok(kf_producer_flush(p, 10_000, &mut remaining));
@@ -47,11 +69,19 @@ fn produce_and_consume_on_mock_cluster() {
     assert_eq!(delivered, 100);
     ok(kf_producer_destroy(p));
 
-    ok(kf_config_set_json(conf, cr#"{"group.id": "g", "auto.offset.reset": "earliest"}"#.as_ptr()));
+    ok(kf_config_set_json(
+        conf,
+        cr#"{"group.id": "g", "auto.offset.reset": "earliest"}"#.as_ptr(),
+    ));
     let c = kf_consumer_new(conf, null_mut());
     assert!(!c.is_null());
     let topics = [topic.as_ptr()];
-    ok(kf_consumer_subscribe(c, topics.as_ptr(), 1, std::ptr::null()));
+    ok(kf_consumer_subscribe(
+        c,
+        topics.as_ptr(),
+        1,
+        std::ptr::null(),
+    ));
     let mut got = 0;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while got < 100 && std::time::Instant::now() < deadline {

@@ -56,6 +56,11 @@ pub struct ClientState {
     pub consumer_handle: AtomicPtr<kf_consumer_t>,
     /// Set when a rebalance callback called an assign/unassign form itself.
     pub rebalance_handled: AtomicBool,
+    /// Consumers: the main queue (error, stats, log, throttle, oauth events) has events to serve.
+    main_pending: AtomicBool,
+    /// Consumers: the consumer queue, yielded when the main queue gets an event so that a
+    /// blocked consumer poll returns and serves it.
+    consumer_queue: AtomicPtr<rd::rd_kafka_queue_t>,
 }
 
 // Opaque pointers inside are only used on application threads inside blocking calls.
@@ -66,8 +71,15 @@ pub struct Client {
     pub rk: *mut rd::rd_kafka_t,
     pub state: Box<ClientState>,
     pub kind: ClientKind,
-    /// The queue that poll serves: the main queue of a producer, the consumer queue of a
-    /// consumer (the main queue is forwarded into it, as the Python client does).
+    /// librdkafka's main queue: delivery reports and the client-level callbacks.
+    main_queue: *mut rd::rd_kafka_queue_t,
+    /// The queue whose events kf_*_poll returns: the main queue of a producer, the consumer
+    /// queue (messages, rebalances, commits) of a consumer.
+    ///
+    /// Unlike the Python client, a consumer's main queue is not forwarded into its consumer
+    /// queue: kept apart, the main queue can be served while another blocking call (commit,
+    /// committed, list_topics...) waits, without touching messages or rebalances, which stay for
+    /// poll. A main-queue event wakes a blocked consumer poll (see on_main_event).
     queue: *mut rd::rd_kafka_queue_t,
     event_pipe: Mutex<Option<[c_int; 2]>>,
     woken: AtomicBool,
@@ -103,6 +115,8 @@ impl Client {
             rebalance: Mutex::new(None),
             consumer_handle: AtomicPtr::new(std::ptr::null_mut()),
             rebalance_handled: AtomicBool::new(false),
+            main_pending: AtomicBool::new(true),
+            consumer_queue: AtomicPtr::new(std::ptr::null_mut()),
         });
         let conf = config.dup_raw();
         unsafe {
@@ -158,23 +172,61 @@ impl Client {
                 rd::rd_kafka_poll(rk, 0);
             }
         }
-        let queue = unsafe {
-            match kind {
-                ClientKind::Producer => rd::rd_kafka_queue_get_main(rk),
-                ClientKind::Consumer => {
-                    rd::rd_kafka_poll_set_consumer(rk);
-                    rd::rd_kafka_queue_get_consumer(rk)
-                }
-            }
+        let main_queue = unsafe { rd::rd_kafka_queue_get_main(rk) };
+        let queue = match kind {
+            ClientKind::Producer => main_queue,
+            ClientKind::Consumer => unsafe {
+                let q = rd::rd_kafka_queue_get_consumer(rk);
+                state.consumer_queue.store(q, Ordering::Release);
+                rd::rd_kafka_queue_cb_event_enable(
+                    main_queue,
+                    Some(on_main_event),
+                    &*state as *const ClientState as *mut c_void,
+                );
+                q
+            },
         };
         Ok(Client {
             rk,
             state,
             kind,
+            main_queue,
             queue,
             event_pipe: Mutex::new(None),
             woken: AtomicBool::new(false),
         })
+    }
+
+    /// Consumers: serves the main queue's callbacks when it has any (cheap when it has none).
+    pub fn serve_main_if_pending(&self) {
+        let pending = &self.state.main_pending;
+        if pending.load(Ordering::Acquire) && pending.swap(false, Ordering::AcqRel) {
+            unsafe { rd::rd_kafka_poll(self.rk, 0) };
+        }
+    }
+
+    /// Runs a blocking librdkafka call on a helper thread while this thread serves the main
+    /// queue's callbacks, so that, for instance, an OAUTHBEARER token refresh is answered while
+    /// list_topics or a synchronous commit waits for the broker. Consumer-queue events
+    /// (messages, rebalances) are left for poll.
+    pub fn serve_while<T: Send>(&self, call: &str, f: impl FnOnce() -> T + Send) -> KResult<T> {
+        let _g = self.begin_serving(call)?;
+        let main = SendPtr(self.main_queue);
+        let done = AtomicBool::new(false);
+        let result = std::thread::scope(|s| {
+            let worker = s.spawn(|| {
+                let r = f();
+                done.store(true, Ordering::Release);
+                unsafe { rd::rd_kafka_queue_yield(main.get()) }; // wake the serving loop below
+                r
+            });
+            while !done.load(Ordering::Acquire) {
+                unsafe { rd::rd_kafka_poll(self.rk, 100) };
+            }
+            worker.join()
+        });
+        self.serve_main_if_pending();
+        result.map_err(|_| KafkaError::panic(call))
     }
 
     /// Enters a call that serves this client's callbacks. Fails when the thread is already
@@ -209,7 +261,7 @@ impl Client {
 
     /// Consumes a pending wake-up as an _INTR error.
     pub fn check_woken(&self) -> KResult<()> {
-        if self.woken.swap(false, Ordering::SeqCst) {
+        if self.woken.load(Ordering::Acquire) && self.woken.swap(false, Ordering::SeqCst) {
             Err(KafkaError::from_code_msg(
                 ERR_INTR,
                 "woken up by kf_*_wake()",
@@ -298,7 +350,11 @@ impl ClientState {
 impl Drop for Client {
     fn drop(&mut self) {
         unsafe {
-            rd::rd_kafka_queue_destroy(self.queue);
+            if self.queue != self.main_queue {
+                rd::rd_kafka_queue_cb_event_enable(self.main_queue, None, std::ptr::null_mut());
+                rd::rd_kafka_queue_destroy(self.queue);
+            }
+            rd::rd_kafka_queue_destroy(self.main_queue);
             let flags = if self.kind == ClientKind::Consumer {
                 // Destroy never runs callbacks or waits for the group: close() does that.
                 rd::RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE as c_int
@@ -315,6 +371,32 @@ impl Drop for Client {
 }
 
 // ---- trampolines: librdkafka calls these on the thread serving the queue (inside poll) ----
+
+/// A raw pointer moved to the helper thread of serve_while (librdkafka queues are thread-safe).
+pub(crate) struct SendPtr<T>(pub *mut T);
+unsafe impl<T> Send for SendPtr<T> {}
+unsafe impl<T> Sync for SendPtr<T> {}
+
+impl<T> SendPtr<T> {
+    /// The pointer. A method, not the field, so closures capture the whole Send wrapper.
+    pub fn get(&self) -> *mut T {
+        self.0
+    }
+}
+
+/// Consumers: librdkafka calls this on one of its threads, with the main queue locked, when the
+/// main queue gets an event while empty. It runs no application code: it flags the event and
+/// wakes a consumer poll blocked on the consumer queue (another queue, so no lock is re-entered).
+unsafe extern "C" fn on_main_event(_rk: *mut rd::rd_kafka_t, opaque: *mut c_void) {
+    guarded(|| {
+        let Some(st) = state(opaque) else { return };
+        st.main_pending.store(true, Ordering::Release);
+        let q = st.consumer_queue.load(Ordering::Acquire);
+        if !q.is_null() {
+            rd::rd_kafka_queue_yield(q);
+        }
+    })
+}
 
 unsafe fn state<'a>(opaque: *mut c_void) -> Option<&'a ClientState> {
     (opaque as *const ClientState).as_ref()

@@ -8,9 +8,9 @@ use std::time::Instant;
 use rd::rd_kafka_resp_err_t as E;
 use rdkafka_sys as rd;
 
-use super::client::{Client, ClientKind, ClientState, RebalanceCallbacks};
+use super::client::{Client, ClientKind, ClientState, RebalanceCallbacks, SendPtr};
 use super::config::Config;
-use super::error::{check, KResult, KafkaError};
+use super::error::{check, KResult, KafkaError, ERR_INTR};
 use super::metadata;
 use super::producer::deadline;
 use super::topic_partition::TopicPartitionList;
@@ -101,16 +101,10 @@ impl Consumer {
     /// One message (or error event, such as _PARTITION_EOF) or None on timeout.
     pub fn poll(&self, timeout_ms: i32) -> KResult<Option<*mut rd::rd_kafka_message_t>> {
         let _g = self.client.begin_serving("kf_consumer_poll")?;
-        self.client.check_woken()?;
-        let m = unsafe { rd::rd_kafka_consumer_poll(self.rk(), timeout_ms) };
-        if m.is_null() {
-            self.client.check_woken()?;
-            return Ok(None);
-        }
-        Ok(Some(m))
+        self.next_message(deadline(timeout_ms))
     }
 
-    /// Up to `out.len()` messages, waiting at most `timeout_ms` for the first ones.
+    /// Up to `out.len()` messages, waiting until `timeout_ms` has passed for the rest.
     ///
     /// Built on rd_kafka_consumer_poll, not rd_kafka_consume_batch_queue: librdkafka 2.12.1's
     /// batch call can store (and so auto-commit) offsets of messages it never returned
@@ -124,27 +118,44 @@ impl Consumer {
         let deadline = deadline(timeout_ms);
         let mut n = 0;
         while n < out.len() {
-            if let Err(e) = self.client.check_woken() {
-                if n == 0 {
-                    return Err(e);
+            match self.next_message(deadline) {
+                Ok(Some(m)) => {
+                    out[n] = m;
+                    n += 1;
                 }
-                break; // deliver what we have; the wake-up is consumed, the batch is not lost
+                Ok(None) => break,
+                // Woken after some messages arrived: hand them over rather than lose them.
+                Err(e) if n > 0 && e.code == ERR_INTR => break,
+                Err(e) => return Err(e),
             }
+        }
+        Ok(n)
+    }
+
+    /// The next message or event from the consumer queue, serving main-queue callbacks while
+    /// waiting. None when `deadline` passes; _INTR when woken.
+    fn next_message(
+        &self,
+        deadline: Option<Instant>,
+    ) -> KResult<Option<*mut rd::rd_kafka_message_t>> {
+        loop {
+            self.client.serve_main_if_pending();
+            self.client.check_woken()?;
             let wait = match deadline {
                 None => -1,
                 Some(d) => d.saturating_duration_since(Instant::now()).as_millis() as c_int,
             };
             let m = unsafe { rd::rd_kafka_consumer_poll(self.rk(), wait) };
-            if m.is_null() {
-                if wait == 0 || deadline.is_some_and(|d| Instant::now() >= d) {
-                    break;
-                }
-                continue; // a yield without a wake-up flag, or a served callback
+            if !m.is_null() {
+                return Ok(Some(m));
             }
-            out[n] = m;
-            n += 1;
+            // NULL: the wait ended, a wake-up, or a main-queue event (served on the next turn).
+            self.client.check_woken()?;
+            if wait == 0 || deadline.is_some_and(|d| Instant::now() >= d) {
+                self.client.serve_main_if_pending();
+                return Ok(None);
+            }
         }
-        Ok(n)
     }
 
     /// Commits. `offsets` None commits the current positions. Synchronous commits return the
@@ -154,47 +165,25 @@ impl Consumer {
         offsets: Option<*const rd::rd_kafka_topic_partition_list_t>,
         asynchronous: bool,
     ) -> KResult<Option<TopicPartitionList>> {
-        let offs = offsets.unwrap_or(std::ptr::null());
+        let offs = SendPtr(
+            offsets.unwrap_or(std::ptr::null()) as *mut rd::rd_kafka_topic_partition_list_t
+        );
         if asynchronous {
-            check(unsafe { rd::rd_kafka_commit(self.rk(), offs, 1) })?;
+            check(unsafe { rd::rd_kafka_commit(self.rk(), offs.0, 1) })?;
             return Ok(None);
         }
-        // A temporary queue gets the result event, so the per-partition outcome is returned
-        // here and on_commit is kept for asynchronous and automatic commits (as in Python).
-        unsafe {
-            let q = rd::rd_kafka_queue_new(self.rk());
-            let err = rd::rd_kafka_commit_queue(self.rk(), offs, q, None, std::ptr::null_mut());
-            if err as i32 != 0 {
-                rd::rd_kafka_queue_destroy(q);
-                return Err(KafkaError::from_code(err as i32));
-            }
-            let ev = rd::rd_kafka_queue_poll(q, -1);
-            rd::rd_kafka_queue_destroy(q);
-            if ev.is_null() {
-                return Err(KafkaError::state("commit: no result from librdkafka"));
-            }
-            let code = rd::rd_kafka_event_error(ev) as i32;
-            let parts = rd::rd_kafka_event_topic_partition_list(ev);
-            let result = if parts.is_null() {
-                None
-            } else {
-                Some(TopicPartitionList::from_raw(
-                    rd::rd_kafka_topic_partition_list_copy(parts),
-                ))
-            };
-            let msg = CStr::from_ptr(rd::rd_kafka_event_error_string(ev))
-                .to_string_lossy()
-                .into_owned();
-            rd::rd_kafka_event_destroy(ev);
-            if code != 0 {
-                return Err(KafkaError::from_code_msg(code, msg));
-            }
-            Ok(result)
-        }
+        let rk = SendPtr(self.rk());
+        self.client
+            .serve_while("kf_consumer_commit", move || unsafe {
+                commit_sync(rk.get(), offs.get())
+            })?
     }
 
     pub fn committed(&self, parts: &TopicPartitionList, timeout_ms: i32) -> KResult<()> {
-        check(unsafe { rd::rd_kafka_committed(self.rk(), parts.ptr, timeout_ms) })
+        let (rk, l) = (SendPtr(self.rk()), SendPtr(parts.ptr));
+        self.client.serve_while("kf_consumer_committed", move || {
+            check(unsafe { rd::rd_kafka_committed(rk.get(), l.get(), timeout_ms) })
+        })?
     }
 
     pub fn position(&self, parts: &TopicPartitionList) -> KResult<()> {
@@ -202,7 +191,10 @@ impl Consumer {
     }
 
     pub fn seek(&self, parts: &TopicPartitionList, timeout_ms: i32) -> KResult<()> {
-        rd_error(unsafe { rd::rd_kafka_seek_partitions(self.rk(), parts.ptr, timeout_ms) })
+        let (rk, l) = (SendPtr(self.rk()), SendPtr(parts.ptr));
+        self.client.serve_while("kf_consumer_seek", move || {
+            rd_error(unsafe { rd::rd_kafka_seek_partitions(rk.get(), l.get(), timeout_ms) })
+        })?
     }
 
     pub fn pause(&self, parts: &TopicPartitionList) -> KResult<()> {
@@ -213,6 +205,7 @@ impl Consumer {
         check(unsafe { rd::rd_kafka_resume_partitions(self.rk(), parts.ptr) })
     }
 
+    /// (low, high) watermarks: as last seen by the fetcher (`cached`), or asked of the broker.
     pub fn watermark_offsets(
         &self,
         topic: &CStr,
@@ -220,33 +213,45 @@ impl Consumer {
         timeout_ms: i32,
         cached: bool,
     ) -> KResult<(i64, i64)> {
-        let (mut lo, mut hi) = (0i64, 0i64);
-        let err = unsafe {
-            if cached {
-                rd::rd_kafka_get_watermark_offsets(
-                    self.rk(),
-                    topic.as_ptr(),
-                    partition,
-                    &mut lo,
-                    &mut hi,
-                )
-            } else {
-                rd::rd_kafka_query_watermark_offsets(
-                    self.rk(),
-                    topic.as_ptr(),
-                    partition,
-                    &mut lo,
-                    &mut hi,
-                    timeout_ms,
-                )
-            }
+        let rk = SendPtr(self.rk());
+        let query = move || {
+            let (mut lo, mut hi) = (0i64, 0i64);
+            let err = unsafe {
+                if cached {
+                    rd::rd_kafka_get_watermark_offsets(
+                        rk.get(),
+                        topic.as_ptr(),
+                        partition,
+                        &mut lo,
+                        &mut hi,
+                    )
+                } else {
+                    rd::rd_kafka_query_watermark_offsets(
+                        rk.get(),
+                        topic.as_ptr(),
+                        partition,
+                        &mut lo,
+                        &mut hi,
+                        timeout_ms,
+                    )
+                }
+            };
+            check(err).map(|_| (lo, hi))
         };
-        check(err)?;
-        Ok((lo, hi))
+        if cached {
+            query()
+        } else {
+            self.client
+                .serve_while("kf_consumer_get_watermark_offsets", query)?
+        }
     }
 
     pub fn offsets_for_times(&self, parts: &TopicPartitionList, timeout_ms: i32) -> KResult<()> {
-        check(unsafe { rd::rd_kafka_offsets_for_times(self.rk(), parts.ptr, timeout_ms) })
+        let (rk, l) = (SendPtr(self.rk()), SendPtr(parts.ptr));
+        self.client
+            .serve_while("kf_consumer_offsets_for_times", move || {
+                check(unsafe { rd::rd_kafka_offsets_for_times(rk.get(), l.get(), timeout_ms) })
+            })?
     }
 
     pub fn store_offsets(&self, parts: &TopicPartitionList) -> KResult<()> {
@@ -295,8 +300,41 @@ impl Consumer {
         if self.closed.swap(true, Ordering::AcqRel) {
             return Ok(()); // closing twice is harmless, as in the Python client
         }
-        check(unsafe { rd::rd_kafka_consumer_close(self.rk()) })
+        let res = check(unsafe { rd::rd_kafka_consumer_close(self.rk()) });
+        self.client.serve_main_if_pending(); // error and log callbacks raised while leaving
+        res
     }
+}
+
+/// A synchronous commit whose result event comes back on a temporary queue, so the
+/// per-partition outcome is returned to the caller and on_commit is kept for asynchronous and
+/// automatic commits (as in the Python client).
+unsafe fn commit_sync(
+    rk: *mut rd::rd_kafka_t,
+    offsets: *const rd::rd_kafka_topic_partition_list_t,
+) -> KResult<Option<TopicPartitionList>> {
+    let q = rd::rd_kafka_queue_new(rk);
+    let err = rd::rd_kafka_commit_queue(rk, offsets, q, None, std::ptr::null_mut());
+    if err as i32 != 0 {
+        rd::rd_kafka_queue_destroy(q);
+        return Err(KafkaError::from_code(err as i32));
+    }
+    let ev = rd::rd_kafka_queue_poll(q, -1);
+    rd::rd_kafka_queue_destroy(q);
+    if ev.is_null() {
+        return Err(KafkaError::state("commit: no result from librdkafka"));
+    }
+    let code = rd::rd_kafka_event_error(ev) as i32;
+    let parts = rd::rd_kafka_event_topic_partition_list(ev);
+    let result = (!parts.is_null()).then(|| TopicPartitionList::copy_of(parts));
+    let msg = CStr::from_ptr(rd::rd_kafka_event_error_string(ev))
+        .to_string_lossy()
+        .into_owned();
+    rd::rd_kafka_event_destroy(ev);
+    if code != 0 {
+        return Err(KafkaError::from_code_msg(code, msg));
+    }
+    Ok(result)
 }
 
 fn rd_error(err: *mut rd::rd_kafka_error_t) -> KResult<()> {

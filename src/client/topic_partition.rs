@@ -7,6 +7,10 @@ pub struct TopicPartitionList {
     pub ptr: *mut rd::rd_kafka_topic_partition_list_t,
 }
 
+// An owned heap object with no thread affinity; kafkaffi hands it to at most one thread at a time.
+unsafe impl Send for TopicPartitionList {}
+unsafe impl Sync for TopicPartitionList {}
+
 impl TopicPartitionList {
     pub fn new(capacity: usize) -> Self {
         TopicPartitionList {
