@@ -52,7 +52,7 @@ impl Config {
             )),
             _ => Err(KafkaError::invalid_arg(format!(
                 "invalid value for configuration property \"{key}\": {}",
-                errstr_text(&errstr)
+                errstr_text(&errstr).trim_end()
             ))),
         }
     }
@@ -96,14 +96,31 @@ impl Config {
         let res = unsafe {
             rd::rd_kafka_conf_get(self.conf, ckey.as_ptr(), std::ptr::null_mut(), &mut size)
         };
-        if res != rd::rd_kafka_conf_res_t::RD_KAFKA_CONF_OK {
-            return Err(KafkaError::invalid_arg(format!(
-                "unknown configuration property \"{key}\""
-            )));
+        if res == rd::rd_kafka_conf_res_t::RD_KAFKA_CONF_OK {
+            let mut buf = vec![0 as c_char; size.max(1)];
+            unsafe { rd::rd_kafka_conf_get(self.conf, ckey.as_ptr(), buf.as_mut_ptr(), &mut size) };
+            return Ok(errstr_text(&buf));
         }
-        let mut buf = vec![0 as c_char; size.max(1)];
-        unsafe { rd::rd_kafka_conf_get(self.conf, ckey.as_ptr(), buf.as_mut_ptr(), &mut size) };
-        Ok(errstr_text(&buf))
+        // librdkafka creates the default topic configuration only when a topic-level property
+        // is first set, so until then it does not know topic-level keys (acks,
+        // message.timeout.ms, ...): answer those with their defaults.
+        unsafe {
+            let tconf = rd::rd_kafka_topic_conf_new();
+            let mut size: usize = 0;
+            let res =
+                rd::rd_kafka_topic_conf_get(tconf, ckey.as_ptr(), std::ptr::null_mut(), &mut size);
+            let value = if res == rd::rd_kafka_conf_res_t::RD_KAFKA_CONF_OK {
+                let mut buf = vec![0 as c_char; size.max(1)];
+                rd::rd_kafka_topic_conf_get(tconf, ckey.as_ptr(), buf.as_mut_ptr(), &mut size);
+                Some(errstr_text(&buf))
+            } else {
+                None
+            };
+            rd::rd_kafka_topic_conf_destroy(tconf);
+            value.ok_or_else(|| {
+                KafkaError::invalid_arg(format!("unknown configuration property \"{key}\""))
+            })
+        }
     }
 
     pub fn dup(&self) -> Config {
