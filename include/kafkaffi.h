@@ -1162,6 +1162,12 @@ typedef struct {
 } kf_rebalance_callbacks_t;
 
 /**
+ * Gives a zero-copy value back to the application once librdkafka is done with it
+ * (kf_producer_produce_zerocopy): called with the registration's opaque and the value pointer.
+ */
+typedef void (*kf_release_fn)(void *free_opaque, uint8_t *value);
+
+/**
  * One message of kf_producer_produce_batch(). Fields as for kf_producer_produce(); `err` is
  * written by the call: 0 when the message was enqueued, its error code otherwise.
  */
@@ -1971,6 +1977,20 @@ kf_error_t *kf_producer_destroy(kf_producer_t *producer);
  * Thread safety: any thread, concurrently with other produce and poll calls.
  */
 kf_error_t *kf_producer_produce(kf_producer_t *producer, const char *topic, int32_t partition, const uint8_t *key, size_t key_len, const uint8_t *value, size_t value_len, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);
+
+/**
+ * As kf_producer_produce(), but the value is not copied: librdkafka reads it in place until
+ * the message's delivery report has been served, then `free_value(free_opaque, value)` gives it
+ * back (after `on_delivery` or the config's on_delivery ran). `free_value` is required. The key
+ * and headers are still copied.
+ *
+ * On error nothing was taken: the value is still the caller's and `free_value` is not called.
+ * If the producer is destroyed with the message undelivered, `free_value` runs during
+ * kf_producer_destroy() (no delivery callback does).
+ * Errors: as kf_producer_produce(); KF_ERR__INVALID_ARG when `free_value` is NULL.
+ * Thread safety: any thread; `free_value` runs on the thread serving the delivery report.
+ */
+kf_error_t *kf_producer_produce_zerocopy(kf_producer_t *producer, const char *topic, int32_t partition, const uint8_t *key, size_t key_len, uint8_t *value, size_t value_len, kf_release_fn free_value, void *free_opaque, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);
 
 /**
  * Enqueues `count` messages, each with its own topic, partition, key, value, headers,

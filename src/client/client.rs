@@ -22,15 +22,18 @@ pub enum ClientKind {
     Consumer,
 }
 
-/// A per-message delivery callback, kept in a slab owned by the client: librdkafka carries only
-/// the slot number in the message, and whatever is left when the client is destroyed is freed
-/// with it (librdkafka drops undelivered messages on destroy without a report).
+/// What one message carries to its delivery report: its own delivery callback and, for a
+/// zero-copy value, the function that gives the value back to the application. Kept in a slab
+/// owned by the client; librdkafka carries only the slot number in the message.
 #[derive(Clone, Copy)]
 pub struct DeliverySlot {
-    pub func: DeliveryFnRaw,
+    pub func: Option<DeliveryFnRaw>,
     pub opaque: *mut c_void,
+    pub release: Option<(ReleaseFn, *mut c_void)>,
 }
 pub type DeliveryFnRaw = unsafe extern "C" fn(*mut c_void, *const kf_message_t, *const kf_error_t);
+/// Gives a zero-copy value back: (free_opaque, value).
+pub type ReleaseFn = unsafe extern "C" fn(*mut c_void, *mut u8);
 
 #[derive(Default)]
 struct Slab {
@@ -58,6 +61,9 @@ pub struct ClientState {
     pub rebalance_handled: AtomicBool,
     /// Consumers: the main queue (error, stats, log, throttle, oauth events) has events to serve.
     main_pending: AtomicBool,
+    /// Set by destroy: no application callback runs any more; delivery reports only release
+    /// zero-copy values.
+    destroying: AtomicBool,
     /// Consumers: the consumer queue, yielded when the main queue gets an event so that a
     /// blocked consumer poll returns and serves it.
     consumer_queue: AtomicPtr<rd::rd_kafka_queue_t>,
@@ -116,6 +122,7 @@ impl Client {
             consumer_handle: AtomicPtr::new(std::ptr::null_mut()),
             rebalance_handled: AtomicBool::new(false),
             main_pending: AtomicBool::new(true),
+            destroying: AtomicBool::new(false),
             consumer_queue: AtomicPtr::new(std::ptr::null_mut()),
         });
         let conf = config.dup_raw();
@@ -350,6 +357,19 @@ impl ClientState {
 impl Drop for Client {
     fn drop(&mut self) {
         unsafe {
+            self.state.destroying.store(true, Ordering::Release);
+            if self.kind == ClientKind::Producer {
+                // librdkafka drops undelivered messages on destroy without a report, which would
+                // never give zero-copy values back: purge them and serve their reports, with the
+                // application's delivery callbacks suppressed.
+                let all = rd::RD_KAFKA_PURGE_F_QUEUE | rd::RD_KAFKA_PURGE_F_INFLIGHT;
+                rd::rd_kafka_purge(self.rk, all as c_int);
+                for _ in 0..1000 {
+                    if rd::rd_kafka_poll(self.rk, 0) == 0 {
+                        break;
+                    }
+                }
+            }
             if self.queue != self.main_queue {
                 rd::rd_kafka_queue_cb_event_enable(self.main_queue, None, std::ptr::null_mut());
                 rd::rd_kafka_queue_destroy(self.queue);
@@ -398,8 +418,12 @@ unsafe extern "C" fn on_main_event(_rk: *mut rd::rd_kafka_t, opaque: *mut c_void
     })
 }
 
+/// The client state behind librdkafka's opaque, or None while the client is being destroyed
+/// (destroy runs no application callback).
 unsafe fn state<'a>(opaque: *mut c_void) -> Option<&'a ClientState> {
-    (opaque as *const ClientState).as_ref()
+    (opaque as *const ClientState)
+        .as_ref()
+        .filter(|st| !st.destroying.load(Ordering::Acquire))
 }
 
 /// An error borrowed by a callback, as the C type.
@@ -531,7 +555,10 @@ unsafe extern "C" fn on_delivery(
     opaque: *mut c_void,
 ) {
     guarded(|| {
-        let Some(st) = state(opaque) else { return };
+        // Not state(): during destroy, reports still release zero-copy values.
+        let Some(st) = (opaque as *const ClientState).as_ref() else {
+            return;
+        };
         let m = &*msg;
         let code = m.err as i32;
         let err = if code != 0 {
@@ -541,14 +568,25 @@ unsafe extern "C" fn on_delivery(
         };
         let err_ptr = err.as_ref().map_or(std::ptr::null(), as_c);
         let msg_ptr = msg as *const kf_message_t;
-        if !m._private.is_null() {
-            if let Some(slot) = st.take_delivery(m._private) {
-                (slot.func)(slot.opaque, msg_ptr, err_ptr);
-                return;
+        let slot = if m._private.is_null() {
+            None
+        } else {
+            st.take_delivery(m._private)
+        };
+        if !st.destroying.load(Ordering::Acquire) {
+            match (slot.and_then(|s| s.func), &st.callbacks.delivery) {
+                (Some(f), _) => f(
+                    slot.map_or(std::ptr::null_mut(), |s| s.opaque),
+                    msg_ptr,
+                    err_ptr,
+                ),
+                (None, Some(cb)) => (cb.func)(cb.opaque, msg_ptr, err_ptr),
+                (None, None) => {}
             }
         }
-        if let Some(cb) = &st.callbacks.delivery {
-            (cb.func)(cb.opaque, msg_ptr, err_ptr);
+        // After the report: the callback may still read the value.
+        if let Some((release, free_opaque)) = slot.and_then(|s| s.release) {
+            release(free_opaque, m.payload as *mut u8);
         }
     })
 }

@@ -22,6 +22,7 @@ pub struct OutMessage<'a> {
     pub value: Option<&'a [u8]>,
     pub headers: *const rd::rd_kafka_headers_t,
     pub timestamp_ms: i64,
+    /// The message's own delivery callback and/or zero-copy release function.
     pub delivery: Option<DeliverySlot>,
 }
 
@@ -54,9 +55,15 @@ impl Producer {
         };
         push(V::RD_KAFKA_VTYPE_TOPIC, &|u| u.cstr = m.topic.as_ptr());
         push(V::RD_KAFKA_VTYPE_PARTITION, &|u| u.i32_ = m.partition);
-        push(V::RD_KAFKA_VTYPE_MSGFLAGS, &|u| {
-            u.i = rd::RD_KAFKA_MSG_F_COPY as c_int
-        });
+        // A value with a release function is not copied: librdkafka reads it in place until the
+        // delivery report, after which the release function gives it back.
+        let zero_copy = m.delivery.is_some_and(|d| d.release.is_some());
+        let flags = if zero_copy {
+            0
+        } else {
+            rd::RD_KAFKA_MSG_F_COPY as c_int
+        };
+        push(V::RD_KAFKA_VTYPE_MSGFLAGS, &|u| u.i = flags);
         if let Some(v) = m.value {
             push(V::RD_KAFKA_VTYPE_VALUE, &|u| u.mem = mem(v));
         }

@@ -8,7 +8,7 @@ use super::types::*;
 use super::{
     arg, arg_bytes, arg_cstr, call, construct, error_out, free_handle, handle, opt, out_arg, value,
 };
-use crate::client::client::DeliverySlot;
+use crate::client::client::{DeliverySlot, ReleaseFn};
 use crate::client::error::{KResult, KafkaError};
 use crate::client::producer::{OutMessage, Producer};
 
@@ -84,6 +84,7 @@ unsafe fn out_message<'a>(
     timestamp_ms: i64,
     on_delivery: kf_delivery_cb,
     opaque: *mut c_void,
+    release: Option<(ReleaseFn, *mut c_void)>,
 ) -> KResult<OutMessage<'a>> {
     Ok(OutMessage {
         topic: arg_cstr(topic, func, "topic")?,
@@ -92,7 +93,11 @@ unsafe fn out_message<'a>(
         value: arg_bytes(value, value_len, func, "value")?,
         headers: headers as *const rdkafka_sys::rd_kafka_headers_t,
         timestamp_ms,
-        delivery: on_delivery.map(|func| DeliverySlot { func, opaque }),
+        delivery: (on_delivery.is_some() || release.is_some()).then_some(DeliverySlot {
+            func: on_delivery,
+            opaque,
+            release,
+        }),
     })
 }
 
@@ -137,6 +142,56 @@ pub extern "C" fn kf_producer_produce(
             timestamp_ms,
             on_delivery,
             opaque,
+            None,
+        )?;
+        p.produce(&m)
+    })
+}
+
+/// As kf_producer_produce(), but the value is not copied: librdkafka reads it in place until
+/// the message's delivery report has been served, then `free_value(free_opaque, value)` gives it
+/// back (after `on_delivery` or the config's on_delivery ran). `free_value` is required. The key
+/// and headers are still copied.
+///
+/// On error nothing was taken: the value is still the caller's and `free_value` is not called.
+/// If the producer is destroyed with the message undelivered, `free_value` runs during
+/// kf_producer_destroy() (no delivery callback does).
+/// Errors: as kf_producer_produce(); KF_ERR__INVALID_ARG when `free_value` is NULL.
+/// Thread safety: any thread; `free_value` runs on the thread serving the delivery report.
+#[no_mangle]
+pub extern "C" fn kf_producer_produce_zerocopy(
+    producer: *mut kf_producer_t,
+    topic: *const c_char,
+    partition: i32,
+    key: *const u8,
+    key_len: usize,
+    value: *mut u8,
+    value_len: usize,
+    free_value: kf_release_fn,
+    free_opaque: *mut c_void,
+    headers: *const kf_headers_t,
+    timestamp_ms: i64,
+    on_delivery: kf_delivery_cb,
+    opaque: *mut c_void,
+) -> *mut kf_error_t {
+    const F: &str = "kf_producer_produce_zerocopy";
+    call(F, || unsafe {
+        let p = self::producer(producer, F)?;
+        let release = free_value
+            .ok_or_else(|| KafkaError::invalid_arg(format!("{F}: free_value is NULL")))?;
+        let m = out_message(
+            F,
+            topic,
+            partition,
+            key,
+            key_len,
+            value,
+            value_len,
+            headers,
+            timestamp_ms,
+            on_delivery,
+            opaque,
+            Some((release, free_opaque)),
         )?;
         p.produce(&m)
     })
@@ -182,6 +237,7 @@ pub extern "C" fn kf_producer_produce_batch(
                 m.timestamp_ms,
                 m.on_delivery,
                 m.opaque,
+                None,
             )
             .and_then(|om| p.produce(&om));
             m.err = match res {

@@ -114,6 +114,10 @@ pub struct kf_consumer_group_metadata_t {
 /// registration is destroyed. May be NULL.
 pub type kf_free_fn = Option<unsafe extern "C" fn(opaque: *mut c_void)>;
 
+/// Gives a zero-copy value back to the application once librdkafka is done with it
+/// (kf_producer_produce_zerocopy): called with the registration's opaque and the value pointer.
+pub type kf_release_fn = Option<unsafe extern "C" fn(free_opaque: *mut c_void, value: *mut u8)>;
+
 /// error_cb: a client-level error (broker down, authentication failure, fatal error).
 /// `err` is borrowed for the duration of the call; check kf_error_is_fatal().
 pub type kf_error_cb = Option<unsafe extern "C" fn(opaque: *mut c_void, err: *const kf_error_t)>;
