@@ -1701,7 +1701,8 @@ size_t kf_message_len(const kf_message_t *msg);
 int64_t kf_message_timestamp(const kf_message_t *msg, int *type_out);
 
 /**
- * For a delivery report: microseconds from produce to acknowledgement; -1 otherwise.
+ * For a delivery report, inside its delivery callback: microseconds from produce to
+ * acknowledgement. -1 otherwise (a consumed message, or `msg` NULL).
  */
 int64_t kf_message_latency(const kf_message_t *msg);
 
@@ -1730,7 +1731,9 @@ int32_t kf_message_error_code(const kf_message_t *msg);
 kf_error_t *kf_message_error(const kf_message_t *msg);
 
 /**
- * A new, empty headers list for kf_producer_produce() (which copies it).
+ * A new, empty headers list for kf_producer_produce() (which copies it). `initial_capacity`
+ * is a hint (at most 1024 are reserved; the list grows as needed), so no value can exhaust
+ * memory.
  *
  * Returns: caller owns; free with kf_headers_destroy(). Thread safety: one thread at a time.
  */
@@ -1777,12 +1780,14 @@ kf_error_t *kf_headers_get_last(const kf_headers_t *headers, const char *name, c
 void kf_metadata_destroy(kf_metadata_t *metadata);
 
 /**
- * The id of the broker that answered; -1 when `metadata` is NULL.
+ * The id of the broker that answered; -1 when `metadata` is NULL, or when it answered over
+ * its bootstrap connection (before its id was known).
  */
 int32_t kf_metadata_orig_broker_id(const kf_metadata_t *metadata);
 
 /**
- * The name of the broker that answered (borrowed); NULL when `metadata` is NULL.
+ * The name of the broker that answered (borrowed), e.g. "127.0.0.1:9092/1", or
+ * "127.0.0.1:9092/bootstrap" over a bootstrap connection; NULL when `metadata` is NULL.
  */
 const char *kf_metadata_orig_broker_name(const kf_metadata_t *metadata);
 
@@ -2090,7 +2095,8 @@ kf_error_t *kf_producer_wake(kf_producer_t *producer);
 kf_error_t *kf_producer_fatal_error(const kf_producer_t *producer);
 
 /**
- * A new, empty list with room for `capacity` elements (it grows as needed).
+ * A new, empty list with room for `capacity` elements (it grows as needed). `capacity` is a
+ * hint: at most 1024 elements are reserved up front, so no value can exhaust memory.
  *
  * Returns: caller owns; free with kf_topic_partition_list_destroy(). Never NULL.
  */

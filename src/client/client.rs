@@ -1,7 +1,7 @@
 //! What producers and consumers share: the librdkafka handle, the callback dispatcher, the
 //! rule that callbacks run only on the application's thread inside a blocking call, the
 //! wake-up that cancels such a call, and the pollable event file descriptor.
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -97,6 +97,31 @@ unsafe impl Sync for Client {}
 thread_local! {
     /// The clients whose callbacks this thread is serving right now.
     static SERVING: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+    /// The delivery report this thread is handing to a delivery callback right now.
+    static DELIVERY_REPORT: Cell<*const rd::rd_kafka_message_t> =
+        const { Cell::new(std::ptr::null()) };
+}
+
+/// True when `m` is the delivery report being handed to a delivery callback on this thread:
+/// the only kind of message with a produce latency. (librdkafka's rd_kafka_message_latency()
+/// reads a producer-only field, which in a consumed message overlaps unrelated data.)
+pub fn is_delivery_report(m: *const rd::rd_kafka_message_t) -> bool {
+    !m.is_null() && DELIVERY_REPORT.with(|c| c.get() == m)
+}
+
+/// Marks a message as the current delivery report until dropped (restoring the previous one).
+struct DeliveryReportGuard(*const rd::rd_kafka_message_t);
+
+impl DeliveryReportGuard {
+    fn enter(m: *const rd::rd_kafka_message_t) -> DeliveryReportGuard {
+        DeliveryReportGuard(DELIVERY_REPORT.with(|c| c.replace(m)))
+    }
+}
+
+impl Drop for DeliveryReportGuard {
+    fn drop(&mut self) {
+        DELIVERY_REPORT.with(|c| c.set(self.0));
+    }
 }
 
 /// Marks the current thread as serving a client's callbacks until dropped.
@@ -574,6 +599,7 @@ unsafe extern "C" fn on_delivery(
             st.take_delivery(m._private)
         };
         if !st.destroying.load(Ordering::Acquire) {
+            let _report = DeliveryReportGuard::enter(msg);
             match (slot.and_then(|s| s.func), &st.callbacks.delivery) {
                 (Some(f), _) => f(
                     slot.map_or(std::ptr::null_mut(), |s| s.opaque),

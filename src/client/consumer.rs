@@ -71,23 +71,20 @@ impl Consumer {
             .store(true, Ordering::Release);
     }
 
-    pub fn assign(&self, parts: *const rd::rd_kafka_topic_partition_list_t) -> KResult<()> {
+    /// Replaces the assignment; None removes it.
+    pub fn assign(&self, parts: Option<&rd::rd_kafka_topic_partition_list_t>) -> KResult<()> {
         self.note_assign_call();
-        check(unsafe { rd::rd_kafka_assign(self.rk(), parts) })
+        check(unsafe {
+            rd::rd_kafka_assign(self.rk(), parts.map_or(std::ptr::null(), |p| p as *const _))
+        })
     }
 
-    pub fn incremental_assign(
-        &self,
-        parts: *const rd::rd_kafka_topic_partition_list_t,
-    ) -> KResult<()> {
+    pub fn incremental_assign(&self, parts: &rd::rd_kafka_topic_partition_list_t) -> KResult<()> {
         self.note_assign_call();
         rd_error(unsafe { rd::rd_kafka_incremental_assign(self.rk(), parts) })
     }
 
-    pub fn incremental_unassign(
-        &self,
-        parts: *const rd::rd_kafka_topic_partition_list_t,
-    ) -> KResult<()> {
+    pub fn incremental_unassign(&self, parts: &rd::rd_kafka_topic_partition_list_t) -> KResult<()> {
         self.note_assign_call();
         rd_error(unsafe { rd::rd_kafka_incremental_unassign(self.rk(), parts) })
     }
@@ -271,7 +268,8 @@ impl Consumer {
             }
             let s = CStr::from_ptr(p).to_string_lossy().into_owned();
             rd::rd_kafka_mem_free(self.rk(), p as *mut _);
-            Some(s)
+            // librdkafka gives "" until the coordinator assigns an id (Python returns None).
+            (!s.is_empty()).then_some(s)
         }
     }
 
@@ -326,7 +324,7 @@ unsafe fn commit_sync(
     }
     let code = rd::rd_kafka_event_error(ev) as i32;
     let parts = rd::rd_kafka_event_topic_partition_list(ev);
-    let result = (!parts.is_null()).then(|| TopicPartitionList::copy_of(parts));
+    let result = parts.as_ref().map(TopicPartitionList::copy_of);
     let msg = CStr::from_ptr(rd::rd_kafka_event_error_string(ev))
         .to_string_lossy()
         .into_owned();

@@ -1,5 +1,6 @@
 //! Safe Rust over librdkafka: everything the C ABI exposes, without the C argument checks.
 pub mod callbacks;
+#[allow(clippy::module_inception)] // client::client: what every client shares
 pub mod client;
 pub mod config;
 pub mod consumer;

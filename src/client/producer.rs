@@ -127,6 +127,10 @@ impl Producer {
     }
 
     /// Messages and requests waiting to be sent or acknowledged, plus callbacks not yet served.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     pub fn len(&self) -> usize {
         unsafe { rd::rd_kafka_outq_len(self.client.rk).max(0) as usize }
     }

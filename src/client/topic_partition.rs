@@ -25,9 +25,9 @@ impl TopicPartitionList {
         TopicPartitionList { ptr }
     }
 
-    pub fn copy_of(ptr: *const rd::rd_kafka_topic_partition_list_t) -> Self {
+    pub fn copy_of(list: &rd::rd_kafka_topic_partition_list_t) -> Self {
         TopicPartitionList {
-            ptr: unsafe { rd::rd_kafka_topic_partition_list_copy(ptr) },
+            ptr: unsafe { rd::rd_kafka_topic_partition_list_copy(list) },
         }
     }
 

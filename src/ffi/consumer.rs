@@ -150,7 +150,7 @@ pub extern "C" fn kf_consumer_assign(
     const F: &str = "kf_consumer_assign";
     call(F, || {
         let c = self::consumer(consumer, F)?;
-        c.assign(list_arg(partitions, F, "partitions")?)
+        c.assign(Some(list_arg(partitions, F, "partitions")?))
     })
 }
 
@@ -159,7 +159,7 @@ pub extern "C" fn kf_consumer_assign(
 #[no_mangle]
 pub extern "C" fn kf_consumer_unassign(consumer: *mut kf_consumer_t) -> *mut kf_error_t {
     call("kf_consumer_unassign", || {
-        self::consumer(consumer, "kf_consumer_unassign")?.assign(std::ptr::null())
+        self::consumer(consumer, "kf_consumer_unassign")?.assign(None)
     })
 }
 

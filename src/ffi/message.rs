@@ -101,11 +101,15 @@ pub extern "C" fn kf_message_timestamp(msg: *const kf_message_t, type_out: *mut 
     })
 }
 
-/// For a delivery report: microseconds from produce to acknowledgement; -1 otherwise.
+/// For a delivery report, inside its delivery callback: microseconds from produce to
+/// acknowledgement. -1 otherwise (a consumed message, or `msg` NULL).
 #[no_mangle]
 pub extern "C" fn kf_message_latency(msg: *const kf_message_t) -> i64 {
-    value(-1, || {
-        self::msg(msg).map_or(-1, |m| unsafe { rd::rd_kafka_message_latency(m) })
+    value(-1, || match self::msg(msg) {
+        Some(m) if crate::client::client::is_delivery_report(m) => unsafe {
+            rd::rd_kafka_message_latency(m)
+        },
+        _ => -1,
     })
 }
 
@@ -163,13 +167,15 @@ pub extern "C" fn kf_message_error(msg: *const kf_message_t) -> *mut kf_error_t 
 
 // ---- headers ----
 
-/// A new, empty headers list for kf_producer_produce() (which copies it).
+/// A new, empty headers list for kf_producer_produce() (which copies it). `initial_capacity`
+/// is a hint (at most 1024 are reserved; the list grows as needed), so no value can exhaust
+/// memory.
 ///
 /// Returns: caller owns; free with kf_headers_destroy(). Thread safety: one thread at a time.
 #[no_mangle]
 pub extern "C" fn kf_headers_new(initial_capacity: usize) -> *mut kf_headers_t {
     value(std::ptr::null_mut(), || unsafe {
-        rd::rd_kafka_headers_new(initial_capacity.max(1)) as *mut kf_headers_t
+        rd::rd_kafka_headers_new(initial_capacity.clamp(1, 1024)) as *mut kf_headers_t
     })
 }
 
@@ -262,14 +268,15 @@ pub extern "C" fn kf_headers_get(
     const F: &str = "kf_headers_get";
     call(F, || unsafe {
         arg(headers, F, "headers")?;
+        let hdrs = headers as *const rd::rd_kafka_headers_t;
         let (mut n, mut v, mut s) = (std::ptr::null(), std::ptr::null(), 0usize);
-        let err = rd::rd_kafka_header_get_all(
-            headers as *const rd::rd_kafka_headers_t,
-            index,
-            &mut n,
-            &mut v,
-            &mut s,
-        );
+        // librdkafka narrows the index to int: check the range here, or an index above
+        // INT_MAX would wrap to a negative one and read outside the list.
+        let err = if index < rd::rd_kafka_header_cnt(hdrs) {
+            rd::rd_kafka_header_get_all(hdrs, index, &mut n, &mut v, &mut s)
+        } else {
+            rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__NOENT
+        };
         if err as i32 != 0 {
             return Err(KafkaError::from_code_msg(
                 err as i32,

@@ -44,13 +44,15 @@ pub extern "C" fn kf_metadata_destroy(metadata: *mut kf_metadata_t) {
     })
 }
 
-/// The id of the broker that answered; -1 when `metadata` is NULL.
+/// The id of the broker that answered; -1 when `metadata` is NULL, or when it answered over
+/// its bootstrap connection (before its id was known).
 #[no_mangle]
 pub extern "C" fn kf_metadata_orig_broker_id(metadata: *const kf_metadata_t) -> i32 {
     value(-1, || md(metadata).map_or(-1, |m| m.orig_broker_id))
 }
 
-/// The name of the broker that answered (borrowed); NULL when `metadata` is NULL.
+/// The name of the broker that answered (borrowed), e.g. "127.0.0.1:9092/1", or
+/// "127.0.0.1:9092/bootstrap" over a bootstrap connection; NULL when `metadata` is NULL.
 #[no_mangle]
 pub extern "C" fn kf_metadata_orig_broker_name(metadata: *const kf_metadata_t) -> *const c_char {
     value(std::ptr::null(), || {

@@ -34,13 +34,14 @@ fn elem_arg<'a>(
         .ok_or_else(|| KafkaError::invalid_arg(format!("{func}: index {index} is out of range")))
 }
 
-/// A new, empty list with room for `capacity` elements (it grows as needed).
+/// A new, empty list with room for `capacity` elements (it grows as needed). `capacity` is a
+/// hint: at most 1024 elements are reserved up front, so no value can exhaust memory.
 ///
 /// Returns: caller owns; free with kf_topic_partition_list_destroy(). Never NULL.
 #[no_mangle]
 pub extern "C" fn kf_topic_partition_list_new(capacity: usize) -> *mut kf_topic_partition_list_t {
     value(std::ptr::null_mut(), || unsafe {
-        rd::rd_kafka_topic_partition_list_new(capacity.min(i32::MAX as usize) as i32)
+        rd::rd_kafka_topic_partition_list_new(capacity.min(1024) as i32)
             as *mut kf_topic_partition_list_t
     })
 }
