@@ -7,7 +7,7 @@ use std::os::raw::{c_char, c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
-use parking_lot::Mutex;
+use parking_lot::{Condvar, Mutex};
 use rdkafka_sys as rd;
 
 use super::callbacks::{Callback, Callbacks, RebalanceFn};
@@ -67,6 +67,10 @@ pub struct ClientState {
     /// Consumers: the consumer queue, yielded when the main queue gets an event so that a
     /// blocked consumer poll returns and serves it.
     consumer_queue: AtomicPtr<rd::rd_kafka_queue_t>,
+    /// Consumers: set once close begins. From then on the consumer queue is never yielded:
+    /// rd_kafka_consumer_close() forwards it to its own queue and would take a yield for the
+    /// end of its wait (returning _TIMED_OUT before the group is left). Locked around yields.
+    closing: Mutex<bool>,
 }
 
 // Opaque pointers inside are only used on application threads inside blocking calls.
@@ -100,6 +104,8 @@ thread_local! {
     /// The delivery report this thread is handing to a delivery callback right now.
     static DELIVERY_REPORT: Cell<*const rd::rd_kafka_message_t> =
         const { Cell::new(std::ptr::null()) };
+    /// Set on serve_while's helper thread: callbacks popped there are relayed (see Relay).
+    static RELAY: Cell<*const Relay> = const { Cell::new(std::ptr::null()) };
 }
 
 /// True when `m` is the delivery report being handed to a delivery callback on this thread:
@@ -121,6 +127,65 @@ impl DeliveryReportGuard {
 impl Drop for DeliveryReportGuard {
     fn drop(&mut self) {
         DELIVERY_REPORT.with(|c| c.set(self.0));
+    }
+}
+
+/// Hands callback bodies from serve_while's helper thread to the application thread inside
+/// serve_while. Some blocking librdkafka calls serve the main queue themselves (a transaction
+/// commit or abort flushes, and flush polls): the callbacks they pop run on the application
+/// thread, one at a time, while the helper waits, so borrowed arguments stay valid.
+struct Relay {
+    main: SendPtr<rd::rd_kafka_queue_t>,
+    slot: Mutex<RelaySlot>,
+    cv: Condvar,
+}
+
+#[derive(Default)]
+struct RelaySlot {
+    job: Option<RelayJob>,
+    finished: bool,
+}
+
+/// A callback body borrowed from the helper thread, which waits until it has run.
+struct RelayJob(*mut (dyn FnMut() + 'static));
+unsafe impl Send for RelayJob {}
+
+impl Relay {
+    /// Helper thread: runs `job` on the serving thread and returns once it has run there.
+    fn run_remote(&self, job: &mut dyn FnMut()) {
+        let job: *mut (dyn FnMut() + '_) = job;
+        // The lifetime is erased: this function does not return before the job has run.
+        let job = unsafe {
+            std::mem::transmute::<*mut (dyn FnMut() + '_), *mut (dyn FnMut() + 'static)>(job)
+        };
+        let mut slot = self.slot.lock();
+        slot.job = Some(RelayJob(job));
+        slot.finished = false;
+        unsafe { rd::rd_kafka_queue_yield(self.main.get()) }; // end the server's poll now
+        while !slot.finished {
+            self.cv.wait(&mut slot);
+        }
+    }
+
+    /// Serving thread: runs the job the helper is waiting on, if any.
+    fn run_pending(&self) {
+        let job = self.slot.lock().job.take();
+        if let Some(RelayJob(job)) = job {
+            unsafe { (*job)() };
+            self.slot.lock().finished = true;
+            self.cv.notify_all();
+        }
+    }
+}
+
+/// Dropped when serve_while's helper finishes (or panics): ends the serving loop.
+struct WorkerDone<'a>(&'a AtomicBool, &'a Relay);
+
+impl Drop for WorkerDone<'_> {
+    fn drop(&mut self) {
+        RELAY.with(|r| r.set(std::ptr::null()));
+        self.0.store(true, Ordering::Release);
+        unsafe { rd::rd_kafka_queue_yield(self.1.main.get()) }; // wake the serving loop
     }
 }
 
@@ -149,6 +214,7 @@ impl Client {
             main_pending: AtomicBool::new(true),
             destroying: AtomicBool::new(false),
             consumer_queue: AtomicPtr::new(std::ptr::null_mut()),
+            closing: Mutex::new(false),
         });
         let conf = config.dup_raw();
         unsafe {
@@ -242,18 +308,29 @@ impl Client {
     /// list_topics or a synchronous commit waits for the broker. Consumer-queue events
     /// (messages, rebalances) are left for poll.
     pub fn serve_while<T: Send>(&self, call: &str, f: impl FnOnce() -> T + Send) -> KResult<T> {
+        if self.in_callback() {
+            // Inside one of this client's callbacks (e.g. a synchronous commit in on_revoke, or
+            // committed in on_assign, as the Python client allows): run the call on this thread;
+            // the main queue is served again once the callback has returned.
+            return Ok(f());
+        }
         let _g = self.begin_serving(call)?;
-        let main = SendPtr(self.main_queue);
+        let relay = Relay {
+            main: SendPtr(self.main_queue),
+            slot: Mutex::new(RelaySlot::default()),
+            cv: Condvar::new(),
+        };
         let done = AtomicBool::new(false);
         let result = std::thread::scope(|s| {
             let worker = s.spawn(|| {
-                let r = f();
-                done.store(true, Ordering::Release);
-                unsafe { rd::rd_kafka_queue_yield(main.get()) }; // wake the serving loop below
-                r
+                // Ends the serving loop below even when f panics.
+                let _done = WorkerDone(&done, &relay);
+                RELAY.with(|r| r.set(&relay));
+                f()
             });
             while !done.load(Ordering::Acquire) {
                 unsafe { rd::rd_kafka_poll(self.rk, 100) };
+                relay.run_pending();
             }
             worker.join()
         });
@@ -288,7 +365,16 @@ impl Client {
     /// to a race with the call starting).
     pub fn wake(&self) {
         self.woken.store(true, Ordering::SeqCst);
-        unsafe { rd::rd_kafka_queue_yield(self.queue) };
+        let closing = self.state.closing.lock();
+        if !*closing {
+            unsafe { rd::rd_kafka_queue_yield(self.queue) };
+        }
+    }
+
+    /// Consumers, before rd_kafka_consumer_close(): no yield may reach the consumer queue any
+    /// more (see ClientState::closing); a wake-up is still latched for the next call.
+    pub fn begin_close(&self) {
+        *self.state.closing.lock() = true;
     }
 
     /// Consumes a pending wake-up as an _INTR error.
@@ -433,11 +519,13 @@ impl<T> SendPtr<T> {
 /// main queue gets an event while empty. It runs no application code: it flags the event and
 /// wakes a consumer poll blocked on the consumer queue (another queue, so no lock is re-entered).
 unsafe extern "C" fn on_main_event(_rk: *mut rd::rd_kafka_t, opaque: *mut c_void) {
-    guarded(|| {
+    // Never relayed: it may run on serve_while's helper thread with the main queue locked.
+    guarded_here(|| {
         let Some(st) = state(opaque) else { return };
         st.main_pending.store(true, Ordering::Release);
         let q = st.consumer_queue.load(Ordering::Acquire);
-        if !q.is_null() {
+        let closing = st.closing.lock();
+        if !q.is_null() && !*closing {
             rd::rd_kafka_queue_yield(q);
         }
     })
@@ -456,8 +544,25 @@ fn as_c(e: &KafkaError) -> *const kf_error_t {
     e as *const KafkaError as *const kf_error_t
 }
 
-/// Runs a callback body, never letting a panic unwind into librdkafka's C frames.
+/// Runs a callback body, never letting a panic unwind into librdkafka's C frames. On
+/// serve_while's helper thread the body runs on the application thread instead (see Relay).
 fn guarded(f: impl FnOnce()) {
+    let relay = RELAY.with(|r| r.get());
+    if relay.is_null() {
+        guarded_here(f);
+        return;
+    }
+    let mut f = Some(f);
+    let mut job = || {
+        if let Some(f) = f.take() {
+            guarded_here(f);
+        }
+    };
+    unsafe { (*relay).run_remote(&mut job) };
+}
+
+/// Runs a callback body on this thread, never letting a panic unwind into C frames.
+fn guarded_here(f: impl FnOnce()) {
     let _ = catch_unwind(AssertUnwindSafe(f));
 }
 

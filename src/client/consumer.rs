@@ -18,13 +18,24 @@ use super::topic_partition::TopicPartitionList;
 pub struct Consumer {
     pub client: Client,
     closed: AtomicBool,
+    /// Set when close starts: the rebalance callbacks close serves may still call assign,
+    /// unassign, commit and the like; `closed` is set once librdkafka has left the group.
+    closing: AtomicBool,
 }
 
 impl Consumer {
     pub fn new(config: &Config) -> KResult<Box<Consumer>> {
+        // Required, as in the Python client: without a group librdkafka has no consumer queue,
+        // and subscribe, assign and commit could only fail with _UNKNOWN_GROUP.
+        if !config.get("group.id").is_ok_and(|g| !g.is_empty()) {
+            return Err(KafkaError::invalid_arg(
+                "kf_consumer_new: group.id must be set",
+            ));
+        }
         let c = Box::new(Consumer {
             client: Client::new(ClientKind::Consumer, config)?,
             closed: AtomicBool::new(false),
+            closing: AtomicBool::new(false),
         });
         // Rebalance callbacks receive this handle so they can call assign on it.
         c.client.state.consumer_handle.store(
@@ -295,13 +306,25 @@ impl Consumer {
     /// Leaves the group, serving the final rebalance callbacks on this thread.
     pub fn close(&self) -> KResult<()> {
         let _g = self.client.begin_serving("kf_consumer_close")?;
-        if self.closed.swap(true, Ordering::AcqRel) {
+        if self.closing.swap(true, Ordering::AcqRel) {
             return Ok(()); // closing twice is harmless, as in the Python client
         }
+        self.client.begin_close();
         let res = check(unsafe { rd::rd_kafka_consumer_close(self.rk()) });
+        self.closed.store(true, Ordering::Release);
         self.client.serve_main_if_pending(); // error and log callbacks raised while leaving
         res
     }
+}
+
+/// The callback of a synchronous commit: present only so that librdkafka does not report the
+/// commit to on_commit. Never called: the result is read from the queue as an event.
+unsafe extern "C" fn sync_commit_cb(
+    _rk: *mut rd::rd_kafka_t,
+    _err: rd::rd_kafka_resp_err_t,
+    _offsets: *mut rd::rd_kafka_topic_partition_list_t,
+    _opaque: *mut std::os::raw::c_void,
+) {
 }
 
 /// A synchronous commit whose result event comes back on a temporary queue, so the
@@ -312,7 +335,9 @@ unsafe fn commit_sync(
     offsets: *const rd::rd_kafka_topic_partition_list_t,
 ) -> KResult<Option<TopicPartitionList>> {
     let q = rd::rd_kafka_queue_new(rk);
-    let err = rd::rd_kafka_commit_queue(rk, offsets, q, None, std::ptr::null_mut());
+    // With no callback of its own, librdkafka would also report this commit to the configured
+    // on_commit; with one, the result only comes back on `q` (as an event: it is not called).
+    let err = rd::rd_kafka_commit_queue(rk, offsets, q, Some(sync_commit_cb), std::ptr::null_mut());
     if err as i32 != 0 {
         rd::rd_kafka_queue_destroy(q);
         return Err(KafkaError::from_code(err as i32));

@@ -48,12 +48,13 @@ fn give_list(out: *mut *mut kf_topic_partition_list_t, l: TopicPartitionList) {
     unsafe { *out = l.into_raw() as *mut kf_topic_partition_list_t };
 }
 
-/// A new consumer. Set group.id to use subscribe and commits. `config` is copied. Rebalance,
-/// commit and other callbacks are served by kf_consumer_poll(), kf_consumer_consume() and
-/// kf_consumer_close().
+/// A new consumer. group.id is required, as in the Python client (assign needs it too).
+/// `config` is copied. Rebalance, commit and other callbacks are served by kf_consumer_poll(),
+/// kf_consumer_consume() and kf_consumer_close().
 ///
 /// Returns: caller owns; kf_consumer_close() then kf_consumer_destroy(). NULL on failure with
-/// `*err_out` set when not NULL (KF_ERR__INVALID_ARG for a NULL or refused config).
+/// `*err_out` set when not NULL (KF_ERR__INVALID_ARG for a NULL or refused config, or one
+/// without group.id).
 /// Thread safety: any thread.
 #[no_mangle]
 pub extern "C" fn kf_consumer_new(
@@ -401,8 +402,8 @@ pub extern "C" fn kf_consumer_offsets_for_times(
 /// Moves the fetch position of each assigned partition in `partitions` to its offset (with its
 /// leader epoch when set, for log truncation detection). `timeout_ms` 0 does not wait.
 ///
-/// Errors: the first partition's error (e.g. KF_ERR__STATE for an unassigned partition, naming it);
-/// KF_ERR__INVALID_ARG.
+/// Errors: the first partition's error, naming it (e.g. KF_ERR__UNKNOWN_PARTITION for a
+/// partition that is not assigned); KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
 #[no_mangle]
 pub extern "C" fn kf_consumer_seek(
     consumer: *mut kf_consumer_t,
@@ -414,8 +415,23 @@ pub extern "C" fn kf_consumer_seek(
         let c = self::consumer(consumer, F)?;
         let l = TopicPartitionList::copy_of(list_arg(partitions, F, "partitions")?);
         c.seek(&l, timeout_ms)?;
+        if timeout_ms == 0 {
+            // Not waited for: librdkafka marks every seek it started _IN_PROGRESS.
+            clear_in_progress(&l);
+        }
         first_partition_error(&l, F)
     })
+}
+
+/// Clears the _IN_PROGRESS marks librdkafka leaves on a seek it was not asked to wait for.
+unsafe fn clear_in_progress(l: &TopicPartitionList) {
+    let list = &*l.ptr;
+    for i in 0..list.cnt.max(0) as usize {
+        let e = &mut *list.elems.add(i);
+        if e.err == rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__IN_PROGRESS {
+            e.err = rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR;
+        }
+    }
 }
 
 unsafe fn first_partition_error(l: &TopicPartitionList, func: &str) -> KResult<()> {

@@ -99,7 +99,8 @@ pub extern "C" fn kf_mock_cluster_bootstrap_servers(
 }
 
 /// Creates a topic with `partition_count` partitions and `replication_factor` replicas.
-/// Errors: KF_ERR__INVALID_ARG; KF_ERR_TOPIC_ALREADY_EXISTS.
+/// Errors: KF_ERR__INVALID_ARG (also for a count or factor below 1);
+/// KF_ERR_TOPIC_ALREADY_EXISTS.
 #[no_mangle]
 pub extern "C" fn kf_mock_cluster_topic_create(
     cluster: *mut kf_mock_cluster_t,
@@ -109,6 +110,13 @@ pub extern "C" fn kf_mock_cluster_topic_create(
 ) -> *mut kf_error_t {
     const F: &str = "kf_mock_cluster_topic_create";
     call(F, || unsafe {
+        // librdkafka's mock aborts the process on a negative count (calloc of a huge size).
+        if partition_count < 1 || replication_factor < 1 {
+            return Err(KafkaError::invalid_arg(format!(
+                "{F}: partition_count ({partition_count}) and replication_factor \
+                 ({replication_factor}) must be at least 1"
+            )));
+        }
         mock(cluster, F)?.topic_create(
             arg_cstr(topic, F, "topic")?,
             partition_count,
@@ -117,8 +125,8 @@ pub extern "C" fn kf_mock_cluster_topic_create(
     })
 }
 
-/// Takes broker `broker_id` down: its connections are closed and new ones refused.
-/// Errors: KF_ERR__INVALID_ARG; KF_ERR__UNKNOWN_BROKER.
+/// Takes broker `broker_id` down (-1: every broker): its connections are closed and new ones
+/// refused. Errors: KF_ERR__INVALID_ARG; KF_ERR_BROKER_NOT_AVAILABLE (no broker `broker_id`).
 #[no_mangle]
 pub extern "C" fn kf_mock_cluster_broker_down(
     cluster: *mut kf_mock_cluster_t,
@@ -129,7 +137,8 @@ pub extern "C" fn kf_mock_cluster_broker_down(
     })
 }
 
-/// Brings broker `broker_id` back up. Errors: KF_ERR__INVALID_ARG; KF_ERR__UNKNOWN_BROKER.
+/// Brings broker `broker_id` (-1: every broker) back up.
+/// Errors: KF_ERR__INVALID_ARG; KF_ERR_BROKER_NOT_AVAILABLE (no broker `broker_id`).
 #[no_mangle]
 pub extern "C" fn kf_mock_cluster_broker_up(
     cluster: *mut kf_mock_cluster_t,
@@ -140,8 +149,8 @@ pub extern "C" fn kf_mock_cluster_broker_up(
     })
 }
 
-/// Delays every response of broker `broker_id` by `rtt_ms` (0 removes the delay).
-/// Errors: KF_ERR__INVALID_ARG; KF_ERR__UNKNOWN_BROKER.
+/// Delays every response of broker `broker_id` (-1: every broker) by `rtt_ms` (0 removes the
+/// delay). Errors: KF_ERR__INVALID_ARG; KF_ERR_BROKER_NOT_AVAILABLE (no broker `broker_id`).
 #[no_mangle]
 pub extern "C" fn kf_mock_cluster_broker_set_rtt(
     cluster: *mut kf_mock_cluster_t,
@@ -208,8 +217,10 @@ pub extern "C" fn kf_mock_cluster_clear_request_errors(
     })
 }
 
-/// Moves the leadership of `topic` [`partition`] to broker `broker_id` (-1: no leader).
-/// Errors: KF_ERR__INVALID_ARG; KF_ERR__UNKNOWN_PARTITION; KF_ERR__UNKNOWN_TOPIC.
+/// Moves the leadership of `topic` [`partition`] to broker `broker_id` (-1: no leader). An
+/// unknown topic is auto-created first (with `partition` + 1 partitions), as the mock does.
+/// Errors: KF_ERR__INVALID_ARG (also for a negative partition); KF_ERR_UNKNOWN_TOPIC_OR_PART
+/// (no such partition); KF_ERR_BROKER_NOT_AVAILABLE (no broker `broker_id`).
 #[no_mangle]
 pub extern "C" fn kf_mock_cluster_partition_set_leader(
     cluster: *mut kf_mock_cluster_t,
@@ -219,6 +230,12 @@ pub extern "C" fn kf_mock_cluster_partition_set_leader(
 ) -> *mut kf_error_t {
     const F: &str = "kf_mock_cluster_partition_set_leader";
     call(F, || unsafe {
+        // librdkafka's mock indexes its partition array with a negative partition unchecked.
+        if partition < 0 {
+            return Err(KafkaError::invalid_arg(format!(
+                "{F}: partition ({partition}) must be 0 or more"
+            )));
+        }
         mock(cluster, F)?.partition_set_leader(arg_cstr(topic, F, "topic")?, partition, broker_id)
     })
 }

@@ -171,7 +171,12 @@ pub type kf_log_cb = Option<
 /// on_assign / on_revoke / on_lost: a rebalance event. The callback may call
 /// kf_consumer_assign(), kf_consumer_incremental_assign() (or their unassign forms) on
 /// `consumer`; if it does not, kafkaffi applies the default for the group's protocol.
+/// It may also call kf_consumer_commit() (synchronous too), kf_consumer_committed(),
+/// kf_consumer_position() and the like; kf_consumer_poll(), kf_consumer_consume(),
+/// kf_consumer_close() and kf_consumer_destroy() fail with KF_ERR__STATE there.
 /// `partitions` is borrowed for the call.
+/// Runs on: the application thread inside kf_consumer_poll(), kf_consumer_consume() or
+/// kf_consumer_close().
 pub type kf_rebalance_cb = Option<
     unsafe extern "C" fn(
         opaque: *mut c_void,

@@ -2,7 +2,7 @@
 //! the real broker (KAFKA_BOOTSTRAP_SERVERS, started by scripts/kafka/start.sh) and librdkafka's
 //! mock cluster. Topic creation on the real broker uses librdkafka's admin API directly (test
 //! set-up only; kafkaffi's own AdminClient is a separate issue).
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::ffi::{CStr, CString};
 use std::os::raw::{c_char, c_void};
@@ -379,4 +379,51 @@ pub fn tp_list(items: &[(&str, i32, i64)]) -> *mut kf_topic_partition_list_t {
         ok(kf_topic_partition_list_set_offset(l, idx, *o));
     }
     l
+}
+
+/// One element of a partition list, copied out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TpItem {
+    pub topic: String,
+    pub partition: i32,
+    pub offset: i64,
+    pub metadata: Option<Vec<u8>>,
+    pub leader_epoch: i32,
+    pub error: i32,
+}
+
+/// Copies every element of a (borrowed) partition list.
+pub fn tp_items(l: *const kf_topic_partition_list_t) -> Vec<TpItem> {
+    (0..kf_topic_partition_list_count(l))
+        .map(|i| {
+            let mut len = 0;
+            let md = kf_topic_partition_list_metadata(l, i, &mut len);
+            TpItem {
+                topic: text(kf_topic_partition_list_topic(l, i)),
+                partition: kf_topic_partition_list_partition(l, i),
+                offset: kf_topic_partition_list_offset(l, i),
+                metadata: bytes(md, len),
+                leader_epoch: kf_topic_partition_list_leader_epoch(l, i),
+                error: kf_topic_partition_list_error_code(l, i),
+            }
+        })
+        .collect()
+}
+
+/// Group timing properties for the classic protocol: as short as the cluster allows (the real
+/// broker refuses session.timeout.ms below group.min.session.timeout.ms = 6 s; the mock cluster
+/// waits session.timeout.ms - 1 s for members to rejoin, so a short session keeps it fast, but it
+/// must exceed the mock's 3 s initial rebalance delay or the joining member times out).
+pub fn classic_session_props(cluster: &Cluster) -> Vec<(&'static str, &'static str)> {
+    if cluster.is_mock() {
+        vec![
+            ("session.timeout.ms", "4500"),
+            ("heartbeat.interval.ms", "300"),
+        ]
+    } else {
+        vec![
+            ("session.timeout.ms", "6000"),
+            ("heartbeat.interval.ms", "500"),
+        ]
+    }
 }

@@ -1,0 +1,304 @@
+/*
+ * consumer.c: a consumer-group member with kafkaffi.
+ *
+ *   consumer <bootstrap.servers> <group.id> <topic> [<topic> ...]
+ *
+ * Subscribes to the topics (a name starting with '^' is a regular expression), prints every
+ * message, prints the partitions of every rebalance, commits offsets asynchronously every
+ * COMMIT_EVERY messages (and once more, synchronously, before leaving), and stops cleanly on
+ * SIGINT (Ctrl-C) or SIGTERM: it leaves the group with kf_consumer_close(), then destroys the
+ * consumer.
+ *
+ * Build: cc -Iinclude consumer.c -Ltarget/release -lkafkaffi -lpthread -o consumer
+ */
+#define _POSIX_C_SOURCE 200809L /* sigaction, pthreads */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kafkaffi.h"
+
+#define COMMIT_EVERY 100
+
+/* ---- shutdown on a signal ---------------------------------------------------------------
+ *
+ * Why kf_consumer_wake() is not called from the signal handler: a signal handler may only call
+ * async-signal-safe functions (write(), _exit(), ...). kf_consumer_wake() takes locks and wakes
+ * librdkafka's queue (a mutex and a condition variable); if the signal interrupted this very
+ * thread while it held one of those locks, inside kf_consumer_poll(), the handler would
+ * deadlock or corrupt the lock. So the handler only sets a sig_atomic_t flag and writes one
+ * byte to a pipe (both async-signal-safe); a small "waker" thread blocks reading that pipe and,
+ * in ordinary thread context, calls kf_consumer_wake(), which makes the kf_consumer_poll()
+ * blocked in the main loop return KF_ERR__INTR at once.
+ */
+static volatile sig_atomic_t stop_requested = 0;
+static int wake_pipe[2] = {-1, -1};
+
+static void on_signal(int sig) {
+    int saved_errno = errno; /* write() may change errno under the interrupted code */
+    char byte = 1;
+    (void)sig;
+    stop_requested = 1;
+    if (write(wake_pipe[1], &byte, 1) < 0) {
+        /* Nothing useful to do here: the flag is set, the main loop will see it. */
+    }
+    errno = saved_errno;
+}
+
+/* The waker thread: waits for a byte on the pipe, then wakes the consumer. */
+static void *waker_main(void *arg) {
+    kf_consumer_t *consumer = arg;
+    char byte;
+    ssize_t n;
+    do {
+        n = read(wake_pipe[0], &byte, 1);
+    } while (n < 0 && errno == EINTR);
+    /* A byte (a signal, or main() asking this thread to finish) or EOF: wake the main loop. */
+    kf_error_destroy(kf_consumer_wake(consumer));
+    return NULL;
+}
+
+/* ---- callbacks ----------------------------------------------------------------------------
+ * They all run on the main thread, inside kf_consumer_poll() or kf_consumer_close().
+ */
+
+/* Prints a partition list: "topic[partition]@offset ...". */
+static void print_partitions(const char *what, const kf_topic_partition_list_t *partitions) {
+    size_t count = kf_topic_partition_list_count(partitions);
+    printf("%% %s: %zu partition(s):", what, count);
+    for (size_t i = 0; i < count; i++) {
+        int64_t offset = kf_topic_partition_list_offset(partitions, i);
+        printf(" %s[%" PRId32 "]", kf_topic_partition_list_topic(partitions, i),
+               kf_topic_partition_list_partition(partitions, i));
+        if (offset >= 0)
+            printf("@%" PRId64, offset);
+    }
+    printf("\n");
+    fflush(stdout);
+}
+
+/*
+ * Rebalance callbacks. They only print: since none calls kf_consumer_assign() (or
+ * kf_consumer_incremental_assign(), ...), kafkaffi applies the default for the group's
+ * protocol after each returns (assign, or unassign, eagerly or incrementally).
+ */
+static void on_assign(void *opaque, kf_consumer_t *consumer,
+                      const kf_topic_partition_list_t *partitions) {
+    (void)opaque;
+    (void)consumer;
+    print_partitions("assigned", partitions);
+}
+
+static void on_revoke(void *opaque, kf_consumer_t *consumer,
+                      const kf_topic_partition_list_t *partitions) {
+    (void)opaque;
+    (void)consumer;
+    print_partitions("revoked", partitions);
+}
+
+static void on_lost(void *opaque, kf_consumer_t *consumer,
+                    const kf_topic_partition_list_t *partitions) {
+    (void)opaque;
+    (void)consumer;
+    /* Lost (e.g. after a session timeout): another member may own them already. */
+    print_partitions("lost", partitions);
+}
+
+/* The result of an asynchronous commit; `offsets` carries a per-partition error. */
+static void on_commit(void *opaque, const kf_error_t *err,
+                      const kf_topic_partition_list_t *offsets) {
+    (void)opaque;
+    if (err != NULL) {
+        /* _NO_OFFSET: nothing new to commit since the last commit; not worth shouting about. */
+        if (kf_error_code(err) != KF_ERR__NO_OFFSET)
+            fprintf(stderr, "%% commit failed: %s: %s\n", kf_error_name(err),
+                    kf_error_message(err));
+        return;
+    }
+    print_partitions("committed", offsets);
+}
+
+static void on_error(void *opaque, const kf_error_t *err) {
+    (void)opaque;
+    fprintf(stderr, "%% %serror: %s: %s\n", kf_error_is_fatal(err) ? "FATAL " : "",
+            kf_error_name(err), kf_error_message(err));
+    if (kf_error_is_fatal(err))
+        stop_requested = 1;
+}
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+/* Prints a failed call's error and frees it. Returns true when `err` was NULL (success). */
+static bool check(kf_error_t *err, const char *what) {
+    if (err == NULL)
+        return true;
+    fprintf(stderr, "%% %s failed: %s: %s\n", what, kf_error_name(err), kf_error_message(err));
+    kf_error_destroy(err);
+    return false;
+}
+
+/* Prints bytes as text, or "(null)" for a null key or value. */
+static void print_bytes(const uint8_t *data, size_t len) {
+    if (data == NULL)
+        printf("(null)");
+    else
+        printf("\"%.*s\"", (int)len, (const char *)data);
+}
+
+static void print_message(const kf_message_t *msg) {
+    size_t key_len = 0, value_len = 0;
+    const uint8_t *key = kf_message_key(msg, &key_len);
+    const uint8_t *value = kf_message_value(msg, &value_len);
+    printf("%s[%" PRId32 "]@%" PRId64 " key=", kf_message_topic(msg), kf_message_partition(msg),
+           kf_message_offset(msg));
+    print_bytes(key, key_len);
+    printf(" value=");
+    print_bytes(value, value_len);
+    printf(" headers=%zu\n", kf_headers_count(kf_message_headers(msg)));
+}
+
+static kf_consumer_t *create_consumer(const char *bootstrap, const char *group) {
+    kf_config_t *conf = kf_config_new();
+    kf_consumer_t *consumer = NULL;
+    kf_error_t *err = NULL;
+
+    if (check(kf_config_set(conf, "bootstrap.servers", bootstrap), "bootstrap.servers") &&
+        check(kf_config_set(conf, "group.id", group), "group.id") &&
+        check(kf_config_set(conf, "auto.offset.reset", "earliest"), "auto.offset.reset") &&
+        /* This program commits itself: every COMMIT_EVERY messages, and before closing. */
+        check(kf_config_set(conf, "enable.auto.commit", "false"), "enable.auto.commit") &&
+        check(kf_config_set_commit_cb(conf, on_commit, NULL, NULL), "kf_config_set_commit_cb") &&
+        check(kf_config_set_error_cb(conf, on_error, NULL, NULL), "kf_config_set_error_cb")) {
+        consumer = kf_consumer_new(conf, &err);
+        if (consumer == NULL)
+            check(err, "kf_consumer_new");
+    }
+    kf_config_destroy(conf); /* the consumer keeps a copy */
+    return consumer;
+}
+
+int main(int argc, char **argv) {
+    kf_consumer_t *consumer;
+    kf_rebalance_callbacks_t rebalance = {on_assign, on_revoke, on_lost, NULL, NULL};
+    struct sigaction sa;
+    pthread_t waker;
+    bool waker_started = false;
+    long received = 0, since_commit = 0;
+    int status = 0;
+    kf_error_t *err;
+
+    if (argc < 4) {
+        fprintf(stderr, "usage: %s <bootstrap.servers> <group.id> <topic> [<topic> ...]\n",
+                argv[0]);
+        return 2;
+    }
+    consumer = create_consumer(argv[1], argv[2]);
+    if (consumer == NULL)
+        return 1;
+
+    /* Signals: set the handler up before the waker thread can be needed. */
+    if (pipe(wake_pipe) != 0) {
+        perror("pipe");
+        status = 1;
+        goto out;
+    }
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    if (pthread_create(&waker, NULL, waker_main, consumer) != 0) {
+        fprintf(stderr, "%% cannot start the waker thread\n");
+        status = 1;
+        goto out;
+    }
+    waker_started = true;
+
+    /* topics: argv[3..argc-1]; the callbacks' registration is copied by subscribe. */
+    if (!check(kf_consumer_subscribe(consumer, (const char *const *)&argv[3], (size_t)(argc - 3),
+                                     &rebalance),
+               "kf_consumer_subscribe")) {
+        status = 1;
+        goto out;
+    }
+    fprintf(stderr, "%% consuming; Ctrl-C to stop\n");
+
+    while (!stop_requested) {
+        kf_message_t *msg = NULL;
+        /* Block until a message arrives: kf_consumer_wake() (from the waker) ends the wait. */
+        err = kf_consumer_poll(consumer, -1, &msg);
+        if (err != NULL) {
+            if (kf_error_code(err) != KF_ERR__INTR) {
+                check(err, "kf_consumer_poll");
+                status = 1;
+                break;
+            }
+            kf_error_destroy(err); /* woken up: the loop condition sees stop_requested */
+            continue;
+        }
+        if (msg == NULL)
+            continue; /* nothing within the timeout */
+        if (kf_message_error_code(msg) != KF_ERR_NO_ERROR) {
+            /* Not data: a consumer error event (e.g. an unknown topic). */
+            err = kf_message_error(msg);
+            fprintf(stderr, "%% consumer error: %s: %s\n", kf_error_name(err),
+                    kf_error_message(err));
+            kf_error_destroy(err);
+        } else {
+            print_message(msg);
+            received++;
+            if (++since_commit >= COMMIT_EVERY) {
+                /* Commit the current positions; the outcome arrives later in on_commit. */
+                check(kf_consumer_commit(consumer, NULL, NULL, true, NULL), "kf_consumer_commit");
+                since_commit = 0;
+            }
+        }
+        fflush(stdout);
+        kf_message_destroy(msg);
+    }
+    fprintf(stderr, "%% stopping after %ld message(s)\n", received);
+
+    /* A last, synchronous commit of what was consumed since the last asynchronous one. Its
+     * result is returned here (a list the caller owns), not reported to on_commit. An
+     * asynchronous commit commits the positions current when it is sent, so it may already
+     * have covered everything: KF_ERR__NO_OFFSET then only means "nothing left to commit". */
+    if (since_commit > 0) {
+        kf_topic_partition_list_t *committed = NULL;
+        err = kf_consumer_commit(consumer, NULL, NULL, false, &committed);
+        if (err != NULL && kf_error_code(err) == KF_ERR__NO_OFFSET) {
+            fprintf(stderr, "%% nothing left to commit\n");
+            kf_error_destroy(err);
+        } else if (check(err, "kf_consumer_commit")) {
+            print_partitions("committed before leaving", committed);
+            kf_topic_partition_list_destroy(committed);
+        }
+    }
+
+out:
+    /* Leave the group: this serves the final on_revoke (and any pending on_commit) here. */
+    if (!check(kf_consumer_close(consumer), "kf_consumer_close"))
+        status = 1;
+    if (waker_started) {
+        /* Let the waker finish (when no signal came, it still waits for its byte). */
+        char byte = 0;
+        if (write(wake_pipe[1], &byte, 1) < 0)
+            perror("write");
+        pthread_join(waker, NULL);
+    }
+    /* Only now, with the waker gone, may the consumer be destroyed. */
+    if (!check(kf_consumer_destroy(consumer), "kf_consumer_destroy"))
+        status = 1;
+    if (wake_pipe[0] >= 0) {
+        close(wake_pipe[0]);
+        close(wake_pipe[1]);
+    }
+    return status;
+}
