@@ -110,8 +110,11 @@ unsafe fn out_message<'a>(
 /// The delivery report is served by a later kf_producer_poll() or kf_producer_flush().
 /// Errors: KF_ERR__QUEUE_FULL when queue.buffering.max.messages/kbytes is reached (poll, then
 /// retry: Python's BufferError); KF_ERR_MSG_SIZE_TOO_LARGE; KF_ERR__UNKNOWN_PARTITION;
-/// KF_ERR__UNKNOWN_TOPIC (when known not to exist); KF_ERR__FATAL; KF_ERR__INVALID_ARG for NULL
-/// producer or topic, a non-UTF-8 topic, or a NULL buffer with a length.
+/// KF_ERR__UNKNOWN_TOPIC (when known not to exist); after a fatal error (idempotent or
+/// transactional producer), that error's own code with kf_error_is_fatal() true; KF_ERR__STATE
+/// for a transactional producer outside a transaction (see kf_producer_begin_transaction());
+/// KF_ERR__INVALID_ARG for NULL producer or topic, a non-UTF-8 topic, or a NULL buffer with a
+/// length.
 /// Thread safety: any thread, concurrently with other produce and poll calls.
 #[no_mangle]
 pub extern "C" fn kf_producer_produce(

@@ -1,0 +1,132 @@
+//! The transactional producer (Python's Producer.init_transactions, begin_transaction,
+//! send_offsets_to_transaction, commit_transaction, abort_transaction).
+//!
+//! Each call is librdkafka's own, and its error keeps librdkafka's retriable / fatal /
+//! txn_requires_abort flags (KafkaError::from_rd_error). The blocking calls run through
+//! Client::serve_while, so this thread serves the producer's callbacks while they wait; the
+//! delivery reports that commit and abort flush are served on this thread too.
+use std::os::raw::c_char;
+use std::time::Instant;
+
+use rdkafka_sys as rd;
+
+use super::client::SendPtr;
+use super::error::{KResult, KafkaError};
+use super::producer::{deadline, Producer};
+
+impl Producer {
+    /// Fails when the current thread is inside one of this producer's callbacks: a transaction
+    /// call there would flush (or wait for the coordinator) from within the callback.
+    fn txn_check(&self, call: &str) -> KResult<()> {
+        if self.client.in_callback() {
+            return Err(KafkaError::state(format!(
+                "{call}: called from inside one of this producer's callbacks; return from the \
+                 callback first"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Runs one blocking librdkafka transaction call, serving callbacks meanwhile.
+    fn txn_blocking(
+        &self,
+        call: &str,
+        f: impl FnOnce(*mut rd::rd_kafka_t) -> *mut rd::rd_kafka_error_t + Send,
+    ) -> KResult<()> {
+        self.txn_check(call)?;
+        let rk = SendPtr(self.client.rk);
+        let err = self
+            .client
+            .serve_while(call, move || SendPtr(f(rk.get())))?;
+        match unsafe { KafkaError::from_rd_error(err.get()) } {
+            None => Ok(()),
+            Some(e) => Err(e),
+        }
+    }
+
+    /// True when transactional.id is set (librdkafka answers NOT_CONFIGURED otherwise).
+    fn is_transactional(&self) -> bool {
+        let mut buf = [0 as c_char; 2];
+        let mut size = buf.len();
+        let res = unsafe {
+            rd::rd_kafka_conf_get(
+                rd::rd_kafka_conf(self.client.rk),
+                c"transactional.id".as_ptr(),
+                buf.as_mut_ptr(),
+                &mut size,
+            )
+        };
+        // `size` counts the NUL: more than 1 means a non-empty id (a buffer too small for it
+        // still reports the full size).
+        matches!(res, rd::rd_kafka_conf_res_t::RD_KAFKA_CONF_OK) && size > 1
+    }
+
+    /// Registers the producer with the transaction coordinator (fencing older producers with
+    /// the same transactional.id and completing their open transaction). Resumable: after a
+    /// retriable error, call it again.
+    pub fn init_transactions(&self, timeout_ms: i32) -> KResult<()> {
+        self.txn_blocking("kf_producer_init_transactions", move |rk| unsafe {
+            rd::rd_kafka_init_transactions(rk, timeout_ms)
+        })
+    }
+
+    /// Starts a transaction (local only: the coordinator learns of it with the first message
+    /// or offsets). Does not block.
+    pub fn begin_transaction(&self) -> KResult<()> {
+        self.txn_check("kf_producer_begin_transaction")?;
+        let err = unsafe { rd::rd_kafka_begin_transaction(self.client.rk) };
+        match unsafe { KafkaError::from_rd_error(err) } {
+            None => Ok(()),
+            Some(e) => Err(e),
+        }
+    }
+
+    /// Adds the consumer's offsets to the transaction: they are committed for the consumer's
+    /// group if and only if the transaction commits. librdkafka copies both arguments.
+    pub fn send_offsets_to_transaction(
+        &self,
+        offsets: *const rd::rd_kafka_topic_partition_list_t,
+        group_metadata: *const rd::rd_kafka_consumer_group_metadata_t,
+        timeout_ms: i32,
+    ) -> KResult<()> {
+        let (o, g) = (
+            SendPtr(offsets as *mut _),
+            SendPtr(group_metadata as *mut _),
+        );
+        self.txn_blocking(
+            "kf_producer_send_offsets_to_transaction",
+            move |rk| unsafe {
+                rd::rd_kafka_send_offsets_to_transaction(rk, o.get(), g.get(), timeout_ms)
+            },
+        )
+    }
+
+    /// Flushes the transaction's messages, then commits it. Resumable after a retriable error
+    /// (a timeout): call it again.
+    pub fn commit_transaction(&self, timeout_ms: i32) -> KResult<()> {
+        const F: &str = "kf_producer_commit_transaction";
+        self.txn_check(F)?;
+        // Deliver the transaction's messages here first, so that their delivery reports run on
+        // this thread in order; librdkafka's own flush inside the commit then finds nothing left.
+        let mut remaining = timeout_ms;
+        if self.is_transactional() && !self.is_empty() {
+            let _g = self.client.begin_serving(F)?;
+            let end = deadline(timeout_ms);
+            unsafe { rd::rd_kafka_flush(self.client.rk, timeout_ms) };
+            if let Some(end) = end {
+                remaining = end.saturating_duration_since(Instant::now()).as_millis() as i32;
+            }
+        }
+        self.txn_blocking(F, move |rk| unsafe {
+            rd::rd_kafka_commit_transaction(rk, remaining)
+        })
+    }
+
+    /// Purges the transaction's queued messages, waits for those in flight, then aborts it.
+    /// Resumable after a retriable error (a timeout): call it again.
+    pub fn abort_transaction(&self, timeout_ms: i32) -> KResult<()> {
+        self.txn_blocking("kf_producer_abort_transaction", move |rk| unsafe {
+            rd::rd_kafka_abort_transaction(rk, timeout_ms)
+        })
+    }
+}
