@@ -20,6 +20,407 @@
 #define KAFKAFFI_ABI_MAJOR 0
 
 /**
+ * Which operation a result answers (kf_admin_result_operation()); librdkafka's numbering.
+ */
+#define KF_ADMIN_OP_CREATE_TOPICS 1
+
+/**
+ * delete_topics.
+ */
+#define KF_ADMIN_OP_DELETE_TOPICS 2
+
+/**
+ * create_partitions.
+ */
+#define KF_ADMIN_OP_CREATE_PARTITIONS 3
+
+/**
+ * alter_configs.
+ */
+#define KF_ADMIN_OP_ALTER_CONFIGS 4
+
+/**
+ * describe_configs.
+ */
+#define KF_ADMIN_OP_DESCRIBE_CONFIGS 5
+
+/**
+ * delete_records.
+ */
+#define KF_ADMIN_OP_DELETE_RECORDS 6
+
+/**
+ * delete_consumer_groups.
+ */
+#define KF_ADMIN_OP_DELETE_CONSUMER_GROUPS 7
+
+/**
+ * delete_consumer_group_offsets.
+ */
+#define KF_ADMIN_OP_DELETE_CONSUMER_GROUP_OFFSETS 8
+
+/**
+ * create_acls.
+ */
+#define KF_ADMIN_OP_CREATE_ACLS 9
+
+/**
+ * describe_acls.
+ */
+#define KF_ADMIN_OP_DESCRIBE_ACLS 10
+
+/**
+ * delete_acls.
+ */
+#define KF_ADMIN_OP_DELETE_ACLS 11
+
+/**
+ * list_consumer_groups.
+ */
+#define KF_ADMIN_OP_LIST_CONSUMER_GROUPS 12
+
+/**
+ * describe_consumer_groups.
+ */
+#define KF_ADMIN_OP_DESCRIBE_CONSUMER_GROUPS 13
+
+/**
+ * list_consumer_group_offsets.
+ */
+#define KF_ADMIN_OP_LIST_CONSUMER_GROUP_OFFSETS 14
+
+/**
+ * alter_consumer_group_offsets.
+ */
+#define KF_ADMIN_OP_ALTER_CONSUMER_GROUP_OFFSETS 15
+
+/**
+ * incremental_alter_configs.
+ */
+#define KF_ADMIN_OP_INCREMENTAL_ALTER_CONFIGS 16
+
+/**
+ * describe_user_scram_credentials.
+ */
+#define KF_ADMIN_OP_DESCRIBE_USER_SCRAM_CREDENTIALS 17
+
+/**
+ * alter_user_scram_credentials.
+ */
+#define KF_ADMIN_OP_ALTER_USER_SCRAM_CREDENTIALS 18
+
+/**
+ * describe_topics.
+ */
+#define KF_ADMIN_OP_DESCRIBE_TOPICS 19
+
+/**
+ * describe_cluster.
+ */
+#define KF_ADMIN_OP_DESCRIBE_CLUSTER 20
+
+/**
+ * list_offsets.
+ */
+#define KF_ADMIN_OP_LIST_OFFSETS 21
+
+/**
+ * elect_leaders.
+ */
+#define KF_ADMIN_OP_ELECT_LEADERS 22
+
+/**
+ * Resource type (Python's ResourceType): unknown.
+ */
+#define KF_RESOURCE_UNKNOWN 0
+
+/**
+ * Resource type: any (filters only).
+ */
+#define KF_RESOURCE_ANY 1
+
+/**
+ * Resource type: a topic.
+ */
+#define KF_RESOURCE_TOPIC 2
+
+/**
+ * Resource type: a consumer group.
+ */
+#define KF_RESOURCE_GROUP 3
+
+/**
+ * Resource type: a broker (its id as the name; "" for the cluster-wide default in ACLs).
+ */
+#define KF_RESOURCE_BROKER 4
+
+/**
+ * Resource type: a transactional id.
+ */
+#define KF_RESOURCE_TRANSACTIONAL_ID 5
+
+/**
+ * Resource pattern type (Python's ResourcePatternType): unknown.
+ */
+#define KF_RESOURCE_PATTERN_UNKNOWN 0
+
+/**
+ * Resource pattern type: any (filters only).
+ */
+#define KF_RESOURCE_PATTERN_ANY 1
+
+/**
+ * Resource pattern type: match (filters only: literal, wildcard or prefixed matches).
+ */
+#define KF_RESOURCE_PATTERN_MATCH 2
+
+/**
+ * Resource pattern type: the exact name (or "*" for all).
+ */
+#define KF_RESOURCE_PATTERN_LITERAL 3
+
+/**
+ * Resource pattern type: names with this prefix.
+ */
+#define KF_RESOURCE_PATTERN_PREFIXED 4
+
+/**
+ * ACL operation (Python's AclOperation): unknown.
+ */
+#define KF_ACL_OPERATION_UNKNOWN 0
+
+/**
+ * ACL operation: any (filters only).
+ */
+#define KF_ACL_OPERATION_ANY 1
+
+/**
+ * ACL operation: all operations.
+ */
+#define KF_ACL_OPERATION_ALL 2
+
+/**
+ * ACL operation: read.
+ */
+#define KF_ACL_OPERATION_READ 3
+
+/**
+ * ACL operation: write.
+ */
+#define KF_ACL_OPERATION_WRITE 4
+
+/**
+ * ACL operation: create.
+ */
+#define KF_ACL_OPERATION_CREATE 5
+
+/**
+ * ACL operation: delete.
+ */
+#define KF_ACL_OPERATION_DELETE 6
+
+/**
+ * ACL operation: alter.
+ */
+#define KF_ACL_OPERATION_ALTER 7
+
+/**
+ * ACL operation: describe.
+ */
+#define KF_ACL_OPERATION_DESCRIBE 8
+
+/**
+ * ACL operation: cluster action.
+ */
+#define KF_ACL_OPERATION_CLUSTER_ACTION 9
+
+/**
+ * ACL operation: describe configs.
+ */
+#define KF_ACL_OPERATION_DESCRIBE_CONFIGS 10
+
+/**
+ * ACL operation: alter configs.
+ */
+#define KF_ACL_OPERATION_ALTER_CONFIGS 11
+
+/**
+ * ACL operation: idempotent write.
+ */
+#define KF_ACL_OPERATION_IDEMPOTENT_WRITE 12
+
+/**
+ * ACL permission type (Python's AclPermissionType): unknown.
+ */
+#define KF_ACL_PERMISSION_TYPE_UNKNOWN 0
+
+/**
+ * ACL permission type: any (filters only).
+ */
+#define KF_ACL_PERMISSION_TYPE_ANY 1
+
+/**
+ * ACL permission type: deny.
+ */
+#define KF_ACL_PERMISSION_TYPE_DENY 2
+
+/**
+ * ACL permission type: allow.
+ */
+#define KF_ACL_PERMISSION_TYPE_ALLOW 3
+
+/**
+ * Config entry source (Python's ConfigSource): unknown.
+ */
+#define KF_CONFIG_SOURCE_UNKNOWN_CONFIG 0
+
+/**
+ * Config source: a dynamic topic config.
+ */
+#define KF_CONFIG_SOURCE_DYNAMIC_TOPIC_CONFIG 1
+
+/**
+ * Config source: a dynamic config of this broker.
+ */
+#define KF_CONFIG_SOURCE_DYNAMIC_BROKER_CONFIG 2
+
+/**
+ * Config source: a dynamic default config of all brokers.
+ */
+#define KF_CONFIG_SOURCE_DYNAMIC_DEFAULT_BROKER_CONFIG 3
+
+/**
+ * Config source: the broker's static configuration (server.properties).
+ */
+#define KF_CONFIG_SOURCE_STATIC_BROKER_CONFIG 4
+
+/**
+ * Config source: Kafka's default.
+ */
+#define KF_CONFIG_SOURCE_DEFAULT_CONFIG 5
+
+/**
+ * Config source: a group config.
+ */
+#define KF_CONFIG_SOURCE_GROUP_CONFIG 8
+
+/**
+ * Incremental alter operation (Python's AlterConfigOpType): set the value.
+ */
+#define KF_ALTER_CONFIG_OP_TYPE_SET 0
+
+/**
+ * Incremental alter operation: delete (revert to the default).
+ */
+#define KF_ALTER_CONFIG_OP_TYPE_DELETE 1
+
+/**
+ * Incremental alter operation: append to a list value.
+ */
+#define KF_ALTER_CONFIG_OP_TYPE_APPEND 2
+
+/**
+ * Incremental alter operation: remove from a list value.
+ */
+#define KF_ALTER_CONFIG_OP_TYPE_SUBTRACT 3
+
+/**
+ * Consumer group state (Python's ConsumerGroupState): unknown.
+ */
+#define KF_CONSUMER_GROUP_STATE_UNKNOWN 0
+
+/**
+ * Consumer group state: preparing rebalance.
+ */
+#define KF_CONSUMER_GROUP_STATE_PREPARING_REBALANCE 1
+
+/**
+ * Consumer group state: completing rebalance.
+ */
+#define KF_CONSUMER_GROUP_STATE_COMPLETING_REBALANCE 2
+
+/**
+ * Consumer group state: stable.
+ */
+#define KF_CONSUMER_GROUP_STATE_STABLE 3
+
+/**
+ * Consumer group state: dead (no such group, or being removed).
+ */
+#define KF_CONSUMER_GROUP_STATE_DEAD 4
+
+/**
+ * Consumer group state: empty (no members).
+ */
+#define KF_CONSUMER_GROUP_STATE_EMPTY 5
+
+/**
+ * Consumer group type (Python's ConsumerGroupType): unknown.
+ */
+#define KF_CONSUMER_GROUP_TYPE_UNKNOWN 0
+
+/**
+ * Consumer group type: the new consumer protocol (KIP-848).
+ */
+#define KF_CONSUMER_GROUP_TYPE_CONSUMER 1
+
+/**
+ * Consumer group type: the classic protocol.
+ */
+#define KF_CONSUMER_GROUP_TYPE_CLASSIC 2
+
+/**
+ * Isolation level (Python's IsolationLevel): read uncommitted.
+ */
+#define KF_ISOLATION_LEVEL_READ_UNCOMMITTED 0
+
+/**
+ * Isolation level: read committed.
+ */
+#define KF_ISOLATION_LEVEL_READ_COMMITTED 1
+
+/**
+ * SCRAM mechanism (Python's ScramMechanism): unknown.
+ */
+#define KF_SCRAM_MECHANISM_UNKNOWN 0
+
+/**
+ * SCRAM mechanism: SCRAM-SHA-256.
+ */
+#define KF_SCRAM_MECHANISM_SHA_256 1
+
+/**
+ * SCRAM mechanism: SCRAM-SHA-512.
+ */
+#define KF_SCRAM_MECHANISM_SHA_512 2
+
+/**
+ * Leader election type (Python's ElectionType): preferred replica.
+ */
+#define KF_ELECTION_TYPE_PREFERRED 0
+
+/**
+ * Leader election type: unclean (an out-of-sync replica may become leader).
+ */
+#define KF_ELECTION_TYPE_UNCLEAN 1
+
+/**
+ * list_offsets specification (Python's OffsetSpec.max_timestamp()): the offset of the record
+ * with the largest timestamp.
+ */
+#define KF_OFFSET_SPEC_MAX_TIMESTAMP -3
+
+/**
+ * list_offsets specification (OffsetSpec.earliest()): the earliest offset.
+ */
+#define KF_OFFSET_SPEC_EARLIEST -2
+
+/**
+ * list_offsets specification (OffsetSpec.latest()): the offset after the last record.
+ */
+#define KF_OFFSET_SPEC_LATEST -1
+
+/**
  * First of kafkaffi's own error codes; librdkafka's never reach this range.
  */
 #define KF_ERR_KAFKAFFI_BEGIN 100000
@@ -1033,9 +1434,66 @@
 #define KF_PARTITION_UA -1
 
 /**
+ * An ACL binding or an ACL binding filter (Python's AclBinding / AclBindingFilter); also the
+ * bindings listed in describe_acls and delete_acls results.
+ */
+typedef struct kf_acl_binding_t kf_acl_binding_t;
+
+/**
+ * Options of an admin operation (Python's keyword arguments request_timeout,
+ * operation_timeout, validate_only, ...). NULL wherever an operation takes options means the
+ * defaults.
+ */
+typedef struct kf_admin_options_t kf_admin_options_t;
+
+/**
+ * The result of an admin operation: an error for the request as a whole (if any) and the
+ * items, each with its own value or its own error. Every pointer its accessors return (names,
+ * errors, descriptions, entries, nodes, ACL bindings, partition lists) is borrowed from it and
+ * valid until kf_admin_result_destroy(); never free one. A result is immutable: its accessors
+ * may be called from any thread, and return NULL, 0 or -1 (as documented on each) for a NULL
+ * handle or an index out of range.
+ */
+typedef struct kf_admin_result_t kf_admin_result_t;
+
+/**
+ * An admin client (Python's AdminClient).
+ */
+typedef struct kf_admin_t kf_admin_t;
+
+/**
+ * The cluster description of describe_cluster (Python's DescribeClusterResult); borrowed
+ * from the result.
+ */
+typedef struct kf_cluster_description_t kf_cluster_description_t;
+
+/**
+ * A configuration entry of a describe_configs result (Python's ConfigEntry); borrowed from
+ * the result.
+ */
+typedef struct kf_config_entry_t kf_config_entry_t;
+
+/**
+ * A resource whose configuration is described or altered (Python's ConfigResource).
+ */
+typedef struct kf_config_resource_t kf_config_resource_t;
+
+/**
  * A client configuration: librdkafka properties plus callbacks.
  */
 typedef struct kf_config_t kf_config_t;
+
+/**
+ * A consumer group description (Python's ConsumerGroupDescription); borrowed from the
+ * result.
+ */
+typedef struct kf_consumer_group_description_t kf_consumer_group_description_t;
+
+/**
+ * A consumer group of list_consumer_groups (Python's ConsumerGroupListing); borrowed from
+ * the result.
+ */
+typedef struct kf_consumer_group_listing_t kf_consumer_group_listing_t;
 
 /**
  * A consumer's group metadata, for send_offsets_to_transaction.
@@ -1058,6 +1516,12 @@ typedef struct kf_error_t kf_error_t;
 typedef struct kf_headers_t kf_headers_t;
 
 /**
+ * A member of a consumer group description (Python's MemberDescription); borrowed from the
+ * result.
+ */
+typedef struct kf_member_description_t kf_member_description_t;
+
+/**
  * A message: polled from a consumer (caller owns it), or handed to a delivery callback
  * (borrowed for the callback's duration). It is librdkafka's `rd_kafka_message_t`.
  */
@@ -1072,6 +1536,21 @@ typedef struct kf_metadata_t kf_metadata_t;
  * librdkafka's in-process mock cluster.
  */
 typedef struct kf_mock_cluster_t kf_mock_cluster_t;
+
+/**
+ * Partitions to add to a topic (Python's NewPartitions).
+ */
+typedef struct kf_new_partitions_t kf_new_partitions_t;
+
+/**
+ * A topic to create (Python's NewTopic).
+ */
+typedef struct kf_new_topic_t kf_new_topic_t;
+
+/**
+ * A broker (Python's Node); borrowed from the result.
+ */
+typedef struct kf_node_t kf_node_t;
 
 /**
  * The answer slot handed to oauth_cb: set a token or a failure on it.
@@ -1089,9 +1568,40 @@ typedef struct kf_producer_t kf_producer_t;
 typedef struct kf_throttle_event_t kf_throttle_event_t;
 
 /**
+ * A topic description (Python's TopicDescription); borrowed from the result.
+ */
+typedef struct kf_topic_description_t kf_topic_description_t;
+
+/**
  * A list of (topic, partition) elements, each with offset, metadata, leader epoch and error.
  */
 typedef struct kf_topic_partition_list_t kf_topic_partition_list_t;
+
+/**
+ * A SCRAM credential upsertion or deletion (Python's UserScramCredentialUpsertion /
+ * UserScramCredentialDeletion).
+ */
+typedef struct kf_user_scram_credential_alteration_t kf_user_scram_credential_alteration_t;
+
+/**
+ * The result of an asynchronous admin operation (the `_async` forms). `result` is borrowed for
+ * the duration of the call: read what you need (or keep copies) before returning.
+ * Runs on: the application thread inside kf_admin_poll(). The callback may start other admin
+ * operations (blocking ones too) but not call kf_admin_poll() or kf_admin_destroy() (they fail
+ * with KF_ERR__STATE there).
+ */
+typedef void (*kf_admin_result_cb)(void *opaque, const kf_admin_result_t *result);
+
+/**
+ * A consumer group with the partitions an offsets operation concerns (Python's
+ * ConsumerGroupTopicPartitions). `partitions` may be NULL for list_consumer_group_offsets (all
+ * the group's partitions); alter_consumer_group_offsets reads each element's offset (and
+ * metadata and leader epoch).
+ */
+typedef struct {
+    const char *group_id;
+    const kf_topic_partition_list_t *partitions;
+} kf_consumer_group_topic_partitions_t;
 
 /**
  * error_cb: a client-level error (broker down, authentication failure, fatal error).
@@ -1144,7 +1654,12 @@ typedef void (*kf_log_cb)(void *opaque, int level, const char *facility, const c
  * on_assign / on_revoke / on_lost: a rebalance event. The callback may call
  * kf_consumer_assign(), kf_consumer_incremental_assign() (or their unassign forms) on
  * `consumer`; if it does not, kafkaffi applies the default for the group's protocol.
+ * It may also call kf_consumer_commit() (synchronous too), kf_consumer_committed(),
+ * kf_consumer_position() and the like; kf_consumer_poll(), kf_consumer_consume(),
+ * kf_consumer_close() and kf_consumer_destroy() fail with KF_ERR__STATE there.
  * `partitions` is borrowed for the call.
+ * Runs on: the application thread inside kf_consumer_poll(), kf_consumer_consume() or
+ * kf_consumer_close().
  */
 typedef void (*kf_rebalance_cb)(void *opaque, kf_consumer_t *consumer, const kf_topic_partition_list_t *partitions);
 
@@ -1188,6 +1703,1372 @@ typedef struct {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * A new admin client. `config` is copied; its error, throttle, stats, log and oauth callbacks
+ * are served inside kf_admin_poll() and every blocking admin call (delivery and commit
+ * callbacks do not apply).
+ *
+ * Returns: caller owns; free with kf_admin_destroy(). NULL on failure, with `*err_out` set when
+ * `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL config, or a config librdkafka refuses).
+ * Thread safety: any thread.
+ */
+kf_admin_t *kf_admin_new(const kf_config_t *config, kf_error_t **err_out);
+
+/**
+ * Destroys the admin client without waiting. Operations still running are abandoned: their
+ * asynchronous callbacks never run. Runs no callback. NULL is a no-op.
+ *
+ * Errors: KF_ERR__STATE when called from inside one of this client's callbacks (then nothing is
+ * destroyed).
+ * Thread safety: no other call on this admin client may run concurrently or follow.
+ */
+kf_error_t *kf_admin_destroy(kf_admin_t *admin);
+
+/**
+ * Serves the results of asynchronous operations (their callbacks) and the client's callbacks,
+ * waiting up to `timeout_ms` for the first (0: don't wait; -1: wait indefinitely).
+ * `*served_out` (may be NULL) gets the number served.
+ *
+ * Blocks: up to `timeout_ms`; kf_admin_wake() ends the wait with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG (NULL admin); KF_ERR__STATE when called from inside one of this
+ * client's callbacks; KF_ERR__INTR when woken.
+ * Thread safety: any thread; callbacks run on the calling thread.
+ */
+kf_error_t *kf_admin_poll(kf_admin_t *admin, int timeout_ms, int *served_out);
+
+/**
+ * Makes a kf_admin_poll() or a blocking admin operation waiting on another thread return at
+ * once with KF_ERR__INTR (the operation itself still runs; its result is dropped). With no call
+ * waiting, the next one returns KF_ERR__INTR at once.
+ *
+ * Errors: KF_ERR__INVALID_ARG (NULL admin). Thread safety: any thread (not a signal handler).
+ */
+kf_error_t *kf_admin_wake(kf_admin_t *admin);
+
+/**
+ * A file descriptor that becomes readable when kf_admin_poll() has work to serve (a callback
+ * or an asynchronous result), for event loops. Drain it (read until EAGAIN), then call
+ * kf_admin_poll(0). The descriptor belongs to the admin client: do not close it; it lives until
+ * kf_admin_destroy().
+ *
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when no pipe can be created.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_event_fd(kf_admin_t *admin, int *fd_out);
+
+/**
+ * Cluster metadata for `topic`, or for all topics when `topic` is NULL (Python's
+ * AdminClient.list_topics).
+ *
+ * `metadata_out`: on success, caller owns; free with kf_metadata_destroy().
+ * Blocks: up to `timeout_ms`, serving callbacks. Errors: KF_ERR__INVALID_ARG;
+ * KF_ERR__TIMED_OUT; KF_ERR__TRANSPORT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_list_topics(kf_admin_t *admin, const char *topic, int timeout_ms, kf_metadata_t **metadata_out);
+
+/**
+ * Replaces the SASL PLAIN/SCRAM username and password; used from the next (re)authentication.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL arguments. Thread safety: any thread.
+ */
+kf_error_t *kf_admin_set_sasl_credentials(kf_admin_t *admin, const char *username, const char *password);
+
+/**
+ * New options with every value at its default (request timeout: socket.timeout.ms; operation
+ * timeout: 0, i.e. the broker does not wait for the change to propagate; validate_only off;
+ * authorized operations not included; stable offsets not required; isolation level
+ * read_uncommitted; no state or type filter).
+ *
+ * Returns: caller owns; free with kf_admin_options_destroy(). Never NULL. The same options may
+ * be passed to any number of operations; each operation copies them. An operation refuses an
+ * option it does not take (KF_ERR__INVALID_ARG naming the option).
+ * Thread safety: one thread at a time per options object.
+ */
+kf_admin_options_t *kf_admin_options_new(void);
+
+/**
+ * Frees options. NULL is a no-op.
+ */
+void kf_admin_options_destroy(kf_admin_options_t *options);
+
+/**
+ * Sets the overall time an operation may take (broker lookup, request, response), in
+ * milliseconds (Python's request_timeout). When it passes, every item not yet answered gets
+ * KF_ERR__TIMED_OUT. All operations take it.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL options or a negative timeout.
+ * Thread safety: one thread at a time per options object.
+ */
+kf_error_t *kf_admin_options_set_request_timeout(kf_admin_options_t *options, int timeout_ms);
+
+/**
+ * Sets how long the broker waits for the operation to complete on the cluster before
+ * answering, in milliseconds (Python's operation_timeout; 0: answer at once). Taken by
+ * create_topics, delete_topics, create_partitions, delete_records, list_offsets and
+ * elect_leaders.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL options or a negative timeout.
+ * Thread safety: one thread at a time per options object.
+ */
+kf_error_t *kf_admin_options_set_operation_timeout(kf_admin_options_t *options, int timeout_ms);
+
+/**
+ * Only validates the request on the broker, without applying it (Python's validate_only).
+ * Taken by create_topics, create_partitions, alter_configs and incremental_alter_configs.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL options. Thread safety: one thread at a time per options
+ * object.
+ */
+kf_error_t *kf_admin_options_set_validate_only(kf_admin_options_t *options, bool validate_only);
+
+/**
+ * Asks for the authorized operations of each topic, group or the cluster (Python's
+ * include_authorized_operations). Taken by describe_topics, describe_consumer_groups and
+ * describe_cluster.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL options. Thread safety: one thread at a time per options
+ * object.
+ */
+kf_error_t *kf_admin_options_set_include_authorized_operations(kf_admin_options_t *options, bool include);
+
+/**
+ * Asks the broker to return only stable offsets (Python's require_stable). Taken by
+ * list_consumer_group_offsets.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL options. Thread safety: one thread at a time per options
+ * object.
+ */
+kf_error_t *kf_admin_options_set_require_stable_offsets(kf_admin_options_t *options, bool require_stable);
+
+/**
+ * Sets the isolation level (KF_ISOLATION_LEVEL_READ_UNCOMMITTED or
+ * KF_ISOLATION_LEVEL_READ_COMMITTED; Python's isolation_level). Taken by list_offsets.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL options or another value. Thread safety: one thread at a
+ * time per options object.
+ */
+kf_error_t *kf_admin_options_set_isolation_level(kf_admin_options_t *options, int isolation_level);
+
+/**
+ * Lists only the groups in one of these states (KF_CONSUMER_GROUP_STATE_*; Python's states).
+ * `count` 0 removes the filter. Taken by list_consumer_groups. The array is copied.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL options, NULL `states` with a count, or an unknown state.
+ * Thread safety: one thread at a time per options object.
+ */
+kf_error_t *kf_admin_options_set_match_consumer_group_states(kf_admin_options_t *options, const int *states, size_t count);
+
+/**
+ * Lists only the groups of one of these types (KF_CONSUMER_GROUP_TYPE_CONSUMER,
+ * KF_CONSUMER_GROUP_TYPE_CLASSIC; Python's types). `count` 0 removes the filter. Taken by
+ * list_consumer_groups. The array is copied.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL options, NULL `types` with a count, or an unknown type.
+ * Thread safety: one thread at a time per options object.
+ */
+kf_error_t *kf_admin_options_set_match_consumer_group_types(kf_admin_options_t *options, const int *types, size_t count);
+
+/**
+ * create_topics: creates the topics (Python's AdminClient.create_topics). One item per topic,
+ * named after it, in input order; item errors such as KF_ERR_TOPIC_ALREADY_EXISTS,
+ * KF_ERR_INVALID_REPLICATION_FACTOR, KF_ERR_INVALID_PARTITIONS, KF_ERR_POLICY_VIOLATION.
+ * Options: request and operation timeouts, validate_only.
+ *
+ * `options` may be NULL. `*result_out`: on success, caller owns; free with
+ * kf_admin_result_destroy().
+ * Blocks: until the result arrives (at most the request timeout, default socket.timeout.ms,
+ * plus a few seconds), serving the client's callbacks; kf_admin_wake() ends it with
+ * KF_ERR__INTR.
+ * Errors (for the call as a whole): KF_ERR__INVALID_ARG (NULL admin, result_out, array or
+ * element, or an option the operation does not take); KF_ERR__STATE; KF_ERR__INTR;
+ * KF_ERR__TIMED_OUT when librdkafka gave no result in time.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_create_topics(kf_admin_t *admin, const kf_new_topic_t *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * create_topics, asynchronously: as kf_admin_create_topics(), but returns once the request
+ * has started; `callback(opaque, result)` gets the result (borrowed for the call) from a later
+ * kf_admin_poll().
+ *
+ * Errors: as kf_admin_create_topics() (KF_ERR__INVALID_ARG also for a NULL callback); when the
+ * call fails, the callback is never called.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_create_topics_async(kf_admin_t *admin, const kf_new_topic_t *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * delete_topics: deletes the topics (Python's AdminClient.delete_topics). One item per topic,
+ * in input order; item errors such as KF_ERR_UNKNOWN_TOPIC_OR_PART.
+ * Options: request and operation timeouts.
+ *
+ * `topics`: `count` UTF-8 names. `options` may be NULL. `*result_out`: on success, caller
+ * owns; free with kf_admin_result_destroy().
+ * Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
+ * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG (NULL arguments, non-UTF-8 names, an option not taken);
+ * KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_delete_topics(kf_admin_t *admin, const char *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * delete_topics, asynchronously: as kf_admin_delete_topics(); `callback(opaque, result)` gets
+ * the result (borrowed for the call) from a later kf_admin_poll().
+ *
+ * Errors: as kf_admin_delete_topics(), plus a NULL callback; on error the callback never runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_delete_topics_async(kf_admin_t *admin, const char *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * create_partitions: raises the partition counts of topics (Python's
+ * AdminClient.create_partitions). One item per topic, in input order; item errors such as
+ * KF_ERR_INVALID_PARTITIONS (a count not above the current one) or
+ * KF_ERR_UNKNOWN_TOPIC_OR_PART. Options: request and operation timeouts, validate_only.
+ *
+ * `options` may be NULL. `*result_out`: on success, caller owns; free with
+ * kf_admin_result_destroy().
+ * Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
+ * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_create_partitions(kf_admin_t *admin, const kf_new_partitions_t *const *new_partitions, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * create_partitions, asynchronously: as kf_admin_create_partitions(); `callback(opaque,
+ * result)` gets the result (borrowed for the call) from a later kf_admin_poll().
+ *
+ * Errors: as kf_admin_create_partitions(), plus a NULL callback; on error the callback never
+ * runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_create_partitions_async(kf_admin_t *admin, const kf_new_partitions_t *const *new_partitions, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * describe_configs: the configuration of each resource (Python's
+ * AdminClient.describe_configs). One item per resource, in input order, with its resource type
+ * and its entries (kf_admin_result_item_config_count(), kf_admin_result_item_config(),
+ * kf_admin_result_item_config_find()), each with value, source, read-only, default,
+ * sensitive flags and synonyms; item errors such as KF_ERR_UNKNOWN_TOPIC_OR_PART.
+ * Entries set on the resources are ignored. Options: request timeout.
+ *
+ * `options` may be NULL. `*result_out`: on success, caller owns; free with
+ * kf_admin_result_destroy().
+ * Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
+ * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_describe_configs(kf_admin_t *admin, const kf_config_resource_t *const *resources, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * describe_configs, asynchronously: as kf_admin_describe_configs(); `callback(opaque, result)`
+ * gets the result (borrowed for the call) from a later kf_admin_poll().
+ *
+ * Errors: as kf_admin_describe_configs(), plus a NULL callback; on error the callback never
+ * runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_describe_configs_async(kf_admin_t *admin, const kf_config_resource_t *const *resources, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * alter_configs: replaces the whole configuration of each resource with the entries set by
+ * kf_config_resource_set_config(); every other entry reverts to its default (Python's
+ * AdminClient.alter_configs; deprecated by Kafka in favour of incremental_alter_configs). One
+ * item per resource, in input order. Options: request timeout, validate_only.
+ *
+ * `options` may be NULL. `*result_out`: on success, caller owns; free with
+ * kf_admin_result_destroy().
+ * Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
+ * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_alter_configs(kf_admin_t *admin, const kf_config_resource_t *const *resources, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * alter_configs, asynchronously: as kf_admin_alter_configs(); `callback(opaque, result)` gets
+ * the result (borrowed for the call) from a later kf_admin_poll().
+ *
+ * Errors: as kf_admin_alter_configs(), plus a NULL callback; on error the callback never runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_alter_configs_async(kf_admin_t *admin, const kf_config_resource_t *const *resources, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * incremental_alter_configs: applies the set / delete / append / subtract operations added with
+ * kf_config_resource_add_incremental_config() to each resource, leaving other entries alone
+ * (Python's AdminClient.incremental_alter_configs). One item per resource, in input order; item
+ * errors such as KF_ERR_INVALID_CONFIG or KF_ERR_UNKNOWN_TOPIC_OR_PART. Options: request
+ * timeout, validate_only.
+ *
+ * `options` may be NULL. `*result_out`: on success, caller owns; free with
+ * kf_admin_result_destroy().
+ * Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
+ * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_incremental_alter_configs(kf_admin_t *admin, const kf_config_resource_t *const *resources, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * incremental_alter_configs, asynchronously: as kf_admin_incremental_alter_configs();
+ * `callback(opaque, result)` gets the result (borrowed for the call) from a later
+ * kf_admin_poll().
+ *
+ * Errors: as kf_admin_incremental_alter_configs(), plus a NULL callback; on error the callback
+ * never runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_incremental_alter_configs_async(kf_admin_t *admin, const kf_config_resource_t *const *resources, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * describe_topics: describes the topics (Python's AdminClient.describe_topics). One item per
+ * topic, in input order, with its description (kf_admin_result_item_topic_description():
+ * topic id, internal flag, partitions with leader, replicas and ISR, and the authorized
+ * operations when asked); item errors such as KF_ERR_UNKNOWN_TOPIC_OR_PART. Options: request
+ * timeout, include_authorized_operations.
+ *
+ * `topics`: `count` UTF-8 names. `options` may be NULL. `*result_out`: on success, caller
+ * owns; free with kf_admin_result_destroy().
+ * Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
+ * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_describe_topics(kf_admin_t *admin, const char *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * describe_topics, asynchronously: as kf_admin_describe_topics(); `callback(opaque, result)`
+ * gets the result (borrowed for the call) from a later kf_admin_poll().
+ *
+ * Errors: as kf_admin_describe_topics(), plus a NULL callback; on error the callback never
+ * runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_describe_topics_async(kf_admin_t *admin, const char *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * describe_cluster: the cluster id, controller, brokers and (when asked) the authorized
+ * operations (Python's AdminClient.describe_cluster). Read them with
+ * kf_admin_result_cluster_description(); the result has one item named after the cluster id,
+ * or none and kf_admin_result_error() when the request failed. Options: request timeout,
+ * include_authorized_operations.
+ *
+ * `options` may be NULL. `*result_out`: on success, caller owns; free with
+ * kf_admin_result_destroy().
+ * Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
+ * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_describe_cluster(kf_admin_t *admin, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * describe_cluster, asynchronously: as kf_admin_describe_cluster(); `callback(opaque,
+ * result)` gets the result (borrowed for the call) from a later kf_admin_poll().
+ *
+ * Errors: as kf_admin_describe_cluster(), plus a NULL callback; on error the callback never
+ * runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_describe_cluster_async(kf_admin_t *admin, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * list_consumer_groups: the consumer groups of the cluster (Python's
+ * AdminClient.list_consumer_groups). One item per group (kf_admin_result_item_consumer_group_
+ * listing(): id, simple flag, state, type), then one item without a name for each broker that
+ * could not be asked (Python's errors list). Options: request timeout, state and type filters.
+ *
+ * `options` may be NULL. `*result_out`: on success, caller owns; free with
+ * kf_admin_result_destroy().
+ * Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
+ * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_list_consumer_groups(kf_admin_t *admin, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * list_consumer_groups, asynchronously: as kf_admin_list_consumer_groups(); `callback(opaque,
+ * result)` gets the result (borrowed for the call) from a later kf_admin_poll().
+ *
+ * Errors: as kf_admin_list_consumer_groups(), plus a NULL callback; on error the callback never
+ * runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_list_consumer_groups_async(kf_admin_t *admin, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * describe_consumer_groups: describes the groups (Python's
+ * AdminClient.describe_consumer_groups). One item per group, in input order
+ * (kf_admin_result_item_consumer_group_description(): state, type, assignor, coordinator,
+ * members with their assignments, authorized operations when asked). A group that does not
+ * exist is described in state KF_CONSUMER_GROUP_STATE_DEAD (Kafka's answer) or gets
+ * KF_ERR_GROUP_ID_NOT_FOUND. Options: request timeout, include_authorized_operations.
+ *
+ * `groups`: `count` UTF-8 group ids. `options` may be NULL. `*result_out`: on success, caller
+ * owns; free with kf_admin_result_destroy().
+ * Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
+ * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_describe_consumer_groups(kf_admin_t *admin, const char *const *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * describe_consumer_groups, asynchronously: as kf_admin_describe_consumer_groups();
+ * `callback(opaque, result)` gets the result (borrowed for the call) from a later
+ * kf_admin_poll().
+ *
+ * Errors: as kf_admin_describe_consumer_groups(), plus a NULL callback; on error the callback
+ * never runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_describe_consumer_groups_async(kf_admin_t *admin, const char *const *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * delete_consumer_groups: deletes the groups (Python's AdminClient.delete_consumer_groups).
+ * One item per group, in input order; item errors such as KF_ERR_GROUP_ID_NOT_FOUND or
+ * KF_ERR_NON_EMPTY_GROUP. Options: request timeout.
+ *
+ * `groups`: `count` UTF-8 group ids. `options` may be NULL. `*result_out`: on success, caller
+ * owns; free with kf_admin_result_destroy().
+ * Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
+ * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_delete_consumer_groups(kf_admin_t *admin, const char *const *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * delete_consumer_groups, asynchronously: as kf_admin_delete_consumer_groups();
+ * `callback(opaque, result)` gets the result (borrowed for the call) from a later
+ * kf_admin_poll().
+ *
+ * Errors: as kf_admin_delete_consumer_groups(), plus a NULL callback; on error the callback
+ * never runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_delete_consumer_groups_async(kf_admin_t *admin, const char *const *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * list_consumer_group_offsets: the committed offsets of each group (Python's
+ * AdminClient.list_consumer_group_offsets). One item per group, in input order, with its
+ * partitions (kf_admin_result_item_partitions(): offset, metadata, leader epoch and a
+ * per-partition error each). A group's `partitions` NULL lists all its committed partitions.
+ * Several groups are queried in parallel (one request each). Options: request timeout,
+ * require_stable_offsets.
+ *
+ * `groups`: `count` (at least 1) elements; each list is copied. `options` may be NULL.
+ * `*result_out`: on success, caller owns; free with kf_admin_result_destroy().
+ * Blocks: until every group's result arrives (at most the request timeout plus a few seconds),
+ * serving callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG (also for count 0); KF_ERR__STATE; KF_ERR__INTR;
+ * KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_list_consumer_group_offsets(kf_admin_t *admin, const kf_consumer_group_topic_partitions_t *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * list_consumer_group_offsets, asynchronously: as kf_admin_list_consumer_group_offsets();
+ * `callback(opaque, result)` gets the result (borrowed for the call) from a later
+ * kf_admin_poll(), once every group has answered.
+ *
+ * Errors: as kf_admin_list_consumer_group_offsets(), plus a NULL callback; on error the
+ * callback never runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_list_consumer_group_offsets_async(kf_admin_t *admin, const kf_consumer_group_topic_partitions_t *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * alter_consumer_group_offsets: commits the given offsets for each group, which must have no
+ * active members (Python's AdminClient.alter_consumer_group_offsets). One item per group, in
+ * input order, with its partitions and a per-partition error each; item errors such as
+ * KF_ERR_UNKNOWN_MEMBER_ID (group active). Several groups run in parallel. Options: request
+ * timeout.
+ *
+ * `groups`: `count` (at least 1) elements, each with a non-NULL `partitions` whose offsets are
+ * committed (copied). `options` may be NULL. `*result_out`: on success, caller owns; free with
+ * kf_admin_result_destroy().
+ * Blocks: until every group's result arrives (at most the request timeout plus a few seconds),
+ * serving callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG (also for count 0 or NULL partitions); KF_ERR__STATE;
+ * KF_ERR__INTR; KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_alter_consumer_group_offsets(kf_admin_t *admin, const kf_consumer_group_topic_partitions_t *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * alter_consumer_group_offsets, asynchronously: as kf_admin_alter_consumer_group_offsets();
+ * `callback(opaque, result)` gets the result (borrowed for the call) from a later
+ * kf_admin_poll(), once every group has answered.
+ *
+ * Errors: as kf_admin_alter_consumer_group_offsets(), plus a NULL callback; on error the
+ * callback never runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_alter_consumer_group_offsets_async(kf_admin_t *admin, const kf_consumer_group_topic_partitions_t *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * delete_consumer_group_offsets: deletes the committed offsets of the given partitions of
+ * each group (librdkafka's DeleteConsumerGroupOffsets; not in the Python client). One item per
+ * group, in input order, with its partitions and a per-partition error each (for instance
+ * KF_ERR_GROUP_SUBSCRIBED_TO_TOPIC); item errors such as KF_ERR_GROUP_ID_NOT_FOUND. Several
+ * groups run in parallel. Options: request timeout.
+ *
+ * `groups`: `count` (at least 1) elements, each with a non-NULL `partitions` (copied).
+ * `options` may be NULL. `*result_out`: on success, caller owns; free with
+ * kf_admin_result_destroy().
+ * Blocks: until every group's result arrives (at most the request timeout plus a few seconds),
+ * serving callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG (also for count 0 or NULL partitions); KF_ERR__STATE;
+ * KF_ERR__INTR; KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_delete_consumer_group_offsets(kf_admin_t *admin, const kf_consumer_group_topic_partitions_t *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * delete_consumer_group_offsets, asynchronously: as kf_admin_delete_consumer_group_offsets();
+ * `callback(opaque, result)` gets the result (borrowed for the call) from a later
+ * kf_admin_poll(), once every group has answered.
+ *
+ * Errors: as kf_admin_delete_consumer_group_offsets(), plus a NULL callback; on error the
+ * callback never runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_delete_consumer_group_offsets_async(kf_admin_t *admin, const kf_consumer_group_topic_partitions_t *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * create_acls: creates the ACL bindings (Python's AdminClient.create_acls). One item per
+ * binding, in input order, named after the binding's resource and holding a copy of it
+ * (kf_admin_result_item_acl()); item errors such as KF_ERR_SECURITY_DISABLED (no authorizer)
+ * or KF_ERR_CLUSTER_AUTHORIZATION_FAILED. Options: request timeout.
+ *
+ * `acls`: `count` bindings made with kf_acl_binding_new() (filters are refused). `options` may
+ * be NULL. `*result_out`: on success, caller owns; free with kf_admin_result_destroy().
+ * Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
+ * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_create_acls(kf_admin_t *admin, const kf_acl_binding_t *const *acls, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * create_acls, asynchronously: as kf_admin_create_acls(); `callback(opaque, result)` gets the
+ * result (borrowed for the call) from a later kf_admin_poll().
+ *
+ * Errors: as kf_admin_create_acls(), plus a NULL callback; on error the callback never runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_create_acls_async(kf_admin_t *admin, const kf_acl_binding_t *const *acls, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * describe_acls: the ACL bindings matching a filter (Python's AdminClient.describe_acls). One
+ * item (named after the filter's resource name, NULL for any) whose bindings are read with
+ * kf_admin_result_item_acl_count() and kf_admin_result_item_acl(); when the request fails
+ * locally or in transport (a timeout...) that item carries the error. Known limitation of
+ * librdkafka 2.12: it drops the error code a broker puts in its DescribeAcls response
+ * (KF_ERR_SECURITY_DISABLED without an authorizer, KF_ERR_CLUSTER_AUTHORIZATION_FAILED for a
+ * principal not allowed to describe ACLs), so such a refusal comes back as an item without an
+ * error and without bindings (as in the Python client). Options: request timeout.
+ *
+ * `filter`: made with kf_acl_binding_filter_new(). `options` may be NULL. `*result_out`: on
+ * success, caller owns; free with kf_admin_result_destroy().
+ * Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
+ * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_describe_acls(kf_admin_t *admin, const kf_acl_binding_t *filter, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * describe_acls, asynchronously: as kf_admin_describe_acls(); `callback(opaque, result)` gets
+ * the result (borrowed for the call) from a later kf_admin_poll().
+ *
+ * Errors: as kf_admin_describe_acls(), plus a NULL callback; on error the callback never runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_describe_acls_async(kf_admin_t *admin, const kf_acl_binding_t *filter, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * delete_acls: deletes the ACL bindings matching each filter (Python's
+ * AdminClient.delete_acls). One item per filter, in input order, with the bindings it deleted
+ * (kf_admin_result_item_acl()) or its own error. Options: request timeout.
+ *
+ * `filters`: `count` filters made with kf_acl_binding_filter_new(). `options` may be NULL.
+ * `*result_out`: on success, caller owns; free with kf_admin_result_destroy().
+ * Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
+ * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_delete_acls(kf_admin_t *admin, const kf_acl_binding_t *const *filters, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * delete_acls, asynchronously: as kf_admin_delete_acls(); `callback(opaque, result)` gets the
+ * result (borrowed for the call) from a later kf_admin_poll().
+ *
+ * Errors: as kf_admin_delete_acls(), plus a NULL callback; on error the callback never runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_delete_acls_async(kf_admin_t *admin, const kf_acl_binding_t *const *filters, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * describe_user_scram_credentials: the SCRAM mechanisms and iteration counts of each user
+ * (Python's AdminClient.describe_user_scram_credentials). `count` 0 (with `users` NULL)
+ * describes every user that has credentials. One item per user, in input order, with
+ * kf_admin_result_item_scram_credential_count() credentials; item errors such as
+ * KF_ERR_RESOURCE_NOT_FOUND (no credential). Options: request timeout.
+ *
+ * `users`: `count` UTF-8 names. `options` may be NULL. `*result_out`: on success, caller
+ * owns; free with kf_admin_result_destroy().
+ * Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
+ * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_describe_user_scram_credentials(kf_admin_t *admin, const char *const *users, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * describe_user_scram_credentials, asynchronously: as
+ * kf_admin_describe_user_scram_credentials(); `callback(opaque, result)` gets the result
+ * (borrowed for the call) from a later kf_admin_poll().
+ *
+ * Errors: as kf_admin_describe_user_scram_credentials(), plus a NULL callback; on error the
+ * callback never runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_describe_user_scram_credentials_async(kf_admin_t *admin, const char *const *users, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * alter_user_scram_credentials: upserts or deletes SCRAM credentials (Python's
+ * AdminClient.alter_user_scram_credentials). One item per user, in input order; item errors
+ * such as KF_ERR_RESOURCE_NOT_FOUND (deleting a credential that does not exist) or
+ * KF_ERR_UNACCEPTABLE_CREDENTIAL. Options: request timeout.
+ *
+ * `alterations`: `count` upsertions or deletions. `options` may be NULL. `*result_out`: on
+ * success, caller owns; free with kf_admin_result_destroy().
+ * Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
+ * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_alter_user_scram_credentials(kf_admin_t *admin, const kf_user_scram_credential_alteration_t *const *alterations, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * alter_user_scram_credentials, asynchronously: as kf_admin_alter_user_scram_credentials();
+ * `callback(opaque, result)` gets the result (borrowed for the call) from a later
+ * kf_admin_poll().
+ *
+ * Errors: as kf_admin_alter_user_scram_credentials(), plus a NULL callback; on error the
+ * callback never runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_alter_user_scram_credentials_async(kf_admin_t *admin, const kf_user_scram_credential_alteration_t *const *alterations, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * list_offsets: offsets of partitions by specification (Python's AdminClient.list_offsets).
+ * Each element's offset is the specification: KF_OFFSET_SPEC_EARLIEST, KF_OFFSET_SPEC_LATEST,
+ * KF_OFFSET_SPEC_MAX_TIMESTAMP, or a timestamp in milliseconds (the first offset at or after
+ * it). One item per partition, in input order, with kf_admin_result_item_offset(),
+ * _timestamp() and _leader_epoch(); item errors such as KF_ERR_UNKNOWN_TOPIC_OR_PART.
+ * Options: request timeout, isolation level.
+ *
+ * `partitions` is copied. `options` may be NULL. `*result_out`: on success, caller owns; free
+ * with kf_admin_result_destroy().
+ * Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
+ * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG (also for duplicate partitions, as a request error);
+ * KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_list_offsets(kf_admin_t *admin, const kf_topic_partition_list_t *partitions, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * list_offsets, asynchronously: as kf_admin_list_offsets(); `callback(opaque, result)` gets
+ * the result (borrowed for the call) from a later kf_admin_poll().
+ *
+ * Errors: as kf_admin_list_offsets(), plus a NULL callback; on error the callback never runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_list_offsets_async(kf_admin_t *admin, const kf_topic_partition_list_t *partitions, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * delete_records: deletes the records of each partition before its element's offset
+ * (KF_OFFSET_END: all records) (Python's AdminClient.delete_records). One item per partition,
+ * with kf_admin_result_item_offset() the new low watermark; item errors such as
+ * KF_ERR_OFFSET_OUT_OF_RANGE or KF_ERR_UNKNOWN_TOPIC_OR_PART. Options: request and operation
+ * timeouts.
+ *
+ * `before_offsets` is copied. `options` may be NULL. `*result_out`: on success, caller owns;
+ * free with kf_admin_result_destroy().
+ * Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
+ * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_delete_records(kf_admin_t *admin, const kf_topic_partition_list_t *before_offsets, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * delete_records, asynchronously: as kf_admin_delete_records(); `callback(opaque, result)`
+ * gets the result (borrowed for the call) from a later kf_admin_poll().
+ *
+ * Errors: as kf_admin_delete_records(), plus a NULL callback; on error the callback never
+ * runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_delete_records_async(kf_admin_t *admin, const kf_topic_partition_list_t *before_offsets, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * elect_leaders: runs a preferred (KF_ELECTION_TYPE_PREFERRED) or unclean
+ * (KF_ELECTION_TYPE_UNCLEAN) leader election for the partitions, or for all partitions when
+ * `partitions` is NULL (Python's AdminClient.elect_leaders). One item per partition; item
+ * errors such as KF_ERR_ELECTION_NOT_NEEDED (the preferred leader already leads) or
+ * KF_ERR_UNKNOWN_TOPIC_OR_PART. Options: request and operation timeouts.
+ *
+ * `partitions` (may be NULL) is copied; offsets are ignored. `options` may be NULL.
+ * `*result_out`: on success, caller owns; free with kf_admin_result_destroy().
+ * Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
+ * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG (also for an unknown election type); KF_ERR__STATE;
+ * KF_ERR__INTR; KF_ERR__TIMED_OUT.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_admin_elect_leaders(kf_admin_t *admin, int election_type, const kf_topic_partition_list_t *partitions, const kf_admin_options_t *options, kf_admin_result_t **result_out);
+
+/**
+ * elect_leaders, asynchronously: as kf_admin_elect_leaders(); `callback(opaque, result)` gets
+ * the result (borrowed for the call) from a later kf_admin_poll().
+ *
+ * Errors: as kf_admin_elect_leaders(), plus a NULL callback; on error the callback never runs.
+ * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ */
+kf_error_t *kf_admin_elect_leaders_async(kf_admin_t *admin, int election_type, const kf_topic_partition_list_t *partitions, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
+
+/**
+ * A topic to create with `num_partitions` partitions (-1: the broker's num.partitions) and
+ * `replication_factor` replicas (-1: the broker's default.replication.factor, and required
+ * when replicas are assigned with kf_new_topic_set_replica_assignment()).
+ *
+ * Returns: caller owns; free with kf_new_topic_destroy(). NULL on failure, with `*err_out` set
+ * when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL or non-UTF-8 topic, a partition count
+ * of 0 or below -1, a replication factor out of range).
+ * Thread safety: any thread.
+ */
+kf_new_topic_t *kf_new_topic_new(const char *topic, int num_partitions, int replication_factor, kf_error_t **err_out);
+
+/**
+ * Assigns the replicas of partition `partition` (0, 1, ... in order, each once) to the brokers
+ * `broker_ids` (`count` ids, the first the preferred leader). Requires a replication factor of
+ * -1. The array is copied.
+ *
+ * Errors: KF_ERR__INVALID_ARG for a NULL topic or array, count 0, a partition out of order, or
+ * a topic with a replication factor.
+ * Thread safety: one thread at a time per object.
+ */
+kf_error_t *kf_new_topic_set_replica_assignment(kf_new_topic_t *new_topic, int32_t partition, const int32_t *broker_ids, size_t count);
+
+/**
+ * Sets a topic configuration entry of the new topic (e.g. "cleanup.policy", "compact"); the
+ * broker checks names and values. Both strings are copied.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL or non-UTF-8 arguments.
+ * Thread safety: one thread at a time per object.
+ */
+kf_error_t *kf_new_topic_set_config(kf_new_topic_t *new_topic, const char *name, const char *value);
+
+/**
+ * Frees a NewTopic. NULL is a no-op.
+ *
+ * Thread safety: no other call on the object may run concurrently or follow.
+ */
+void kf_new_topic_destroy(kf_new_topic_t *new_topic);
+
+/**
+ * Partitions to add to `topic` so that it has `new_total_count` partitions in all.
+ *
+ * Returns: caller owns; free with kf_new_partitions_destroy(). NULL on failure, with `*err_out`
+ * set when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL or non-UTF-8 topic, a count of 0
+ * or above 100000).
+ * Thread safety: any thread.
+ */
+kf_new_partitions_t *kf_new_partitions_new(const char *topic, size_t new_total_count, kf_error_t **err_out);
+
+/**
+ * Assigns the replicas of the `new_partition_index`-th new partition (0 for the first one
+ * added, in order, each once) to `broker_ids` (`count` ids). Either every new partition is
+ * assigned or none. The array is copied.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL arguments, count 0 or an index out of order.
+ * Thread safety: one thread at a time per object.
+ */
+kf_error_t *kf_new_partitions_set_replica_assignment(kf_new_partitions_t *new_partitions, int32_t new_partition_index, const int32_t *broker_ids, size_t count);
+
+/**
+ * Frees a NewPartitions. NULL is a no-op.
+ *
+ * Thread safety: no other call on the object may run concurrently or follow.
+ */
+void kf_new_partitions_destroy(kf_new_partitions_t *new_partitions);
+
+/**
+ * A configuration resource: `restype` (KF_RESOURCE_TOPIC, KF_RESOURCE_BROKER with the broker
+ * id as `name`, KF_RESOURCE_GROUP, ...) and `name`.
+ *
+ * Returns: caller owns; free with kf_config_resource_destroy(). NULL on failure, with
+ * `*err_out` set when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL or non-UTF-8 name, an
+ * unknown resource type).
+ * Thread safety: any thread.
+ */
+kf_config_resource_t *kf_config_resource_new(int restype, const char *name, kf_error_t **err_out);
+
+/**
+ * Sets an entry for alter_configs, which replaces the whole configuration with the entries set
+ * here: an entry not set reverts to its default. Setting a name again replaces its value.
+ * Strings are copied.
+ *
+ * Errors: KF_ERR__INVALID_ARG for a NULL resource, name or value, or non-UTF-8 strings.
+ * Thread safety: one thread at a time per object.
+ */
+kf_error_t *kf_config_resource_set_config(kf_config_resource_t *resource, const char *name, const char *value);
+
+/**
+ * Adds an operation for incremental_alter_configs: `op_type` KF_ALTER_CONFIG_OP_TYPE_SET,
+ * _DELETE (value ignored, may be NULL), _APPEND or _SUBTRACT (list entries) on entry `name`.
+ * Strings are copied.
+ *
+ * Errors: KF_ERR__INVALID_ARG for a NULL resource or name, non-UTF-8 strings, an unknown
+ * op_type, a NULL value where one is needed, or a name already added.
+ * Thread safety: one thread at a time per object.
+ */
+kf_error_t *kf_config_resource_add_incremental_config(kf_config_resource_t *resource, const char *name, int op_type, const char *value);
+
+/**
+ * Frees a ConfigResource. NULL is a no-op.
+ *
+ * Thread safety: no other call on the object may run concurrently or follow.
+ */
+void kf_config_resource_destroy(kf_config_resource_t *resource);
+
+/**
+ * An ACL binding (Python's AclBinding): principal `principal` (e.g. "User:alice") from `host`
+ * ("*" for any) is allowed or denied (`permission_type` KF_ACL_PERMISSION_TYPE_ALLOW / _DENY)
+ * operation `operation` (KF_ACL_OPERATION_*) on the resources of type `restype`
+ * (KF_RESOURCE_TOPIC, ...) named `name` under `resource_pattern_type`
+ * (KF_RESOURCE_PATTERN_LITERAL or _PREFIXED). Strings are copied; all are required.
+ *
+ * Returns: caller owns; free with kf_acl_binding_destroy(). NULL on failure, with `*err_out`
+ * set when `err_out` is not NULL (KF_ERR__INVALID_ARG naming the value librdkafka refused:
+ * NULL strings, ANY / MATCH / UNKNOWN values, values out of range).
+ * Thread safety: any thread.
+ */
+kf_acl_binding_t *kf_acl_binding_new(int restype, const char *name, int resource_pattern_type, const char *principal, const char *host, int operation, int permission_type, kf_error_t **err_out);
+
+/**
+ * An ACL binding filter (Python's AclBindingFilter) for describe_acls and delete_acls: as
+ * kf_acl_binding_new(), but NULL strings match any value, and KF_RESOURCE_ANY,
+ * KF_RESOURCE_PATTERN_ANY / _MATCH, KF_ACL_OPERATION_ANY and KF_ACL_PERMISSION_TYPE_ANY
+ * match any value.
+ *
+ * Returns: caller owns; free with kf_acl_binding_destroy(). NULL on failure, with `*err_out`
+ * set when `err_out` is not NULL (KF_ERR__INVALID_ARG for values out of range or UNKNOWN).
+ * Thread safety: any thread.
+ */
+kf_acl_binding_t *kf_acl_binding_filter_new(int restype, const char *name, int resource_pattern_type, const char *principal, const char *host, int operation, int permission_type, kf_error_t **err_out);
+
+/**
+ * Frees a binding or filter made by kf_acl_binding_new() or kf_acl_binding_filter_new(). NULL
+ * is a no-op. Never pass a binding borrowed from a result.
+ *
+ * Thread safety: no other call on the object may run concurrently or follow.
+ */
+void kf_acl_binding_destroy(kf_acl_binding_t *acl);
+
+/**
+ * The resource type of a binding or filter (KF_RESOURCE_*); -1 when `acl` is NULL.
+ * Thread safety: any thread.
+ */
+int kf_acl_binding_restype(const kf_acl_binding_t *acl);
+
+/**
+ * The resource name (borrowed, valid as long as the binding); NULL when `acl` is NULL or a
+ * filter matches any name.
+ * Thread safety: any thread.
+ */
+const char *kf_acl_binding_name(const kf_acl_binding_t *acl);
+
+/**
+ * The resource pattern type (KF_RESOURCE_PATTERN_*); -1 when `acl` is NULL.
+ * Thread safety: any thread.
+ */
+int kf_acl_binding_resource_pattern_type(const kf_acl_binding_t *acl);
+
+/**
+ * The principal (borrowed, valid as long as the binding); NULL when `acl` is NULL or a filter
+ * matches any principal.
+ * Thread safety: any thread.
+ */
+const char *kf_acl_binding_principal(const kf_acl_binding_t *acl);
+
+/**
+ * The host (borrowed, valid as long as the binding); NULL when `acl` is NULL or a filter
+ * matches any host.
+ * Thread safety: any thread.
+ */
+const char *kf_acl_binding_host(const kf_acl_binding_t *acl);
+
+/**
+ * The operation (KF_ACL_OPERATION_*); -1 when `acl` is NULL.
+ * Thread safety: any thread.
+ */
+int kf_acl_binding_operation(const kf_acl_binding_t *acl);
+
+/**
+ * The permission type (KF_ACL_PERMISSION_TYPE_*); -1 when `acl` is NULL.
+ * Thread safety: any thread.
+ */
+int kf_acl_binding_permission_type(const kf_acl_binding_t *acl);
+
+/**
+ * A SCRAM credential to create or replace (Python's UserScramCredentialUpsertion): `user`
+ * gets `mechanism` (KF_SCRAM_MECHANISM_SHA_256 or _SHA_512) with `iterations` (4096 or more for
+ * Kafka) and the password `password` (`password_len` bytes). `salt` may be NULL (with length
+ * 0) for a random salt. Everything is copied.
+ *
+ * Returns: caller owns; free with kf_user_scram_credential_alteration_destroy(). NULL on
+ * failure, with `*err_out` set when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL user or
+ * password, an unknown mechanism).
+ * Thread safety: any thread.
+ */
+kf_user_scram_credential_alteration_t *kf_user_scram_credential_upsertion_new(const char *user, int mechanism, int32_t iterations, const uint8_t *password, size_t password_len, const uint8_t *salt, size_t salt_len, kf_error_t **err_out);
+
+/**
+ * A SCRAM credential to delete (Python's UserScramCredentialDeletion): `user`'s credential
+ * for `mechanism` (KF_SCRAM_MECHANISM_SHA_256 or _SHA_512).
+ *
+ * Returns: caller owns; free with kf_user_scram_credential_alteration_destroy(). NULL on
+ * failure, with `*err_out` set when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL user, an
+ * unknown mechanism).
+ * Thread safety: any thread.
+ */
+kf_user_scram_credential_alteration_t *kf_user_scram_credential_deletion_new(const char *user, int mechanism, kf_error_t **err_out);
+
+/**
+ * Frees an upsertion or deletion. NULL is a no-op.
+ *
+ * Thread safety: no other call on the object may run concurrently or follow.
+ */
+void kf_user_scram_credential_alteration_destroy(kf_user_scram_credential_alteration_t *alteration);
+
+/**
+ * Frees a result. NULL is a no-op. Never pass a result handed to a kf_admin_result_cb.
+ *
+ * Thread safety: no other call on the result may run concurrently or follow.
+ */
+void kf_admin_result_destroy(kf_admin_result_t *result);
+
+/**
+ * The operation the result answers (KF_ADMIN_OP_*); 0 when `result` is NULL.
+ */
+int kf_admin_result_operation(const kf_admin_result_t *result);
+
+/**
+ * The error of the request as a whole (a timeout, no reachable broker, a request librdkafka
+ * refused, an authorization failure for the whole operation), or NULL when none. The items it
+ * concerned carry it too. Borrowed: valid until the result is destroyed (copy it with
+ * kf_error_copy() to keep it).
+ */
+const kf_error_t *kf_admin_result_error(const kf_admin_result_t *result);
+
+/**
+ * The number of items; 0 when `result` is NULL.
+ */
+size_t kf_admin_result_item_count(const kf_admin_result_t *result);
+
+/**
+ * The name of item `i`: the topic, resource, group, user or partition's topic it is about, the
+ * cluster id, or an ACL binding's resource name (borrowed). NULL when out of range or when the
+ * item has no name (a list_consumer_groups error, an ACL filter matching any name).
+ */
+const char *kf_admin_result_item_name(const kf_admin_result_t *result, size_t i);
+
+/**
+ * The error of item `i`, or NULL when the item succeeded (or `i` is out of range). Borrowed:
+ * valid until the result is destroyed.
+ */
+const kf_error_t *kf_admin_result_item_error(const kf_admin_result_t *result, size_t i);
+
+/**
+ * The error code of item `i`: 0 when it succeeded, KF_ERR__INVALID_ARG when out of range.
+ */
+int kf_admin_result_item_error_code(const kf_admin_result_t *result, size_t i);
+
+/**
+ * The partition of item `i` (list_offsets, delete_records, elect_leaders items); -1 for other
+ * items or out of range.
+ */
+int32_t kf_admin_result_item_partition(const kf_admin_result_t *result, size_t i);
+
+/**
+ * The offset of item `i`: the offset found (list_offsets; -1 when no record matches a
+ * timestamp) or the new low watermark (delete_records). An item with an error carries what
+ * librdkafka reported (usually KF_OFFSET_INVALID, or -1). -1 for other items or out of range.
+ */
+int64_t kf_admin_result_item_offset(const kf_admin_result_t *result, size_t i);
+
+/**
+ * The timestamp (ms) of the record at the offset found (list_offsets items); -1 when unknown,
+ * for other items or out of range.
+ */
+int64_t kf_admin_result_item_timestamp(const kf_admin_result_t *result, size_t i);
+
+/**
+ * The leader epoch of the offset found (list_offsets items); -1 when unknown, for other items
+ * or out of range.
+ */
+int32_t kf_admin_result_item_leader_epoch(const kf_admin_result_t *result, size_t i);
+
+/**
+ * The resource type (KF_RESOURCE_*) of item `i` (describe_configs, alter_configs,
+ * incremental_alter_configs items); -1 for other items or out of range.
+ */
+int kf_admin_result_item_resource_type(const kf_admin_result_t *result, size_t i);
+
+/**
+ * The number of configuration entries of item `i` (describe_configs); 0 for other items or
+ * out of range.
+ */
+size_t kf_admin_result_item_config_count(const kf_admin_result_t *result, size_t i);
+
+/**
+ * Configuration entry `c` of item `i` (borrowed); NULL when out of range.
+ */
+const kf_config_entry_t *kf_admin_result_item_config(const kf_admin_result_t *result, size_t i, size_t c);
+
+/**
+ * The configuration entry named `name` of item `i` (borrowed); NULL when there is none, or
+ * when `name` is NULL or not UTF-8.
+ */
+const kf_config_entry_t *kf_admin_result_item_config_find(const kf_admin_result_t *result, size_t i, const char *name);
+
+/**
+ * The name of a configuration entry (borrowed); NULL when `entry` is NULL.
+ */
+const char *kf_config_entry_name(const kf_config_entry_t *entry);
+
+/**
+ * The value of a configuration entry (borrowed); NULL when it has none, when it is sensitive
+ * (the broker does not send it), or when `entry` is NULL.
+ */
+const char *kf_config_entry_value(const kf_config_entry_t *entry);
+
+/**
+ * Where the value comes from (KF_CONFIG_SOURCE_*); -1 when `entry` is NULL.
+ */
+int kf_config_entry_source(const kf_config_entry_t *entry);
+
+/**
+ * True when the entry cannot be altered; false when `entry` is NULL.
+ */
+bool kf_config_entry_is_read_only(const kf_config_entry_t *entry);
+
+/**
+ * True when the value is the default; false when `entry` is NULL.
+ */
+bool kf_config_entry_is_default(const kf_config_entry_t *entry);
+
+/**
+ * True when the value is sensitive (then kf_config_entry_value() is NULL); false when `entry`
+ * is NULL.
+ */
+bool kf_config_entry_is_sensitive(const kf_config_entry_t *entry);
+
+/**
+ * True when the entry is a synonym of another one; false when `entry` is NULL.
+ */
+bool kf_config_entry_is_synonym(const kf_config_entry_t *entry);
+
+/**
+ * The number of synonyms of the entry (the settings it derives from, in order of
+ * precedence, each with its own source); 0 when `entry` is NULL.
+ */
+size_t kf_config_entry_synonym_count(const kf_config_entry_t *entry);
+
+/**
+ * Synonym `s` of the entry (borrowed, an entry itself); NULL when out of range.
+ */
+const kf_config_entry_t *kf_config_entry_synonym(const kf_config_entry_t *entry, size_t s);
+
+/**
+ * The topic description of item `i` (describe_topics; borrowed); NULL for other items, items
+ * with an error, or out of range.
+ */
+const kf_topic_description_t *kf_admin_result_item_topic_description(const kf_admin_result_t *result, size_t i);
+
+/**
+ * The topic's name (borrowed); NULL when `topic` is NULL.
+ */
+const char *kf_topic_description_name(const kf_topic_description_t *topic);
+
+/**
+ * The topic id in Kafka's base64 form (borrowed); NULL when unknown or `topic` is NULL.
+ */
+const char *kf_topic_description_topic_id(const kf_topic_description_t *topic);
+
+/**
+ * True for an internal topic (__consumer_offsets, ...); false when `topic` is NULL.
+ */
+bool kf_topic_description_is_internal(const kf_topic_description_t *topic);
+
+/**
+ * The number of partitions; 0 when `topic` is NULL.
+ */
+size_t kf_topic_description_partition_count(const kf_topic_description_t *topic);
+
+/**
+ * The id of partition `p` (the `p`-th described); -1 when out of range.
+ */
+int32_t kf_topic_description_partition_id(const kf_topic_description_t *topic, size_t p);
+
+/**
+ * The leader of partition `p` (borrowed); NULL when it has none or out of range.
+ */
+const kf_node_t *kf_topic_description_partition_leader(const kf_topic_description_t *topic, size_t p);
+
+/**
+ * The number of replicas of partition `p`; 0 when out of range.
+ */
+size_t kf_topic_description_partition_replica_count(const kf_topic_description_t *topic, size_t p);
+
+/**
+ * Replica `r` of partition `p` (borrowed); NULL when out of range.
+ */
+const kf_node_t *kf_topic_description_partition_replica(const kf_topic_description_t *topic, size_t p, size_t r);
+
+/**
+ * The number of in-sync replicas of partition `p`; 0 when out of range.
+ */
+size_t kf_topic_description_partition_isr_count(const kf_topic_description_t *topic, size_t p);
+
+/**
+ * In-sync replica `r` of partition `p` (borrowed); NULL when out of range.
+ */
+const kf_node_t *kf_topic_description_partition_isr(const kf_topic_description_t *topic, size_t p, size_t r);
+
+/**
+ * The operations the client may perform on the topic (KF_ACL_OPERATION_* values,
+ * `*count_out` of them; `count_out` may be NULL). Borrowed. NULL (count 0) when they were not
+ * requested (kf_admin_options_set_include_authorized_operations()) or `topic` is NULL; a
+ * non-NULL pointer with count 0 when none is authorized.
+ */
+const int *kf_topic_description_authorized_operations(const kf_topic_description_t *topic, size_t *count_out);
+
+/**
+ * The broker id; -1 when `node` is NULL.
+ */
+int32_t kf_node_id(const kf_node_t *node);
+
+/**
+ * The broker host (borrowed); NULL when `node` is NULL.
+ */
+const char *kf_node_host(const kf_node_t *node);
+
+/**
+ * The broker port; -1 when `node` is NULL.
+ */
+int kf_node_port(const kf_node_t *node);
+
+/**
+ * The broker rack (borrowed); NULL when it has none or `node` is NULL.
+ */
+const char *kf_node_rack(const kf_node_t *node);
+
+/**
+ * The cluster description of a describe_cluster result (borrowed); NULL for other results, a
+ * failed request, or a NULL `result`.
+ */
+const kf_cluster_description_t *kf_admin_result_cluster_description(const kf_admin_result_t *result);
+
+/**
+ * The cluster id (borrowed); NULL when unknown or `cluster` is NULL.
+ */
+const char *kf_cluster_description_cluster_id(const kf_cluster_description_t *cluster);
+
+/**
+ * The controller (borrowed); NULL when unknown or `cluster` is NULL.
+ */
+const kf_node_t *kf_cluster_description_controller(const kf_cluster_description_t *cluster);
+
+/**
+ * The number of brokers; 0 when `cluster` is NULL.
+ */
+size_t kf_cluster_description_node_count(const kf_cluster_description_t *cluster);
+
+/**
+ * Broker `n` (borrowed); NULL when out of range.
+ */
+const kf_node_t *kf_cluster_description_node(const kf_cluster_description_t *cluster, size_t n);
+
+/**
+ * The operations the client may perform on the cluster, as
+ * kf_topic_description_authorized_operations() (NULL when not requested).
+ */
+const int *kf_cluster_description_authorized_operations(const kf_cluster_description_t *cluster, size_t *count_out);
+
+/**
+ * The group listing of item `i` (list_consumer_groups; borrowed); NULL for error items, other
+ * results or out of range.
+ */
+const kf_consumer_group_listing_t *kf_admin_result_item_consumer_group_listing(const kf_admin_result_t *result, size_t i);
+
+/**
+ * The group id (borrowed); NULL when `listing` is NULL.
+ */
+const char *kf_consumer_group_listing_group_id(const kf_consumer_group_listing_t *listing);
+
+/**
+ * True for a simple consumer group (offsets only, no membership); false when NULL.
+ */
+bool kf_consumer_group_listing_is_simple_consumer_group(const kf_consumer_group_listing_t *listing);
+
+/**
+ * The group state (KF_CONSUMER_GROUP_STATE_*); -1 when `listing` is NULL.
+ */
+int kf_consumer_group_listing_state(const kf_consumer_group_listing_t *listing);
+
+/**
+ * The group type (KF_CONSUMER_GROUP_TYPE_*); -1 when `listing` is NULL.
+ */
+int kf_consumer_group_listing_type(const kf_consumer_group_listing_t *listing);
+
+/**
+ * The group description of item `i` (describe_consumer_groups; borrowed); NULL for items with
+ * an error, other results or out of range.
+ */
+const kf_consumer_group_description_t *kf_admin_result_item_consumer_group_description(const kf_admin_result_t *result, size_t i);
+
+/**
+ * The group id (borrowed); NULL when `group` is NULL.
+ */
+const char *kf_consumer_group_description_group_id(const kf_consumer_group_description_t *group);
+
+/**
+ * True for a simple consumer group; false when `group` is NULL.
+ */
+bool kf_consumer_group_description_is_simple_consumer_group(const kf_consumer_group_description_t *group);
+
+/**
+ * The partition assignor ("range", "cooperative-sticky", "uniform"...; borrowed); NULL when
+ * none or `group` is NULL.
+ */
+const char *kf_consumer_group_description_partition_assignor(const kf_consumer_group_description_t *group);
+
+/**
+ * The group state (KF_CONSUMER_GROUP_STATE_*); -1 when `group` is NULL.
+ */
+int kf_consumer_group_description_state(const kf_consumer_group_description_t *group);
+
+/**
+ * The group type (KF_CONSUMER_GROUP_TYPE_*); -1 when `group` is NULL.
+ */
+int kf_consumer_group_description_type(const kf_consumer_group_description_t *group);
+
+/**
+ * The group coordinator (borrowed); NULL when unknown or `group` is NULL.
+ */
+const kf_node_t *kf_consumer_group_description_coordinator(const kf_consumer_group_description_t *group);
+
+/**
+ * The number of members; 0 when `group` is NULL.
+ */
+size_t kf_consumer_group_description_member_count(const kf_consumer_group_description_t *group);
+
+/**
+ * Member `m` (borrowed); NULL when out of range.
+ */
+const kf_member_description_t *kf_consumer_group_description_member(const kf_consumer_group_description_t *group, size_t m);
+
+/**
+ * The operations the client may perform on the group, as
+ * kf_topic_description_authorized_operations() (NULL when not requested).
+ */
+const int *kf_consumer_group_description_authorized_operations(const kf_consumer_group_description_t *group, size_t *count_out);
+
+/**
+ * The member's client.id (borrowed); NULL when `member` is NULL.
+ */
+const char *kf_member_description_client_id(const kf_member_description_t *member);
+
+/**
+ * The member's group.instance.id (borrowed); NULL when it is not a static member or `member`
+ * is NULL.
+ */
+const char *kf_member_description_group_instance_id(const kf_member_description_t *member);
+
+/**
+ * The member id the coordinator gave the member (borrowed); NULL when `member` is NULL.
+ */
+const char *kf_member_description_consumer_id(const kf_member_description_t *member);
+
+/**
+ * The member's host (borrowed); NULL when `member` is NULL.
+ */
+const char *kf_member_description_host(const kf_member_description_t *member);
+
+/**
+ * The partitions assigned to the member (borrowed, read-only; possibly empty); NULL when
+ * `member` is NULL.
+ */
+const kf_topic_partition_list_t *kf_member_description_assignment(const kf_member_description_t *member);
+
+/**
+ * The member's target assignment under the consumer protocol (KIP-848; borrowed, read-only);
+ * NULL for classic groups or when `member` is NULL.
+ */
+const kf_topic_partition_list_t *kf_member_description_target_assignment(const kf_member_description_t *member);
+
+/**
+ * The partitions of item `i` (list_consumer_group_offsets, alter_consumer_group_offsets,
+ * delete_consumer_group_offsets), each with its offset, metadata, leader epoch and own error
+ * (kf_topic_partition_list_error_code()). Borrowed, read-only. NULL for other items or out of
+ * range.
+ */
+const kf_topic_partition_list_t *kf_admin_result_item_partitions(const kf_admin_result_t *result, size_t i);
+
+/**
+ * The number of ACL bindings of item `i`: 1 for a create_acls item (the binding it created or
+ * failed to create), the matching bindings of a describe_acls or delete_acls item; 0 for other
+ * items or out of range.
+ */
+size_t kf_admin_result_item_acl_count(const kf_admin_result_t *result, size_t i);
+
+/**
+ * ACL binding `a` of item `i` (borrowed: read it with kf_acl_binding_restype() and the other
+ * kf_acl_binding_ accessors; never destroy it); NULL when out of range.
+ */
+const kf_acl_binding_t *kf_admin_result_item_acl(const kf_admin_result_t *result, size_t i, size_t a);
+
+/**
+ * The number of SCRAM credentials of item `i` (describe_user_scram_credentials); 0 for other
+ * items or out of range.
+ */
+size_t kf_admin_result_item_scram_credential_count(const kf_admin_result_t *result, size_t i);
+
+/**
+ * The mechanism (KF_SCRAM_MECHANISM_*) of SCRAM credential `c` of item `i`; -1 when out of
+ * range.
+ */
+int kf_admin_result_item_scram_mechanism(const kf_admin_result_t *result, size_t i, size_t c);
+
+/**
+ * The iteration count of SCRAM credential `c` of item `i`; -1 when out of range.
+ */
+int32_t kf_admin_result_item_scram_iterations(const kf_admin_result_t *result, size_t i, size_t c);
 
 /**
  * A new, empty configuration (librdkafka's defaults).
@@ -1358,12 +3239,13 @@ int32_t kf_throttle_event_broker_id(const kf_throttle_event_t *event);
 int32_t kf_throttle_event_throttle_time_ms(const kf_throttle_event_t *event);
 
 /**
- * A new consumer. Set group.id to use subscribe and commits. `config` is copied. Rebalance,
- * commit and other callbacks are served by kf_consumer_poll(), kf_consumer_consume() and
- * kf_consumer_close().
+ * A new consumer. group.id is required, as in the Python client (assign needs it too).
+ * `config` is copied. Rebalance, commit and other callbacks are served by kf_consumer_poll(),
+ * kf_consumer_consume() and kf_consumer_close().
  *
  * Returns: caller owns; kf_consumer_close() then kf_consumer_destroy(). NULL on failure with
- * `*err_out` set when not NULL (KF_ERR__INVALID_ARG for a NULL or refused config).
+ * `*err_out` set when not NULL (KF_ERR__INVALID_ARG for a NULL or refused config, or one
+ * without group.id).
  * Thread safety: any thread.
  */
 kf_consumer_t *kf_consumer_new(const kf_config_t *config, kf_error_t **err_out);
@@ -1496,8 +3378,8 @@ kf_error_t *kf_consumer_offsets_for_times(kf_consumer_t *consumer, const kf_topi
  * Moves the fetch position of each assigned partition in `partitions` to its offset (with its
  * leader epoch when set, for log truncation detection). `timeout_ms` 0 does not wait.
  *
- * Errors: the first partition's error (e.g. KF_ERR__STATE for an unassigned partition, naming it);
- * KF_ERR__INVALID_ARG.
+ * Errors: the first partition's error, naming it (e.g. KF_ERR__UNKNOWN_PARTITION for a
+ * partition that is not assigned); KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
  */
 kf_error_t *kf_consumer_seek(kf_consumer_t *consumer, const kf_topic_partition_list_t *partitions, int timeout_ms);
 
@@ -1894,24 +3776,26 @@ const char *kf_mock_cluster_bootstrap_servers(const kf_mock_cluster_t *cluster);
 
 /**
  * Creates a topic with `partition_count` partitions and `replication_factor` replicas.
- * Errors: KF_ERR__INVALID_ARG; KF_ERR_TOPIC_ALREADY_EXISTS.
+ * Errors: KF_ERR__INVALID_ARG (also for a count or factor below 1);
+ * KF_ERR_TOPIC_ALREADY_EXISTS.
  */
 kf_error_t *kf_mock_cluster_topic_create(kf_mock_cluster_t *cluster, const char *topic, int partition_count, int replication_factor);
 
 /**
- * Takes broker `broker_id` down: its connections are closed and new ones refused.
- * Errors: KF_ERR__INVALID_ARG; KF_ERR__UNKNOWN_BROKER.
+ * Takes broker `broker_id` down (-1: every broker): its connections are closed and new ones
+ * refused. Errors: KF_ERR__INVALID_ARG; KF_ERR_BROKER_NOT_AVAILABLE (no broker `broker_id`).
  */
 kf_error_t *kf_mock_cluster_broker_down(kf_mock_cluster_t *cluster, int32_t broker_id);
 
 /**
- * Brings broker `broker_id` back up. Errors: KF_ERR__INVALID_ARG; KF_ERR__UNKNOWN_BROKER.
+ * Brings broker `broker_id` (-1: every broker) back up.
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR_BROKER_NOT_AVAILABLE (no broker `broker_id`).
  */
 kf_error_t *kf_mock_cluster_broker_up(kf_mock_cluster_t *cluster, int32_t broker_id);
 
 /**
- * Delays every response of broker `broker_id` by `rtt_ms` (0 removes the delay).
- * Errors: KF_ERR__INVALID_ARG; KF_ERR__UNKNOWN_BROKER.
+ * Delays every response of broker `broker_id` (-1: every broker) by `rtt_ms` (0 removes the
+ * delay). Errors: KF_ERR__INVALID_ARG; KF_ERR_BROKER_NOT_AVAILABLE (no broker `broker_id`).
  */
 kf_error_t *kf_mock_cluster_broker_set_rtt(kf_mock_cluster_t *cluster, int32_t broker_id, int rtt_ms);
 
@@ -1935,8 +3819,10 @@ kf_error_t *kf_mock_cluster_push_broker_request_error(kf_mock_cluster_t *cluster
 kf_error_t *kf_mock_cluster_clear_request_errors(kf_mock_cluster_t *cluster, int16_t api_key);
 
 /**
- * Moves the leadership of `topic` [`partition`] to broker `broker_id` (-1: no leader).
- * Errors: KF_ERR__INVALID_ARG; KF_ERR__UNKNOWN_PARTITION; KF_ERR__UNKNOWN_TOPIC.
+ * Moves the leadership of `topic` [`partition`] to broker `broker_id` (-1: no leader). An
+ * unknown topic is auto-created first (with `partition` + 1 partitions), as the mock does.
+ * Errors: KF_ERR__INVALID_ARG (also for a negative partition); KF_ERR_UNKNOWN_TOPIC_OR_PART
+ * (no such partition); KF_ERR_BROKER_NOT_AVAILABLE (no broker `broker_id`).
  */
 kf_error_t *kf_mock_cluster_partition_set_leader(kf_mock_cluster_t *cluster, const char *topic, int32_t partition, int32_t broker_id);
 
@@ -1977,8 +3863,11 @@ kf_error_t *kf_producer_destroy(kf_producer_t *producer);
  * The delivery report is served by a later kf_producer_poll() or kf_producer_flush().
  * Errors: KF_ERR__QUEUE_FULL when queue.buffering.max.messages/kbytes is reached (poll, then
  * retry: Python's BufferError); KF_ERR_MSG_SIZE_TOO_LARGE; KF_ERR__UNKNOWN_PARTITION;
- * KF_ERR__UNKNOWN_TOPIC (when known not to exist); KF_ERR__FATAL; KF_ERR__INVALID_ARG for NULL
- * producer or topic, a non-UTF-8 topic, or a NULL buffer with a length.
+ * KF_ERR__UNKNOWN_TOPIC (when known not to exist); after a fatal error (idempotent or
+ * transactional producer), that error's own code with kf_error_is_fatal() true; KF_ERR__STATE
+ * for a transactional producer outside a transaction (see kf_producer_begin_transaction());
+ * KF_ERR__INVALID_ARG for NULL producer or topic, a non-UTF-8 topic, or a NULL buffer with a
+ * length.
  * Thread safety: any thread, concurrently with other produce and poll calls.
  */
 kf_error_t *kf_producer_produce(kf_producer_t *producer, const char *topic, int32_t partition, const uint8_t *key, size_t key_len, const uint8_t *value, size_t value_len, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);
@@ -2184,6 +4073,141 @@ kf_error_t *kf_topic_partition_list_set_leader_epoch(kf_topic_partition_list_t *
  * list is NULL or the index out of range.
  */
 int32_t kf_topic_partition_list_error_code(const kf_topic_partition_list_t *list, size_t index);
+
+/**
+ * Initializes transactions (Python's init_transactions): registers `transactional.id` with its
+ * transaction coordinator, fences every older producer with the same transactional.id (their
+ * next transactional call or produce fails with a fatal error) and completes or aborts the
+ * transaction such a producer left open. Call it once, after kf_producer_new() and before any
+ * other transactional call or kf_producer_produce().
+ *
+ * Blocks: up to `timeout_ms` (-1: librdkafka caps it at twice transaction.timeout.ms), serving
+ * this producer's callbacks on the calling thread while it waits; kf_producer_wake() does not
+ * interrupt it.
+ * Errors (retriable / fatal flags exactly as librdkafka reports them): KF_ERR__TIMED_OUT
+ * (retriable: the initialization goes on in the background; call again to resume it);
+ * KF_ERR__NOT_CONFIGURED (no transactional.id); KF_ERR__STATE (already initialized, a fatal
+ * error was raised, or called from inside one of this producer's callbacks); fatal errors such
+ * as KF_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED (destroy the producer);
+ * KF_ERR__PREV_IN_PROGRESS / KF_ERR__CONFLICT (another transactional call is under way);
+ * KF_ERR__INVALID_ARG (NULL producer).
+ * Thread safety: any thread; callbacks run on the calling thread while it waits.
+ */
+kf_error_t *kf_producer_init_transactions(kf_producer_t *producer, int timeout_ms);
+
+/**
+ * Begins a transaction (Python's begin_transaction). Until it is committed or aborted, every
+ * message produced belongs to it; offsets added with kf_producer_send_offsets_to_transaction()
+ * are committed with it. A transactional producer cannot produce outside a transaction:
+ * kf_producer_produce() then fails with KF_ERR__STATE.
+ *
+ * Blocks: no (local state only; the coordinator learns of the transaction with its first
+ * message or offsets).
+ * Errors: KF_ERR__STATE (kf_producer_init_transactions() not done, a transaction already in
+ * progress, or called from inside one of this producer's callbacks); the pending error again,
+ * with kf_error_txn_requires_abort(), while a failed transaction is not aborted yet;
+ * KF_ERR__CONFLICT (retriable: a commit or abort that timed out must be called
+ * again first); fatal errors (the producer was fenced or failed: destroy it);
+ * KF_ERR__NOT_CONFIGURED (no transactional.id); KF_ERR__INVALID_ARG (NULL producer).
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_producer_begin_transaction(kf_producer_t *producer);
+
+/**
+ * Adds a consumer's offsets to the current transaction (Python's send_offsets_to_transaction):
+ * they are committed for the consumer's group if and only if the transaction commits. This is
+ * what makes consume-transform-produce exactly-once: the input consumer runs with
+ * enable.auto.commit=false and never commits itself.
+ *
+ * `offsets`: for each input partition, the offset of the next message to consume (the last
+ * processed message's offset + 1, as kf_consumer_position() returns); elements with a negative
+ * offset are skipped, and a list without a valid offset is a successful no-op. `group_metadata`:
+ * from kf_consumer_group_metadata() of the input consumer. Both are borrowed for the call
+ * (librdkafka copies them); the caller keeps owning and destroys them.
+ *
+ * Blocks: up to `timeout_ms`, capped at the transaction's remaining time (-1: that remaining
+ * time), serving this producer's callbacks on the calling thread while it waits.
+ * Errors (flags exactly as librdkafka reports them): retriable ones, such as
+ * KF_ERR__TIMED_OUT or KF_ERR_COORDINATOR_NOT_AVAILABLE (call again with identical `offsets`
+ * and `group_metadata`); abortable ones (kf_error_txn_requires_abort(): abort the transaction);
+ * fatal ones, such as KF_ERR__FENCED, KF_ERR_PRODUCER_FENCED or KF_ERR_INVALID_PRODUCER_EPOCH
+ * (a newer producer with the same transactional.id took over: destroy this one);
+ * KF_ERR__STATE (no transaction in progress, or called from inside one of this producer's
+ * callbacks); KF_ERR__INVALID_ARG (NULL producer, offsets or group_metadata).
+ * Thread safety: any thread; callbacks run on the calling thread while it waits.
+ */
+kf_error_t *kf_producer_send_offsets_to_transaction(kf_producer_t *producer, const kf_topic_partition_list_t *offsets, const kf_consumer_group_metadata_t *group_metadata, int timeout_ms);
+
+/**
+ * Commits the current transaction (Python's commit_transaction): first delivers every message
+ * produced in it (their delivery reports run on the calling thread), then asks the coordinator
+ * to commit, which makes the messages visible to read_committed consumers and commits the
+ * offsets sent to the transaction, all or nothing.
+ *
+ * Blocks: until committed or `timeout_ms` (-1, librdkafka's recommended value: no limit of the
+ * call's own; transaction.timeout.ms still bounds the transaction), serving this producer's
+ * callbacks on the calling thread while it waits; kf_producer_wake() does not interrupt it.
+ * Errors (flags exactly as librdkafka reports them), in the order to check them:
+ * - kf_error_is_fatal(): e.g. KF_ERR__FENCED or KF_ERR_PRODUCER_FENCED. The producer is
+ *   unusable (kf_producer_fatal_error() gives the cause): destroy it. Fenced means a newer
+ *   instance with the same transactional.id has taken over; after other fatal errors, create a
+ *   new producer with the same transactional.id and resume from the group's committed offsets.
+ * - kf_error_txn_requires_abort(): a message or the offsets failed. Call
+ *   kf_producer_abort_transaction(), rewind the input consumer to its committed offsets
+ *   (kf_consumer_committed() then kf_consumer_seek()), and process that input again.
+ * - kf_error_is_retriable(), typically KF_ERR__TIMED_OUT: the outcome is UNKNOWN (see below).
+ * - KF_ERR__STATE: no transaction in progress (nothing was committed), or called from inside one
+ *   of this producer's callbacks. KF_ERR__CONFLICT (retriable): an abort that timed out must be
+ *   called again first. KF_ERR__NOT_CONFIGURED, KF_ERR__INVALID_ARG (NULL producer).
+ *
+ * A commit that times out leaves the outcome unknown: the transaction may already be committed,
+ * may be committed later, or may be aborted, and the commit goes on in the background. The safe
+ * recovery is one of:
+ * 1. call kf_producer_commit_transaction() again (same producer, no other transactional call in
+ *    between) until it returns success (committed) or a non-retriable error (handle that as
+ *    above); librdkafka resumes the commit in progress, it never commits twice; or
+ * 2. destroy the producer and create a new one with the same transactional.id: its
+ *    kf_producer_init_transactions() fences the old producer (its new epoch rejects anything
+ *    the old one still had in flight) and lets the coordinator finish or abort the old
+ *    transaction. Then rewind the input to the group's committed offsets (kf_consumer_committed()
+ *    and kf_consumer_seek(), or a new consumer in the group): they tell which it was.
+ *
+ * Never begin a new transaction, and never treat the input as processed or unprocessed, after
+ * a timed-out commit without one of these (librdkafka refuses begin and abort with
+ * KF_ERR__CONFLICT or KF_ERR__STATE while the commit is unresolved). librdkafka 2.12.1 lacks
+ * the client side of KIP-890 (a new producer epoch at the end of every transaction), which is
+ * what closes the window in which a request delayed past its transaction's end is taken into
+ * the same producer's next transaction: the class of anomaly Jepsen's 2024 analysis of Kafka's
+ * transaction protocol demonstrates. Recovery 2 gives the transactional.id a new epoch, which
+ * closes that window; prefer it when the commit kept timing out.
+ * Thread safety: any thread; callbacks run on the calling thread while it waits.
+ */
+kf_error_t *kf_producer_commit_transaction(kf_producer_t *producer, int timeout_ms);
+
+/**
+ * Aborts the current transaction (Python's abort_transaction): purges the messages not yet
+ * sent (their delivery reports carry KF_ERR__PURGE_QUEUE and run on the calling thread), waits
+ * for those in flight, then asks the coordinator to abort. No message of the transaction is
+ * ever seen by read_committed consumers, and the offsets sent to it are not committed: rewind
+ * the input consumer to its committed offsets (kf_consumer_committed() then
+ * kf_consumer_seek()) before processing that input again. Call it after an error with
+ * kf_error_txn_requires_abort(), or to give up on a transaction.
+ *
+ * Blocks: until aborted or `timeout_ms` (-1: no limit of the call's own), serving this
+ * producer's callbacks on the calling thread while it waits; kf_producer_wake() does not
+ * interrupt it.
+ * Errors (flags exactly as librdkafka reports them): retriable ones, typically
+ * KF_ERR__TIMED_OUT: the outcome is unknown, as for a timed-out commit, with the same safe
+ * recovery: call kf_producer_abort_transaction() again until it succeeds or fails with a
+ * non-retriable error, or destroy the producer and create a new one with the same
+ * transactional.id (whose kf_producer_init_transactions() aborts the transaction on the
+ * coordinator); never begin a new transaction without one of those. Fatal ones (destroy the
+ * producer); KF_ERR__STATE (no transaction in progress, or called from inside one of this
+ * producer's callbacks); KF_ERR__CONFLICT (retriable: a commit that timed out must be called
+ * again first); KF_ERR__NOT_CONFIGURED; KF_ERR__INVALID_ARG (NULL producer).
+ * Thread safety: any thread; callbacks run on the calling thread while it waits.
+ */
+kf_error_t *kf_producer_abort_transaction(kf_producer_t *producer, int timeout_ms);
 
 /**
  * kafkaffi's version as a string, "MAJOR.MINOR.PATCH".

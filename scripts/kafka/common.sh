@@ -11,6 +11,9 @@ PLAINTEXT_PORT="${KAFKAFFI_PLAINTEXT_PORT:-9092}"
 SASL_PORT="${KAFKAFFI_SASL_PORT:-9093}"
 CONTROLLER_PORT="${KAFKAFFI_CONTROLLER_PORT:-9094}"
 PID_FILE="$KAFKA_DIR/kafka.pid"
+# 1 (default): run Kafka's StandardAuthorizer, so ACLs are enforced for the ACL user (see
+# start.sh); 0 turns it off.
+AUTHORIZER="${KAFKAFFI_KAFKA_AUTHORIZER:-1}"
 
 # True if the broker recorded in $PID_FILE is alive (and that pid really is Kafka).
 kafka_running() {

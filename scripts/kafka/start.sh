@@ -11,11 +11,13 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 PLAIN_USER=plainuser PLAIN_PASSWORD=plain-secret
 SCRAM_USER=scramuser SCRAM_PASSWORD=scram-secret
 ADMIN_USER=admin ADMIN_PASSWORD=admin-secret
+# The one principal that is not a super user: the ACL tests grant and revoke its rights.
+ACL_USER=acluser ACL_PASSWORD=acl-secret
 # Any valid 22-char base64 UUID; the data dir is always formatted fresh.
 CLUSTER_ID=MkU3OEVBNTcwNTJENDM2Qk
 
 print_env() {
-  echo "Kafka $KAFKA_VERSION up: PLAINTEXT 127.0.0.1:$PLAINTEXT_PORT, SASL_PLAINTEXT 127.0.0.1:$SASL_PORT (PLAIN, SCRAM-SHA-512, OAUTHBEARER)"
+  echo "Kafka $KAFKA_VERSION up: PLAINTEXT 127.0.0.1:$PLAINTEXT_PORT, SASL_PLAINTEXT 127.0.0.1:$SASL_PORT (PLAIN, SCRAM-SHA-512, OAUTHBEARER)$([[ "$AUTHORIZER" == 1 ]] && echo ', StandardAuthorizer')"
   echo "env file: $KAFKA_DIR/env"
 }
 
@@ -90,13 +92,11 @@ log.dirs=$KAFKA_DIR/data
 # SCRAM credentials live in the metadata log (added by 'format --add-scram' below);
 # OAUTHBEARER uses Kafka's default unsecured JWS validator (no server callback handler set).
 sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-512,OAUTHBEARER
-listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="$ADMIN_USER" password="$ADMIN_PASSWORD" user_$ADMIN_USER="$ADMIN_PASSWORD" user_$PLAIN_USER="$PLAIN_PASSWORD";
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="$ADMIN_USER" password="$ADMIN_PASSWORD" user_$ADMIN_USER="$ADMIN_PASSWORD" user_$PLAIN_USER="$PLAIN_PASSWORD" user_$ACL_USER="$ACL_PASSWORD";
 listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.sasl_plaintext.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="$ADMIN_USER";
 
-# --- Authorization: deliberately OFF for now. The ACL issue enables it here, e.g.:
-# authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
-# super.users=User:$ADMIN_USER;User:ANONYMOUS   (ANONYMOUS = PLAINTEXT + CONTROLLER listeners)
+# Authorization: on unless KAFKAFFI_KAFKA_AUTHORIZER=0 (appended below).
 
 # Single-node settings.
 num.partitions=1
@@ -114,6 +114,17 @@ transaction.state.log.num.partitions=1
 # group.version feature to its latest level; group.coordinator.rebalance.protocols
 # is deprecated in 4.3, so it is left at its default (all protocols).
 EOF
+
+# Kafka's StandardAuthorizer, for the ACL tests. Every principal the other tests use is a super
+# user: ANONYMOUS (the PLAINTEXT and CONTROLLER listeners, so inter-broker and controller traffic
+# and PLAINTEXT clients keep full access), admin, plainuser and scramuser. Only acluser gets no
+# more than what ACLs grant it.
+if [[ "$AUTHORIZER" == 1 ]]; then
+  cat >> "$KAFKA_DIR/server.properties" <<EOF
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:ANONYMOUS;User:$ADMIN_USER;User:$PLAIN_USER;User:$SCRAM_USER
+EOF
+fi
 
 # --- 3. Format KRaft storage (standalone controller quorum) with the SCRAM users.
 "$HERE/cli.sh" kafka.tools.StorageTool format -t "$CLUSTER_ID" -c "$KAFKA_DIR/server.properties" --standalone \
@@ -160,5 +171,8 @@ export KAFKA_SCRAM_PASSWORD=$SCRAM_PASSWORD
 export KAFKA_ADMIN_USER=$ADMIN_USER
 export KAFKA_ADMIN_PASSWORD=$ADMIN_PASSWORD
 export KAFKA_OAUTHBEARER_SUB=$ADMIN_USER
+export KAFKA_AUTHORIZER=$AUTHORIZER
+export KAFKA_ACL_USER=$ACL_USER
+export KAFKA_ACL_PASSWORD=$ACL_PASSWORD
 EOF
 print_env

@@ -1,4 +1,5 @@
 //! Safe Rust over librdkafka: everything the C ABI exposes, without the C argument checks.
+pub mod admin;
 pub mod callbacks;
 #[allow(clippy::module_inception)] // client::client: what every client shares
 pub mod client;
@@ -10,3 +11,4 @@ pub mod metadata;
 pub mod mock;
 pub mod producer;
 pub mod topic_partition;
+pub mod transactions;

@@ -16,6 +16,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use crate::client::error::{KResult, KafkaError};
 use types::{kf_error_t, Handle};
 
+pub mod admin;
 pub mod config;
 pub mod consumer;
 pub mod error;
@@ -25,6 +26,7 @@ pub mod metadata;
 pub mod mock;
 pub mod producer;
 pub mod topic_partition;
+pub mod transactions;
 pub mod types;
 pub mod version;
 
