@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of kafkaffi: the Rust tests (through the C ABI) and the C tests (through the
 # header, built with CMake and run by ctest), on a real Kafka broker that this script starts and
-# always stops, and on librdkafka's in-process mock cluster.
+# always stops, and on librdkafka's in-process mock cluster. Every suite runs even when an
+# earlier one failed; the exit status is non-zero if any failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,8 +13,17 @@ set -a
 . "${KAFKAFFI_KAFKA_DIR:-/tmp/kafkaffi-kafka}/env"
 set +a
 
+failed=()
 # One release build serves cargo's tests, CMake's examples and C tests alike.
-cargo test --release --locked
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
-cmake --build build
-ctest --test-dir build --output-on-failure
+cargo test --release --locked --no-fail-fast || failed+=("cargo test")
+if cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release && cmake --build build; then
+  ctest --test-dir build --output-on-failure || failed+=("ctest")
+else
+  failed+=("cmake build")
+fi
+
+if ((${#failed[@]})); then
+  echo "FAILED: ${failed[*]}" >&2
+  exit 1
+fi
+echo "All test suites passed."
