@@ -2457,7 +2457,8 @@ kf_error_t *kf_admin_elect_leaders_async(kf_admin_t *admin, int election_type, c
  *
  * Returns: caller owns; free with kf_new_topic_destroy(). NULL on failure, with `*err_out` set
  * when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL or non-UTF-8 topic, a partition count
- * of 0 or below -1, a replication factor out of range).
+ * below -1, a replication factor out of range). A count of 0 is passed on: the broker refuses
+ * it for that topic alone (INVALID_PARTITIONS in its result item).
  * Thread safety: any thread.
  */
 kf_new_topic_t *kf_new_topic_new(const char *topic, int num_partitions, int replication_factor, kf_error_t **err_out);

@@ -169,6 +169,9 @@ pub struct ConfigResource {
     pub ptr: *mut rd::rd_kafka_ConfigResource_t,
     pub restype: i32,
     pub name: CString,
+    /// Entry names given to add_incremental_config: the broker refuses a request naming one
+    /// twice (INVALID_REQUEST for the whole resource), so a repeat is refused here, naming it.
+    incremental_names: Vec<CString>,
 }
 
 unsafe impl Send for ConfigResource {}
@@ -193,6 +196,7 @@ impl ConfigResource {
             ptr,
             restype,
             name: name.to_owned(),
+            incremental_names: Vec::new(),
         })
     }
 
@@ -211,6 +215,12 @@ impl ConfigResource {
     ) -> KResult<()> {
         const F: &str = "kf_config_resource_add_incremental_config";
         check_range(F, "op_type", op, 0, ALTER_OP_MAX)?;
+        if self.incremental_names.iter().any(|n| n.as_c_str() == name) {
+            return Err(KafkaError::invalid_arg(format!(
+                "{F}: \"{}\" was already added to this resource",
+                name.to_string_lossy()
+            )));
+        }
         let err = unsafe {
             sys::rd_kafka_ConfigResource_add_incremental_config(
                 self.ptr,
@@ -220,7 +230,10 @@ impl ConfigResource {
             )
         };
         match unsafe { KafkaError::from_rd_error(err) } {
-            None => Ok(()),
+            None => {
+                self.incremental_names.push(name.to_owned());
+                Ok(())
+            }
             Some(mut e) => {
                 e.message = crate::client::error::to_cstring_lossy(format!(
                     "{F}: {}",

@@ -52,7 +52,8 @@ fn text(p: &Option<std::ffi::CString>) -> *const c_char {
 ///
 /// Returns: caller owns; free with kf_new_topic_destroy(). NULL on failure, with `*err_out` set
 /// when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL or non-UTF-8 topic, a partition count
-/// of 0 or below -1, a replication factor out of range).
+/// below -1, a replication factor out of range). A count of 0 is passed on: the broker refuses
+/// it for that topic alone (INVALID_PARTITIONS in its result item).
 /// Thread safety: any thread.
 #[no_mangle]
 pub extern "C" fn kf_new_topic_new(
