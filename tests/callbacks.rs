@@ -547,7 +547,11 @@ fn throttle_cb_fires_under_a_real_broker_quota() {
         .unwrap_or_else(|| panic!("no throttle after {produced} KiB: {throttles:?}"))
         .clone();
     let bootstrap = std::env::var("KAFKA_BOOTSTRAP_SERVERS").unwrap();
-    assert!(hit.1.contains(&bootstrap), "broker name {:?} (bootstrap {bootstrap})", hit.1);
+    assert!(
+        hit.1.contains(&bootstrap),
+        "broker name {:?} (bootstrap {bootstrap})",
+        hit.1
+    );
     assert_eq!(hit.2, leader, "broker id");
     assert_eq!(hit.2, 1, "the test broker's node id");
     s.assert_all_on(me());
