@@ -432,6 +432,37 @@
 #define KF_ERR__KF_PANIC 100000
 
 /**
+ * kafkaffi: the key serializer failed (Python's KeySerializationError); the message carries
+ * the cause. Nothing was produced.
+ */
+#define KF_ERR_KEY_SERIALIZATION 100001
+
+/**
+ * kafkaffi: the value serializer failed (Python's ValueSerializationError); the message
+ * carries the cause. Nothing was produced.
+ */
+#define KF_ERR_VALUE_SERIALIZATION 100002
+
+/**
+ * kafkaffi: the key deserializer failed (Python's KeyDeserializationError); the message
+ * carries the cause, and kf_deserializing_consumer_poll() still hands over the raw message.
+ */
+#define KF_ERR_KEY_DESERIALIZATION 100003
+
+/**
+ * kafkaffi: the value deserializer failed (Python's ValueDeserializationError); the message
+ * carries the cause, and kf_deserializing_consumer_poll() still hands over the raw message.
+ */
+#define KF_ERR_VALUE_DESERIALIZATION 100004
+
+/**
+ * kafkaffi: a Schema Registry request failed: an HTTP error answer (see
+ * kf_schema_registry_error_http_status and kf_schema_registry_error_code), a connection
+ * failure or timeout (HTTP status 0), or an unexpected response.
+ */
+#define KF_ERR_SCHEMA_REGISTRY 100010
+
+/**
  * Marker: start of a range of codes, never returned
  */
 #define KF_ERR__BEGIN -200
@@ -1409,6 +1440,57 @@
 #define KF_APIKEY_CONSUMER_GROUP_HEARTBEAT 68
 
 /**
+ * Schema type Avro (the registry's "AVRO", its default).
+ */
+#define KF_SCHEMA_TYPE_AVRO 0
+
+/**
+ * Schema type JSON Schema (the registry's "JSON").
+ */
+#define KF_SCHEMA_TYPE_JSON 1
+
+/**
+ * Schema type Protobuf (the registry's "PROTOBUF").
+ */
+#define KF_SCHEMA_TYPE_PROTOBUF 2
+
+/**
+ * kf_serialization_context_t.field: the message key.
+ */
+#define KF_MESSAGE_FIELD_KEY 0
+
+/**
+ * kf_serialization_context_t.field: the message value.
+ */
+#define KF_MESSAGE_FIELD_VALUE 1
+
+/**
+ * kf_serde_value_t.kind: null (the other fields are ignored).
+ */
+#define KF_SERDE_VALUE_NULL 0
+
+/**
+ * kf_serde_value_t.kind: bytes in `data`/`len`, handed to the serializer as is (for the
+ * built-ins: the value's text).
+ */
+#define KF_SERDE_VALUE_BYTES 1
+
+/**
+ * kf_serde_value_t.kind: UTF-8 text in `data`/`len` (no NUL needed).
+ */
+#define KF_SERDE_VALUE_STRING 2
+
+/**
+ * kf_serde_value_t.kind: the 32-bit integer in `int32`.
+ */
+#define KF_SERDE_VALUE_INT32 3
+
+/**
+ * kf_serde_value_t.kind: the double in `dbl`.
+ */
+#define KF_SERDE_VALUE_DOUBLE 4
+
+/**
  * Start at the earliest offset of the partition.
  */
 #define KF_OFFSET_BEGINNING -2
@@ -1462,6 +1544,13 @@ typedef struct kf_admin_result_t kf_admin_result_t;
 typedef struct kf_admin_t kf_admin_t;
 
 /**
+ * A byte buffer that may be null, plus an optional native number: a serializer's output, a
+ * deserializer's result, or the output slot of a custom serde callback. Its bytes are always
+ * followed by a NUL byte (not counted in the length), so text can be read as a C string.
+ */
+typedef struct kf_buffer_t kf_buffer_t;
+
+/**
  * The cluster description of describe_cluster (Python's DescribeClusterResult); borrowed
  * from the result.
  */
@@ -1504,6 +1593,23 @@ typedef struct kf_consumer_group_metadata_t kf_consumer_group_metadata_t;
  * A consumer (Python's Consumer).
  */
 typedef struct kf_consumer_t kf_consumer_t;
+
+/**
+ * A message polled by kf_deserializing_consumer_poll(): the message plus its deserialized key
+ * and value.
+ */
+typedef struct kf_deserialized_message_t kf_deserialized_message_t;
+
+/**
+ * A deserializer (Python's Deserializer: StringDeserializer, IntegerDeserializer,
+ * DoubleDeserializer or a custom one).
+ */
+typedef struct kf_deserializer_t kf_deserializer_t;
+
+/**
+ * A consumer that deserializes keys and values (Python's DeserializingConsumer).
+ */
+typedef struct kf_deserializing_consumer_t kf_deserializing_consumer_t;
 
 /**
  * An error: code, name, message, and the retriable / fatal / txn_requires_abort flags.
@@ -1561,6 +1667,32 @@ typedef struct kf_oauth_token_t kf_oauth_token_t;
  * A producer (Python's Producer).
  */
 typedef struct kf_producer_t kf_producer_t;
+
+/**
+ * A schema as registered under a subject: id, schema, subject, version.
+ */
+typedef struct kf_registered_schema_t kf_registered_schema_t;
+
+/**
+ * A Schema Registry client (Python's SchemaRegistryClient). Thread-safe.
+ */
+typedef struct kf_schema_registry_client_t kf_schema_registry_client_t;
+
+/**
+ * A schema: its text, its type (KF_SCHEMA_TYPE_...) and its references.
+ */
+typedef struct kf_schema_t kf_schema_t;
+
+/**
+ * A serializer (Python's Serializer: StringSerializer, IntegerSerializer, DoubleSerializer or
+ * a custom one).
+ */
+typedef struct kf_serializer_t kf_serializer_t;
+
+/**
+ * A producer that serializes keys and values (Python's SerializingProducer).
+ */
+typedef struct kf_serializing_producer_t kf_serializing_producer_t;
 
 /**
  * A throttle event handed to throttle_cb (Python's ThrottleEvent).
@@ -1699,6 +1831,46 @@ typedef struct {
     void *opaque;
     int32_t err;
 } kf_produce_message_t;
+
+/**
+ * Python's SerializationContext: the topic, the field (KF_MESSAGE_FIELD_KEY or
+ * KF_MESSAGE_FIELD_VALUE) and the message's headers (borrowed; may be NULL). Filled by the
+ * caller for kf_serializer_serialize*() and kf_deserializer_deserialize(); handed (borrowed,
+ * for the call) to custom serde callbacks.
+ */
+typedef struct {
+    const char *topic;
+    int32_t field;
+    const kf_headers_t *headers;
+} kf_serialization_context_t;
+
+/**
+ * A custom serializer or deserializer: called with the registration's `opaque`, the context
+ * (borrowed for the call), the input bytes (`data` NULL: null, with `len` 0) and an output
+ * buffer. Write the result with kf_buffer_set(out, ...) (left untouched, the result is null)
+ * and return 0; return any other value to fail, after putting the cause as text into `out`
+ * with kf_buffer_set(). The failure becomes KF_ERR_KEY_SERIALIZATION /
+ * KF_ERR_VALUE_SERIALIZATION (or the deserialization codes) carrying that cause.
+ *
+ * A serializer's input is the bytes given to the generic calls, the UTF-8 of a string, or the
+ * decimal text of an int32 or double. A deserializer's input is the message field's bytes.
+ * Runs on: the thread calling kf_serializer_serialize*(), kf_deserializer_deserialize(),
+ * kf_serializing_producer_produce*() or kf_deserializing_consumer_poll() (a producer may be
+ * used from several threads at once: the callback must then be thread-safe).
+ */
+typedef int (*kf_serde_cb)(void *opaque, const kf_serialization_context_t *ctx, const uint8_t *data, size_t len, kf_buffer_t *out);
+
+/**
+ * An unserialized key or value for kf_serializing_producer_produce_typed(): `kind` (one of the
+ * KF_SERDE_VALUE_ constants) says which field holds it.
+ */
+typedef struct {
+    int32_t kind;
+    const uint8_t *data;
+    size_t len;
+    int32_t int32;
+    double dbl;
+} kf_serde_value_t;
 
 #ifdef __cplusplus
 extern "C" {
@@ -3983,6 +4155,683 @@ kf_error_t *kf_producer_wake(kf_producer_t *producer);
  * Thread safety: any thread.
  */
 kf_error_t *kf_producer_fatal_error(const kf_producer_t *producer);
+
+/**
+ * A new Schema Registry client, configured by a JSON object of the Python client's keys:
+ * "url" (required: http://, https:// or mock://...; several separated by commas are tried in
+ * turn on connection errors; user info in a URL, http://user:password@host, gives basic auth),
+ * "basic.auth.user.info" ("user:password"), "basic.auth.credentials.source" (USER_INFO or
+ * URL), "bearer.auth.credentials.source" (STATIC_TOKEN), "bearer.auth.token",
+ * "bearer.auth.logical.cluster", "bearer.auth.identity.pool.id", "ssl.ca.location",
+ * "ssl.certificate.location" and "ssl.key.location" (PEM files; the key unencrypted PKCS#8),
+ * "timeout" (seconds per request, default 30), "cache.capacity" (entries per cache, default
+ * 1000), "cache.latest.ttl.sec" (cached entries expire after it; it also turns on caching of
+ * kf_schema_registry_get_latest_version). Values are strings or numbers.
+ *
+ * A "mock://<anything>" URL gives an in-process registry with the Confluent registry's
+ * semantics (status codes, error codes, versions, soft and permanent deletes, compatibility
+ * levels, checked on Avro schemas), shared by every client of the process that names the same
+ * URL, so serdes can be tested with no server. Its global level starts as BACKWARD.
+ *
+ * Returns: caller owns; free with kf_schema_registry_client_destroy(). NULL on failure, with
+ * `*err_out` set when `err_out` is not NULL.
+ * Errors: KF_ERR__INVALID_ARG for a NULL or non-JSON config, an unknown key, a bad value, a
+ * missing url, or TLS files that cannot be read or parsed. Nothing is sent to the registry.
+ * Thread safety: any thread.
+ */
+kf_schema_registry_client_t *kf_schema_registry_client_new(const char *config_json, kf_error_t **err_out);
+
+/**
+ * Frees a client. NULL is a no-op. Never blocks (no request is in flight after every call on
+ * it has returned). Objects documented as sharing the client (serializers made from it) keep
+ * their own reference, so the client may be destroyed before them.
+ *
+ * Thread safety: once, after every other call on the client has returned.
+ */
+void kf_schema_registry_client_destroy(kf_schema_registry_client_t *client);
+
+/**
+ * How many requests the client has sent to the registry so far (HTTP requests, counting each
+ * URL tried; for mock:// URLs, requests the in-process registry answered). Answers from the
+ * client's cache send none, so this shows the cache at work.
+ *
+ * `client` NULL: 0. Thread safety: any thread.
+ */
+uint64_t kf_schema_registry_client_request_count(const kf_schema_registry_client_t *client);
+
+/**
+ * A new schema: its text (an Avro schema, a JSON Schema or a .proto file) and its type.
+ *
+ * Returns: caller owns; free with kf_schema_destroy(). NULL on failure, with `*err_out` set
+ * when `err_out` is not NULL.
+ * Errors: KF_ERR__INVALID_ARG for a NULL or non-UTF-8 `schema_str` or an unknown type.
+ * Thread safety: any thread.
+ */
+kf_schema_t *kf_schema_new(const char *schema_str, int32_t schema_type, kf_error_t **err_out);
+
+/**
+ * Frees a schema the caller owns. NULL is a no-op. Never pass the schema lent by
+ * kf_registered_schema_schema().
+ *
+ * Thread safety: once per schema.
+ */
+void kf_schema_destroy(kf_schema_t *schema);
+
+/**
+ * Adds a reference to another registered schema: `name` as the schema imports it (an Avro
+ * full name, a JSON Schema $ref URL, a .proto import path), and the subject and version that
+ * hold it.
+ *
+ * Errors: KF_ERR__INVALID_ARG for a NULL schema, name or subject, or non-UTF-8 text.
+ * Thread safety: one thread at a time per schema; strings borrowed from the schema before
+ * this call stay valid (they are not moved), new reference accessors see the new reference.
+ */
+kf_error_t *kf_schema_add_reference(kf_schema_t *schema, const char *name, const char *subject, int32_t version);
+
+/**
+ * The schema's text.
+ *
+ * Returns: borrowed, valid until the schema is destroyed; NULL when `schema` is NULL.
+ * Thread safety: any thread.
+ */
+const char *kf_schema_str(const kf_schema_t *schema);
+
+/**
+ * The schema's type: KF_SCHEMA_TYPE_AVRO, _JSON or _PROTOBUF; -1 when `schema` is NULL.
+ *
+ * Thread safety: any thread.
+ */
+int32_t kf_schema_type(const kf_schema_t *schema);
+
+/**
+ * How many references the schema has; 0 when `schema` is NULL.
+ *
+ * Thread safety: any thread.
+ */
+size_t kf_schema_reference_count(const kf_schema_t *schema);
+
+/**
+ * The name of reference `index` (0-based).
+ *
+ * Returns: borrowed, valid until the schema is destroyed; NULL when `schema` is NULL or
+ * `index` is out of range. Thread safety: any thread.
+ */
+const char *kf_schema_reference_name(const kf_schema_t *schema, size_t index);
+
+/**
+ * The subject of reference `index` (0-based).
+ *
+ * Returns: borrowed, valid until the schema is destroyed; NULL when `schema` is NULL or
+ * `index` is out of range. Thread safety: any thread.
+ */
+const char *kf_schema_reference_subject(const kf_schema_t *schema, size_t index);
+
+/**
+ * The version of reference `index` (0-based); -1 when `schema` is NULL or `index` is out of
+ * range. Thread safety: any thread.
+ */
+int32_t kf_schema_reference_version(const kf_schema_t *schema, size_t index);
+
+/**
+ * Frees a registered schema. NULL is a no-op.
+ *
+ * Thread safety: once per registered schema.
+ */
+void kf_registered_schema_destroy(kf_registered_schema_t *registered);
+
+/**
+ * The schema id (with Apicurio's ccompat API, a content id). -1 when `registered` is NULL.
+ *
+ * Thread safety: any thread.
+ */
+int32_t kf_registered_schema_id(const kf_registered_schema_t *registered);
+
+/**
+ * The version under the subject. -1 when `registered` is NULL.
+ *
+ * Thread safety: any thread.
+ */
+int32_t kf_registered_schema_version(const kf_registered_schema_t *registered);
+
+/**
+ * The subject.
+ *
+ * Returns: borrowed, valid until the registered schema is destroyed; NULL when `registered`
+ * is NULL. Thread safety: any thread.
+ */
+const char *kf_registered_schema_subject(const kf_registered_schema_t *registered);
+
+/**
+ * The schema (read it with kf_schema_str, kf_schema_type, kf_schema_reference_...).
+ *
+ * Returns: borrowed, valid until the registered schema is destroyed; never pass it to
+ * kf_schema_destroy or kf_schema_add_reference. NULL when `registered` is NULL.
+ * Thread safety: any thread.
+ */
+const kf_schema_t *kf_registered_schema_schema(const kf_registered_schema_t *registered);
+
+/**
+ * For a KF_ERR_SCHEMA_REGISTRY error: the HTTP status of the registry's answer (404, 409,
+ * 422, ...), or 0 when no answer came (connection refused, timeout). 0 for any other error
+ * and for NULL.
+ *
+ * Thread safety: any thread.
+ */
+int32_t kf_schema_registry_error_http_status(const kf_error_t *err);
+
+/**
+ * For a KF_ERR_SCHEMA_REGISTRY error: the registry's own error_code (40401 subject not
+ * found, 40403 schema not found, 409 incompatible schema, 42201 invalid schema, ...), or 0
+ * when the answer had none. 0 for any other error and for NULL. The registry's message is
+ * part of kf_error_message().
+ *
+ * Thread safety: any thread.
+ */
+int32_t kf_schema_registry_error_code(const kf_error_t *err);
+
+/**
+ * Registers `schema` under `subject` (Python's register_schema): a new version, unless the
+ * subject already holds the same schema. `*id_out` gets the schema id. `normalize` asks the
+ * registry to normalize the schema first. Cached: registering the same schema under the same
+ * subject again sends no request.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY for the registry's
+ * refusal (409 incompatible, 422 / 42201 invalid schema) or no answer.
+ * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+ */
+kf_error_t *kf_schema_registry_register_schema(const kf_schema_registry_client_t *client, const char *subject, const kf_schema_t *schema, bool normalize, int32_t *id_out);
+
+/**
+ * The schema with id `id` (Python's get_schema). Cached.
+ *
+ * `*schema_out`: caller owns; free with kf_schema_destroy().
+ * Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (404 / 40403 for an
+ * unknown id, or no answer).
+ * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+ */
+kf_error_t *kf_schema_registry_get_schema(const kf_schema_registry_client_t *client, int32_t id, kf_schema_t **schema_out);
+
+/**
+ * The latest version of `subject` (Python's get_latest_version). Cached only when
+ * "cache.latest.ttl.sec" is configured.
+ *
+ * `*registered_out`: caller owns; free with kf_registered_schema_destroy().
+ * Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (404 / 40401 for an
+ * unknown subject, or no answer).
+ * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+ */
+kf_error_t *kf_schema_registry_get_latest_version(const kf_schema_registry_client_t *client, const char *subject, kf_registered_schema_t **registered_out);
+
+/**
+ * Version `version` of `subject` (Python's get_version). Cached.
+ *
+ * `*registered_out`: caller owns; free with kf_registered_schema_destroy().
+ * Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40401 unknown
+ * subject, 40402 unknown version, or no answer).
+ * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+ */
+kf_error_t *kf_schema_registry_get_version(const kf_schema_registry_client_t *client, const char *subject, int32_t version, kf_registered_schema_t **registered_out);
+
+/**
+ * The versions of `subject` that are not deleted, ascending (Python's get_versions).
+ *
+ * `*versions_out` (NULL when there are none) and `*count_out`: the caller owns the array;
+ * free it with kf_schema_registry_versions_free(versions, count).
+ * Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40401 unknown
+ * subject, or no answer).
+ * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+ */
+kf_error_t *kf_schema_registry_get_versions(const kf_schema_registry_client_t *client, const char *subject, int32_t **versions_out, size_t *count_out);
+
+/**
+ * Frees an array of versions returned by kf_schema_registry_get_versions or
+ * kf_schema_registry_delete_subject, with the count returned alongside. NULL is a no-op.
+ *
+ * Thread safety: any thread, once per array.
+ */
+void kf_schema_registry_versions_free(int32_t *versions, size_t count);
+
+/**
+ * The subjects that are not deleted (Python's get_subjects).
+ *
+ * `*subjects_out` (NULL when there are none) and `*count_out`: the caller owns the array and
+ * its strings; free them with kf_schema_registry_subjects_free(subjects, count).
+ * Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (no answer).
+ * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+ */
+kf_error_t *kf_schema_registry_get_subjects(const kf_schema_registry_client_t *client, char ***subjects_out, size_t *count_out);
+
+/**
+ * Frees an array of subjects returned by kf_schema_registry_get_subjects, with its strings,
+ * given the count returned alongside. NULL is a no-op.
+ *
+ * Thread safety: any thread, once per array.
+ */
+void kf_schema_registry_subjects_free(char **subjects, size_t count);
+
+/**
+ * The version of `subject` that holds `schema` (Python's lookup_schema). Cached.
+ *
+ * `*registered_out`: caller owns; free with kf_registered_schema_destroy().
+ * Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40401 unknown
+ * subject, 40403 schema not under the subject, or no answer).
+ * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+ */
+kf_error_t *kf_schema_registry_lookup_schema(const kf_schema_registry_client_t *client, const char *subject, const kf_schema_t *schema, bool normalize, kf_registered_schema_t **registered_out);
+
+/**
+ * Deletes `subject` (Python's delete_subject): soft (`permanent` false), or permanent, which
+ * the registry allows only after a soft delete. Forgets the subject's cached entries.
+ *
+ * `versions_out`/`count_out` (both NULL, or both set): the deleted versions, freed with
+ * kf_schema_registry_versions_free().
+ * Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40401 unknown
+ * subject, 40404 already soft-deleted, 40405 permanent without a soft delete first, or no
+ * answer).
+ * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+ */
+kf_error_t *kf_schema_registry_delete_subject(const kf_schema_registry_client_t *client, const char *subject, bool permanent, int32_t **versions_out, size_t *count_out);
+
+/**
+ * Deletes version `version` (-1: the latest) of `subject` (Python's delete_version): soft,
+ * or permanent after a soft delete. `*version_out` (may be NULL) gets the deleted version.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40401, 40402
+ * unknown version, 40406 already soft-deleted, 40407 permanent without a soft delete first,
+ * or no answer).
+ * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+ */
+kf_error_t *kf_schema_registry_delete_version(const kf_schema_registry_client_t *client, const char *subject, int32_t version, bool permanent, int32_t *version_out);
+
+/**
+ * Sets the compatibility level of `subject`, or the global one when `subject` is NULL
+ * (Python's set_compatibility). `level`: NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD,
+ * FORWARD_TRANSITIVE, FULL or FULL_TRANSITIVE.
+ *
+ * Errors: KF_ERR__INVALID_ARG for a NULL client or level or an unknown level;
+ * KF_ERR_SCHEMA_REGISTRY (the registry's refusal, or no answer).
+ * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+ */
+kf_error_t *kf_schema_registry_set_compatibility(const kf_schema_registry_client_t *client, const char *subject, const char *level);
+
+/**
+ * The compatibility level of `subject`, or the global one when `subject` is NULL (Python's
+ * get_compatibility). A subject without a level of its own is an error on Confluent's
+ * registry (40408); Apicurio answers with the level in force.
+ *
+ * `*level_out`: caller owns; free with kf_string_free().
+ * Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40408, or no
+ * answer).
+ * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+ */
+kf_error_t *kf_schema_registry_get_compatibility(const kf_schema_registry_client_t *client, const char *subject, char **level_out);
+
+/**
+ * Whether `schema` is compatible with version `version` (-1: the latest) of `subject` under
+ * the subject's compatibility level (Python's test_compatibility). `*compatible_out` gets the
+ * answer.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40401, 40402,
+ * 42201 invalid schema, or no answer).
+ * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+ */
+kf_error_t *kf_schema_registry_test_compatibility(const kf_schema_registry_client_t *client, const char *subject, const kf_schema_t *schema, int32_t version, bool *compatible_out);
+
+/**
+ * A new, null buffer, e.g. for the output of kf_serializer_serialize().
+ *
+ * Returns: caller owns; free with kf_buffer_destroy(). Thread safety: any thread.
+ */
+kf_buffer_t *kf_buffer_new(void);
+
+/**
+ * Frees a buffer made by kf_buffer_new(). NULL is a no-op. Never pass a buffer handed to a
+ * callback or returned by kf_deserialized_message_key()/_value() (those are borrowed).
+ * Thread safety: once, with no other call on the buffer running.
+ */
+void kf_buffer_destroy(kf_buffer_t *buffer);
+
+/**
+ * Replaces the buffer's content with a copy of `data` (`len` bytes); `data` NULL (with `len`
+ * 0) makes it null, distinct from empty. Any native number is cleared. Used by custom serde
+ * callbacks to write their result (or the cause of their failure) into `out`.
+ *
+ * Errors: KF_ERR__INVALID_ARG for a NULL buffer, or NULL data with a non-zero length.
+ * Thread safety: one thread at a time per buffer.
+ */
+kf_error_t *kf_buffer_set(kf_buffer_t *buffer, const uint8_t *data, size_t len);
+
+/**
+ * The buffer's bytes and their length in `*len_out` (may be NULL). Returns NULL for a null
+ * buffer (then `*len_out` is 0); otherwise the bytes are followed by a NUL byte not counted in
+ * the length, so a deserialized string can be used as a C string.
+ *
+ * Returns: borrowed, valid until the buffer is changed or destroyed. `buffer` NULL: NULL.
+ * Thread safety: any thread, while nobody changes the buffer.
+ */
+const uint8_t *kf_buffer_data(const kf_buffer_t *buffer, size_t *len_out);
+
+/**
+ * The buffer as a 32-bit integer: the number an Integer deserializer decoded, or the
+ * buffer's text parsed as a decimal integer.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL arguments, a null buffer, a double, or text that is not
+ * an int32. `*value_out` is written only on success.
+ * Thread safety: any thread, while nobody changes the buffer.
+ */
+kf_error_t *kf_buffer_int32(const kf_buffer_t *buffer, int32_t *value_out);
+
+/**
+ * The buffer as a double: the number a Double (or Integer) deserializer decoded, or the
+ * buffer's text parsed as a number.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL arguments, a null buffer, or text that is not a number.
+ * `*value_out` is written only on success.
+ * Thread safety: any thread, while nobody changes the buffer.
+ */
+kf_error_t *kf_buffer_double(const kf_buffer_t *buffer, double *value_out);
+
+/**
+ * Python's StringSerializer(codec): text to bytes in `codec` ("utf_8" when NULL; also "ascii",
+ * "latin_1"/"iso_8859_1", "utf_16" (with a byte order mark, little-endian), "utf_16_le",
+ * "utf_16_be"; names as Python spells them, case-insensitive, "-" or "_"). A character the
+ * codec cannot encode is a serialization error. Null stays null.
+ *
+ * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
+ * when not NULL (KF_ERR__INVALID_ARG: unknown codec or non-UTF-8 name).
+ * Thread safety: any thread; the serializer may be used from several threads at once.
+ */
+kf_serializer_t *kf_serializer_new_string(const char *codec, kf_error_t **err_out);
+
+/**
+ * Python's IntegerSerializer: an int32 to 4 bytes, big-endian (1 -> 00 00 00 01). Given text
+ * (the generic path) it parses a decimal integer. Null stays null.
+ *
+ * Returns: caller owns; free with kf_serializer_destroy(). Never NULL.
+ * Thread safety: any thread; the serializer may be used from several threads at once.
+ */
+kf_serializer_t *kf_serializer_new_integer(void);
+
+/**
+ * Python's DoubleSerializer: a double to 8 bytes, IEEE 754 big-endian
+ * (1.5 -> 3F F8 00 00 00 00 00 00). Given text (the generic path) it parses a number; an int32
+ * widens. Null stays null.
+ *
+ * Returns: caller owns; free with kf_serializer_destroy(). Never NULL.
+ * Thread safety: any thread; the serializer may be used from several threads at once.
+ */
+kf_serializer_t *kf_serializer_new_double(void);
+
+/**
+ * A custom serializer: `serialize` (required) is called with `opaque` for every value, null
+ * included (see kf_serde_cb). `free_opaque` (may be NULL) frees `opaque` when the serializer
+ * and every producer holding it are destroyed (or at once when this call fails).
+ *
+ * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
+ * when not NULL (KF_ERR__INVALID_ARG: NULL callback).
+ * Thread safety: any thread. The callback runs on the threads that serialize.
+ */
+kf_serializer_t *kf_serializer_new_custom(kf_serde_cb serialize, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
+
+/**
+ * Frees a serializer. Producers made with it keep their own reference. NULL is a no-op.
+ * Thread safety: once, with no other call on this handle running.
+ */
+void kf_serializer_destroy(kf_serializer_t *serializer);
+
+/**
+ * Serializes generic bytes (`data` NULL: null): for the built-ins, the value's text (the
+ * string in UTF-8, a decimal integer, a decimal number); for a custom serializer, its input as
+ * is (for the schema serdes, the record as JSON text). The result replaces the content of
+ * `out` (null for a null result).
+ *
+ * Errors: KF_ERR_KEY_SERIALIZATION or KF_ERR_VALUE_SERIALIZATION (by `ctx->field`) carrying the
+ * cause; `out` is then unchanged. KF_ERR__INVALID_ARG for NULL serializer, ctx, ctx->topic or
+ * out, a non-UTF-8 topic, a bad field, or NULL data with a length.
+ * Thread safety: any thread (the serializer is shared; `out` is the caller's).
+ */
+kf_error_t *kf_serializer_serialize(const kf_serializer_t *serializer, const kf_serialization_context_t *ctx, const uint8_t *data, size_t len, kf_buffer_t *out);
+
+/**
+ * Serializes a NUL-terminated UTF-8 string (`value` NULL: null) into `out`.
+ *
+ * Errors: as kf_serializer_serialize(); KF_ERR__INVALID_ARG for a non-UTF-8 `value`.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_serializer_serialize_string(const kf_serializer_t *serializer, const kf_serialization_context_t *ctx, const char *value, kf_buffer_t *out);
+
+/**
+ * Serializes a 32-bit integer into `out` (Integer: 4 bytes big-endian; String: its decimal
+ * text; Double: widened).
+ *
+ * Errors: as kf_serializer_serialize(). Thread safety: any thread.
+ */
+kf_error_t *kf_serializer_serialize_int32(const kf_serializer_t *serializer, const kf_serialization_context_t *ctx, int32_t value, kf_buffer_t *out);
+
+/**
+ * Serializes a double into `out` (Double: 8 bytes IEEE 754 big-endian; String: its text as
+ * Python's repr, "1.5"; Integer refuses it with a serialization error).
+ *
+ * Errors: as kf_serializer_serialize(). Thread safety: any thread.
+ */
+kf_error_t *kf_serializer_serialize_double(const kf_serializer_t *serializer, const kf_serialization_context_t *ctx, double value, kf_buffer_t *out);
+
+/**
+ * Python's StringDeserializer(codec): bytes in `codec` (as kf_serializer_new_string(), "utf_8"
+ * when NULL) to UTF-8 text; bytes the codec cannot decode are a deserialization error. Null
+ * stays null.
+ *
+ * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
+ * set when not NULL (KF_ERR__INVALID_ARG: unknown codec or non-UTF-8 name).
+ * Thread safety: any thread; the deserializer may be used from several threads at once.
+ */
+kf_deserializer_t *kf_deserializer_new_string(const char *codec, kf_error_t **err_out);
+
+/**
+ * Python's IntegerDeserializer: exactly 4 bytes, big-endian, to an int32 (kf_buffer_int32; the
+ * buffer's bytes hold its decimal text). Any other length is a deserialization error. Null
+ * stays null.
+ *
+ * Returns: caller owns; free with kf_deserializer_destroy(). Never NULL.
+ * Thread safety: any thread.
+ */
+kf_deserializer_t *kf_deserializer_new_integer(void);
+
+/**
+ * Python's DoubleDeserializer: exactly 8 bytes, IEEE 754 big-endian, to a double
+ * (kf_buffer_double; the buffer's bytes hold its text as Python's repr, "1.5"). Any other
+ * length is a deserialization error. Null stays null.
+ *
+ * Returns: caller owns; free with kf_deserializer_destroy(). Never NULL.
+ * Thread safety: any thread.
+ */
+kf_deserializer_t *kf_deserializer_new_double(void);
+
+/**
+ * A custom deserializer: `deserialize` (required) is called with `opaque` for every field, null
+ * included (see kf_serde_cb); what it writes into `out` becomes the result. `free_opaque` (may
+ * be NULL) frees `opaque` when the deserializer and every consumer holding it are destroyed
+ * (or at once when this call fails).
+ *
+ * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
+ * set when not NULL (KF_ERR__INVALID_ARG: NULL callback).
+ * Thread safety: any thread. The callback runs on the threads that deserialize.
+ */
+kf_deserializer_t *kf_deserializer_new_custom(kf_serde_cb deserialize, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
+
+/**
+ * Frees a deserializer. Consumers made with it keep their own reference. NULL is a no-op.
+ * Thread safety: once, with no other call on this handle running.
+ */
+void kf_deserializer_destroy(kf_deserializer_t *deserializer);
+
+/**
+ * Deserializes `data` (`len` bytes; NULL: null) into `out`: the bytes (for the built-ins, the
+ * text form: the decoded string, or the number in decimal) and, for Integer and Double, the
+ * native number (kf_buffer_int32, kf_buffer_double).
+ *
+ * Errors: KF_ERR_KEY_DESERIALIZATION or KF_ERR_VALUE_DESERIALIZATION (by `ctx->field`) carrying
+ * the cause; `out` is then unchanged. KF_ERR__INVALID_ARG as kf_serializer_serialize().
+ * Thread safety: any thread (the deserializer is shared; `out` is the caller's).
+ */
+kf_error_t *kf_deserializer_deserialize(const kf_deserializer_t *deserializer, const kf_serialization_context_t *ctx, const uint8_t *data, size_t len, kf_buffer_t *out);
+
+/**
+ * Python's SerializingProducer: a producer (configured by `config`, which is copied) whose
+ * produce calls serialize the key with `key_serializer`, then the value with
+ * `value_serializer` (Python's key.serializer and value.serializer; either may be NULL: bytes
+ * and text then pass through unchanged). The producer keeps its own reference to each
+ * serializer: the caller may destroy its handles at once.
+ *
+ * Everything else (poll, flush, transactions, ...) is done on the underlying producer, see
+ * kf_serializing_producer_producer().
+ * Returns: caller owns; free with kf_serializing_producer_destroy(). NULL on failure with
+ * `*err_out` set when not NULL (KF_ERR__INVALID_ARG for a NULL or refused config).
+ * Thread safety: any thread.
+ */
+kf_serializing_producer_t *kf_serializing_producer_new(const kf_config_t *config, const kf_serializer_t *key_serializer, const kf_serializer_t *value_serializer, kf_error_t **err_out);
+
+/**
+ * Destroys the producer without waiting, as kf_producer_destroy() (flush first to deliver what
+ * is queued), and drops its serializer references. NULL is a no-op.
+ *
+ * Errors: KF_ERR__STATE when called from inside one of this producer's callbacks (then nothing
+ * is destroyed).
+ * Thread safety: no other call on this producer may run concurrently or follow.
+ */
+kf_error_t *kf_serializing_producer_destroy(kf_serializing_producer_t *producer);
+
+/**
+ * The underlying producer, for kf_producer_poll(), kf_producer_flush(), kf_producer_len(),
+ * transactions and every other producer call (its produce calls do not serialize).
+ *
+ * Returns: borrowed, valid until kf_serializing_producer_destroy(); never destroy it yourself.
+ * NULL when `producer` is NULL.
+ * Thread safety: any thread.
+ */
+kf_producer_t *kf_serializing_producer_producer(const kf_serializing_producer_t *producer);
+
+/**
+ * Python's SerializingProducer.produce: serializes the key (field KEY, with `topic` and
+ * `headers` as the context), then the value, and enqueues the result as
+ * kf_producer_produce() does (same partition, headers, timestamp and delivery arguments).
+ * `key`/`value` are generic bytes (NULL: null, which stays null for the built-ins): for the
+ * built-ins their text (string, decimal integer, decimal number), for a custom serializer
+ * whatever it takes, for the schema serdes JSON text.
+ *
+ * Errors: KF_ERR_KEY_SERIALIZATION or KF_ERR_VALUE_SERIALIZATION carrying the cause (nothing
+ * was enqueued); otherwise as kf_producer_produce().
+ * Thread safety: any thread, concurrently with other produce and poll calls.
+ */
+kf_error_t *kf_serializing_producer_produce(kf_serializing_producer_t *producer, const char *topic, int32_t partition, const uint8_t *key, size_t key_len, const uint8_t *value, size_t value_len, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);
+
+/**
+ * As kf_serializing_producer_produce(), with typed key and value (NULL: null): a string, an
+ * int32, a double or bytes, see kf_serde_value_t. Without a serializer for the field, only
+ * null, bytes and strings (as UTF-8) can be produced; a number is a serialization error.
+ *
+ * Errors: as kf_serializing_producer_produce(); KF_ERR__INVALID_ARG for an unknown
+ * `kind`, non-UTF-8 string data, or NULL data with a length.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_serializing_producer_produce_typed(kf_serializing_producer_t *producer, const char *topic, int32_t partition, const kf_serde_value_t *key, const kf_serde_value_t *value, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);
+
+/**
+ * Python's DeserializingConsumer: a consumer (configured by `config`, copied; group.id is
+ * required) whose kf_deserializing_consumer_poll() deserializes the value with
+ * `value_deserializer`, then the key with `key_deserializer` (Python's value.deserializer and
+ * key.deserializer; either may be NULL: the raw bytes are kept). The consumer keeps its own
+ * reference to each deserializer: the caller may destroy its handles at once.
+ *
+ * Subscribe, assign, commit, close and every other consumer call go to the underlying
+ * consumer, see kf_deserializing_consumer_consumer().
+ * Returns: caller owns; kf_consumer_close(kf_deserializing_consumer_consumer(c)) then
+ * kf_deserializing_consumer_destroy(). NULL on failure with `*err_out` set when not NULL
+ * (KF_ERR__INVALID_ARG for a NULL or refused config, or one without group.id).
+ * Thread safety: any thread.
+ */
+kf_deserializing_consumer_t *kf_deserializing_consumer_new(const kf_config_t *config, const kf_deserializer_t *key_deserializer, const kf_deserializer_t *value_deserializer, kf_error_t **err_out);
+
+/**
+ * Destroys the consumer as kf_consumer_destroy() does (close it first to leave the group
+ * cleanly), and drops its deserializer references. NULL is a no-op.
+ *
+ * Errors: KF_ERR__STATE when called from inside one of this consumer's callbacks (nothing is
+ * destroyed then).
+ * Thread safety: no other call on this consumer may run concurrently or follow.
+ */
+kf_error_t *kf_deserializing_consumer_destroy(kf_deserializing_consumer_t *consumer);
+
+/**
+ * The underlying consumer, for kf_consumer_subscribe(), kf_consumer_assign(),
+ * kf_consumer_commit(), kf_consumer_close() and every other consumer call (its own poll and
+ * consume do not deserialize).
+ *
+ * Returns: borrowed, valid until kf_deserializing_consumer_destroy(); never destroy it
+ * yourself. NULL when `consumer` is NULL.
+ * Thread safety: as the consumer's.
+ */
+kf_consumer_t *kf_deserializing_consumer_consumer(const kf_deserializing_consumer_t *consumer);
+
+/**
+ * Python's DeserializingConsumer.poll: the next message, waiting up to `timeout_ms` (-1: no
+ * limit), with its value, then its key, deserialized. `*message_out` gets the message (caller
+ * owns; kf_deserialized_message_destroy()), or NULL when the wait ended without one. An error
+ * event (KF_ERR__PARTITION_EOF, ...) comes back as a message whose kf_message_error_code() is
+ * set, not deserialized (key and value null), as kf_consumer_poll() hands it over.
+ *
+ * A record that fails to deserialize never stops the consumer: the call returns
+ * KF_ERR_VALUE_DESERIALIZATION or KF_ERR_KEY_DESERIALIZATION carrying the cause AND, unlike
+ * other calls, still writes `*message_out`: the message with its raw, undeserialized key and
+ * value in kf_deserialized_message_key()/_value() (topic, partition and offset through
+ * kf_deserialized_message_message()), so the caller can log or dead-letter it. The message
+ * counts as consumed (its offset is stored as for any polled message): the next poll returns
+ * the next record.
+ *
+ * Blocks: up to `timeout_ms`; kf_consumer_wake() on the underlying consumer ends it with
+ * KF_ERR__INTR. Rebalance and other callbacks are served on this thread.
+ * Errors: the deserialization errors above; KF_ERR__INVALID_ARG (NULL arguments);
+ * KF_ERR__STATE (closed, or inside a callback); KF_ERR__INTR.
+ * Thread safety: as kf_consumer_poll().
+ */
+kf_error_t *kf_deserializing_consumer_poll(kf_deserializing_consumer_t *consumer, int timeout_ms, kf_deserialized_message_t **message_out);
+
+/**
+ * The message itself, for kf_message_topic(), kf_message_partition(), kf_message_offset(),
+ * kf_message_headers(), kf_message_timestamp(), kf_message_error_code() and the raw
+ * kf_message_key()/kf_message_value().
+ *
+ * Returns: borrowed, valid until kf_deserialized_message_destroy(); never destroy it yourself.
+ * NULL when `message` is NULL.
+ * Thread safety: any thread, while the message is not destroyed.
+ */
+const kf_message_t *kf_deserialized_message_message(const kf_deserialized_message_t *message);
+
+/**
+ * The deserialized key (kf_buffer_data, kf_buffer_int32, kf_buffer_double); its raw bytes when
+ * there is no key deserializer or when deserialization failed. A null key is a null buffer.
+ *
+ * Returns: borrowed, valid until kf_deserialized_message_destroy(); never destroy it yourself.
+ * NULL when `message` is NULL.
+ * Thread safety: any thread, while the message is not destroyed.
+ */
+const kf_buffer_t *kf_deserialized_message_key(const kf_deserialized_message_t *message);
+
+/**
+ * The deserialized value, as kf_deserialized_message_key() for the key.
+ *
+ * Returns: borrowed, valid until kf_deserialized_message_destroy(); never destroy it yourself.
+ * NULL when `message` is NULL.
+ * Thread safety: any thread, while the message is not destroyed.
+ */
+const kf_buffer_t *kf_deserialized_message_value(const kf_deserialized_message_t *message);
+
+/**
+ * Frees a message from kf_deserializing_consumer_poll() with its key and value. NULL is a
+ * no-op.
+ * Thread safety: once, with no other call on the message running.
+ */
+void kf_deserialized_message_destroy(kf_deserialized_message_t *message);
 
 /**
  * A new, empty list with room for `capacity` elements (it grows as needed). `capacity` is a

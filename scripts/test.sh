@@ -8,9 +8,14 @@ cd "$(dirname "$0")/.."
 
 scripts/kafka/start.sh
 trap 'scripts/kafka/stop.sh' EXIT
+# The Schema Registry (Apicurio Registry, Confluent-compatible API) for the registry tests.
+scripts/registry/start.sh
+trap 'scripts/registry/stop.sh; scripts/kafka/stop.sh' EXIT
 set -a
 # shellcheck source=/dev/null
 . "${KAFKAFFI_KAFKA_DIR:-/tmp/kafkaffi-kafka}/env"
+# shellcheck source=/dev/null
+. "${KAFKAFFI_REGISTRY_DIR:-/tmp/kafkaffi-registry}/env"
 set +a
 
 failed=()

@@ -2881,6 +2881,525 @@ fn invalid_args_admin_result_accessors_on_null_and_out_of_range() {
 /// Every function the header declares is exercised by the invalid-argument tests of this file,
 /// so a new function cannot ship without its NULL / non-UTF-8 / NULL-out checks.
 #[test]
+fn invalid_args_schema_registry() {
+    use kafkaffi::ffi::schema_registry::*;
+    let mut e = null_mut();
+    const NEW: &str = "kf_schema_registry_client_new";
+    assert!(kf_schema_registry_client_new(null(), &mut e).is_null());
+    inv(e, &[NEW, "config_json"]);
+    assert!(kf_schema_registry_client_new(bad_utf8(), &mut e).is_null());
+    inv(e, &[NEW, "config_json", "UTF-8"]);
+    assert!(kf_schema_registry_client_new(cs("{\"url\": 1, \"x\": 2}").as_ptr(), &mut e).is_null());
+    inv(e, &["\"x\""]);
+    assert!(kf_schema_registry_client_new(null(), null_mut()).is_null());
+    kf_schema_registry_client_destroy(null_mut());
+    assert_eq!(kf_schema_registry_client_request_count(null()), 0);
+
+    assert!(kf_schema_new(null(), KF_SCHEMA_TYPE_AVRO, &mut e).is_null());
+    inv(e, &["kf_schema_new", "schema_str"]);
+    assert!(kf_schema_new(cs("{}").as_ptr(), -1, &mut e).is_null());
+    inv(e, &["kf_schema_new", "schema_type"]);
+    kf_schema_destroy(null_mut());
+    let s = kf_schema_new(cs("\"string\"").as_ptr(), KF_SCHEMA_TYPE_AVRO, null_mut());
+    assert!(!s.is_null());
+    const AR: &str = "kf_schema_add_reference";
+    let (n, sub) = (cs("n"), cs("s"));
+    inv(
+        kf_schema_add_reference(null_mut(), n.as_ptr(), sub.as_ptr(), 1),
+        &[AR, "schema"],
+    );
+    inv(
+        kf_schema_add_reference(s, null(), sub.as_ptr(), 1),
+        &[AR, "name"],
+    );
+    inv(
+        kf_schema_add_reference(s, n.as_ptr(), bad_utf8(), 1),
+        &[AR, "subject", "UTF-8"],
+    );
+    assert!(kf_schema_str(null()).is_null());
+    assert_eq!(kf_schema_type(null()), -1);
+    assert_eq!(kf_schema_reference_count(null()), 0);
+    assert!(kf_schema_reference_name(null(), 0).is_null());
+    assert!(kf_schema_reference_name(s, 0).is_null());
+    assert!(kf_schema_reference_subject(null(), 0).is_null());
+    assert!(kf_schema_reference_subject(s, usize::MAX).is_null());
+    assert_eq!(kf_schema_reference_version(null(), 0), -1);
+    assert_eq!(kf_schema_reference_version(s, 9), -1);
+
+    kf_registered_schema_destroy(null_mut());
+    assert_eq!(kf_registered_schema_id(null()), -1);
+    assert_eq!(kf_registered_schema_version(null()), -1);
+    assert!(kf_registered_schema_subject(null()).is_null());
+    assert!(kf_registered_schema_schema(null()).is_null());
+    assert_eq!(kf_schema_registry_error_http_status(null()), 0);
+    assert_eq!(kf_schema_registry_error_code(null()), 0);
+    kf_schema_registry_versions_free(null_mut(), 3);
+    kf_schema_registry_subjects_free(null_mut(), 3);
+
+    let url = format!("{{\"url\": \"mock://{}\"}}", unique("inv"));
+    let c = kf_schema_registry_client_new(cs(&url).as_ptr(), null_mut());
+    assert!(!c.is_null());
+    let nc = null_mut::<kf_schema_registry_client_t>();
+    let subj = cs("subj");
+    let (mut id, mut b, mut cnt) = (0i32, false, 0usize);
+    let mut vers: *mut i32 = null_mut();
+    let mut subs: *mut *mut c_char = null_mut();
+    let mut rs: *mut kf_registered_schema_t = null_mut();
+    let mut sch: *mut kf_schema_t = null_mut();
+    let mut lvl: *mut c_char = null_mut();
+    const RS: &str = "kf_schema_registry_register_schema";
+    inv(
+        kf_schema_registry_register_schema(nc, subj.as_ptr(), s, false, &mut id),
+        &[RS, "client"],
+    );
+    inv(
+        kf_schema_registry_register_schema(c, null(), s, false, &mut id),
+        &[RS, "subject"],
+    );
+    inv(
+        kf_schema_registry_register_schema(c, subj.as_ptr(), null(), false, &mut id),
+        &[RS, "schema"],
+    );
+    inv(
+        kf_schema_registry_register_schema(c, subj.as_ptr(), s, false, null_mut()),
+        &[RS, "id_out"],
+    );
+    const GS: &str = "kf_schema_registry_get_schema";
+    inv(
+        kf_schema_registry_get_schema(nc, 1, &mut sch),
+        &[GS, "client"],
+    );
+    inv(
+        kf_schema_registry_get_schema(c, 1, null_mut()),
+        &[GS, "schema_out"],
+    );
+    const GL: &str = "kf_schema_registry_get_latest_version";
+    inv(
+        kf_schema_registry_get_latest_version(nc, subj.as_ptr(), &mut rs),
+        &[GL, "client"],
+    );
+    inv(
+        kf_schema_registry_get_latest_version(c, null(), &mut rs),
+        &[GL, "subject"],
+    );
+    inv(
+        kf_schema_registry_get_latest_version(c, subj.as_ptr(), null_mut()),
+        &[GL, "registered_out"],
+    );
+    const GV: &str = "kf_schema_registry_get_version";
+    inv(
+        kf_schema_registry_get_version(nc, subj.as_ptr(), 1, &mut rs),
+        &[GV, "client"],
+    );
+    inv(
+        kf_schema_registry_get_version(c, bad_utf8(), 1, &mut rs),
+        &[GV, "subject"],
+    );
+    inv(
+        kf_schema_registry_get_version(c, subj.as_ptr(), 1, null_mut()),
+        &[GV, "registered_out"],
+    );
+    const GVS: &str = "kf_schema_registry_get_versions";
+    inv(
+        kf_schema_registry_get_versions(nc, subj.as_ptr(), &mut vers, &mut cnt),
+        &[GVS, "client"],
+    );
+    inv(
+        kf_schema_registry_get_versions(c, null(), &mut vers, &mut cnt),
+        &[GVS, "subject"],
+    );
+    inv(
+        kf_schema_registry_get_versions(c, subj.as_ptr(), null_mut(), &mut cnt),
+        &[GVS, "versions_out"],
+    );
+    inv(
+        kf_schema_registry_get_versions(c, subj.as_ptr(), &mut vers, null_mut()),
+        &[GVS, "count_out"],
+    );
+    const GSU: &str = "kf_schema_registry_get_subjects";
+    inv(
+        kf_schema_registry_get_subjects(nc, &mut subs, &mut cnt),
+        &[GSU, "client"],
+    );
+    inv(
+        kf_schema_registry_get_subjects(c, null_mut(), &mut cnt),
+        &[GSU, "subjects_out"],
+    );
+    inv(
+        kf_schema_registry_get_subjects(c, &mut subs, null_mut()),
+        &[GSU, "count_out"],
+    );
+    const LS: &str = "kf_schema_registry_lookup_schema";
+    inv(
+        kf_schema_registry_lookup_schema(nc, subj.as_ptr(), s, false, &mut rs),
+        &[LS, "client"],
+    );
+    inv(
+        kf_schema_registry_lookup_schema(c, null(), s, false, &mut rs),
+        &[LS, "subject"],
+    );
+    inv(
+        kf_schema_registry_lookup_schema(c, subj.as_ptr(), null(), false, &mut rs),
+        &[LS, "schema"],
+    );
+    inv(
+        kf_schema_registry_lookup_schema(c, subj.as_ptr(), s, false, null_mut()),
+        &[LS, "registered_out"],
+    );
+    const DS: &str = "kf_schema_registry_delete_subject";
+    inv(
+        kf_schema_registry_delete_subject(nc, subj.as_ptr(), false, null_mut(), null_mut()),
+        &[DS, "client"],
+    );
+    inv(
+        kf_schema_registry_delete_subject(c, null(), false, null_mut(), null_mut()),
+        &[DS, "subject"],
+    );
+    inv(
+        kf_schema_registry_delete_subject(c, subj.as_ptr(), false, &mut vers, null_mut()),
+        &[DS, "count_out"],
+    );
+    const DV: &str = "kf_schema_registry_delete_version";
+    inv(
+        kf_schema_registry_delete_version(nc, subj.as_ptr(), 1, false, null_mut()),
+        &[DV, "client"],
+    );
+    inv(
+        kf_schema_registry_delete_version(c, null(), 1, false, null_mut()),
+        &[DV, "subject"],
+    );
+    const SC: &str = "kf_schema_registry_set_compatibility";
+    let full = cs("FULL");
+    inv(
+        kf_schema_registry_set_compatibility(nc, null(), full.as_ptr()),
+        &[SC, "client"],
+    );
+    inv(
+        kf_schema_registry_set_compatibility(c, null(), null()),
+        &[SC, "level"],
+    );
+    inv(
+        kf_schema_registry_set_compatibility(c, bad_utf8(), full.as_ptr()),
+        &[SC, "subject"],
+    );
+    inv(
+        kf_schema_registry_set_compatibility(c, null(), cs("SOMETIMES").as_ptr()),
+        &["SOMETIMES"],
+    );
+    const GC: &str = "kf_schema_registry_get_compatibility";
+    inv(
+        kf_schema_registry_get_compatibility(nc, null(), &mut lvl),
+        &[GC, "client"],
+    );
+    inv(
+        kf_schema_registry_get_compatibility(c, null(), null_mut()),
+        &[GC, "level_out"],
+    );
+    const TC: &str = "kf_schema_registry_test_compatibility";
+    inv(
+        kf_schema_registry_test_compatibility(nc, subj.as_ptr(), s, -1, &mut b),
+        &[TC, "client"],
+    );
+    inv(
+        kf_schema_registry_test_compatibility(c, null(), s, -1, &mut b),
+        &[TC, "subject"],
+    );
+    inv(
+        kf_schema_registry_test_compatibility(c, subj.as_ptr(), null(), -1, &mut b),
+        &[TC, "schema"],
+    );
+    inv(
+        kf_schema_registry_test_compatibility(c, subj.as_ptr(), s, -1, null_mut()),
+        &[TC, "compatible_out"],
+    );
+    // Nothing reached the registry, and no output was written.
+    assert_eq!(kf_schema_registry_client_request_count(c), 0);
+    assert!(vers.is_null() && subs.is_null() && rs.is_null() && sch.is_null() && lvl.is_null());
+    assert_eq!((id, b, cnt), (0, false, 0));
+    kf_schema_destroy(s);
+    kf_schema_registry_client_destroy(c);
+}
+
+#[test]
+fn invalid_args_serde() {
+    use kafkaffi::ffi::serde::*;
+    let t = cs("t");
+    let good = kf_serialization_context_t {
+        topic: t.as_ptr(),
+        field: KF_MESSAGE_FIELD_VALUE,
+        headers: null(),
+    };
+    let no_topic = kf_serialization_context_t {
+        topic: null(),
+        field: KF_MESSAGE_FIELD_KEY,
+        headers: null(),
+    };
+    let bad_topic = kf_serialization_context_t {
+        topic: bad_utf8(),
+        field: KF_MESSAGE_FIELD_KEY,
+        headers: null(),
+    };
+    let bad_field = kf_serialization_context_t {
+        topic: t.as_ptr(),
+        field: 2,
+        headers: null(),
+    };
+
+    // Buffers.
+    kf_buffer_destroy(null_mut());
+    let b = kf_buffer_new();
+    assert!(!b.is_null());
+    inv(
+        kf_buffer_set(null_mut(), b"x".as_ptr(), 1),
+        &["kf_buffer_set", "buffer"],
+    );
+    inv(kf_buffer_set(b, null(), 3), &["kf_buffer_set", "data"]);
+    let mut len = 99usize;
+    assert!(kf_buffer_data(null(), &mut len).is_null());
+    assert_eq!(len, 0);
+    assert!(
+        kf_buffer_data(b, null_mut()).is_null(),
+        "a new buffer is null"
+    );
+    let (mut i, mut d) = (5i32, 5.0f64);
+    inv(
+        kf_buffer_int32(null(), &mut i),
+        &["kf_buffer_int32", "buffer"],
+    );
+    inv(
+        kf_buffer_int32(b, null_mut()),
+        &["kf_buffer_int32", "value_out"],
+    );
+    inv(kf_buffer_int32(b, &mut i), &["kf_buffer_int32", "null"]);
+    inv(
+        kf_buffer_double(null(), &mut d),
+        &["kf_buffer_double", "buffer"],
+    );
+    inv(
+        kf_buffer_double(b, null_mut()),
+        &["kf_buffer_double", "value_out"],
+    );
+    ok(kf_buffer_set(b, b"x1".as_ptr(), 2));
+    inv(kf_buffer_double(b, &mut d), &["kf_buffer_double", "x1"]);
+    assert_eq!((i, d), (5, 5.0), "outputs written on failure");
+
+    // Serializers.
+    let mut e = null_mut();
+    assert!(kf_serializer_new_string(cs("nope").as_ptr(), &mut e).is_null());
+    inv(e, &["kf_serializer_new_string", "codec", "nope"]);
+    assert!(kf_serializer_new_string(bad_utf8(), &mut e).is_null());
+    inv(e, &["kf_serializer_new_string", "codec", "UTF-8"]);
+    assert!(kf_serializer_new_string(cs("nope").as_ptr(), null_mut()).is_null());
+    let freed = counter();
+    assert!(kf_serializer_new_custom(None, as_opaque(freed), Some(count_free), &mut e).is_null());
+    inv(e, &["kf_serializer_new_custom", "callback"]);
+    assert_eq!(
+        freed.freed.load(SeqCst),
+        1,
+        "the opaque of a refused registration is freed"
+    );
+    kf_serializer_destroy(null_mut());
+    let s = kf_serializer_new_integer();
+    let sd = kf_serializer_new_double();
+    kf_serializer_destroy(sd);
+    const S: &str = "kf_serializer_serialize";
+    inv(
+        kf_serializer_serialize(null(), &good, null(), 0, b),
+        &[S, "serializer"],
+    );
+    inv(
+        kf_serializer_serialize(s, null(), null(), 0, b),
+        &[S, "ctx"],
+    );
+    inv(
+        kf_serializer_serialize(s, &no_topic, null(), 0, b),
+        &[S, "ctx->topic"],
+    );
+    inv(
+        kf_serializer_serialize(s, &bad_topic, null(), 0, b),
+        &[S, "ctx->topic", "UTF-8"],
+    );
+    inv(
+        kf_serializer_serialize(s, &bad_field, null(), 0, b),
+        &[S, "ctx->field"],
+    );
+    inv(
+        kf_serializer_serialize(s, &good, null(), 0, null_mut()),
+        &[S, "out"],
+    );
+    inv(
+        kf_serializer_serialize(s, &good, null(), 4, b),
+        &[S, "data"],
+    );
+    inv(
+        kf_serializer_serialize_string(null(), &good, t.as_ptr(), b),
+        &["kf_serializer_serialize_string", "serializer"],
+    );
+    inv(
+        kf_serializer_serialize_string(s, &good, bad_utf8(), b),
+        &["kf_serializer_serialize_string", "value", "UTF-8"],
+    );
+    inv(
+        kf_serializer_serialize_int32(null(), &good, 1, b),
+        &["kf_serializer_serialize_int32", "serializer"],
+    );
+    inv(
+        kf_serializer_serialize_int32(s, null(), 1, b),
+        &["kf_serializer_serialize_int32", "ctx"],
+    );
+    inv(
+        kf_serializer_serialize_double(null(), &good, 1.0, b),
+        &["kf_serializer_serialize_double", "serializer"],
+    );
+    inv(
+        kf_serializer_serialize_double(s, &good, 1.0, null_mut()),
+        &["kf_serializer_serialize_double", "out"],
+    );
+    assert!(
+        !kf_buffer_data(b, null_mut()).is_null(),
+        "out changed by a refused call"
+    );
+
+    // Deserializers.
+    assert!(kf_deserializer_new_string(cs("nope").as_ptr(), &mut e).is_null());
+    inv(e, &["kf_deserializer_new_string", "codec"]);
+    assert!(kf_deserializer_new_custom(None, null_mut(), None, &mut e).is_null());
+    inv(e, &["kf_deserializer_new_custom", "callback"]);
+    kf_deserializer_destroy(null_mut());
+    let dd = kf_deserializer_new_double();
+    kf_deserializer_destroy(dd);
+    let di = kf_deserializer_new_integer();
+    const D: &str = "kf_deserializer_deserialize";
+    inv(
+        kf_deserializer_deserialize(null(), &good, null(), 0, b),
+        &[D, "deserializer"],
+    );
+    inv(
+        kf_deserializer_deserialize(di, null(), null(), 0, b),
+        &[D, "ctx"],
+    );
+    inv(
+        kf_deserializer_deserialize(di, &bad_field, null(), 0, b),
+        &[D, "ctx->field"],
+    );
+    inv(
+        kf_deserializer_deserialize(di, &good, null(), 0, null_mut()),
+        &[D, "out"],
+    );
+    inv(
+        kf_deserializer_deserialize(di, &good, null(), 1, b),
+        &[D, "data"],
+    );
+
+    // SerializingProducer.
+    let cluster = Cluster::mock(1);
+    assert!(kf_serializing_producer_new(null(), s, s, &mut e).is_null());
+    inv(e, &["kf_serializing_producer_new", "config"]);
+    ok(kf_serializing_producer_destroy(null_mut()));
+    assert!(kf_serializing_producer_producer(null()).is_null());
+    let conf = cluster.config(&[]);
+    e = null_mut(); // constructors write err_out only on failure
+    let p = kf_serializing_producer_new(conf, null(), s, &mut e);
+    ok(e);
+    kf_config_destroy(conf);
+    const P: &str = "kf_serializing_producer_produce";
+    let produce = |p, topic, key: *const u8, klen| {
+        kf_serializing_producer_produce(
+            p,
+            topic,
+            0,
+            key,
+            klen,
+            null(),
+            0,
+            null(),
+            0,
+            None,
+            null_mut(),
+        )
+    };
+    inv(produce(null_mut(), t.as_ptr(), null(), 0), &[P, "producer"]);
+    inv(produce(p, null(), null(), 0), &[P, "topic"]);
+    inv(produce(p, bad_utf8(), null(), 0), &[P, "topic", "UTF-8"]);
+    inv(produce(p, t.as_ptr(), null(), 2), &[P, "key"]);
+    const PT: &str = "kf_serializing_producer_produce_typed";
+    let typed = |p, key: *const kf_serde_value_t| {
+        kf_serializing_producer_produce_typed(
+            p,
+            t.as_ptr(),
+            0,
+            key,
+            null(),
+            null(),
+            0,
+            None,
+            null_mut(),
+        )
+    };
+    let v = |kind, data: *const u8, len| kf_serde_value_t {
+        kind,
+        data,
+        len,
+        int32: 0,
+        dbl: 0.0,
+    };
+    inv(typed(null_mut(), null()), &[PT, "producer"]);
+    inv(typed(p, &v(9, null(), 0)), &[PT, "key->kind"]);
+    inv(typed(p, &v(KF_SERDE_VALUE_BYTES, null(), 3)), &[PT, "key"]);
+    inv(
+        typed(p, &v(KF_SERDE_VALUE_STRING, null(), 0)),
+        &[PT, "key->data"],
+    );
+    inv(
+        typed(p, &v(KF_SERDE_VALUE_STRING, b"\xff".as_ptr(), 1)),
+        &[PT, "key", "UTF-8"],
+    );
+    assert_eq!(kf_producer_len(kf_serializing_producer_producer(p)), 0);
+    ok(kf_serializing_producer_destroy(p));
+
+    // DeserializingConsumer and its messages.
+    assert!(kf_deserializing_consumer_new(null(), di, di, &mut e).is_null());
+    inv(e, &["kf_deserializing_consumer_new", "config"]);
+    let conf = cluster.config(&[]);
+    assert!(kf_deserializing_consumer_new(conf, di, di, &mut e).is_null());
+    inv(e, &["group.id"]);
+    ok(kf_config_set(
+        conf,
+        cs("group.id").as_ptr(),
+        cs("g").as_ptr(),
+    ));
+    e = null_mut();
+    let c = kf_deserializing_consumer_new(conf, null(), di, &mut e);
+    ok(e);
+    kf_config_destroy(conf);
+    ok(kf_deserializing_consumer_destroy(null_mut()));
+    assert!(kf_deserializing_consumer_consumer(null()).is_null());
+    const C: &str = "kf_deserializing_consumer_poll";
+    let mut m = null_mut();
+    inv(
+        kf_deserializing_consumer_poll(null_mut(), 0, &mut m),
+        &[C, "consumer"],
+    );
+    inv(
+        kf_deserializing_consumer_poll(c, 0, null_mut()),
+        &[C, "message_out"],
+    );
+    ok(kf_consumer_close(kf_deserializing_consumer_consumer(c)));
+    let (code, _) = err(kf_deserializing_consumer_poll(c, 0, &mut m));
+    assert_eq!(code, KF_ERR__STATE, "polling a closed consumer");
+    assert!(m.is_null());
+    ok(kf_deserializing_consumer_destroy(c));
+    assert!(kf_deserialized_message_message(null()).is_null());
+    assert!(kf_deserialized_message_key(null()).is_null());
+    assert!(kf_deserialized_message_value(null()).is_null());
+    kf_deserialized_message_destroy(null_mut());
+
+    kf_serializer_destroy(s);
+    kf_deserializer_destroy(di);
+    kf_buffer_destroy(b);
+}
+
+#[test]
 fn invalid_args_tests_cover_every_exported_function() {
     let header =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/kafkaffi.h"))

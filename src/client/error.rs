@@ -10,6 +10,9 @@ use crate::sys;
 /// 0..~200 broker), so a code's origin is never ambiguous.
 /// A Rust panic was caught at the ABI boundary. The library state is still valid.
 pub(crate) const KF_ERR_PANIC: i32 = 100_000;
+/// A Schema Registry request failed (see KafkaError::schema_registry for the HTTP status and the
+/// registry's error code).
+pub(crate) const KF_ERR_SCHEMA_REGISTRY: i32 = 100_010;
 
 /// Local error codes of librdkafka that kafkaffi uses for its own argument and state checks.
 pub(crate) const ERR_INVALID_ARG: i32 =
@@ -25,6 +28,9 @@ pub struct KafkaError {
     pub retriable: bool,
     pub fatal: bool,
     pub txn_requires_abort: bool,
+    /// For a Schema Registry error (KF_ERR_SCHEMA_REGISTRY): the HTTP status (0 when no response
+    /// came) and the registry's error_code (0 when it sent none).
+    pub schema_registry: Option<(i32, i32)>,
 }
 
 impl KafkaError {
@@ -35,6 +41,7 @@ impl KafkaError {
             retriable: false,
             fatal: false,
             txn_requires_abort: false,
+            schema_registry: None,
         }
     }
 
@@ -74,6 +81,7 @@ impl KafkaError {
             retriable: rd::rd_kafka_error_is_retriable(err) != 0,
             fatal: rd::rd_kafka_error_is_fatal(err) != 0,
             txn_requires_abort: rd::rd_kafka_error_txn_requires_abort(err) != 0,
+            schema_registry: None,
         };
         rd::rd_kafka_error_destroy(err);
         Some(e)
@@ -129,6 +137,26 @@ fn describe(code: i32) -> String {
 fn own_code(code: i32) -> Option<(&'static CStr, &'static CStr)> {
     match code {
         KF_ERR_PANIC => Some((c"_KF_PANIC", c"kafkaffi: internal error (panic caught)")),
+        crate::client::serialization::KF_ERR_KEY_SERIALIZATION => Some((
+            c"KEY_SERIALIZATION",
+            c"kafkaffi: the key serializer failed (KeySerializationError)",
+        )),
+        crate::client::serialization::KF_ERR_VALUE_SERIALIZATION => Some((
+            c"VALUE_SERIALIZATION",
+            c"kafkaffi: the value serializer failed (ValueSerializationError)",
+        )),
+        crate::client::serialization::KF_ERR_KEY_DESERIALIZATION => Some((
+            c"KEY_DESERIALIZATION",
+            c"kafkaffi: the key deserializer failed (KeyDeserializationError)",
+        )),
+        crate::client::serialization::KF_ERR_VALUE_DESERIALIZATION => Some((
+            c"VALUE_DESERIALIZATION",
+            c"kafkaffi: the value deserializer failed (ValueDeserializationError)",
+        )),
+        KF_ERR_SCHEMA_REGISTRY => Some((
+            c"SCHEMA_REGISTRY",
+            c"kafkaffi: Schema Registry request failed",
+        )),
         _ => None,
     }
 }

@@ -10,5 +10,7 @@ pub mod events;
 pub mod metadata;
 pub mod mock;
 pub mod producer;
+pub mod schema_registry;
+pub mod serialization;
 pub mod topic_partition;
 pub mod transactions;

@@ -122,3 +122,19 @@ pub const KF_ERR_KAFKAFFI_BEGIN: i32 = 100_000;
 /// kafkaffi: an internal error (a Rust panic) was caught at the ABI boundary; the call failed
 /// but the library is still usable. Please report it.
 pub const KF_ERR__KF_PANIC: i32 = 100_000;
+/// kafkaffi: the key serializer failed (Python's KeySerializationError); the message carries
+/// the cause. Nothing was produced.
+pub const KF_ERR_KEY_SERIALIZATION: i32 = 100_001;
+/// kafkaffi: the value serializer failed (Python's ValueSerializationError); the message
+/// carries the cause. Nothing was produced.
+pub const KF_ERR_VALUE_SERIALIZATION: i32 = 100_002;
+/// kafkaffi: the key deserializer failed (Python's KeyDeserializationError); the message
+/// carries the cause, and kf_deserializing_consumer_poll() still hands over the raw message.
+pub const KF_ERR_KEY_DESERIALIZATION: i32 = 100_003;
+/// kafkaffi: the value deserializer failed (Python's ValueDeserializationError); the message
+/// carries the cause, and kf_deserializing_consumer_poll() still hands over the raw message.
+pub const KF_ERR_VALUE_DESERIALIZATION: i32 = 100_004;
+/// kafkaffi: a Schema Registry request failed: an HTTP error answer (see
+/// kf_schema_registry_error_http_status and kf_schema_registry_error_code), a connection
+/// failure or timeout (HTTP status 0), or an unexpected response.
+pub const KF_ERR_SCHEMA_REGISTRY: i32 = 100_010;

@@ -25,6 +25,8 @@ pub mod message;
 pub mod metadata;
 pub mod mock;
 pub mod producer;
+pub mod schema_registry;
+pub mod serde;
 pub mod topic_partition;
 pub mod transactions;
 pub mod types;

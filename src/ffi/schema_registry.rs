@@ -1,0 +1,796 @@
+//! kf_schema_registry_client_t, kf_schema_t, kf_registered_schema_t: the Schema Registry client
+//! (Python's SchemaRegistryClient), over the Confluent REST API, or an in-process registry for
+//! `mock://` URLs.
+//!
+//! Thread safety: a client may be used from many threads at once. Schemas and registered
+//! schemas are plain values: one thread at a time may change a kf_schema_t; reading them from
+//! several threads is safe. No call of this family runs a callback.
+//! Blocks: every operation that is not answered from the client's cache sends one HTTP request
+//! (per URL tried, on connection errors) and waits at most the configured "timeout" for each.
+use std::ffi::CString;
+use std::os::raw::c_char;
+use std::sync::Arc;
+
+use super::types::{kf_error_t, Handle};
+use super::{
+    arg_str, call, construct, free_handle, handle, handle_mut, opt, out_arg, owned_string, value,
+};
+use crate::client::error::{to_cstring_lossy, KResult, KafkaError};
+use crate::client::schema_registry::{
+    RegisteredSchema, Schema, SchemaReference, SchemaRegistryClient, SchemaType,
+};
+
+/// A Schema Registry client (Python's SchemaRegistryClient). Thread-safe.
+pub struct kf_schema_registry_client_t {
+    _opaque: [u8; 0],
+}
+
+/// A schema: its text, its type (KF_SCHEMA_TYPE_...) and its references.
+pub struct kf_schema_t {
+    _opaque: [u8; 0],
+}
+
+/// A schema as registered under a subject: id, schema, subject, version.
+pub struct kf_registered_schema_t {
+    _opaque: [u8; 0],
+}
+
+/// A kf_schema_t: the schema plus the C strings its accessors lend.
+pub(crate) struct SchemaValue {
+    schema: Schema,
+    c_str: CString,
+    c_refs: Vec<(CString, CString)>,
+}
+
+impl SchemaValue {
+    fn new(schema: Schema) -> Self {
+        let c_str = to_cstring_lossy(schema.schema_str.clone());
+        let c_refs = schema
+            .references
+            .iter()
+            .map(|r| {
+                (
+                    to_cstring_lossy(r.name.clone()),
+                    to_cstring_lossy(r.subject.clone()),
+                )
+            })
+            .collect();
+        SchemaValue {
+            schema,
+            c_str,
+            c_refs,
+        }
+    }
+}
+
+/// A kf_registered_schema_t.
+pub(crate) struct RegisteredValue {
+    id: i32,
+    version: i32,
+    subject: CString,
+    schema: SchemaValue,
+}
+
+impl RegisteredValue {
+    fn new(r: RegisteredSchema) -> Self {
+        RegisteredValue {
+            id: r.id,
+            version: r.version,
+            subject: to_cstring_lossy(r.subject),
+            schema: SchemaValue::new(r.schema),
+        }
+    }
+}
+
+// An Arc, so that other kafkaffi objects (serializers) can share the client.
+unsafe impl Handle for kf_schema_registry_client_t {
+    type Target = Arc<SchemaRegistryClient>;
+}
+unsafe impl Handle for kf_schema_t {
+    type Target = SchemaValue;
+}
+unsafe impl Handle for kf_registered_schema_t {
+    type Target = RegisteredValue;
+}
+
+/// Schema type Avro (the registry's "AVRO", its default).
+pub const KF_SCHEMA_TYPE_AVRO: i32 = 0;
+/// Schema type JSON Schema (the registry's "JSON").
+pub const KF_SCHEMA_TYPE_JSON: i32 = 1;
+/// Schema type Protobuf (the registry's "PROTOBUF").
+pub const KF_SCHEMA_TYPE_PROTOBUF: i32 = 2;
+
+fn type_from_int(t: i32, func: &str) -> KResult<SchemaType> {
+    match t {
+        KF_SCHEMA_TYPE_AVRO => Ok(SchemaType::Avro),
+        KF_SCHEMA_TYPE_JSON => Ok(SchemaType::Json),
+        KF_SCHEMA_TYPE_PROTOBUF => Ok(SchemaType::Protobuf),
+        _ => Err(KafkaError::invalid_arg(format!(
+            "{func}: schema_type {t} is not a KF_SCHEMA_TYPE_ value"
+        ))),
+    }
+}
+
+fn type_to_int(t: SchemaType) -> i32 {
+    match t {
+        SchemaType::Avro => KF_SCHEMA_TYPE_AVRO,
+        SchemaType::Json => KF_SCHEMA_TYPE_JSON,
+        SchemaType::Protobuf => KF_SCHEMA_TYPE_PROTOBUF,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client
+
+/// A new Schema Registry client, configured by a JSON object of the Python client's keys:
+/// "url" (required: http://, https:// or mock://...; several separated by commas are tried in
+/// turn on connection errors; user info in a URL, http://user:password@host, gives basic auth),
+/// "basic.auth.user.info" ("user:password"), "basic.auth.credentials.source" (USER_INFO or
+/// URL), "bearer.auth.credentials.source" (STATIC_TOKEN), "bearer.auth.token",
+/// "bearer.auth.logical.cluster", "bearer.auth.identity.pool.id", "ssl.ca.location",
+/// "ssl.certificate.location" and "ssl.key.location" (PEM files; the key unencrypted PKCS#8),
+/// "timeout" (seconds per request, default 30), "cache.capacity" (entries per cache, default
+/// 1000), "cache.latest.ttl.sec" (cached entries expire after it; it also turns on caching of
+/// kf_schema_registry_get_latest_version). Values are strings or numbers.
+///
+/// A "mock://<anything>" URL gives an in-process registry with the Confluent registry's
+/// semantics (status codes, error codes, versions, soft and permanent deletes, compatibility
+/// levels, checked on Avro schemas), shared by every client of the process that names the same
+/// URL, so serdes can be tested with no server. Its global level starts as BACKWARD.
+///
+/// Returns: caller owns; free with kf_schema_registry_client_destroy(). NULL on failure, with
+/// `*err_out` set when `err_out` is not NULL.
+/// Errors: KF_ERR__INVALID_ARG for a NULL or non-JSON config, an unknown key, a bad value, a
+/// missing url, or TLS files that cannot be read or parsed. Nothing is sent to the registry.
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_schema_registry_client_new(
+    config_json: *const c_char,
+    err_out: *mut *mut kf_error_t,
+) -> *mut kf_schema_registry_client_t {
+    construct::<kf_schema_registry_client_t>("kf_schema_registry_client_new", err_out, || {
+        let text = unsafe { arg_str(config_json, "kf_schema_registry_client_new", "config_json")? };
+        Ok(Box::new(Arc::new(SchemaRegistryClient::from_json(text)?)))
+    })
+}
+
+/// Frees a client. NULL is a no-op. Never blocks (no request is in flight after every call on
+/// it has returned). Objects documented as sharing the client (serializers made from it) keep
+/// their own reference, so the client may be destroyed before them.
+///
+/// Thread safety: once, after every other call on the client has returned.
+#[no_mangle]
+pub extern "C" fn kf_schema_registry_client_destroy(client: *mut kf_schema_registry_client_t) {
+    value((), || unsafe { free_handle(client) })
+}
+
+/// How many requests the client has sent to the registry so far (HTTP requests, counting each
+/// URL tried; for mock:// URLs, requests the in-process registry answered). Answers from the
+/// client's cache send none, so this shows the cache at work.
+///
+/// `client` NULL: 0. Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_schema_registry_client_request_count(
+    client: *const kf_schema_registry_client_t,
+) -> u64 {
+    value(0, || opt(client).map_or(0, |c| c.request_count()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemas
+
+/// A new schema: its text (an Avro schema, a JSON Schema or a .proto file) and its type.
+///
+/// Returns: caller owns; free with kf_schema_destroy(). NULL on failure, with `*err_out` set
+/// when `err_out` is not NULL.
+/// Errors: KF_ERR__INVALID_ARG for a NULL or non-UTF-8 `schema_str` or an unknown type.
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_schema_new(
+    schema_str: *const c_char,
+    schema_type: i32,
+    err_out: *mut *mut kf_error_t,
+) -> *mut kf_schema_t {
+    construct::<kf_schema_t>("kf_schema_new", err_out, || {
+        let s = unsafe { arg_str(schema_str, "kf_schema_new", "schema_str")? };
+        let t = type_from_int(schema_type, "kf_schema_new")?;
+        Ok(Box::new(SchemaValue::new(Schema::new(s, t))))
+    })
+}
+
+/// Frees a schema the caller owns. NULL is a no-op. Never pass the schema lent by
+/// kf_registered_schema_schema().
+///
+/// Thread safety: once per schema.
+#[no_mangle]
+pub extern "C" fn kf_schema_destroy(schema: *mut kf_schema_t) {
+    value((), || unsafe { free_handle(schema) })
+}
+
+/// Adds a reference to another registered schema: `name` as the schema imports it (an Avro
+/// full name, a JSON Schema $ref URL, a .proto import path), and the subject and version that
+/// hold it.
+///
+/// Errors: KF_ERR__INVALID_ARG for a NULL schema, name or subject, or non-UTF-8 text.
+/// Thread safety: one thread at a time per schema; strings borrowed from the schema before
+/// this call stay valid (they are not moved), new reference accessors see the new reference.
+#[no_mangle]
+pub extern "C" fn kf_schema_add_reference(
+    schema: *mut kf_schema_t,
+    name: *const c_char,
+    subject: *const c_char,
+    version: i32,
+) -> *mut kf_error_t {
+    call("kf_schema_add_reference", || {
+        let f = "kf_schema_add_reference";
+        let s = handle_mut(schema, f, "schema")?;
+        let name = unsafe { arg_str(name, f, "name")? };
+        let subject = unsafe { arg_str(subject, f, "subject")? };
+        s.schema.references.push(SchemaReference {
+            name: name.to_string(),
+            subject: subject.to_string(),
+            version,
+        });
+        s.c_refs.push((
+            to_cstring_lossy(name.to_string()),
+            to_cstring_lossy(subject.to_string()),
+        ));
+        Ok(())
+    })
+}
+
+/// The schema's text.
+///
+/// Returns: borrowed, valid until the schema is destroyed; NULL when `schema` is NULL.
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_schema_str(schema: *const kf_schema_t) -> *const c_char {
+    value(std::ptr::null(), || {
+        opt(schema).map_or(std::ptr::null(), |s| s.c_str.as_ptr())
+    })
+}
+
+/// The schema's type: KF_SCHEMA_TYPE_AVRO, _JSON or _PROTOBUF; -1 when `schema` is NULL.
+///
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_schema_type(schema: *const kf_schema_t) -> i32 {
+    value(-1, || {
+        opt(schema).map_or(-1, |s| type_to_int(s.schema.schema_type))
+    })
+}
+
+/// How many references the schema has; 0 when `schema` is NULL.
+///
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_schema_reference_count(schema: *const kf_schema_t) -> usize {
+    value(0, || opt(schema).map_or(0, |s| s.schema.references.len()))
+}
+
+/// The name of reference `index` (0-based).
+///
+/// Returns: borrowed, valid until the schema is destroyed; NULL when `schema` is NULL or
+/// `index` is out of range. Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_schema_reference_name(
+    schema: *const kf_schema_t,
+    index: usize,
+) -> *const c_char {
+    value(std::ptr::null(), || {
+        opt(schema)
+            .and_then(|s| s.c_refs.get(index))
+            .map_or(std::ptr::null(), |r| r.0.as_ptr())
+    })
+}
+
+/// The subject of reference `index` (0-based).
+///
+/// Returns: borrowed, valid until the schema is destroyed; NULL when `schema` is NULL or
+/// `index` is out of range. Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_schema_reference_subject(
+    schema: *const kf_schema_t,
+    index: usize,
+) -> *const c_char {
+    value(std::ptr::null(), || {
+        opt(schema)
+            .and_then(|s| s.c_refs.get(index))
+            .map_or(std::ptr::null(), |r| r.1.as_ptr())
+    })
+}
+
+/// The version of reference `index` (0-based); -1 when `schema` is NULL or `index` is out of
+/// range. Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_schema_reference_version(schema: *const kf_schema_t, index: usize) -> i32 {
+    value(-1, || {
+        opt(schema)
+            .and_then(|s| s.schema.references.get(index))
+            .map_or(-1, |r| r.version)
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registered schemas
+
+/// Frees a registered schema. NULL is a no-op.
+///
+/// Thread safety: once per registered schema.
+#[no_mangle]
+pub extern "C" fn kf_registered_schema_destroy(registered: *mut kf_registered_schema_t) {
+    value((), || unsafe { free_handle(registered) })
+}
+
+/// The schema id (with Apicurio's ccompat API, a content id). -1 when `registered` is NULL.
+///
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_registered_schema_id(registered: *const kf_registered_schema_t) -> i32 {
+    value(-1, || opt(registered).map_or(-1, |r| r.id))
+}
+
+/// The version under the subject. -1 when `registered` is NULL.
+///
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_registered_schema_version(registered: *const kf_registered_schema_t) -> i32 {
+    value(-1, || opt(registered).map_or(-1, |r| r.version))
+}
+
+/// The subject.
+///
+/// Returns: borrowed, valid until the registered schema is destroyed; NULL when `registered`
+/// is NULL. Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_registered_schema_subject(
+    registered: *const kf_registered_schema_t,
+) -> *const c_char {
+    value(std::ptr::null(), || {
+        opt(registered).map_or(std::ptr::null(), |r| r.subject.as_ptr())
+    })
+}
+
+/// The schema (read it with kf_schema_str, kf_schema_type, kf_schema_reference_...).
+///
+/// Returns: borrowed, valid until the registered schema is destroyed; never pass it to
+/// kf_schema_destroy or kf_schema_add_reference. NULL when `registered` is NULL.
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_registered_schema_schema(
+    registered: *const kf_registered_schema_t,
+) -> *const kf_schema_t {
+    value(std::ptr::null(), || {
+        opt(registered).map_or(std::ptr::null(), |r| {
+            &r.schema as *const SchemaValue as *const kf_schema_t
+        })
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/// For a KF_ERR_SCHEMA_REGISTRY error: the HTTP status of the registry's answer (404, 409,
+/// 422, ...), or 0 when no answer came (connection refused, timeout). 0 for any other error
+/// and for NULL.
+///
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_schema_registry_error_http_status(err: *const kf_error_t) -> i32 {
+    value(0, || {
+        opt(err)
+            .and_then(|e| e.schema_registry)
+            .map_or(0, |(s, _)| s)
+    })
+}
+
+/// For a KF_ERR_SCHEMA_REGISTRY error: the registry's own error_code (40401 subject not
+/// found, 40403 schema not found, 409 incompatible schema, 42201 invalid schema, ...), or 0
+/// when the answer had none. 0 for any other error and for NULL. The registry's message is
+/// part of kf_error_message().
+///
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_schema_registry_error_code(err: *const kf_error_t) -> i32 {
+    value(0, || {
+        opt(err)
+            .and_then(|e| e.schema_registry)
+            .map_or(0, |(_, c)| c)
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+
+/// The client behind a handle, shared (for serializers and deserializers that keep it).
+#[allow(dead_code)] // for the Schema Registry serdes
+pub(crate) fn shared_client(
+    c: *const kf_schema_registry_client_t,
+    func: &str,
+) -> KResult<Arc<SchemaRegistryClient>> {
+    Ok(handle(c, func, "client")?.clone())
+}
+
+fn client_arg<'a>(
+    c: *const kf_schema_registry_client_t,
+    f: &str,
+) -> KResult<&'a SchemaRegistryClient> {
+    Ok(handle(c, f, "client")?.as_ref())
+}
+
+fn schema_arg<'a>(s: *const kf_schema_t, f: &str) -> KResult<&'a Schema> {
+    Ok(&handle(s, f, "schema")?.schema)
+}
+
+fn write_registered(out: *mut *mut kf_registered_schema_t, r: RegisteredSchema) {
+    unsafe {
+        *out = super::new_handle::<kf_registered_schema_t>(Box::new(RegisteredValue::new(r)))
+    };
+}
+
+fn write_versions(out: *mut *mut i32, count_out: *mut usize, v: Vec<i32>) {
+    unsafe {
+        *count_out = v.len();
+        *out = if v.is_empty() {
+            std::ptr::null_mut()
+        } else {
+            Box::into_raw(v.into_boxed_slice()) as *mut i32
+        };
+    }
+}
+
+/// Registers `schema` under `subject` (Python's register_schema): a new version, unless the
+/// subject already holds the same schema. `*id_out` gets the schema id. `normalize` asks the
+/// registry to normalize the schema first. Cached: registering the same schema under the same
+/// subject again sends no request.
+///
+/// Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY for the registry's
+/// refusal (409 incompatible, 422 / 42201 invalid schema) or no answer.
+/// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+#[no_mangle]
+pub extern "C" fn kf_schema_registry_register_schema(
+    client: *const kf_schema_registry_client_t,
+    subject: *const c_char,
+    schema: *const kf_schema_t,
+    normalize: bool,
+    id_out: *mut i32,
+) -> *mut kf_error_t {
+    call("kf_schema_registry_register_schema", || {
+        let f = "kf_schema_registry_register_schema";
+        let c = client_arg(client, f)?;
+        let subject = unsafe { arg_str(subject, f, "subject")? };
+        let s = schema_arg(schema, f)?;
+        let out = out_arg(id_out, f, "id_out")?;
+        let id = c.register_schema(subject, s, normalize)?;
+        unsafe { *out = id };
+        Ok(())
+    })
+}
+
+/// The schema with id `id` (Python's get_schema). Cached.
+///
+/// `*schema_out`: caller owns; free with kf_schema_destroy().
+/// Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (404 / 40403 for an
+/// unknown id, or no answer).
+/// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+#[no_mangle]
+pub extern "C" fn kf_schema_registry_get_schema(
+    client: *const kf_schema_registry_client_t,
+    id: i32,
+    schema_out: *mut *mut kf_schema_t,
+) -> *mut kf_error_t {
+    call("kf_schema_registry_get_schema", || {
+        let f = "kf_schema_registry_get_schema";
+        let c = client_arg(client, f)?;
+        let out = out_arg(schema_out, f, "schema_out")?;
+        let s = c.get_schema(id)?;
+        unsafe { *out = super::new_handle::<kf_schema_t>(Box::new(SchemaValue::new(s))) };
+        Ok(())
+    })
+}
+
+/// The latest version of `subject` (Python's get_latest_version). Cached only when
+/// "cache.latest.ttl.sec" is configured.
+///
+/// `*registered_out`: caller owns; free with kf_registered_schema_destroy().
+/// Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (404 / 40401 for an
+/// unknown subject, or no answer).
+/// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+#[no_mangle]
+pub extern "C" fn kf_schema_registry_get_latest_version(
+    client: *const kf_schema_registry_client_t,
+    subject: *const c_char,
+    registered_out: *mut *mut kf_registered_schema_t,
+) -> *mut kf_error_t {
+    call("kf_schema_registry_get_latest_version", || {
+        let f = "kf_schema_registry_get_latest_version";
+        let c = client_arg(client, f)?;
+        let subject = unsafe { arg_str(subject, f, "subject")? };
+        let out = out_arg(registered_out, f, "registered_out")?;
+        let r = c.get_latest_version(subject)?;
+        write_registered(out, r);
+        Ok(())
+    })
+}
+
+/// Version `version` of `subject` (Python's get_version). Cached.
+///
+/// `*registered_out`: caller owns; free with kf_registered_schema_destroy().
+/// Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40401 unknown
+/// subject, 40402 unknown version, or no answer).
+/// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+#[no_mangle]
+pub extern "C" fn kf_schema_registry_get_version(
+    client: *const kf_schema_registry_client_t,
+    subject: *const c_char,
+    version: i32,
+    registered_out: *mut *mut kf_registered_schema_t,
+) -> *mut kf_error_t {
+    call("kf_schema_registry_get_version", || {
+        let f = "kf_schema_registry_get_version";
+        let c = client_arg(client, f)?;
+        let subject = unsafe { arg_str(subject, f, "subject")? };
+        let out = out_arg(registered_out, f, "registered_out")?;
+        let r = c.get_version(subject, version)?;
+        write_registered(out, r);
+        Ok(())
+    })
+}
+
+/// The versions of `subject` that are not deleted, ascending (Python's get_versions).
+///
+/// `*versions_out` (NULL when there are none) and `*count_out`: the caller owns the array;
+/// free it with kf_schema_registry_versions_free(versions, count).
+/// Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40401 unknown
+/// subject, or no answer).
+/// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+#[no_mangle]
+pub extern "C" fn kf_schema_registry_get_versions(
+    client: *const kf_schema_registry_client_t,
+    subject: *const c_char,
+    versions_out: *mut *mut i32,
+    count_out: *mut usize,
+) -> *mut kf_error_t {
+    call("kf_schema_registry_get_versions", || {
+        let f = "kf_schema_registry_get_versions";
+        let c = client_arg(client, f)?;
+        let subject = unsafe { arg_str(subject, f, "subject")? };
+        let out = out_arg(versions_out, f, "versions_out")?;
+        let count = out_arg(count_out, f, "count_out")?;
+        let v = c.get_versions(subject)?;
+        write_versions(out, count, v);
+        Ok(())
+    })
+}
+
+/// Frees an array of versions returned by kf_schema_registry_get_versions or
+/// kf_schema_registry_delete_subject, with the count returned alongside. NULL is a no-op.
+///
+/// Thread safety: any thread, once per array.
+#[no_mangle]
+pub extern "C" fn kf_schema_registry_versions_free(versions: *mut i32, count: usize) {
+    value((), || {
+        if !versions.is_null() && count > 0 {
+            drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(versions, count)) });
+        }
+    })
+}
+
+/// The subjects that are not deleted (Python's get_subjects).
+///
+/// `*subjects_out` (NULL when there are none) and `*count_out`: the caller owns the array and
+/// its strings; free them with kf_schema_registry_subjects_free(subjects, count).
+/// Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (no answer).
+/// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+#[no_mangle]
+pub extern "C" fn kf_schema_registry_get_subjects(
+    client: *const kf_schema_registry_client_t,
+    subjects_out: *mut *mut *mut c_char,
+    count_out: *mut usize,
+) -> *mut kf_error_t {
+    call("kf_schema_registry_get_subjects", || {
+        let f = "kf_schema_registry_get_subjects";
+        let c = client_arg(client, f)?;
+        let out = out_arg(subjects_out, f, "subjects_out")?;
+        let count = out_arg(count_out, f, "count_out")?;
+        let subjects = c.get_subjects()?;
+        let v: Vec<*mut c_char> = subjects.into_iter().map(owned_string).collect();
+        unsafe {
+            *count = v.len();
+            *out = if v.is_empty() {
+                std::ptr::null_mut()
+            } else {
+                Box::into_raw(v.into_boxed_slice()) as *mut *mut c_char
+            };
+        }
+        Ok(())
+    })
+}
+
+/// Frees an array of subjects returned by kf_schema_registry_get_subjects, with its strings,
+/// given the count returned alongside. NULL is a no-op.
+///
+/// Thread safety: any thread, once per array.
+#[no_mangle]
+pub extern "C" fn kf_schema_registry_subjects_free(subjects: *mut *mut c_char, count: usize) {
+    value((), || {
+        if !subjects.is_null() && count > 0 {
+            let b = unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(subjects, count)) };
+            for s in b.iter() {
+                if !s.is_null() {
+                    drop(unsafe { CString::from_raw(*s) });
+                }
+            }
+        }
+    })
+}
+
+/// The version of `subject` that holds `schema` (Python's lookup_schema). Cached.
+///
+/// `*registered_out`: caller owns; free with kf_registered_schema_destroy().
+/// Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40401 unknown
+/// subject, 40403 schema not under the subject, or no answer).
+/// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+#[no_mangle]
+pub extern "C" fn kf_schema_registry_lookup_schema(
+    client: *const kf_schema_registry_client_t,
+    subject: *const c_char,
+    schema: *const kf_schema_t,
+    normalize: bool,
+    registered_out: *mut *mut kf_registered_schema_t,
+) -> *mut kf_error_t {
+    call("kf_schema_registry_lookup_schema", || {
+        let f = "kf_schema_registry_lookup_schema";
+        let c = client_arg(client, f)?;
+        let subject = unsafe { arg_str(subject, f, "subject")? };
+        let s = schema_arg(schema, f)?;
+        let out = out_arg(registered_out, f, "registered_out")?;
+        let r = c.lookup_schema(subject, s, normalize)?;
+        write_registered(out, r);
+        Ok(())
+    })
+}
+
+/// Deletes `subject` (Python's delete_subject): soft (`permanent` false), or permanent, which
+/// the registry allows only after a soft delete. Forgets the subject's cached entries.
+///
+/// `versions_out`/`count_out` (both NULL, or both set): the deleted versions, freed with
+/// kf_schema_registry_versions_free().
+/// Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40401 unknown
+/// subject, 40404 already soft-deleted, 40405 permanent without a soft delete first, or no
+/// answer).
+/// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+#[no_mangle]
+pub extern "C" fn kf_schema_registry_delete_subject(
+    client: *const kf_schema_registry_client_t,
+    subject: *const c_char,
+    permanent: bool,
+    versions_out: *mut *mut i32,
+    count_out: *mut usize,
+) -> *mut kf_error_t {
+    call("kf_schema_registry_delete_subject", || {
+        let f = "kf_schema_registry_delete_subject";
+        let c = client_arg(client, f)?;
+        let subject = unsafe { arg_str(subject, f, "subject")? };
+        if versions_out.is_null() != count_out.is_null() {
+            return Err(KafkaError::invalid_arg(format!(
+                "{f}: versions_out and count_out must be both NULL or both set"
+            )));
+        }
+        let v = c.delete_subject(subject, permanent)?;
+        if !versions_out.is_null() {
+            write_versions(versions_out, count_out, v);
+        }
+        Ok(())
+    })
+}
+
+/// Deletes version `version` (-1: the latest) of `subject` (Python's delete_version): soft,
+/// or permanent after a soft delete. `*version_out` (may be NULL) gets the deleted version.
+///
+/// Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40401, 40402
+/// unknown version, 40406 already soft-deleted, 40407 permanent without a soft delete first,
+/// or no answer).
+/// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+#[no_mangle]
+pub extern "C" fn kf_schema_registry_delete_version(
+    client: *const kf_schema_registry_client_t,
+    subject: *const c_char,
+    version: i32,
+    permanent: bool,
+    version_out: *mut i32,
+) -> *mut kf_error_t {
+    call("kf_schema_registry_delete_version", || {
+        let f = "kf_schema_registry_delete_version";
+        let c = client_arg(client, f)?;
+        let subject = unsafe { arg_str(subject, f, "subject")? };
+        let v = c.delete_version(subject, version, permanent)?;
+        if !version_out.is_null() {
+            unsafe { *version_out = v };
+        }
+        Ok(())
+    })
+}
+
+/// Sets the compatibility level of `subject`, or the global one when `subject` is NULL
+/// (Python's set_compatibility). `level`: NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD,
+/// FORWARD_TRANSITIVE, FULL or FULL_TRANSITIVE.
+///
+/// Errors: KF_ERR__INVALID_ARG for a NULL client or level or an unknown level;
+/// KF_ERR_SCHEMA_REGISTRY (the registry's refusal, or no answer).
+/// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+#[no_mangle]
+pub extern "C" fn kf_schema_registry_set_compatibility(
+    client: *const kf_schema_registry_client_t,
+    subject: *const c_char,
+    level: *const c_char,
+) -> *mut kf_error_t {
+    call("kf_schema_registry_set_compatibility", || {
+        let f = "kf_schema_registry_set_compatibility";
+        let c = client_arg(client, f)?;
+        let subject = if subject.is_null() {
+            None
+        } else {
+            Some(unsafe { arg_str(subject, f, "subject")? })
+        };
+        let level = unsafe { arg_str(level, f, "level")? };
+        c.set_compatibility(subject, level)?;
+        Ok(())
+    })
+}
+
+/// The compatibility level of `subject`, or the global one when `subject` is NULL (Python's
+/// get_compatibility). A subject without a level of its own is an error on Confluent's
+/// registry (40408); Apicurio answers with the level in force.
+///
+/// `*level_out`: caller owns; free with kf_string_free().
+/// Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40408, or no
+/// answer).
+/// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+#[no_mangle]
+pub extern "C" fn kf_schema_registry_get_compatibility(
+    client: *const kf_schema_registry_client_t,
+    subject: *const c_char,
+    level_out: *mut *mut c_char,
+) -> *mut kf_error_t {
+    call("kf_schema_registry_get_compatibility", || {
+        let f = "kf_schema_registry_get_compatibility";
+        let c = client_arg(client, f)?;
+        let subject = if subject.is_null() {
+            None
+        } else {
+            Some(unsafe { arg_str(subject, f, "subject")? })
+        };
+        let out = out_arg(level_out, f, "level_out")?;
+        let level = c.get_compatibility(subject)?;
+        unsafe { *out = owned_string(level) };
+        Ok(())
+    })
+}
+
+/// Whether `schema` is compatible with version `version` (-1: the latest) of `subject` under
+/// the subject's compatibility level (Python's test_compatibility). `*compatible_out` gets the
+/// answer.
+///
+/// Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40401, 40402,
+/// 42201 invalid schema, or no answer).
+/// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+#[no_mangle]
+pub extern "C" fn kf_schema_registry_test_compatibility(
+    client: *const kf_schema_registry_client_t,
+    subject: *const c_char,
+    schema: *const kf_schema_t,
+    version: i32,
+    compatible_out: *mut bool,
+) -> *mut kf_error_t {
+    call("kf_schema_registry_test_compatibility", || {
+        let f = "kf_schema_registry_test_compatibility";
+        let c = client_arg(client, f)?;
+        let subject = unsafe { arg_str(subject, f, "subject")? };
+        let s = schema_arg(schema, f)?;
+        let out = out_arg(compatible_out, f, "compatible_out")?;
+        let ok = c.test_compatibility(subject, s, (version >= 0).then_some(version))?;
+        unsafe { *out = ok };
+        Ok(())
+    })
+}
