@@ -6,6 +6,9 @@ APICURIO_TGZ="$APICURIO_CACHE/apicurio-registry-app-$APICURIO_VERSION-all.tar.gz
 APICURIO_HOME="$APICURIO_CACHE/apicurio-registry-$APICURIO_VERSION"
 REGISTRY_DIR="${KAFKAFFI_REGISTRY_DIR:-/tmp/kafkaffi-registry}"
 REGISTRY_PORT="${KAFKAFFI_REGISTRY_PORT:-8081}"
+# Quarkus's management interface (health, metrics) is compiled in and cannot be switched off at
+# run time; it would listen on 0.0.0.0:9000. Keep it on loopback, next to the API port.
+REGISTRY_MANAGEMENT_PORT="${KAFKAFFI_REGISTRY_MANAGEMENT_PORT:-$((REGISTRY_PORT + 1))}"
 REGISTRY_HEAP="${KAFKAFFI_REGISTRY_HEAP:-256m}"
 REGISTRY_PID_FILE="$REGISTRY_DIR/registry.pid"
 # Apicurio 3.3 needs Java 21 or newer; the default Java here may be 17. KAFKAFFI_REGISTRY_JAVA

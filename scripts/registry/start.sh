@@ -49,7 +49,8 @@ mkdir -p "$REGISTRY_DIR"
 cd "$REGISTRY_DIR"
 nohup "$JAVA" -Xms64m -Xmx"$REGISTRY_HEAP" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
   -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
-  -Dquarkus.management.enabled=false \
+  -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$REGISTRY_MANAGEMENT_PORT" \
+  -Dquarkus.otel.sdk.disabled=true \
   -Dapicurio.storage.kind=sql -Dapicurio.storage.sql.kind=h2 \
   -Dapicurio.rest.deletion.artifact.enabled=true \
   -Dapicurio.rest.deletion.artifact-version.enabled=true \
