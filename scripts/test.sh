@@ -27,6 +27,9 @@ else
   failed+=("cmake build")
 fi
 
+# The benchmarks are never timed here: only checked to build and run a tiny configuration.
+bench/run.sh --smoke || failed+=("bench smoke")
+
 if ((${#failed[@]})); then
   echo "FAILED: ${failed[*]}" >&2
   exit 1
