@@ -3244,6 +3244,51 @@ int kf_admin_result_item_scram_mechanism(const kf_admin_result_t *result, size_t
 int32_t kf_admin_result_item_scram_iterations(const kf_admin_result_t *result, size_t i, size_t c);
 
 /**
+ * Python's AvroSerializer: serializes records given as JSON text (see the mapping above) with
+ * `schema_str` (an Avro schema, JSON text) to the Confluent wire format, registering or
+ * looking up the schema in `client` under the subject the strategy names.
+ *
+ * `schema_str` may be NULL only with use.latest.version=true: the subject's latest registered
+ * schema is then used. `config_json` (NULL or "": defaults) is a JSON object with Python's
+ * keys: "auto.register.schemas" (default true), "use.latest.version" (default false; requires
+ * auto.register.schemas=false), "normalize.schemas" (default false), "subject.name.strategy"
+ * ("topic_name" (default), "topic_record_name", "record_name"; Python's TopicNameStrategy,
+ * TopicRecordNameStrategy and RecordNameStrategy spellings are accepted too). Unknown keys are
+ * rejected. The subject's schema id is cached in the serializer after the first record: steady
+ * state sends no request to the registry. A null value stays null.
+ *
+ * The serializer keeps its own reference to `client`, which may be destroyed first.
+ * Errors while serializing (invalid JSON, a record that does not match the schema, a registry
+ * error) are KF_ERR_KEY_SERIALIZATION / KF_ERR_VALUE_SERIALIZATION with the cause.
+ *
+ * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
+ * when not NULL (KF_ERR__INVALID_ARG: NULL client, invalid schema, bad configuration).
+ * Thread safety: any thread; the serializer may be used from several threads at once
+ * (serializing may block on the registry the first time a subject is seen).
+ */
+kf_serializer_t *kf_avro_serializer_new(const kf_schema_registry_client_t *client, const char *schema_str, const char *config_json, kf_error_t **err_out);
+
+/**
+ * Python's AvroDeserializer: reads Confluent wire-format bytes, fetches the writer's schema by
+ * its id from `client` (cached after the first time) and returns the record as JSON text (see
+ * the mapping above), read with `reader_schema_str` (an Avro schema; schema resolution
+ * applies: fields added with defaults, removed fields, promotions) or, when NULL, with the
+ * writer's schema. `config_json` may be NULL, "" or "{}" (the Avro deserializer has no
+ * configuration key; any key is rejected). A null value stays null.
+ *
+ * Errors while deserializing are KF_ERR_KEY_DESERIALIZATION / KF_ERR_VALUE_DESERIALIZATION
+ * with the cause: a payload shorter than the 5-byte header, a magic byte other than 0, a
+ * schema id the registry does not know, an Avro body that is truncated or does not match.
+ *
+ * The deserializer keeps its own reference to `client`, which may be destroyed first.
+ *
+ * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
+ * set when not NULL (KF_ERR__INVALID_ARG: NULL client, invalid schema, bad configuration).
+ * Thread safety: any thread; the deserializer may be used from several threads at once.
+ */
+kf_deserializer_t *kf_avro_deserializer_new(const kf_schema_registry_client_t *client, const char *reader_schema_str, const char *config_json, kf_error_t **err_out);
+
+/**
  * A new, empty configuration (librdkafka's defaults).
  *
  * Returns: caller owns; free with kf_config_destroy(). Never NULL.

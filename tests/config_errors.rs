@@ -2878,6 +2878,57 @@ fn invalid_args_admin_result_accessors_on_null_and_out_of_range() {
     assert!(kf_member_description_target_assignment(null()).is_null());
 }
 
+/// The Avro serializer and deserializer constructors with NULL and non-UTF-8 arguments.
+#[test]
+fn invalid_args_avro() {
+    use kafkaffi::ffi::avro::*;
+    use kafkaffi::ffi::schema_registry::*;
+    use kafkaffi::ffi::serde::*;
+    let mut e = null_mut();
+    let c = kf_schema_registry_client_new(
+        cs(&format!(r#"{{"url": "mock://{}"}}"#, unique("sr"))).as_ptr(),
+        &mut e,
+    );
+    ok(e);
+    let schema = cs(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#);
+    const SER: &str = "kf_avro_serializer_new";
+    assert!(kf_avro_serializer_new(null(), schema.as_ptr(), null(), &mut e).is_null());
+    inv(e, &[SER, "client"]);
+    assert!(kf_avro_serializer_new(c, null(), null(), &mut e).is_null());
+    inv(e, &["schema_str", "use.latest.version"]);
+    assert!(kf_avro_serializer_new(c, bad_utf8(), null(), &mut e).is_null());
+    inv(e, &[SER, "schema_str", "UTF-8"]);
+    assert!(kf_avro_serializer_new(c, schema.as_ptr(), bad_utf8(), &mut e).is_null());
+    inv(e, &[SER, "config_json", "UTF-8"]);
+    assert!(
+        kf_avro_serializer_new(c, schema.as_ptr(), cs("{\"x\": 1}").as_ptr(), &mut e).is_null()
+    );
+    inv(e, &["\"x\""]);
+    assert!(kf_avro_serializer_new(null(), null(), null(), null_mut()).is_null());
+    e = null_mut();
+    let s = kf_avro_serializer_new(c, schema.as_ptr(), null(), &mut e);
+    ok(e);
+    assert!(!s.is_null());
+    kf_serializer_destroy(s);
+
+    const DE: &str = "kf_avro_deserializer_new";
+    assert!(kf_avro_deserializer_new(null(), null(), null(), &mut e).is_null());
+    inv(e, &[DE, "client"]);
+    assert!(kf_avro_deserializer_new(c, bad_utf8(), null(), &mut e).is_null());
+    inv(e, &[DE, "reader_schema_str", "UTF-8"]);
+    assert!(kf_avro_deserializer_new(c, cs("{").as_ptr(), null(), &mut e).is_null());
+    inv(e, &["invalid Avro schema"]);
+    assert!(kf_avro_deserializer_new(c, null(), bad_utf8(), &mut e).is_null());
+    inv(e, &[DE, "config_json", "UTF-8"]);
+    assert!(kf_avro_deserializer_new(null(), null(), null(), null_mut()).is_null());
+    e = null_mut();
+    let d = kf_avro_deserializer_new(c, null(), cs("{}").as_ptr(), &mut e);
+    ok(e);
+    assert!(!d.is_null());
+    kf_deserializer_destroy(d);
+    kf_schema_registry_client_destroy(c);
+}
+
 /// Every function the header declares is exercised by the invalid-argument tests of this file,
 /// so a new function cannot ship without its NULL / non-UTF-8 / NULL-out checks.
 #[test]

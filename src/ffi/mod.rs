@@ -17,6 +17,7 @@ use crate::client::error::{KResult, KafkaError};
 use types::{kf_error_t, Handle};
 
 pub mod admin;
+pub mod avro;
 pub mod config;
 pub mod consumer;
 pub mod error;

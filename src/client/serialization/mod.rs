@@ -18,6 +18,7 @@ use super::consumer::Consumer;
 use super::error::{KResult, KafkaError};
 use super::producer::{OutMessage, Producer};
 
+pub mod avro;
 pub mod codec;
 use codec::Codec;
 
