@@ -190,6 +190,8 @@ class Runner:
             wall = time.time() - t0
         except subprocess.TimeoutExpired:
             return {"error": "timed out after %d s" % self.timeout, "command": shlex.join(cmd)}
+        except OSError as e:  # not built, not executable
+            return {"error": str(e), "command": shlex.join(cmd)}
         finally:
             if kind == "broker":
                 self.delete_topic(bootstrap, topic)
@@ -679,9 +681,10 @@ def write_chart(results, clusters, scen, out_dir):
                 if top is not None and m > top:
                     ax.annotate("%.2f ↑" % m, (x, top), textcoords="offset points",
                                 xytext=(0, -12), ha="center", fontsize=8, fontweight="bold")
-                else:
-                    ax.annotate("%.2f" % m, (x, m), textcoords="offset points",
-                                xytext=(0, 3), ha="center", fontsize=8)
+                else:  # the median, written inside the bar (the whisker is above it)
+                    ax.annotate("%.2f" % m, (x, 0), textcoords="offset points",
+                                xytext=(0, 4), ha="center", fontsize=8, color="white",
+                                fontweight="bold", rotation=90, va="bottom")
         ax.set_ylim(0, top if top is not None else max(tops + [1.0]) * 1.3)
         ax.axhline(1.0, color="black", linewidth=0.8)
         if target:
@@ -692,10 +695,13 @@ def write_chart(results, clusters, scen, out_dir):
                             for s in sc], rotation=30, ha="right", fontsize=8)
         ax.set_title(title, fontsize=10)
         ax.grid(axis="y", alpha=0.3)
-        ax.legend(fontsize=8, loc="upper left", framealpha=0.9)
-    fig.suptitle("kafkaffi benchmark ratios (median of rounds, bars: min–max)  %s UTC"
-                 % results["date"], fontsize=11)
-    fig.tight_layout()
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, [lb.replace("target %.2f" % TARGET_THROUGHPUT, "target")
+                         for lb in labels], loc="upper center", ncol=3, fontsize=9,
+               bbox_to_anchor=(0.5, 0.965))
+    fig.suptitle("kafkaffi benchmark ratios (bars: median of the rounds; whiskers: min–max)"
+                 "   %s UTC" % results["date"], fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 0.94))
     fig.savefig(os.path.join(out_dir, "ratios.png"), dpi=110)
 
 
