@@ -266,7 +266,13 @@ fn custom(
     free_opaque: kf_free_fn,
     f: &str,
 ) -> KResult<SerdeKind> {
-    let func = func.ok_or_else(|| KafkaError::invalid_arg(format!("{f}: callback is NULL")))?;
+    let Some(func) = func else {
+        // Nothing will ever hold the opaque: release it now, as the constructors document.
+        if let Some(free) = free_opaque {
+            unsafe { free(opaque) };
+        }
+        return Err(KafkaError::invalid_arg(format!("{f}: callback is NULL")));
+    };
     let cb = CCallback {
         func,
         opaque,
@@ -456,20 +462,14 @@ pub extern "C" fn kf_serializer_new_custom(
     err_out: *mut *mut kf_error_t,
 ) -> *mut kf_serializer_t {
     const F: &str = "kf_serializer_new_custom";
-    let h: *mut kf_serializer_t = construct(F, err_out, || {
+    construct(F, err_out, || {
         Ok(Box::new(Serializer::new(custom(
             serialize,
             opaque,
             free_opaque,
             F,
         )?)))
-    });
-    if h.is_null() && serialize.is_none() {
-        if let Some(f) = free_opaque {
-            unsafe { f(opaque) }
-        }
-    }
-    h
+    })
 }
 
 /// Frees a serializer. Producers made with it keep their own reference. NULL is a no-op.
@@ -643,20 +643,14 @@ pub extern "C" fn kf_deserializer_new_custom(
     err_out: *mut *mut kf_error_t,
 ) -> *mut kf_deserializer_t {
     const F: &str = "kf_deserializer_new_custom";
-    let h: *mut kf_deserializer_t = construct(F, err_out, || {
+    construct(F, err_out, || {
         Ok(Box::new(Deserializer::new(custom(
             deserialize,
             opaque,
             free_opaque,
             F,
         )?)))
-    });
-    if h.is_null() && deserialize.is_none() {
-        if let Some(f) = free_opaque {
-            unsafe { f(opaque) }
-        }
-    }
-    h
+    })
 }
 
 /// Frees a deserializer. Consumers made with it keep their own reference. NULL is a no-op.

@@ -514,6 +514,15 @@ unsafe fn group_description(g: *const rd::rd_kafka_ConsumerGroupDescription_t) -
     }
 }
 
+/// The items of a librdkafka result object, or none when the event carries no result object.
+fn or_empty<R>(r: *const R, items: impl FnOnce(*const R) -> Vec<Item>) -> Vec<Item> {
+    if r.is_null() {
+        Vec::new()
+    } else {
+        items(r)
+    }
+}
+
 /// Converts one librdkafka result event of `op` (not destroyed here).
 ///
 /// # Safety
@@ -523,66 +532,33 @@ pub unsafe fn convert(op: Op, ev: *mut rd::rd_kafka_event_t, expected: &[Expecte
     let error = code_error(code, rd::rd_kafka_event_error_string(ev));
     let mut n = 0;
     let items = match op {
-        Op::CreateTopics => {
-            let r = rd::rd_kafka_event_CreateTopics_result(ev);
-            if r.is_null() {
-                Vec::new()
-            } else {
-                topic_results(rd::rd_kafka_CreateTopics_result_topics(r, &mut n), n)
-            }
-        }
-        Op::DeleteTopics => {
-            let r = rd::rd_kafka_event_DeleteTopics_result(ev);
-            if r.is_null() {
-                Vec::new()
-            } else {
-                topic_results(rd::rd_kafka_DeleteTopics_result_topics(r, &mut n), n)
-            }
-        }
-        Op::CreatePartitions => {
-            let r = rd::rd_kafka_event_CreatePartitions_result(ev);
-            if r.is_null() {
-                Vec::new()
-            } else {
-                topic_results(rd::rd_kafka_CreatePartitions_result_topics(r, &mut n), n)
-            }
-        }
-        Op::DescribeConfigs => {
-            let r = rd::rd_kafka_event_DescribeConfigs_result(ev);
-            if r.is_null() {
-                Vec::new()
-            } else {
-                config_resources(rd::rd_kafka_DescribeConfigs_result_resources(r, &mut n), n)
-            }
-        }
-        Op::AlterConfigs => {
-            let r = rd::rd_kafka_event_AlterConfigs_result(ev);
-            if r.is_null() {
-                Vec::new()
-            } else {
-                config_resources(rd::rd_kafka_AlterConfigs_result_resources(r, &mut n), n)
-            }
-        }
+        Op::CreateTopics => or_empty(rd::rd_kafka_event_CreateTopics_result(ev), |r| {
+            topic_results(rd::rd_kafka_CreateTopics_result_topics(r, &mut n), n)
+        }),
+        Op::DeleteTopics => or_empty(rd::rd_kafka_event_DeleteTopics_result(ev), |r| {
+            topic_results(rd::rd_kafka_DeleteTopics_result_topics(r, &mut n), n)
+        }),
+        Op::CreatePartitions => or_empty(rd::rd_kafka_event_CreatePartitions_result(ev), |r| {
+            topic_results(rd::rd_kafka_CreatePartitions_result_topics(r, &mut n), n)
+        }),
+        Op::DescribeConfigs => or_empty(rd::rd_kafka_event_DescribeConfigs_result(ev), |r| {
+            config_resources(rd::rd_kafka_DescribeConfigs_result_resources(r, &mut n), n)
+        }),
+        Op::AlterConfigs => or_empty(rd::rd_kafka_event_AlterConfigs_result(ev), |r| {
+            config_resources(rd::rd_kafka_AlterConfigs_result_resources(r, &mut n), n)
+        }),
         Op::IncrementalAlterConfigs => {
-            let r = rd::rd_kafka_event_IncrementalAlterConfigs_result(ev);
-            if r.is_null() {
-                Vec::new()
-            } else {
+            or_empty(rd::rd_kafka_event_IncrementalAlterConfigs_result(ev), |r| {
                 config_resources(
                     rd::rd_kafka_IncrementalAlterConfigs_result_resources(r, &mut n),
                     n,
                 )
-            }
+            })
         }
-        Op::DescribeTopics => {
-            let r = rd::rd_kafka_event_DescribeTopics_result(ev);
-            if r.is_null() {
-                Vec::new()
-            } else {
-                let t = rd::rd_kafka_DescribeTopics_result_topics(r, &mut n);
-                array(t, n).iter().map(|&d| topic_description(d)).collect()
-            }
-        }
+        Op::DescribeTopics => or_empty(rd::rd_kafka_event_DescribeTopics_result(ev), |r| {
+            let t = rd::rd_kafka_DescribeTopics_result_topics(r, &mut n);
+            array(t, n).iter().map(|&d| topic_description(d)).collect()
+        }),
         Op::DescribeCluster => {
             let r = rd::rd_kafka_event_DescribeCluster_result(ev);
             if r.is_null() || error.is_some() {
@@ -604,98 +580,76 @@ pub unsafe fn convert(op: Op, ev: *mut rd::rd_kafka_event_t, expected: &[Expecte
                 }]
             }
         }
-        Op::ListConsumerGroups => {
-            let r = rd::rd_kafka_event_ListConsumerGroups_result(ev);
-            if r.is_null() {
-                Vec::new()
-            } else {
-                let valid = rd::rd_kafka_ListConsumerGroups_result_valid(r, &mut n);
-                let mut items: Vec<Item> = array(valid, n)
-                    .iter()
-                    .map(|&g| {
-                        let group_id = owned(rd::rd_kafka_ConsumerGroupListing_group_id(g));
-                        Item {
-                            name: Some(group_id.clone()),
-                            error: None,
-                            value: Value::GroupListing(GroupListing {
-                                group_id,
-                                is_simple:
-                                    rd::rd_kafka_ConsumerGroupListing_is_simple_consumer_group(g)
-                                        != 0,
-                                state: sys::rd_kafka_ConsumerGroupListing_state(g),
-                                group_type: sys::rd_kafka_ConsumerGroupListing_type(g),
-                            }),
-                        }
-                    })
-                    .collect();
-                let mut ne = 0;
-                let errs = rd::rd_kafka_ListConsumerGroups_result_errors(r, &mut ne);
-                items.extend(array(errs, ne).iter().map(|&e| Item {
-                    name: None,
-                    error: borrowed_error(e),
-                    value: Value::None,
-                }));
-                items
-            }
-        }
+        Op::ListConsumerGroups => or_empty(rd::rd_kafka_event_ListConsumerGroups_result(ev), |r| {
+            let valid = rd::rd_kafka_ListConsumerGroups_result_valid(r, &mut n);
+            let mut items: Vec<Item> = array(valid, n)
+                .iter()
+                .map(|&g| {
+                    let group_id = owned(rd::rd_kafka_ConsumerGroupListing_group_id(g));
+                    Item {
+                        name: Some(group_id.clone()),
+                        error: None,
+                        value: Value::GroupListing(GroupListing {
+                            group_id,
+                            is_simple: rd::rd_kafka_ConsumerGroupListing_is_simple_consumer_group(
+                                g,
+                            ) != 0,
+                            state: sys::rd_kafka_ConsumerGroupListing_state(g),
+                            group_type: sys::rd_kafka_ConsumerGroupListing_type(g),
+                        }),
+                    }
+                })
+                .collect();
+            let mut ne = 0;
+            let errs = rd::rd_kafka_ListConsumerGroups_result_errors(r, &mut ne);
+            items.extend(array(errs, ne).iter().map(|&e| Item {
+                name: None,
+                error: borrowed_error(e),
+                value: Value::None,
+            }));
+            items
+        }),
         Op::DescribeConsumerGroups => {
-            let r = rd::rd_kafka_event_DescribeConsumerGroups_result(ev);
-            if r.is_null() {
-                Vec::new()
-            } else {
+            or_empty(rd::rd_kafka_event_DescribeConsumerGroups_result(ev), |r| {
                 let g = rd::rd_kafka_DescribeConsumerGroups_result_groups(r, &mut n);
                 array(g, n).iter().map(|&d| group_description(d)).collect()
-            }
+            })
         }
-        Op::DeleteConsumerGroups => {
-            let r = rd::rd_kafka_event_DeleteGroups_result(ev);
-            if r.is_null() {
-                Vec::new()
-            } else {
-                group_results(rd::rd_kafka_DeleteGroups_result_groups(r, &mut n), n, false)
-            }
-        }
-        Op::ListConsumerGroupOffsets => {
-            let r = rd::rd_kafka_event_ListConsumerGroupOffsets_result(ev);
-            if r.is_null() {
-                Vec::new()
-            } else {
+        Op::DeleteConsumerGroups => or_empty(rd::rd_kafka_event_DeleteGroups_result(ev), |r| {
+            group_results(rd::rd_kafka_DeleteGroups_result_groups(r, &mut n), n, false)
+        }),
+        Op::ListConsumerGroupOffsets => or_empty(
+            rd::rd_kafka_event_ListConsumerGroupOffsets_result(ev),
+            |r| {
                 group_results(
                     rd::rd_kafka_ListConsumerGroupOffsets_result_groups(r, &mut n),
                     n,
                     true,
                 )
-            }
-        }
-        Op::AlterConsumerGroupOffsets => {
-            let r = rd::rd_kafka_event_AlterConsumerGroupOffsets_result(ev);
-            if r.is_null() {
-                Vec::new()
-            } else {
+            },
+        ),
+        Op::AlterConsumerGroupOffsets => or_empty(
+            rd::rd_kafka_event_AlterConsumerGroupOffsets_result(ev),
+            |r| {
                 group_results(
                     rd::rd_kafka_AlterConsumerGroupOffsets_result_groups(r, &mut n),
                     n,
                     true,
                 )
-            }
-        }
-        Op::DeleteConsumerGroupOffsets => {
-            let r = rd::rd_kafka_event_DeleteConsumerGroupOffsets_result(ev);
-            if r.is_null() {
-                Vec::new()
-            } else {
+            },
+        ),
+        Op::DeleteConsumerGroupOffsets => or_empty(
+            rd::rd_kafka_event_DeleteConsumerGroupOffsets_result(ev),
+            |r| {
                 group_results(
                     rd::rd_kafka_DeleteConsumerGroupOffsets_result_groups(r, &mut n),
                     n,
                     true,
                 )
-            }
-        }
+            },
+        ),
         Op::CreateAcls => {
-            let r = rd::rd_kafka_event_CreateAcls_result(ev);
-            if r.is_null() {
-                Vec::new()
-            } else {
+            or_empty(rd::rd_kafka_event_CreateAcls_result(ev), |r| {
                 // One result per binding, in request order: named after the binding.
                 let res = rd::rd_kafka_CreateAcls_result_acls(r, &mut n);
                 array(res, n)
@@ -709,7 +663,7 @@ pub unsafe fn convert(op: Op, ev: *mut rd::rd_kafka_event_t, expected: &[Expecte
                         )
                     })
                     .collect()
-            }
+            })
         }
         Op::DescribeAcls => {
             let r = rd::rd_kafka_event_DescribeAcls_result(ev);
@@ -721,34 +675,27 @@ pub unsafe fn convert(op: Op, ev: *mut rd::rd_kafka_event_t, expected: &[Expecte
                 vec![acl_item(expected.first(), None, Some(found))]
             }
         }
-        Op::DeleteAcls => {
-            let r = rd::rd_kafka_event_DeleteAcls_result(ev);
-            if r.is_null() {
-                Vec::new()
-            } else {
-                let res = rd::rd_kafka_DeleteAcls_result_responses(r, &mut n);
-                array(res, n)
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &resp)| {
-                        let mut m = 0;
-                        let matching =
-                            rd::rd_kafka_DeleteAcls_result_response_matching_acls(resp, &mut m);
-                        let found = array(matching, m).iter().map(|&a| acl(a)).collect();
-                        acl_item(
-                            expected.get(i),
-                            borrowed_error(rd::rd_kafka_DeleteAcls_result_response_error(resp)),
-                            Some(found),
-                        )
-                    })
-                    .collect()
-            }
-        }
-        Op::DescribeUserScramCredentials => {
-            let r = rd::rd_kafka_event_DescribeUserScramCredentials_result(ev);
-            if r.is_null() {
-                Vec::new()
-            } else {
+        Op::DeleteAcls => or_empty(rd::rd_kafka_event_DeleteAcls_result(ev), |r| {
+            let res = rd::rd_kafka_DeleteAcls_result_responses(r, &mut n);
+            array(res, n)
+                .iter()
+                .enumerate()
+                .map(|(i, &resp)| {
+                    let mut m = 0;
+                    let matching =
+                        rd::rd_kafka_DeleteAcls_result_response_matching_acls(resp, &mut m);
+                    let found = array(matching, m).iter().map(|&a| acl(a)).collect();
+                    acl_item(
+                        expected.get(i),
+                        borrowed_error(rd::rd_kafka_DeleteAcls_result_response_error(resp)),
+                        Some(found),
+                    )
+                })
+                .collect()
+        }),
+        Op::DescribeUserScramCredentials => or_empty(
+            rd::rd_kafka_event_DescribeUserScramCredentials_result(ev),
+            |r| {
                 let d = rd::rd_kafka_DescribeUserScramCredentials_result_descriptions(r, &mut n);
                 array(d, n)
                     .iter()
@@ -770,13 +717,11 @@ pub unsafe fn convert(op: Op, ev: *mut rd::rd_kafka_event_t, expected: &[Expecte
                         }
                     })
                     .collect()
-            }
-        }
-        Op::AlterUserScramCredentials => {
-            let r = rd::rd_kafka_event_AlterUserScramCredentials_result(ev);
-            if r.is_null() {
-                Vec::new()
-            } else {
+            },
+        ),
+        Op::AlterUserScramCredentials => or_empty(
+            rd::rd_kafka_event_AlterUserScramCredentials_result(ev),
+            |r| {
                 let res = rd::rd_kafka_AlterUserScramCredentials_result_responses(r, &mut n);
                 array(res, n)
                     .iter()
@@ -790,64 +735,49 @@ pub unsafe fn convert(op: Op, ev: *mut rd::rd_kafka_event_t, expected: &[Expecte
                         value: Value::None,
                     })
                     .collect()
-            }
-        }
-        Op::ListOffsets => {
-            let r = rd::rd_kafka_event_ListOffsets_result(ev);
-            if r.is_null() {
-                Vec::new()
-            } else {
-                let infos = rd::rd_kafka_ListOffsets_result_infos(r, &mut n);
-                array(infos, n)
-                    .iter()
-                    .map(|&info| {
-                        let p = rd::rd_kafka_ListOffsetsResultInfo_topic_partition(info);
-                        Item {
-                            name: Some(owned((*p).topic)),
-                            error: code_error(sys::partition_err(p), std::ptr::null()),
-                            value: Value::Partition {
-                                partition: (*p).partition,
-                                offset: (*p).offset,
-                                timestamp: rd::rd_kafka_ListOffsetsResultInfo_timestamp(info),
-                                leader_epoch: rd::rd_kafka_topic_partition_get_leader_epoch(p),
-                            },
-                        }
-                    })
-                    .collect()
-            }
-        }
-        Op::DeleteRecords => {
-            let r = rd::rd_kafka_event_DeleteRecords_result(ev);
-            if r.is_null() {
-                Vec::new()
-            } else {
-                partition_items(rd::rd_kafka_DeleteRecords_result_offsets(r))
-            }
-        }
-        Op::ElectLeaders => {
-            let r = rd::rd_kafka_event_ElectLeaders_result(ev);
-            if r.is_null() {
-                Vec::new()
-            } else {
-                let res = rd::rd_kafka_ElectLeaders_result_partitions(r, &mut n);
-                array(res, n)
-                    .iter()
-                    .map(|&pr| {
-                        let p = rd::rd_kafka_topic_partition_result_partition(pr);
-                        Item {
-                            name: Some(owned((*p).topic)),
-                            error: borrowed_error(rd::rd_kafka_topic_partition_result_error(pr)),
-                            value: Value::Partition {
-                                partition: (*p).partition,
-                                offset: -1,
-                                timestamp: -1,
-                                leader_epoch: -1,
-                            },
-                        }
-                    })
-                    .collect()
-            }
-        }
+            },
+        ),
+        Op::ListOffsets => or_empty(rd::rd_kafka_event_ListOffsets_result(ev), |r| {
+            let infos = rd::rd_kafka_ListOffsets_result_infos(r, &mut n);
+            array(infos, n)
+                .iter()
+                .map(|&info| {
+                    let p = rd::rd_kafka_ListOffsetsResultInfo_topic_partition(info);
+                    Item {
+                        name: Some(owned((*p).topic)),
+                        error: code_error(sys::partition_err(p), std::ptr::null()),
+                        value: Value::Partition {
+                            partition: (*p).partition,
+                            offset: (*p).offset,
+                            timestamp: rd::rd_kafka_ListOffsetsResultInfo_timestamp(info),
+                            leader_epoch: rd::rd_kafka_topic_partition_get_leader_epoch(p),
+                        },
+                    }
+                })
+                .collect()
+        }),
+        Op::DeleteRecords => or_empty(rd::rd_kafka_event_DeleteRecords_result(ev), |r| {
+            partition_items(rd::rd_kafka_DeleteRecords_result_offsets(r))
+        }),
+        Op::ElectLeaders => or_empty(rd::rd_kafka_event_ElectLeaders_result(ev), |r| {
+            let res = rd::rd_kafka_ElectLeaders_result_partitions(r, &mut n);
+            array(res, n)
+                .iter()
+                .map(|&pr| {
+                    let p = rd::rd_kafka_topic_partition_result_partition(pr);
+                    Item {
+                        name: Some(owned((*p).topic)),
+                        error: borrowed_error(rd::rd_kafka_topic_partition_result_error(pr)),
+                        value: Value::Partition {
+                            partition: (*p).partition,
+                            offset: -1,
+                            timestamp: -1,
+                            leader_epoch: -1,
+                        },
+                    }
+                })
+                .collect()
+        }),
     };
     SubResult { error, items }
 }
