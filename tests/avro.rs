@@ -614,53 +614,13 @@ fn configuration_is_checked() {
     assert_eq!(err(e).0, KF_ERR__INVALID_ARG);
 }
 
-/// The venv with confluent-kafka 2.16.1 and fastavro (created and filled on first use).
-fn python() -> std::path::PathBuf {
-    let home = std::env::var("HOME").expect("HOME");
-    let venv = std::path::PathBuf::from(home).join(".cache/kafkaffi/pyvenv");
-    let py = venv.join("bin/python");
-    let ready = py.exists()
-        && std::process::Command::new(&py)
-            .args(["-c", "import confluent_kafka, fastavro, httpx, cachetools, attrs, authlib; assert confluent_kafka.__version__ == '2.16.1'"])
-            .status()
-            .is_ok_and(|s| s.success());
-    if !ready {
-        if !py.exists() {
-            let st = std::process::Command::new("python3")
-                .args(["-m", "venv"])
-                .arg(&venv)
-                .status()
-                .unwrap();
-            assert!(st.success(), "python3 -m venv failed");
-        }
-        let st = std::process::Command::new(venv.join("bin/pip"))
-            .args([
-                "install",
-                "-q",
-                "confluent-kafka==2.16.1",
-                "fastavro",
-                "httpx",
-                "cachetools",
-                "attrs",
-                "authlib",
-            ])
-            .status()
-            .unwrap();
-        assert!(
-            st.success(),
-            "pip install confluent-kafka==2.16.1 fastavro failed"
-        );
-    }
-    py
-}
-
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 #[test]
 fn bytes_equal_the_python_clients_and_each_side_reads_the_other() {
-    let py = python();
+    let py = python_venv();
     let url = real_url();
     let c = Client::url(&url);
     // The mapping test's schema without the multi-branch union (Python picks a union branch by

@@ -23,7 +23,8 @@ use super::serde::{kf_deserializer_t, kf_serializer_t};
 use super::types::*;
 use super::{arg_str, construct, handle};
 use crate::client::error::KResult;
-use crate::client::serialization::avro::{AvroDeserializer, AvroSerializer, AvroSerializerConfig};
+use crate::client::serialization::avro::{AvroDeserializer, AvroSerializer};
+use crate::client::serialization::schema_based::SerializerConfig;
 use crate::client::serialization::{Deserializer, SerdeKind, Serializer};
 
 /// An optional C string argument: NULL is None.
@@ -67,7 +68,11 @@ pub extern "C" fn kf_avro_serializer_new(
     construct(F, err_out, || unsafe {
         let client = handle(client, F, "client")?.clone();
         let schema = opt_str(schema_str, F, "schema_str")?;
-        let config = AvroSerializerConfig::from_json(opt_str(config_json, F, "config_json")?)?;
+        let config = SerializerConfig::from_json(
+            opt_str(config_json, F, "config_json")?,
+            "Avro serializer",
+            |_, _| Ok(false),
+        )?;
         let ser = AvroSerializer::new(client, schema, config)?;
         Ok(Box::new(Serializer::new(SerdeKind::Custom(Box::new(
             move |ctx, data| ser.serialize(ctx, data),

@@ -427,3 +427,63 @@ pub fn classic_session_props(cluster: &Cluster) -> Vec<(&'static str, &'static s
         ]
     }
 }
+
+/// The Python packages of the byte-compatibility tests: the official client with every
+/// serializer's dependencies, and grpcio-tools for protoc.
+const PYTHON_PACKAGES: &[&str] = &[
+    "confluent-kafka==2.16.1",
+    "fastavro",
+    "httpx",
+    "cachetools",
+    "attrs",
+    "authlib",
+    "protobuf",
+    "jsonschema",
+    "referencing",
+    "grpcio-tools",
+];
+
+/// A venv (in ~/.cache/kafkaffi/pyvenv) with confluent-kafka 2.16.1 and the Avro, JSON Schema
+/// and Protobuf dependencies, created and filled on first use; returns its python. A lock file
+/// keeps two test binaries from filling it at once.
+#[allow(dead_code)]
+pub fn python_venv() -> std::path::PathBuf {
+    use std::process::Command;
+    let home = std::env::var("HOME").expect("HOME");
+    let dir = std::path::PathBuf::from(home).join(".cache/kafkaffi");
+    std::fs::create_dir_all(&dir).unwrap();
+    let venv = dir.join("pyvenv");
+    let py = venv.join("bin/python");
+    let lock = std::fs::File::create(dir.join("pyvenv.lock")).unwrap();
+    // SAFETY: flock on a file we own; released when `lock` is dropped.
+    assert_eq!(
+        unsafe { libc::flock(std::os::fd::AsRawFd::as_raw_fd(&lock), libc::LOCK_EX) },
+        0
+    );
+    let check = "import confluent_kafka, fastavro, httpx, cachetools, attrs, authlib, \
+                 google.protobuf, jsonschema, referencing, grpc_tools; \
+                 assert confluent_kafka.__version__ == '2.16.1'";
+    let ready = py.exists()
+        && Command::new(&py)
+            .args(["-c", check])
+            .status()
+            .is_ok_and(|s| s.success());
+    if !ready {
+        if !py.exists() {
+            let st = Command::new("python3")
+                .args(["-m", "venv"])
+                .arg(&venv)
+                .status()
+                .unwrap();
+            assert!(st.success(), "python3 -m venv failed");
+        }
+        let st = Command::new(venv.join("bin/pip"))
+            .args(["install", "-q"])
+            .args(PYTHON_PACKAGES)
+            .status()
+            .unwrap();
+        assert!(st.success(), "pip install {PYTHON_PACKAGES:?} failed");
+    }
+    drop(lock);
+    py
+}

@@ -22,130 +22,10 @@ use apache_avro::types::Value as AvroValue;
 use parking_lot::Mutex;
 use serde_json::{Map, Number, Value as Json};
 
-use super::{Context, Field, Value};
+use super::schema_based::{config_object, framed, unframe, SerializerConfig, SubjectSchemas};
+use super::{Context, Value};
 use crate::client::error::{KResult, KafkaError};
 use crate::client::schema_registry::{Schema, SchemaRegistryClient, SchemaType};
-
-/// Python's subject.name.strategy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SubjectNameStrategy {
-    TopicName,
-    TopicRecordName,
-    RecordName,
-}
-
-impl SubjectNameStrategy {
-    fn parse(s: &str) -> Option<Self> {
-        let k: String = s
-            .chars()
-            .filter(|c| *c != '_' && *c != '-' && *c != '.')
-            .collect::<String>()
-            .to_ascii_lowercase();
-        let k = k.strip_suffix("strategy").unwrap_or(&k).to_string();
-        match k.as_str() {
-            "topicname" => Some(Self::TopicName),
-            "topicrecordname" => Some(Self::TopicRecordName),
-            "recordname" => Some(Self::RecordName),
-            _ => None,
-        }
-    }
-
-    fn subject(self, ctx: &Context, record_name: Option<&str>) -> Result<String, String> {
-        let topic = ctx.topic.to_string_lossy();
-        let rec = || {
-            record_name.ok_or_else(|| {
-                "the subject name strategy needs a named (record) schema".to_string()
-            })
-        };
-        Ok(match self {
-            Self::TopicName => match ctx.field {
-                Field::Key => format!("{topic}-key"),
-                Field::Value => format!("{topic}-value"),
-            },
-            Self::TopicRecordName => format!("{topic}-{}", rec()?),
-            Self::RecordName => rec()?.to_string(),
-        })
-    }
-}
-
-/// The Avro serializer's configuration (Python's keys).
-#[derive(Debug, Clone)]
-pub struct AvroSerializerConfig {
-    pub auto_register_schemas: bool,
-    pub use_latest_version: bool,
-    pub normalize_schemas: bool,
-    pub subject_name_strategy: SubjectNameStrategy,
-}
-
-impl Default for AvroSerializerConfig {
-    fn default() -> Self {
-        AvroSerializerConfig {
-            auto_register_schemas: true,
-            use_latest_version: false,
-            normalize_schemas: false,
-            subject_name_strategy: SubjectNameStrategy::TopicName,
-        }
-    }
-}
-
-fn config_object(text: Option<&str>) -> KResult<Map<String, Json>> {
-    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
-        return Ok(Map::new());
-    };
-    match serde_json::from_str::<Json>(text) {
-        Ok(Json::Object(m)) => Ok(m),
-        Ok(_) => Err(KafkaError::invalid_arg("config_json is not a JSON object")),
-        Err(e) => Err(KafkaError::invalid_arg(format!(
-            "config_json is not valid JSON: {e}"
-        ))),
-    }
-}
-
-fn bool_key(k: &str, v: &Json) -> KResult<bool> {
-    match v {
-        Json::Bool(b) => Ok(*b),
-        Json::String(s) if s.eq_ignore_ascii_case("true") => Ok(true),
-        Json::String(s) if s.eq_ignore_ascii_case("false") => Ok(false),
-        _ => Err(KafkaError::invalid_arg(format!(
-            "{k}: expected true or false, got {v}"
-        ))),
-    }
-}
-
-impl AvroSerializerConfig {
-    pub fn from_json(text: Option<&str>) -> KResult<Self> {
-        let mut c = AvroSerializerConfig::default();
-        for (k, v) in config_object(text)? {
-            match k.as_str() {
-                "auto.register.schemas" => c.auto_register_schemas = bool_key(&k, &v)?,
-                "use.latest.version" => c.use_latest_version = bool_key(&k, &v)?,
-                "normalize.schemas" => c.normalize_schemas = bool_key(&k, &v)?,
-                "subject.name.strategy" => {
-                    c.subject_name_strategy = v
-                        .as_str()
-                        .and_then(SubjectNameStrategy::parse)
-                        .ok_or_else(|| {
-                            KafkaError::invalid_arg(format!(
-                                "subject.name.strategy: unknown strategy {v} (topic_name, \
-                                 topic_record_name or record_name)"
-                            ))
-                        })?
-                }
-                _ => {
-                    return Err(KafkaError::invalid_arg(format!(
-                        "unknown Avro serializer configuration key {k:?}"
-                    )))
-                }
-            }
-        }
-        if c.use_latest_version && c.auto_register_schemas {
-            return Err(KafkaError::invalid_arg(
-                "use.latest.version can not be used with auto.register.schemas",
-            ));
-        }
-        Ok(c)
-    }
-}
 
 /// A parsed Avro schema with its named types (for references inside it).
 pub struct Parsed {
@@ -619,10 +499,9 @@ fn encode(p: &Parsed, record_json: &str) -> Result<Vec<u8>, String> {
 /// Python's AvroSerializer.
 pub struct AvroSerializer {
     client: Arc<SchemaRegistryClient>,
-    schema: Option<(String, Arc<Parsed>)>,
-    config: AvroSerializerConfig,
-    /// subject -> (schema id, the schema to write with), once known.
-    known: Mutex<HashMap<String, (i32, Arc<Parsed>)>>,
+    schema: Option<(Schema, Arc<Parsed>)>,
+    config: SerializerConfig,
+    subjects: SubjectSchemas<Parsed>,
     parsed: Mutex<HashMap<String, Arc<Parsed>>>,
 }
 
@@ -630,11 +509,11 @@ impl AvroSerializer {
     pub fn new(
         client: Arc<SchemaRegistryClient>,
         schema_str: Option<&str>,
-        config: AvroSerializerConfig,
+        config: SerializerConfig,
     ) -> KResult<AvroSerializer> {
         let schema = match schema_str {
             Some(t) => Some((
-                t.to_string(),
+                Schema::new(t, SchemaType::Avro),
                 Arc::new(Parsed::parse(t).map_err(KafkaError::invalid_arg)?),
             )),
             None if config.use_latest_version => None,
@@ -648,18 +527,9 @@ impl AvroSerializer {
             client,
             schema,
             config,
-            known: Mutex::default(),
+            subjects: SubjectSchemas::default(),
             parsed: Mutex::default(),
         })
-    }
-
-    fn parse_cached(&self, text: &str) -> Result<Arc<Parsed>, String> {
-        if let Some(p) = self.parsed.lock().get(text) {
-            return Ok(p.clone());
-        }
-        let p = Arc::new(Parsed::parse(text)?);
-        self.parsed.lock().insert(text.to_string(), p.clone());
-        Ok(p)
     }
 
     /// Serializes one record (JSON text) to the Confluent wire format; None stays None.
@@ -674,43 +544,31 @@ impl AvroSerializer {
             .config
             .subject_name_strategy
             .subject(ctx, record_name.as_deref())?;
-        let known = self.known.lock().get(&subject).cloned();
-        let (id, parsed) = match known {
-            Some(k) => k,
-            None => {
-                let err = |e: KafkaError| e.message.to_string_lossy().into_owned();
-                let (id, parsed) = if self.config.use_latest_version {
-                    let r = self.client.get_latest_version(&subject).map_err(err)?;
-                    (r.id, self.parse_cached(&r.schema.schema_str)?)
-                } else {
-                    let (text, p) = self
-                        .schema
-                        .as_ref()
-                        .expect("schema set without use.latest.version");
-                    let schema = Schema::new(text.clone(), SchemaType::Avro);
-                    let id = if self.config.auto_register_schemas {
-                        self.client
-                            .register_schema(&subject, &schema, self.config.normalize_schemas)
-                            .map_err(err)?
-                    } else {
-                        self.client
-                            .lookup_schema(&subject, &schema, self.config.normalize_schemas)
-                            .map_err(err)?
-                            .id
-                    };
-                    (id, p.clone())
-                };
-                self.known.lock().insert(subject, (id, parsed.clone()));
-                (id, parsed)
-            }
-        };
+        let (id, parsed) = self.subjects.resolve(
+            &self.client,
+            &self.config,
+            &subject,
+            self.schema.as_ref().map(|(s, p)| (s, p)),
+            |latest| parse_cached(&self.parsed, &latest.schema_str),
+        )?;
         let body = encode(&parsed, text)?;
-        let mut out = Vec::with_capacity(5 + body.len());
-        out.push(0);
-        out.extend_from_slice(&id.to_be_bytes());
+        let mut out = framed(id, body.len());
         out.extend_from_slice(&body);
         Ok(Value::bytes(Some(out)))
     }
+}
+
+/// Parses `text`, or takes it from `cache`.
+fn parse_cached(
+    cache: &Mutex<HashMap<String, Arc<Parsed>>>,
+    text: &str,
+) -> Result<Arc<Parsed>, String> {
+    if let Some(p) = cache.lock().get(text) {
+        return Ok(p.clone());
+    }
+    let p = Arc::new(Parsed::parse(text)?);
+    cache.lock().insert(text.to_string(), p.clone());
+    Ok(p)
 }
 
 /// Python's AvroDeserializer.
@@ -747,19 +605,7 @@ impl AvroDeserializer {
         let Some(d) = data else {
             return Ok(Value::null());
         };
-        if d.len() < 5 {
-            return Err(format!(
-                "the payload is {} bytes, shorter than the 5-byte Confluent header",
-                d.len()
-            ));
-        }
-        if d[0] != 0 {
-            return Err(format!(
-                "unknown magic byte {} (expected 0): not Confluent wire format",
-                d[0]
-            ));
-        }
-        let id = i32::from_be_bytes([d[1], d[2], d[3], d[4]]);
+        let (id, mut body) = unframe(d)?;
         let cached = self.writers.lock().get(&id).cloned();
         let writer = match cached {
             Some(w) => w,
@@ -781,7 +627,6 @@ impl AvroDeserializer {
                 w
             }
         };
-        let mut body = &d[5..];
         let (value, out_schema) = match &self.reader {
             Some(r) => (
                 apache_avro::from_avro_datum(&writer.schema, &mut body, Some(&r.schema)),

@@ -20,6 +20,7 @@ use super::producer::{OutMessage, Producer};
 
 pub mod avro;
 pub mod codec;
+pub mod schema_based;
 use codec::Codec;
 
 /// kafkaffi's own error codes for the serialization framework (Python's
