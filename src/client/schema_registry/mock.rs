@@ -10,7 +10,9 @@ use std::sync::{Arc, OnceLock};
 use parking_lot::Mutex;
 use serde_json::{json, Value};
 
-use super::{compat, KResult, Req, Schema, Transport, COMPATIBILITY_LEVELS};
+use super::{
+    compat, compat_json, compat_protobuf, KResult, Req, Schema, Transport, COMPATIBILITY_LEVELS,
+};
 
 #[derive(Clone)]
 struct Version {
@@ -154,9 +156,9 @@ fn parse_schema(body: &Value, normalize: bool) -> Result<Schema, Answer> {
     Ok(s)
 }
 
-/// Checks `new` against `olds` (newest last) under a compatibility level (Avro only).
+/// Checks `new` against `olds` (newest last, same type) under a compatibility level.
 fn check(level: &str, new: &Schema, olds: &[Schema]) -> Result<(), String> {
-    if level == "NONE" || new.schema_type != super::SchemaType::Avro {
+    if level == "NONE" {
         return Ok(());
     }
     let olds: &[Schema] = if level.ends_with("_TRANSITIVE") {
@@ -164,17 +166,26 @@ fn check(level: &str, new: &Schema, olds: &[Schema]) -> Result<(), String> {
     } else {
         &olds[olds.len().saturating_sub(1)..]
     };
-    let n: Value = serde_json::from_str(&new.schema_str).map_err(|e| e.to_string())?;
-    for old in olds
-        .iter()
-        .filter(|o| o.schema_type == super::SchemaType::Avro)
-    {
-        let o: Value = serde_json::from_str(&old.schema_str).map_err(|e| e.to_string())?;
+    // `reader` can read what `writer` wrote, for the schema type at hand.
+    let can_read = |reader: &Schema, writer: &Schema| -> Result<(), String> {
+        match new.schema_type {
+            super::SchemaType::Avro => {
+                let r: Value =
+                    serde_json::from_str(&reader.schema_str).map_err(|e| e.to_string())?;
+                let w: Value =
+                    serde_json::from_str(&writer.schema_str).map_err(|e| e.to_string())?;
+                compat::can_read(&r, &w)
+            }
+            super::SchemaType::Json => compat_json::can_read(reader, writer),
+            super::SchemaType::Protobuf => compat_protobuf::can_read(reader, writer),
+        }
+    };
+    for old in olds.iter().filter(|o| o.schema_type == new.schema_type) {
         if level.starts_with("BACKWARD") || level.starts_with("FULL") {
-            compat::can_read(&n, &o)?;
+            can_read(new, old)?;
         }
         if level.starts_with("FORWARD") || level.starts_with("FULL") {
-            compat::can_read(&o, &n)?;
+            can_read(old, new)?;
         }
     }
     Ok(())

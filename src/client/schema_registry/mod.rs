@@ -6,6 +6,8 @@
 //! Every operation is one REST request (`Req`) handed to a transport: HTTP (`rest`) or the mock
 //! (`mock`), which answers the same requests with the same status codes and error bodies.
 mod compat;
+mod compat_json;
+mod compat_protobuf;
 mod mock;
 mod rest;
 

@@ -20,6 +20,8 @@ use super::producer::{OutMessage, Producer};
 
 pub mod avro;
 pub mod codec;
+pub mod json_schema;
+pub mod protobuf;
 pub mod schema_based;
 use codec::Codec;
 

@@ -1,0 +1,1 @@
+//! TODO(helper): JSON Schema serializer and deserializer.
