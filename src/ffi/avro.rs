@@ -18,13 +18,16 @@
 //! schema's default; an unknown field is an error.
 use std::os::raw::c_char;
 
-use super::schema_registry::kf_schema_registry_client_t;
+use std::sync::Arc;
+
+use super::schema_registry::{kf_schema_registry_client_t, kf_schema_t};
 use super::serde::{kf_deserializer_t, kf_serializer_t};
 use super::types::*;
 use super::{arg_str, construct, handle};
 use crate::client::error::KResult;
+use crate::client::schema_registry::{Schema, SchemaRegistryClient, SchemaType};
 use crate::client::serialization::avro::{AvroDeserializer, AvroSerializer};
-use crate::client::serialization::schema_based::SerializerConfig;
+use crate::client::serialization::schema_based::{DeserializerConfig, SerializerConfig};
 use crate::client::serialization::{Deserializer, SerdeKind, Serializer};
 
 /// An optional C string argument: NULL is None.
@@ -36,18 +39,46 @@ unsafe fn opt_str<'a>(p: *const c_char, func: &str, what: &str) -> KResult<Optio
     }
 }
 
+/// The serializer for `schema` (None: use.latest.version) and `config_json`.
+fn avro_serializer(
+    client: Arc<SchemaRegistryClient>,
+    schema: Option<Schema>,
+    config_json: Option<&str>,
+) -> KResult<Box<Serializer>> {
+    let config = SerializerConfig::from_json(config_json, "Avro serializer", |_, _| Ok(false))?;
+    let ser = AvroSerializer::new(client, schema, config)?;
+    Ok(Box::new(Serializer::new(SerdeKind::Custom(Box::new(
+        move |ctx, data| ser.serialize(ctx, data),
+    )))))
+}
+
+/// The deserializer for `reader` (None: the writer's schema) and `config_json`.
+fn avro_deserializer(
+    client: Arc<SchemaRegistryClient>,
+    reader: Option<Schema>,
+    config_json: Option<&str>,
+) -> KResult<Box<Deserializer>> {
+    let config = DeserializerConfig::from_json(config_json, "Avro deserializer", |_, _| Ok(false))?;
+    let de = AvroDeserializer::new(client, reader, config)?;
+    Ok(Box::new(Deserializer::new(SerdeKind::Custom(Box::new(
+        move |ctx, data| de.deserialize(ctx, data),
+    )))))
+}
+
 /// Python's AvroSerializer: serializes records given as JSON text (see the mapping above) with
 /// `schema_str` (an Avro schema, JSON text) to the Confluent wire format, registering or
 /// looking up the schema in `client` under the subject the strategy names.
 ///
 /// `schema_str` may be NULL only with use.latest.version=true: the subject's latest registered
-/// schema is then used. `config_json` (NULL or "": defaults) is a JSON object with Python's
-/// keys: "auto.register.schemas" (default true), "use.latest.version" (default false; requires
-/// auto.register.schemas=false), "normalize.schemas" (default false), "subject.name.strategy"
-/// ("topic_name" (default), "topic_record_name", "record_name"; Python's TopicNameStrategy,
-/// TopicRecordNameStrategy and RecordNameStrategy spellings are accepted too). Unknown keys are
-/// rejected. The subject's schema id is cached in the serializer after the first record: steady
-/// state sends no request to the registry. A null value stays null.
+/// schema (with its references) is then used. `config_json` (NULL or "": defaults) is a JSON
+/// object with Python's keys: "auto.register.schemas" (default true), "use.latest.version"
+/// (default false; requires auto.register.schemas=false), "normalize.schemas" (default false),
+/// "subject.name.strategy" ("topic_name" (default), "topic_record_name", "record_name";
+/// Python's TopicNameStrategy, TopicRecordNameStrategy and RecordNameStrategy spellings are
+/// accepted too). Unknown keys are rejected. The subject's schema id is cached in the
+/// serializer after the first record: steady state sends no request to the registry. A null
+/// value stays null. For a schema that references other subjects' types, use
+/// kf_avro_serializer_new_with_schema().
 ///
 /// The serializer keeps its own reference to `client`, which may be destroyed first.
 /// Errors while serializing (invalid JSON, a record that does not match the schema, a registry
@@ -67,29 +98,61 @@ pub extern "C" fn kf_avro_serializer_new(
     const F: &str = "kf_avro_serializer_new";
     construct(F, err_out, || unsafe {
         let client = handle(client, F, "client")?.clone();
-        let schema = opt_str(schema_str, F, "schema_str")?;
-        let config = SerializerConfig::from_json(
-            opt_str(config_json, F, "config_json")?,
-            "Avro serializer",
-            |_, _| Ok(false),
-        )?;
-        let ser = AvroSerializer::new(client, schema, config)?;
-        Ok(Box::new(Serializer::new(SerdeKind::Custom(Box::new(
-            move |ctx, data| ser.serialize(ctx, data),
-        )))))
+        let schema =
+            opt_str(schema_str, F, "schema_str")?.map(|t| Schema::new(t, SchemaType::Avro));
+        avro_serializer(client, schema, opt_str(config_json, F, "config_json")?)
+    })
+}
+
+/// As kf_avro_serializer_new(), with the schema as a kf_schema_t (Python's AvroSerializer
+/// taking a Schema): its type must be KF_SCHEMA_TYPE_AVRO, and its references
+/// (kf_schema_add_reference(): the referenced type's full name, the subject and the version
+/// holding it) name other subjects' schemas whose named types it uses. Those are fetched from
+/// the registry now (recursively; they must be registered already) and parsed together with
+/// the schema; the schema is registered (or looked up) with its references. `schema` is copied:
+/// the caller keeps ownership. `schema` NULL is allowed only with use.latest.version=true, as
+/// `schema_str` NULL for kf_avro_serializer_new().
+///
+/// Blocks: on the registry while fetching the references (at most the client's timeout per
+/// request; answers are cached by the client).
+/// Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
+/// when not NULL: KF_ERR__INVALID_ARG (NULL client, a schema that is not Avro or does not
+/// parse with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced subject
+/// version the registry cannot return).
+/// Thread safety: any thread; the serializer may be used from several threads at once.
+#[no_mangle]
+pub extern "C" fn kf_avro_serializer_new_with_schema(
+    client: *const kf_schema_registry_client_t,
+    schema: *const kf_schema_t,
+    config_json: *const c_char,
+    err_out: *mut *mut kf_error_t,
+) -> *mut kf_serializer_t {
+    const F: &str = "kf_avro_serializer_new_with_schema";
+    construct(F, err_out, || unsafe {
+        let client = handle(client, F, "client")?.clone();
+        let schema = super::opt(schema).map(|s| s.schema.clone());
+        avro_serializer(client, schema, opt_str(config_json, F, "config_json")?)
     })
 }
 
 /// Python's AvroDeserializer: reads Confluent wire-format bytes, fetches the writer's schema by
-/// its id from `client` (cached after the first time) and returns the record as JSON text (see
-/// the mapping above), read with `reader_schema_str` (an Avro schema; schema resolution
-/// applies: fields added with defaults, removed fields, promotions) or, when NULL, with the
-/// writer's schema. `config_json` may be NULL, "" or "{}" (the Avro deserializer has no
-/// configuration key; any key is rejected). A null value stays null.
+/// its id from `client` (with the schemas it references; cached after the first time) and
+/// returns the record as JSON text (see the mapping above), read with `reader_schema_str` (an
+/// Avro schema; schema resolution applies: fields added with defaults, removed fields,
+/// promotions) or, when NULL, with the writer's schema. A null value stays null.
+///
+/// `config_json` (NULL or "": defaults) is a JSON object with Python's keys:
+/// "use.latest.version" (default false): the latest version registered under the subject
+/// becomes the reader schema (fetched the first time the subject is seen, then kept; it takes
+/// precedence over `reader_schema_str`), the subject named by "subject.name.strategy"
+/// ("topic_name" (default), "topic_record_name", "record_name", as for the serializer; the
+/// record strategies take the record name from the writer's schema). Unknown keys are
+/// rejected.
 ///
 /// Errors while deserializing are KF_ERR_KEY_DESERIALIZATION / KF_ERR_VALUE_DESERIALIZATION
 /// with the cause: a payload shorter than the 5-byte header, a magic byte other than 0, a
-/// schema id the registry does not know, an Avro body that is truncated or does not match.
+/// schema id the registry does not know, an Avro body that is truncated or does not match,
+/// with use.latest.version a subject without versions.
 ///
 /// The deserializer keeps its own reference to `client`, which may be destroyed first.
 ///
@@ -106,10 +169,34 @@ pub extern "C" fn kf_avro_deserializer_new(
     const F: &str = "kf_avro_deserializer_new";
     construct(F, err_out, || unsafe {
         let client = handle(client, F, "client")?.clone();
-        let reader = opt_str(reader_schema_str, F, "reader_schema_str")?;
-        let de = AvroDeserializer::new(client, reader, opt_str(config_json, F, "config_json")?)?;
-        Ok(Box::new(Deserializer::new(SerdeKind::Custom(Box::new(
-            move |ctx, data| de.deserialize(ctx, data),
-        )))))
+        let reader = opt_str(reader_schema_str, F, "reader_schema_str")?
+            .map(|t| Schema::new(t, SchemaType::Avro));
+        avro_deserializer(client, reader, opt_str(config_json, F, "config_json")?)
+    })
+}
+
+/// As kf_avro_deserializer_new(), with the reader schema as a kf_schema_t (may be NULL: read
+/// with the writer's schema): its type must be KF_SCHEMA_TYPE_AVRO; its references name other
+/// subjects' schemas, fetched from the registry now and parsed together with it. `reader_schema`
+/// is copied: the caller keeps ownership.
+///
+/// Blocks: on the registry while fetching the references (answers are cached by the client).
+/// Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
+/// set when not NULL: KF_ERR__INVALID_ARG (NULL client, a schema that is not Avro or does not
+/// parse with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced subject
+/// version the registry cannot return).
+/// Thread safety: any thread; the deserializer may be used from several threads at once.
+#[no_mangle]
+pub extern "C" fn kf_avro_deserializer_new_with_schema(
+    client: *const kf_schema_registry_client_t,
+    reader_schema: *const kf_schema_t,
+    config_json: *const c_char,
+    err_out: *mut *mut kf_error_t,
+) -> *mut kf_deserializer_t {
+    const F: &str = "kf_avro_deserializer_new_with_schema";
+    construct(F, err_out, || unsafe {
+        let client = handle(client, F, "client")?.clone();
+        let reader = super::opt(reader_schema).map(|s| s.schema.clone());
+        avro_deserializer(client, reader, opt_str(config_json, F, "config_json")?)
     })
 }

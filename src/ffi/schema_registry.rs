@@ -37,7 +37,7 @@ pub struct kf_registered_schema_t {
 
 /// A kf_schema_t: the schema plus the C strings its accessors lend.
 pub(crate) struct SchemaValue {
-    schema: Schema,
+    pub(crate) schema: Schema,
     c_str: CString,
     c_refs: Vec<(CString, CString)>,
 }

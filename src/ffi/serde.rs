@@ -260,7 +260,7 @@ impl CCallback {
     }
 }
 
-fn custom(
+pub(crate) fn custom(
     func: kf_serde_cb,
     opaque: *mut c_void,
     free_opaque: kf_free_fn,
@@ -776,6 +776,7 @@ unsafe fn serde_produce(
     opaque: *mut c_void,
 ) -> KResult<()> {
     let p = handle(producer, f, "producer")?;
+    p.producer.client.check_fork(f)?;
     let m = SerdeOutMessage {
         topic: arg_cstr(topic, f, "topic")?,
         partition,
@@ -980,6 +981,7 @@ pub extern "C" fn kf_deserializing_consumer_poll(
     const F: &str = "kf_deserializing_consumer_poll";
     call(F, || {
         let c = handle(consumer, F, "consumer")?;
+        c.consumer.client.check_fork(F)?;
         c.consumer.check_open(F)?;
         let out = out_arg(message_out, F, "message_out")?;
         match c.poll(timeout_ms)? {

@@ -15,6 +15,7 @@
 //! - date: int days since 1970-01-01; time-millis, time-micros, timestamp-millis/-micros/-nanos,
 //!   local-timestamp-*: the integer; uuid: the string; duration: a 12-byte string as fixed.
 use std::collections::HashMap;
+use std::ffi::CStr;
 use std::sync::Arc;
 
 use apache_avro::schema::{Name, Schema as AvroSchema};
@@ -22,30 +23,68 @@ use apache_avro::types::Value as AvroValue;
 use parking_lot::Mutex;
 use serde_json::{Map, Number, Value as Json};
 
-use super::schema_based::{config_object, framed, unframe, SerializerConfig, SubjectSchemas};
-use super::{Context, Value};
+use rdkafka_sys as rd;
+
+use super::schema_based::{
+    bool_key, config_object, framed, registry_cause, unframe, DeserializerConfig, SerializerConfig,
+    SubjectSchemas,
+};
+use super::{
+    Context, Deserializer, DeserializingConsumer, Field, Input, SerdeKind, Serializer,
+    SerializingProducer, Value, KF_ERR_KEY_SERIALIZATION, KF_ERR_VALUE_SERIALIZATION,
+};
+use crate::client::client::DeliverySlot;
+use crate::client::config::Config;
 use crate::client::error::{KResult, KafkaError};
+use crate::client::producer::OutMessage;
 use crate::client::schema_registry::{Schema, SchemaRegistryClient, SchemaType};
 
-/// A parsed Avro schema with its named types (for references inside it).
+/// A parsed Avro schema with its named types (for references inside it) and the schemas it
+/// references (other subjects' named types, parsed together with it).
 pub struct Parsed {
     pub schema: AvroSchema,
+    refs: Vec<AvroSchema>,
     names: HashMap<Name, AvroSchema>,
 }
 
 impl Parsed {
     pub fn parse(text: &str) -> Result<Parsed, String> {
-        let schema =
-            AvroSchema::parse_str(text).map_err(|e| format!("invalid Avro schema: {e}"))?;
+        Parsed::parse_with_refs(text, &[])
+    }
+
+    /// Parses `text` together with the text of the named schemas it references (in any order).
+    pub fn parse_with_refs(text: &str, refs: &[String]) -> Result<Parsed, String> {
+        let (schema, refs) = if refs.is_empty() {
+            let s = AvroSchema::parse_str(text).map_err(|e| format!("invalid Avro schema: {e}"))?;
+            (s, Vec::new())
+        } else {
+            AvroSchema::parse_str_with_list(text, refs)
+                .map_err(|e| format!("invalid Avro schema (with its references): {e}"))?
+        };
         let names = {
-            let r = apache_avro::schema::ResolvedSchema::try_from(&schema)
+            // Each named type must be defined before its use: the references (dependencies
+            // first), then the schema.
+            let mut all: Vec<&AvroSchema> = refs.iter().collect();
+            all.push(&schema);
+            let r = apache_avro::schema::ResolvedSchema::try_from(all)
                 .map_err(|e| format!("invalid Avro schema: {e}"))?;
             r.get_names()
                 .iter()
                 .map(|(k, v)| (k.clone(), (*v).clone()))
                 .collect()
         };
-        Ok(Parsed { schema, names })
+        Ok(Parsed {
+            schema,
+            refs,
+            names,
+        })
+    }
+
+    /// The schemas it references (dependencies first), then the schema.
+    fn all(&self) -> Vec<&AvroSchema> {
+        let mut all: Vec<&AvroSchema> = self.refs.iter().collect();
+        all.push(&self.schema);
+        all
     }
 
     fn record_name(&self) -> Option<String> {
@@ -493,7 +532,52 @@ fn encode(p: &Parsed, record_json: &str) -> Result<Vec<u8>, String> {
     let j: Json = serde_json::from_str(record_json)
         .map_err(|e| format!("the record is not valid JSON: {e}"))?;
     let v = json_to_avro(p, &p.schema, &j, "$")?;
-    apache_avro::to_avro_datum(&p.schema, v).map_err(|e| format!("Avro encoding failed: {e}"))
+    apache_avro::to_avro_datum_schemata(&p.schema, p.all(), v)
+        .map_err(|e| format!("Avro encoding failed: {e}"))
+}
+
+/// The text of every schema `schema` references, directly or through other references (each
+/// subject version once), fetched from the registry (cached by the client).
+pub fn referenced_texts(client: &SchemaRegistryClient, schema: &Schema) -> KResult<Vec<String>> {
+    fn walk(
+        client: &SchemaRegistryClient,
+        schema: &Schema,
+        seen: &mut Vec<(String, i32)>,
+        out: &mut Vec<String>,
+    ) -> KResult<()> {
+        for r in &schema.references {
+            let key = (r.subject.clone(), r.version);
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+            let rs = client.get_version(&r.subject, r.version)?;
+            walk(client, &rs.schema, seen, out)?;
+            out.push(rs.schema.schema_str);
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(client, schema, &mut Vec::new(), &mut out)?;
+    Ok(out)
+}
+
+/// Parses a registered schema with its references.
+fn parse_registered(client: &SchemaRegistryClient, schema: &Schema) -> Result<Parsed, String> {
+    let refs = referenced_texts(client, schema).map_err(registry_cause)?;
+    Parsed::parse_with_refs(&schema.schema_str, &refs)
+}
+
+/// Parses a schema given by the application (with its references, fetched from the registry).
+fn parse_own(client: &SchemaRegistryClient, schema: &Schema, what: &str) -> KResult<Parsed> {
+    if schema.schema_type != SchemaType::Avro {
+        return Err(KafkaError::invalid_arg(format!(
+            "{what} is a {} schema, not AVRO",
+            schema.schema_type.as_str()
+        )));
+    }
+    let refs = referenced_texts(client, schema)?;
+    Parsed::parse_with_refs(&schema.schema_str, &refs).map_err(KafkaError::invalid_arg)
 }
 
 /// Python's AvroSerializer.
@@ -502,20 +586,22 @@ pub struct AvroSerializer {
     schema: Option<(Schema, Arc<Parsed>)>,
     config: SerializerConfig,
     subjects: SubjectSchemas<Parsed>,
-    parsed: Mutex<HashMap<String, Arc<Parsed>>>,
+    parsed: Mutex<HashMap<Schema, Arc<Parsed>>>,
 }
 
 impl AvroSerializer {
+    /// `schema` (None only with use.latest.version) may reference other subjects' schemas:
+    /// they are fetched from the registry now and parsed together with it.
     pub fn new(
         client: Arc<SchemaRegistryClient>,
-        schema_str: Option<&str>,
+        schema: Option<Schema>,
         config: SerializerConfig,
     ) -> KResult<AvroSerializer> {
-        let schema = match schema_str {
-            Some(t) => Some((
-                Schema::new(t, SchemaType::Avro),
-                Arc::new(Parsed::parse(t).map_err(KafkaError::invalid_arg)?),
-            )),
+        let schema = match schema {
+            Some(s) => {
+                let p = parse_own(&client, &s, "the schema")?;
+                Some((s, Arc::new(p)))
+            }
             None if config.use_latest_version => None,
             None => {
                 return Err(KafkaError::invalid_arg(
@@ -549,7 +635,7 @@ impl AvroSerializer {
             &self.config,
             &subject,
             self.schema.as_ref().map(|(s, p)| (s, p)),
-            |latest| parse_cached(&self.parsed, &latest.schema_str),
+            |latest| parse_cached(&self.client, &self.parsed, latest),
         )?;
         let body = encode(&parsed, text)?;
         let mut out = framed(id, body.len());
@@ -558,16 +644,23 @@ impl AvroSerializer {
     }
 }
 
-/// Parses `text`, or takes it from `cache`.
+/// Parses a registered `schema` (with its references), or takes it from `cache`.
 fn parse_cached(
-    cache: &Mutex<HashMap<String, Arc<Parsed>>>,
-    text: &str,
+    client: &SchemaRegistryClient,
+    cache: &Mutex<HashMap<Schema, Arc<Parsed>>>,
+    schema: &Schema,
 ) -> Result<Arc<Parsed>, String> {
-    if let Some(p) = cache.lock().get(text) {
+    if let Some(p) = cache.lock().get(schema) {
         return Ok(p.clone());
     }
-    let p = Arc::new(Parsed::parse(text)?);
-    cache.lock().insert(text.to_string(), p.clone());
+    if schema.schema_type != SchemaType::Avro {
+        return Err(format!(
+            "the registered schema is a {} schema, not Avro",
+            schema.schema_type.as_str()
+        ));
+    }
+    let p = Arc::new(parse_registered(client, schema)?);
+    cache.lock().insert(schema.clone(), p.clone());
     Ok(p)
 }
 
@@ -575,70 +668,506 @@ fn parse_cached(
 pub struct AvroDeserializer {
     client: Arc<SchemaRegistryClient>,
     reader: Option<Arc<Parsed>>,
+    config: DeserializerConfig,
     writers: Mutex<HashMap<i32, Arc<Parsed>>>,
+    /// use.latest.version: the reader schema per subject (fetched once).
+    latest: Mutex<HashMap<String, Arc<Parsed>>>,
+    parsed: Mutex<HashMap<Schema, Arc<Parsed>>>,
 }
 
 impl AvroDeserializer {
+    /// `reader_schema` may reference other subjects' schemas: they are fetched from the
+    /// registry now and parsed together with it.
     pub fn new(
         client: Arc<SchemaRegistryClient>,
-        reader_schema: Option<&str>,
-        config_json: Option<&str>,
+        reader_schema: Option<Schema>,
+        config: DeserializerConfig,
     ) -> KResult<Self> {
-        if let Some((k, _)) = config_object(config_json)?.into_iter().next() {
-            return Err(KafkaError::invalid_arg(format!(
-                "unknown Avro deserializer configuration key {k:?}"
-            )));
-        }
         let reader = match reader_schema {
-            Some(t) => Some(Arc::new(Parsed::parse(t).map_err(KafkaError::invalid_arg)?)),
+            Some(s) => Some(Arc::new(parse_own(&client, &s, "the reader schema")?)),
             None => None,
         };
         Ok(AvroDeserializer {
             client,
             reader,
+            config,
             writers: Mutex::default(),
+            latest: Mutex::default(),
+            parsed: Mutex::default(),
         })
     }
 
+    fn writer(&self, id: i32) -> Result<Arc<Parsed>, String> {
+        if let Some(w) = self.writers.lock().get(&id) {
+            return Ok(w.clone());
+        }
+        let s = self
+            .client
+            .get_schema(id)
+            .map_err(|e| format!("schema id {id}: {}", e.message.to_string_lossy()))?;
+        if s.schema_type != SchemaType::Avro {
+            return Err(format!(
+                "schema id {id} is a {} schema, not Avro",
+                s.schema_type.as_str()
+            ));
+        }
+        let w = Arc::new(
+            parse_registered(&self.client, &s).map_err(|e| format!("schema id {id}: {e}"))?,
+        );
+        self.writers.lock().insert(id, w.clone());
+        Ok(w)
+    }
+
+    /// use.latest.version: the subject's latest schema (Python names the subject from the
+    /// context alone, else with the writer schema's record name).
+    fn latest_reader(&self, ctx: &Context, writer: &Parsed) -> Result<Arc<Parsed>, String> {
+        let strategy = self.config.subject_name_strategy;
+        let subject = strategy
+            .subject(ctx, None)
+            .or_else(|_| strategy.subject(ctx, writer.record_name().as_deref()))?;
+        if let Some(p) = self.latest.lock().get(&subject) {
+            return Ok(p.clone());
+        }
+        let r = self
+            .client
+            .get_latest_version(&subject)
+            .map_err(|e| format!("the latest version of {subject:?}: {}", registry_cause(e)))?;
+        let p = parse_cached(&self.client, &self.parsed, &r.schema)?;
+        self.latest.lock().insert(subject, p.clone());
+        Ok(p)
+    }
+
     /// Deserializes Confluent wire-format bytes to the record as JSON text; None stays None.
-    pub fn deserialize(&self, _ctx: &Context, data: Option<&[u8]>) -> Result<Value, String> {
+    pub fn deserialize(&self, ctx: &Context, data: Option<&[u8]>) -> Result<Value, String> {
         let Some(d) = data else {
             return Ok(Value::null());
         };
         let (id, mut body) = unframe(d)?;
-        let cached = self.writers.lock().get(&id).cloned();
-        let writer = match cached {
-            Some(w) => w,
+        let writer = self.writer(id)?;
+        // Before apache-avro allocates anything for it (see AvroWalk).
+        AvroWalk::check(&writer, body)
+            .map_err(|e| format!("invalid Avro payload (schema id {id}): {e}"))?;
+        let reader = if self.config.use_latest_version {
+            Some(self.latest_reader(ctx, &writer)?)
+        } else {
+            self.reader.clone()
+        };
+        let value = match &reader {
+            Some(r) => apache_avro::from_avro_datum_reader_schemata(
+                &writer.schema,
+                writer.all(),
+                &mut body,
+                Some(&r.schema),
+                if r.refs.is_empty() {
+                    Vec::new()
+                } else {
+                    r.all()
+                },
+            ),
             None => {
-                let s = self
-                    .client
-                    .get_schema(id)
-                    .map_err(|e| format!("schema id {id}: {}", e.message.to_string_lossy()))?;
-                if s.schema_type != SchemaType::Avro {
-                    return Err(format!(
-                        "schema id {id} is a {} schema, not Avro",
-                        s.schema_type.as_str()
-                    ));
-                }
-                let w = Arc::new(
-                    Parsed::parse(&s.schema_str).map_err(|e| format!("schema id {id}: {e}"))?,
-                );
-                self.writers.lock().insert(id, w.clone());
-                w
+                apache_avro::from_avro_datum_schemata(&writer.schema, writer.all(), &mut body, None)
             }
         };
-        let (value, out_schema) = match &self.reader {
-            Some(r) => (
-                apache_avro::from_avro_datum(&writer.schema, &mut body, Some(&r.schema)),
-                r,
-            ),
-            None => (
-                apache_avro::from_avro_datum(&writer.schema, &mut body, None),
-                &writer,
-            ),
-        };
         let value = value.map_err(|e| format!("invalid Avro payload (schema id {id}): {e}"))?;
-        let j = avro_to_json(out_schema, &out_schema.schema, &value, "$")?;
+        let out = reader.as_ref().unwrap_or(&writer);
+        let j = avro_to_json(out, &out.schema, &value, "$")?;
         Ok(Value::bytes(Some(j.to_string().into_bytes())))
     }
+}
+
+/// Deepest nesting of records, arrays, maps and unions a payload may have: apache-avro's decoder
+/// and the JSON conversion recurse once per level, so a deep recursive record (a linked list of
+/// a million nodes) would overflow the stack of the consuming thread.
+const MAX_AVRO_DEPTH: usize = 512;
+/// Items of a type that takes no bytes (null, an empty record) a payload may hold in all.
+const MAX_AVRO_EMPTY_ITEMS: u64 = 1 << 20;
+
+/// Walks Avro binary data against its writer schema without decoding it, and refuses what would
+/// make decoding it exhaust memory or the stack: apache-avro 0.21 reserves room for a whole
+/// array or map block from its count before reading any item, so 10 bytes claiming 2^29 items
+/// asked for tens of GB and aborted the process (found by fuzz/wire_avro). A block is accepted
+/// only when the bytes left can hold its items (each takes at least one byte), or, for items
+/// that take none, within MAX_AVRO_EMPTY_ITEMS; nesting is bounded by MAX_AVRO_DEPTH. Data it
+/// accepts may still be invalid: the decoder reports that.
+struct AvroWalk<'a> {
+    p: &'a Parsed,
+    data: &'a [u8],
+    empty_items: u64,
+}
+
+impl<'a> AvroWalk<'a> {
+    fn check(p: &'a Parsed, data: &'a [u8]) -> Result<(), String> {
+        let mut w = AvroWalk {
+            p,
+            data,
+            empty_items: 0,
+        };
+        w.value(&p.schema, 0)
+    }
+
+    fn long(&mut self) -> Result<i64, String> {
+        let mut n: u64 = 0;
+        for i in 0..10 {
+            let (&b, rest) = self.data.split_first().ok_or("truncated data")?;
+            self.data = rest;
+            n |= u64::from(b & 0x7f) << (7 * i);
+            if b & 0x80 == 0 {
+                return Ok(((n >> 1) as i64) ^ -((n & 1) as i64));
+            }
+        }
+        Err("a variable-length integer longer than 10 bytes".into())
+    }
+
+    fn skip(&mut self, n: u64) -> Result<(), String> {
+        if n > self.data.len() as u64 {
+            return Err(format!(
+                "truncated data ({n} bytes wanted, {} left)",
+                self.data.len()
+            ));
+        }
+        self.data = &self.data[n as usize..];
+        Ok(())
+    }
+
+    fn bytes(&mut self) -> Result<(), String> {
+        let n = self.long()?;
+        let n = u64::try_from(n).map_err(|_| format!("negative length {n}"))?;
+        self.skip(n)
+    }
+
+    /// Whether a value of `s` always takes at least one byte (unsure: false).
+    fn takes_bytes(&self, s: &AvroSchema, depth: usize) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        match self.p.deref(s) {
+            Ok(AvroSchema::Null) | Err(_) => false,
+            Ok(AvroSchema::Record(r)) => r
+                .fields
+                .iter()
+                .any(|f| self.takes_bytes(&f.schema, depth + 1)),
+            Ok(AvroSchema::Fixed(f)) => f.size > 0,
+            Ok(AvroSchema::Decimal(d)) => self.takes_bytes(&d.inner, depth + 1),
+            Ok(_) => true,
+        }
+    }
+
+    fn blocks(&mut self, items: &AvroSchema, map: bool, depth: usize) -> Result<(), String> {
+        let sized = map || self.takes_bytes(items, 0);
+        loop {
+            let mut n = self.long()?;
+            if n == 0 {
+                return Ok(());
+            }
+            if n < 0 {
+                n = n.checked_neg().ok_or("block count overflow")?;
+                self.long()?; // the block's size in bytes
+            }
+            let n = n as u64;
+            if sized && n > self.data.len() as u64 {
+                return Err(format!(
+                    "a block of {n} items in the {} bytes left",
+                    self.data.len()
+                ));
+            }
+            if !sized {
+                self.empty_items += n;
+                if self.empty_items > MAX_AVRO_EMPTY_ITEMS {
+                    return Err(format!(
+                        "more than {MAX_AVRO_EMPTY_ITEMS} items that take no bytes"
+                    ));
+                }
+            }
+            for _ in 0..n {
+                if map {
+                    self.bytes()?;
+                }
+                self.value(items, depth + 1)?;
+            }
+        }
+    }
+
+    fn value(&mut self, s: &AvroSchema, depth: usize) -> Result<(), String> {
+        if depth > MAX_AVRO_DEPTH {
+            return Err(format!("nested deeper than {MAX_AVRO_DEPTH} levels"));
+        }
+        match self.p.deref(s)? {
+            AvroSchema::Null => Ok(()),
+            AvroSchema::Boolean => self.skip(1),
+            AvroSchema::Float => self.skip(4),
+            AvroSchema::Double => self.skip(8),
+            AvroSchema::Duration => self.skip(12),
+            AvroSchema::Fixed(f) => self.skip(f.size as u64),
+            AvroSchema::Bytes | AvroSchema::String | AvroSchema::Uuid | AvroSchema::BigDecimal => {
+                self.bytes()
+            }
+            AvroSchema::Decimal(d) => self.value(&d.inner, depth + 1),
+            AvroSchema::Union(u) => {
+                let i = self.long()?;
+                let v = usize::try_from(i)
+                    .ok()
+                    .and_then(|i| u.variants().get(i))
+                    .ok_or_else(|| format!("union index {i} out of range"))?;
+                self.value(v, depth + 1)
+            }
+            AvroSchema::Record(r) => {
+                for f in &r.fields {
+                    self.value(&f.schema, depth + 1)?;
+                }
+                Ok(())
+            }
+            AvroSchema::Array(a) => self.blocks(&a.items, false, depth),
+            AvroSchema::Map(m) => self.blocks(&m.types, true, depth),
+            // int, long, enum and the logical types over them: one variable-length integer.
+            _ => self.long().map(|_| ()),
+        }
+    }
+}
+
+/// The legacy AvroProducer's and AvroConsumer's configuration (Python's confluent_kafka.avro):
+/// one JSON object holding both the client's properties and the registry's, prefixed
+/// "schema.registry." ("schema.registry.url", "schema.registry.basic.auth.user.info", ...).
+pub struct LegacyConfig {
+    /// The client's own properties (everything not prefixed), as a JSON object.
+    pub client: Map<String, Json>,
+    /// The registry client, made from the prefixed keys.
+    pub registry: Arc<SchemaRegistryClient>,
+    /// schema.registry.auto.register.schemas (default true): register the schema, else only
+    /// look it up.
+    pub auto_register: bool,
+}
+
+impl LegacyConfig {
+    /// Splits `config_json`. basic.auth.credentials.source=SASL_INHERIT takes the registry's
+    /// credentials from sasl.username and sasl.password (in `config_json`, else `base`), and
+    /// is refused with sasl.mechanism GSSAPI in `config_json`, as in Python.
+    pub fn split(config_json: &str, base: Option<&Config>) -> KResult<LegacyConfig> {
+        let obj = config_object(Some(config_json))?;
+        let mut client = Map::new();
+        let mut sr = Map::new();
+        let mut auto_register = true;
+        for (k, v) in obj {
+            match k.strip_prefix("schema.registry.") {
+                Some("auto.register.schemas") => auto_register = bool_key(&k, &v)?,
+                Some(rest) => {
+                    sr.insert(rest.to_string(), v);
+                }
+                None => {
+                    client.insert(k, v);
+                }
+            }
+        }
+        if !sr.contains_key("url") {
+            return Err(KafkaError::invalid_arg(
+                "schema.registry.url is required (the Schema Registry's URL)",
+            ));
+        }
+        let source = sr
+            .get("basic.auth.credentials.source")
+            .and_then(Json::as_str)
+            .map(str::to_ascii_uppercase);
+        if source.as_deref() == Some("SASL_INHERIT") {
+            let get = |key: &str| -> String {
+                match client.get(key) {
+                    Some(Json::String(s)) => s.clone(),
+                    Some(v) => v.to_string(),
+                    None => base.and_then(|b| b.get(key).ok()).unwrap_or_default(),
+                }
+            };
+            // The mechanism only as given in config_json: a base configuration always answers
+            // librdkafka's default (GSSAPI) when it was never set.
+            let mech = client
+                .get("sasl.mechanism")
+                .or_else(|| client.get("sasl.mechanisms"))
+                .and_then(Json::as_str)
+                .unwrap_or("");
+            if mech.eq_ignore_ascii_case("GSSAPI") {
+                return Err(KafkaError::invalid_arg(
+                    "SASL_INHERIT does not support SASL mechanism GSSAPI",
+                ));
+            }
+            sr.insert(
+                "basic.auth.credentials.source".into(),
+                Json::String("USER_INFO".into()),
+            );
+            sr.insert(
+                "basic.auth.user.info".into(),
+                Json::String(format!("{}:{}", get("sasl.username"), get("sasl.password"))),
+            );
+        }
+        let registry = Arc::new(
+            SchemaRegistryClient::from_json(&Json::Object(sr).to_string()).map_err(|e| {
+                KafkaError::new(
+                    e.code,
+                    format!("schema.registry.*: {}", e.message.to_string_lossy()),
+                )
+            })?,
+        );
+        Ok(LegacyConfig {
+            client,
+            registry,
+            auto_register,
+        })
+    }
+
+    /// `base` (or an empty configuration) with the client's properties set.
+    pub fn client_config(&self, base: Option<&Config>) -> KResult<Config> {
+        let mut c = base.map_or_else(Config::new, Config::dup);
+        c.set_json(&Json::Object(self.client.clone()).to_string())?;
+        Ok(c)
+    }
+}
+
+/// Python's legacy AvroProducer: a producer whose produce serializes the key and the value with
+/// a per-call or default Avro schema, registered under "<topic>-key" / "<topic>-value".
+pub struct LegacyAvroProducer {
+    pub inner: SerializingProducer,
+    registry: Arc<SchemaRegistryClient>,
+    auto_register: bool,
+    default_key: Option<String>,
+    default_value: Option<String>,
+    /// One serializer per schema text.
+    serializers: Mutex<HashMap<String, Serializer>>,
+}
+
+/// One message for LegacyAvroProducer::produce: key and value as JSON text (None: null), with
+/// optional per-call schemas.
+pub struct LegacyOutMessage<'a> {
+    pub topic: &'a CStr,
+    pub partition: i32,
+    pub key: Option<&'a [u8]>,
+    pub value: Option<&'a [u8]>,
+    pub key_schema: Option<&'a str>,
+    pub value_schema: Option<&'a str>,
+    pub headers: *const rd::rd_kafka_headers_t,
+    pub timestamp_ms: i64,
+    pub delivery: Option<DeliverySlot>,
+}
+
+impl LegacyAvroProducer {
+    pub fn new(
+        config_json: &str,
+        base: Option<&Config>,
+        default_key: Option<&str>,
+        default_value: Option<&str>,
+    ) -> KResult<Self> {
+        let lc = LegacyConfig::split(config_json, base)?;
+        for (what, s) in [
+            ("default_key_schema", default_key),
+            ("default_value_schema", default_value),
+        ] {
+            if let Some(s) = s {
+                Parsed::parse(s).map_err(|e| KafkaError::invalid_arg(format!("{what}: {e}")))?;
+            }
+        }
+        let conf = lc.client_config(base)?;
+        let me = LegacyAvroProducer {
+            inner: SerializingProducer::new(&conf, None, None)?,
+            registry: lc.registry,
+            auto_register: lc.auto_register,
+            default_key: default_key.map(str::to_string),
+            default_value: default_value.map(str::to_string),
+            serializers: Mutex::default(),
+        };
+        Ok(me)
+    }
+
+    fn serializer(&self, schema: &str) -> KResult<Serializer> {
+        if let Some(s) = self.serializers.lock().get(schema) {
+            return Ok(s.clone());
+        }
+        let config = SerializerConfig {
+            auto_register_schemas: self.auto_register,
+            ..SerializerConfig::default()
+        };
+        let ser = AvroSerializer::new(
+            self.registry.clone(),
+            Some(Schema::new(schema, SchemaType::Avro)),
+            config,
+        )?;
+        let s = Serializer::new(SerdeKind::Custom(Box::new(move |ctx, data| {
+            ser.serialize(ctx, data)
+        })));
+        self.serializers
+            .lock()
+            .insert(schema.to_string(), s.clone());
+        Ok(s)
+    }
+
+    /// Serializes the value, then the key (Python's order), and produces them. A non-null
+    /// field without a schema (per call or default) is a serialization error.
+    pub fn produce(&self, m: &LegacyOutMessage) -> KResult<()> {
+        let one = |field: Field,
+                   data: Option<&[u8]>,
+                   schema: Option<&str>,
+                   default: &Option<String>|
+         -> KResult<Option<Vec<u8>>> {
+            let Some(data) = data else { return Ok(None) };
+            let (code, what) = match field {
+                Field::Key => (
+                    KF_ERR_KEY_SERIALIZATION,
+                    "KeySerializationError: Avro schema required for key",
+                ),
+                Field::Value => (
+                    KF_ERR_VALUE_SERIALIZATION,
+                    "ValueSerializationError: Avro schema required for values",
+                ),
+            };
+            let Some(schema) = schema.or(default.as_deref()) else {
+                return Err(KafkaError::new(code, what));
+            };
+            let ser = self.serializer(schema).map_err(|e| {
+                KafkaError::new(
+                    code,
+                    format!(
+                        "{}: {}",
+                        &what[..what.find(':').unwrap_or(0)],
+                        e.message.to_string_lossy()
+                    ),
+                )
+            })?;
+            let ctx = Context {
+                topic: m.topic,
+                field,
+                headers: m.headers,
+            };
+            ser.serialize(&ctx, Input::Bytes(data))
+        };
+        let value = one(Field::Value, m.value, m.value_schema, &self.default_value)?;
+        let key = one(Field::Key, m.key, m.key_schema, &self.default_key)?;
+        self.inner.producer.produce(&OutMessage {
+            topic: m.topic,
+            partition: m.partition,
+            key: key.as_deref(),
+            value: value.as_deref(),
+            headers: m.headers,
+            timestamp_ms: m.timestamp_ms,
+            delivery: m.delivery,
+        })
+    }
+}
+
+/// Python's legacy AvroConsumer: a DeserializingConsumer whose key and value deserializers are
+/// Avro deserializers over the registry named in `config_json`, with optional reader schemas.
+pub fn legacy_avro_consumer(
+    config_json: &str,
+    base: Option<&Config>,
+    reader_key: Option<&str>,
+    reader_value: Option<&str>,
+) -> KResult<DeserializingConsumer> {
+    let lc = LegacyConfig::split(config_json, base)?;
+    let de = |what: &str, reader: Option<&str>| -> KResult<Deserializer> {
+        let d = AvroDeserializer::new(
+            lc.registry.clone(),
+            reader.map(|s| Schema::new(s, SchemaType::Avro)),
+            DeserializerConfig::from_json(None, "Avro deserializer", |_, _| Ok(false))?,
+        )
+        .map_err(|e| KafkaError::invalid_arg(format!("{what}: {}", e.message.to_string_lossy())))?;
+        Ok(Deserializer::new(SerdeKind::Custom(Box::new(
+            move |ctx, data| d.deserialize(ctx, data),
+        ))))
+    };
+    let k = de("reader_key_schema", reader_key)?;
+    let v = de("reader_value_schema", reader_value)?;
+    DeserializingConsumer::new(&lc.client_config(base)?, Some(k), Some(v))
 }

@@ -242,7 +242,11 @@ impl Serializer {
             .map_err(|cause| serialization_error(ctx.field, cause))
     }
 
-    fn serialize_inner(&self, ctx: &Context, input: Input) -> Result<Option<Vec<u8>>, String> {
+    pub(crate) fn serialize_inner(
+        &self,
+        ctx: &Context,
+        input: Input,
+    ) -> Result<Option<Vec<u8>>, String> {
         if let SerdeKind::Custom(cb) = &*self.0 {
             let data = input.to_bytes();
             return Ok(cb(ctx, data.as_deref())?.data().map(<[u8]>::to_vec));
@@ -298,7 +302,11 @@ impl Deserializer {
             .map_err(|cause| deserialization_error(ctx.field, cause))
     }
 
-    fn deserialize_inner(&self, ctx: &Context, data: Option<&[u8]>) -> Result<Value, String> {
+    pub(crate) fn deserialize_inner(
+        &self,
+        ctx: &Context,
+        data: Option<&[u8]>,
+    ) -> Result<Value, String> {
         if let SerdeKind::Custom(cb) = &*self.0 {
             return cb(ctx, data);
         }
