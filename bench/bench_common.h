@@ -22,6 +22,18 @@
 #include <sys/resource.h>
 #include <time.h>
 
+/* Built with -DBENCH_CALLGRIND (see PROFILE.md), callgrind run with --collect-atstart=no counts
+ * only what lies between MEASURED_BEGIN() and MEASURED_END(): the timed part of each test.
+ * Otherwise they are nothing. */
+#ifdef BENCH_CALLGRIND
+#include <valgrind/callgrind.h>
+#define MEASURED_BEGIN() CALLGRIND_TOGGLE_COLLECT
+#define MEASURED_END() CALLGRIND_TOGGLE_COLLECT
+#else
+#define MEASURED_BEGIN() ((void)0)
+#define MEASURED_END() ((void)0)
+#endif
+
 /* How often the produce loops serve delivery reports: one poll(0) every POLL_EVERY messages. */
 #define POLL_EVERY 1000
 /* A consumer that sees no new message for this long fails the run (a lost message, a stall). */

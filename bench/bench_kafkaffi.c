@@ -109,6 +109,7 @@ static void test_produce(const opts_t *o, const char *bootstrap, result_t *r) {
     kf_producer_t *p = producer_new(o, bootstrap, &counts);
     unsigned char *value = make_payload(o->size);
 
+    MEASURED_BEGIN();
     int64_t t0 = now_ns();
     for (long i = 0; i < o->count; i++) {
         produce_one(p, o->topic, KF_PARTITION_UA, value, o->size);
@@ -116,6 +117,7 @@ static void test_produce(const opts_t *o, const char *bootstrap, result_t *r) {
             check(kf_producer_poll(p, 0, NULL), "poll");
     }
     flush_all(p, &counts, o->count);
+    MEASURED_END();
     r->seconds = (now_ns() - t0) / 1e9;
 
     r->msgs = o->count;
@@ -133,6 +135,7 @@ static void test_produce_batch(const opts_t *o, const char *bootstrap, result_t 
     if (!msgs)
         die("batch setup failed");
 
+    MEASURED_BEGIN();
     int64_t t0 = now_ns();
     for (long sent = 0; sent < o->count;) {
         int n = (int)(o->count - sent < o->batch ? o->count - sent : o->batch);
@@ -167,6 +170,7 @@ static void test_produce_batch(const opts_t *o, const char *bootstrap, result_t 
         check(kf_producer_poll(p, 0, NULL), "poll");
     }
     flush_all(p, &counts, o->count);
+    MEASURED_END();
     r->seconds = (now_ns() - t0) / 1e9;
 
     r->msgs = o->count;
@@ -265,6 +269,7 @@ static void consume_result(const opts_t *o, const consumed_t *st, result_t *r) {
 static void test_consume_poll(const opts_t *o, const char *bootstrap, result_t *r) {
     preload(o, bootstrap);
     kf_consumer_t *c = consumer_new_assigned(o, bootstrap);
+    MEASURED_BEGIN();
     consumed_t st = {0, 0, 0, 0, now_ns()};
     while (st.count < o->count) {
         kf_message_t *m = NULL;
@@ -276,6 +281,7 @@ static void test_consume_poll(const opts_t *o, const char *bootstrap, result_t *
         take_message(&st, m);
         kf_message_destroy(m);
     }
+    MEASURED_END();
     consume_result(o, &st, r);
     consumer_done(c);
 }
@@ -284,6 +290,7 @@ static void test_consume_batch(const opts_t *o, const char *bootstrap, result_t 
     preload(o, bootstrap);
     kf_consumer_t *c = consumer_new_assigned(o, bootstrap);
     kf_message_t **msgs = calloc((size_t)o->batch, sizeof *msgs);
+    MEASURED_BEGIN();
     consumed_t st = {0, 0, 0, 0, now_ns()};
     while (st.count < o->count) {
         size_t n = 0;
@@ -297,6 +304,7 @@ static void test_consume_batch(const opts_t *o, const char *bootstrap, result_t 
             kf_message_destroy(msgs[i]);
         }
     }
+    MEASURED_END();
     consume_result(o, &st, r);
     free(msgs);
     consumer_done(c);

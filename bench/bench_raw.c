@@ -123,6 +123,7 @@ static void test_produce(const opts_t *o, const char *bootstrap, result_t *r) {
     rd_kafka_t *p = producer_new(o, bootstrap, &counts);
     unsigned char *value = make_payload(o->size);
 
+    MEASURED_BEGIN();
     int64_t t0 = now_ns();
     for (long i = 0; i < o->count; i++) {
         produce_one(p, o->topic, RD_KAFKA_PARTITION_UA, value, o->size);
@@ -130,6 +131,7 @@ static void test_produce(const opts_t *o, const char *bootstrap, result_t *r) {
             rd_kafka_poll(p, 0);
     }
     flush_all(p, &counts, o->count);
+    MEASURED_END();
     r->seconds = (now_ns() - t0) / 1e9;
 
     r->msgs = o->count;
@@ -148,6 +150,7 @@ static void test_produce_batch(const opts_t *o, const char *bootstrap, result_t 
     if (!rkt || !msgs)
         die("batch setup failed");
 
+    MEASURED_BEGIN();
     int64_t t0 = now_ns();
     for (long sent = 0; sent < o->count;) {
         int n = (int)(o->count - sent < o->batch ? o->count - sent : o->batch);
@@ -180,6 +183,7 @@ static void test_produce_batch(const opts_t *o, const char *bootstrap, result_t 
         rd_kafka_poll(p, 0);
     }
     flush_all(p, &counts, o->count);
+    MEASURED_END();
     r->seconds = (now_ns() - t0) / 1e9;
 
     r->msgs = o->count;
@@ -278,6 +282,7 @@ static void consume_result(const opts_t *o, const consumed_t *st, result_t *r) {
 static void test_consume_poll(const opts_t *o, const char *bootstrap, result_t *r) {
     preload(o, bootstrap);
     rd_kafka_t *c = consumer_new_assigned(o, bootstrap);
+    MEASURED_BEGIN();
     consumed_t st = {0, 0, 0, 0, now_ns()};
     while (st.count < o->count) {
         rd_kafka_message_t *m = rd_kafka_consumer_poll(c, POLL_TIMEOUT_MS);
@@ -288,6 +293,7 @@ static void test_consume_poll(const opts_t *o, const char *bootstrap, result_t *
         take_message(&st, m);
         rd_kafka_message_destroy(m);
     }
+    MEASURED_END();
     consume_result(o, &st, r);
     consumer_done(c);
 }
@@ -297,6 +303,7 @@ static void test_consume_batch(const opts_t *o, const char *bootstrap, result_t 
     rd_kafka_t *c = consumer_new_assigned(o, bootstrap);
     rd_kafka_queue_t *q = rd_kafka_queue_get_consumer(c);
     rd_kafka_message_t **msgs = calloc((size_t)o->batch, sizeof *msgs);
+    MEASURED_BEGIN();
     consumed_t st = {0, 0, 0, 0, now_ns()};
     while (st.count < o->count) {
         ssize_t n = rd_kafka_consume_batch_queue(q, POLL_TIMEOUT_MS, msgs, (size_t)o->batch);
@@ -311,6 +318,7 @@ static void test_consume_batch(const opts_t *o, const char *bootstrap, result_t 
             rd_kafka_message_destroy(msgs[i]);
         }
     }
+    MEASURED_END();
     consume_result(o, &st, r);
     free(msgs);
     rd_kafka_queue_destroy(q);

@@ -1004,6 +1004,57 @@ fn consume_batch_returns_up_to_n_and_respects_the_timeout() {
     }
 }
 
+/// kf_consumer_consume stores the offset after each message it returns (so a commit of the
+/// current offsets commits exactly what was received), and nothing with
+/// enable.auto.offset.store=false.
+#[test]
+fn consume_stores_what_it_returns_unless_auto_offset_store_is_off() {
+    for cluster in Cluster::both() {
+        let who = cluster.name();
+        let topic = unique("cstore");
+        cluster.create_topic(&topic, 2);
+        produce_values(&cluster, &topic, 0, &values("a", 5));
+        produce_values(&cluster, &topic, 1, &values("b", 5));
+        let t = topic.as_str();
+        for store in [true, false] {
+            let props: &[(&str, &str)] = if store {
+                &[]
+            } else {
+                &[("enable.auto.offset.store", "false")]
+            };
+            let c = consumer(&cluster, props);
+            assign(
+                c,
+                &[(t, 0, KF_OFFSET_BEGINNING), (t, 1, KF_OFFSET_BEGINNING)],
+            );
+            let mut got: Vec<Msg> = Vec::new();
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while got.len() < 7 && Instant::now() < deadline {
+                let (b, _) = consume_batch(c, 7 - got.len(), 1000);
+                got.extend(b);
+            }
+            assert_eq!(got.len(), 7, "{who}");
+            let mut next = [0i64; 2];
+            for m in &got {
+                next[m.partition as usize] = next[m.partition as usize].max(m.offset + 1);
+            }
+            let res = kf_consumer_commit(c, null(), null(), false, null_mut());
+            if store {
+                ok(res);
+                let got = committed(c, &[(t, 0, 0), (t, 1, 0)]);
+                assert_eq!(
+                    got.iter().map(|i| i.offset).collect::<Vec<_>>(),
+                    next.to_vec(),
+                    "{who}: committed the offsets after the messages returned"
+                );
+            } else {
+                assert_eq!(err(res).0, KF_ERR__NO_OFFSET, "{who}: nothing was stored");
+            }
+            close(c);
+        }
+    }
+}
+
 /// librdkafka #4844: batch consumption with auto-commit must never commit past what the
 /// application received. Consume K messages in batches, close, and a new member of the group
 /// resumes exactly after them.

@@ -204,7 +204,7 @@ fn consume_from(cluster: &Cluster, parts: &[(&str, i32)], n: usize) -> Vec<Msg> 
     kf_config_destroy(conf);
     let items: Vec<(&str, i32, i64)> = parts
         .iter()
-        .map(|(t, p)| (*t, *p, KF_OFFSET_BEGINNING as i64))
+        .map(|(t, p)| (*t, *p, KF_OFFSET_BEGINNING))
         .collect();
     let l = tp_list(&items);
     ok(kf_consumer_assign(c, l));
@@ -249,6 +249,7 @@ fn round_trip_keeps_key_value_headers_timestamps_and_nulls() {
             ("z", Some(b"\x00\xff")),
         ];
         // (key, value, headers, timestamp)
+        #[allow(clippy::type_complexity)]
         let cases: Vec<(Option<&[u8]>, Option<&[u8]>, Headers, i64)> = vec![
             (Some(b"key-0"), Some(b"value-0"), dup_headers, explicit_ts),
             (None, None, &[], 0),
@@ -897,6 +898,123 @@ fn produce_batch_reports_per_message_errors_and_keeps_headers() {
         let mut n = 99;
         ok(kf_producer_produce_batch(p, null_mut(), 0, &mut n));
         assert_eq!(n, 0);
+        ok(kf_producer_destroy(p));
+    }
+}
+
+/// Messages without headers or timestamp, consecutive to one topic and partition, go to
+/// librdkafka in one batch call: each keeps its key (null or empty), value, own delivery
+/// callback and order, and a refused one in the middle of a run gets its own error.
+#[test]
+fn produce_batch_runs_keep_keys_callbacks_order_and_errors() {
+    for cluster in Cluster::both() {
+        let on = cluster.name();
+        let ta = unique("run-a");
+        let tb = unique("run-b");
+        cluster.create_topic(&ta, 2);
+        cluster.create_topic(&tb, 1);
+        let global = Recorder::default();
+        let own = Recorder::default();
+        let refused = Recorder::default();
+        let p = producer_with(&cluster, &[("message.max.bytes", "10000")], Some(&global));
+        // Two copies of one name: a run is one topic, whatever the pointer.
+        let (cta, cta2, ctb) = (cs(&ta), cs(&ta), cs(&tb));
+        let big = vec![7u8; 20_000];
+        let empty: &[u8] = &[];
+        let msg = |topic: &std::ffi::CString,
+                   partition: i32,
+                   key: Option<&[u8]>,
+                   value: Option<&[u8]>,
+                   rec: Option<&Recorder>| {
+            let (kp, kl) = ptr_len(key);
+            let (vp, vl) = ptr_len(value);
+            kf_produce_message_t {
+                topic: topic.as_ptr(),
+                partition,
+                key: kp,
+                key_len: kl,
+                value: vp,
+                value_len: vl,
+                headers: null(),
+                timestamp_ms: 0,
+                on_delivery: rec.map(|_| record as unsafe extern "C" fn(_, _, _)),
+                opaque: rec.map_or(null_mut(), |r| r.opaque()),
+                err: -12345,
+            }
+        };
+        let mut batch = vec![
+            msg(&cta, 0, Some(b"k0"), Some(b"r0"), None),
+            msg(&cta2, 0, None, Some(b"r1"), Some(&own)),
+            msg(&cta, 0, None, Some(&big), Some(&refused)),
+            msg(&cta2, 0, Some(empty), Some(b"r3"), None),
+            msg(&cta, 1, None, Some(b"r4"), Some(&own)),
+            msg(&ctb, 0, Some(b"k5"), None, None),
+            msg(&ctb, 0, None, Some(empty), None),
+            msg(&cta, KF_PARTITION_UA, None, Some(b"r7"), None),
+        ];
+        let mut enqueued = usize::MAX;
+        ok(kf_producer_produce_batch(
+            p,
+            batch.as_mut_ptr(),
+            batch.len(),
+            &mut enqueued,
+        ));
+        let errs: Vec<i32> = batch.iter().map(|m| m.err).collect();
+        assert_eq!(
+            errs,
+            vec![0, 0, KF_ERR_MSG_SIZE_TOO_LARGE, 0, 0, 0, 0, 0],
+            "{on}"
+        );
+        assert_eq!(enqueued, 7, "{on}");
+        flush_all(p);
+        assert_eq!(refused.len(), 0, "{on}: a refused message was reported");
+        let mut mine: Vec<_> = own.reports().iter().map(|r| r.msg.value.clone()).collect();
+        mine.sort();
+        assert_eq!(
+            mine,
+            vec![Some(b"r1".to_vec()), Some(b"r4".to_vec())],
+            "{on}"
+        );
+        assert_eq!(global.len(), 5, "{on}: {:?}", global.reports());
+        assert!(global
+            .reports()
+            .iter()
+            .chain(own.reports().iter())
+            .all(|r| r.err == 0));
+
+        let msgs = consume_from(&cluster, &[(&ta, 0), (&ta, 1), (&tb, 0)], 7);
+        type KeyValue = (Option<Vec<u8>>, Option<Vec<u8>>);
+        let at = |t: &str, p: i32| -> Vec<KeyValue> {
+            let mut v: Vec<_> = msgs
+                .iter()
+                .filter(|m| m.topic == t && m.partition == p)
+                .map(|m| (m.offset, m.key.clone(), m.value.clone()))
+                .collect();
+            v.sort();
+            v.into_iter().map(|(_, k, v)| (k, v)).collect()
+        };
+        let kv =
+            |k: Option<&[u8]>, v: Option<&[u8]>| (k.map(|k| k.to_vec()), v.map(|v| v.to_vec()));
+        let a0 = at(&ta, 0);
+        assert_eq!(
+            a0[..3],
+            [
+                kv(Some(b"k0"), Some(b"r0")),
+                kv(None, Some(b"r1")),
+                kv(Some(empty), Some(b"r3"))
+            ],
+            "{on}: {msgs:?}"
+        );
+        let a1 = at(&ta, 1);
+        assert_eq!(a1[0], kv(None, Some(b"r4")), "{on}: {msgs:?}");
+        // r7 went to whichever partition the partitioner chose, after the others there.
+        let rest: Vec<_> = a0[3..].iter().chain(&a1[1..]).cloned().collect();
+        assert_eq!(rest, vec![kv(None, Some(b"r7"))], "{on}: {msgs:?}");
+        assert_eq!(
+            at(&tb, 0),
+            vec![kv(Some(b"k5"), None), kv(None, Some(empty))],
+            "{on}"
+        );
         ok(kf_producer_destroy(p));
     }
 }

@@ -1,18 +1,18 @@
 //! What producers and consumers share: the librdkafka handle, the callback dispatcher, the
 //! rule that callbacks run only on the application's thread inside a blocking call, the
 //! wake-up that cancels such a call, and the pollable event file descriptor.
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 
 use parking_lot::{Condvar, Mutex};
 use rdkafka_sys as rd;
 
 use super::callbacks::{Callback, Callbacks, RebalanceFn};
 use super::config::{set_raw, Config};
-use super::error::{errstr_text, KResult, KafkaError, ERR_FATAL, ERR_INTR};
+use super::error::{errstr_text, KResult, KafkaError, ERR_FATAL, ERR_INTR, KF_ERR_FORKED};
 use super::events::{OauthTokenRequest, ThrottleEvent};
 use crate::ffi::types::*;
 
@@ -71,6 +71,13 @@ pub struct ClientState {
     /// rd_kafka_consumer_close() forwards it to its own queue and would take a yield for the
     /// end of its wait (returning _TIMED_OUT before the group is left). Locked around yields.
     closing: Mutex<bool>,
+    /// The thread (pthread_self) inside a call that serves this client's callbacks (poll,
+    /// consume, flush, close...), 0 when none: the cheap common case of begin_serving.
+    server: AtomicUsize,
+    /// More threads serving this client at the same time (e.g. two threads polling one
+    /// producer): rare, so kept behind a lock; `other_count` says whether to look.
+    other_servers: Mutex<Vec<usize>>,
+    other_count: AtomicUsize,
 }
 
 // Opaque pointers inside are only used on application threads inside blocking calls.
@@ -93,40 +100,57 @@ pub struct Client {
     queue: *mut rd::rd_kafka_queue_t,
     event_pipe: Mutex<Option<[c_int; 2]>>,
     woken: AtomicBool,
+    /// The FORK_GENERATION this client was created in: another value means this process is a
+    /// child forked after the client was created (see check_fork).
+    generation: u64,
 }
 
 unsafe impl Send for Client {}
 unsafe impl Sync for Client {}
 
-thread_local! {
-    /// The clients whose callbacks this thread is serving right now.
-    static SERVING: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+/// What a thread is doing for the callbacks it serves. One thread-local for both fields: in a
+/// shared library each access to a thread-local costs a call, and a delivery report reads both.
+struct ThreadState {
     /// The delivery report this thread is handing to a delivery callback right now.
-    static DELIVERY_REPORT: Cell<*const rd::rd_kafka_message_t> =
-        const { Cell::new(std::ptr::null()) };
+    report: Cell<*const rd::rd_kafka_message_t>,
     /// Set on serve_while's helper thread: callbacks popped there are relayed (see Relay).
-    static RELAY: Cell<*const Relay> = const { Cell::new(std::ptr::null()) };
+    relay: Cell<*const Relay>,
+}
+
+thread_local! {
+    static THREAD: ThreadState = const {
+        ThreadState {
+            report: Cell::new(std::ptr::null()),
+            relay: Cell::new(std::ptr::null()),
+        }
+    };
+}
+
+/// This thread's ThreadState (valid for as long as the thread runs).
+fn thread_state() -> *const ThreadState {
+    THREAD.with(|t| t as *const ThreadState)
 }
 
 /// True when `m` is the delivery report being handed to a delivery callback on this thread:
 /// the only kind of message with a produce latency. (librdkafka's rd_kafka_message_latency()
 /// reads a producer-only field, which in a consumed message overlaps unrelated data.)
 pub fn is_delivery_report(m: *const rd::rd_kafka_message_t) -> bool {
-    !m.is_null() && DELIVERY_REPORT.with(|c| c.get() == m)
+    !m.is_null() && THREAD.with(|t| t.report.get() == m)
 }
 
 /// Marks a message as the current delivery report until dropped (restoring the previous one).
-struct DeliveryReportGuard(*const rd::rd_kafka_message_t);
+struct DeliveryReportGuard(*const ThreadState, *const rd::rd_kafka_message_t);
 
 impl DeliveryReportGuard {
-    fn enter(m: *const rd::rd_kafka_message_t) -> DeliveryReportGuard {
-        DeliveryReportGuard(DELIVERY_REPORT.with(|c| c.replace(m)))
+    /// `t`: this thread's thread_state().
+    unsafe fn enter(t: *const ThreadState, m: *const rd::rd_kafka_message_t) -> Self {
+        DeliveryReportGuard(t, (*t).report.replace(m))
     }
 }
 
 impl Drop for DeliveryReportGuard {
     fn drop(&mut self) {
-        DELIVERY_REPORT.with(|c| c.set(self.0));
+        unsafe { (*self.0).report.set(self.1) };
     }
 }
 
@@ -183,28 +207,77 @@ struct WorkerDone<'a>(&'a AtomicBool, &'a Relay);
 
 impl Drop for WorkerDone<'_> {
     fn drop(&mut self) {
-        RELAY.with(|r| r.set(std::ptr::null()));
+        THREAD.with(|t| t.relay.set(std::ptr::null()));
         self.0.store(true, Ordering::Release);
         unsafe { rd::rd_kafka_queue_yield(self.1.main.get()) }; // wake the serving loop
     }
 }
 
 /// Marks the current thread as serving a client's callbacks until dropped.
-pub struct ServeGuard(usize);
+pub struct ServeGuard<'a> {
+    st: &'a ClientState,
+    thread: usize,
+    /// Recorded in `server` (else in `other_servers`).
+    primary: bool,
+}
 
-impl Drop for ServeGuard {
+impl Drop for ServeGuard<'_> {
     fn drop(&mut self) {
-        SERVING.with(|s| {
-            let mut s = s.borrow_mut();
-            if let Some(pos) = s.iter().rposition(|&p| p == self.0) {
-                s.remove(pos);
+        if self.primary {
+            self.st.server.store(0, Ordering::Release);
+        } else {
+            let mut others = self.st.other_servers.lock();
+            if let Some(pos) = others.iter().rposition(|&t| t == self.thread) {
+                others.swap_remove(pos);
+                self.st.other_count.fetch_sub(1, Ordering::Release);
             }
-        });
+        }
     }
+}
+
+/// Bumped in a child process by the pthread_atfork handler (a process that forks twice counts
+/// twice): a client remembers the value it was created in, so using it after fork() in a child
+/// costs one relaxed atomic load to detect.
+static FORK_GENERATION: AtomicU64 = AtomicU64::new(0);
+
+extern "C" fn on_fork_child() {
+    // The child runs single-threaded here: relaxed is enough.
+    FORK_GENERATION.fetch_add(1, Ordering::Relaxed);
+}
+
+/// The current fork generation, with the atfork handler installed (once per process).
+fn fork_generation_watched() -> u64 {
+    static WATCH: std::sync::Once = std::sync::Once::new();
+    WATCH.call_once(|| unsafe {
+        libc::pthread_atfork(None, None, Some(on_fork_child));
+    });
+    FORK_GENERATION.load(Ordering::Relaxed)
+}
+
+#[cold]
+#[inline(never)]
+fn forked_error(call: &str) -> KafkaError {
+    let mut e = KafkaError::from_code_msg(
+        KF_ERR_FORKED,
+        format!(
+            "{call}: this client was created before fork() and cannot be used in the child \
+             process (librdkafka's threads do not survive fork()): create a new client here"
+        ),
+    );
+    e.fatal = true;
+    e
+}
+
+/// The calling thread's identity, as far as serving is concerned: pthread_self(), a load from
+/// the thread pointer (unique among live threads, never 0 on Linux or macOS).
+#[inline]
+fn this_thread() -> usize {
+    unsafe { libc::pthread_self() as usize }
 }
 
 impl Client {
     pub fn new(kind: ClientKind, config: &Config) -> KResult<Client> {
+        let generation = fork_generation_watched();
         let state = Box::new(ClientState {
             callbacks: config.callbacks.clone(),
             per_message: Mutex::new(Slab::default()),
@@ -215,6 +288,9 @@ impl Client {
             destroying: AtomicBool::new(false),
             consumer_queue: AtomicPtr::new(std::ptr::null_mut()),
             closing: Mutex::new(false),
+            server: AtomicUsize::new(0),
+            other_servers: Mutex::new(Vec::new()),
+            other_count: AtomicUsize::new(0),
         });
         let conf = config.dup_raw();
         unsafe {
@@ -243,6 +319,13 @@ impl Client {
             match kind {
                 ClientKind::Producer => rd::rd_kafka_conf_set_dr_msg_cb(conf, Some(on_delivery)),
                 ClientKind::Consumer => {
+                    // Offsets are stored by kafkaffi, for the messages it hands over only (see
+                    // Consumer::consume and librdkafka #4844); the application's own setting
+                    // is kept by Consumer.
+                    if let Err(e) = set_raw(conf, c"enable.auto.offset.store", c"false") {
+                        rd::rd_kafka_conf_destroy(conf);
+                        return Err(e);
+                    }
                     rd::rd_kafka_conf_set_rebalance_cb(conf, Some(on_rebalance));
                     if cbs.commit.is_some() {
                         rd::rd_kafka_conf_set_offset_commit_cb(conf, Some(on_commit));
@@ -292,7 +375,24 @@ impl Client {
             queue,
             event_pipe: Mutex::new(None),
             woken: AtomicBool::new(false),
+            generation,
         })
+    }
+
+    /// True in a child process forked after this client was created.
+    #[inline]
+    pub fn forked(&self) -> bool {
+        FORK_GENERATION.load(Ordering::Relaxed) != self.generation
+    }
+
+    /// Fails with KF_ERR__FORKED in a child process forked after this client was created: one
+    /// relaxed atomic load on the hot path.
+    #[inline]
+    pub fn check_fork(&self, call: &str) -> KResult<()> {
+        if self.forked() {
+            return Err(forked_error(call));
+        }
+        Ok(())
     }
 
     /// Consumers: serves the main queue's callbacks when it has any (cheap when it has none).
@@ -325,7 +425,7 @@ impl Client {
             let worker = s.spawn(|| {
                 // Ends the serving loop below even when f panics.
                 let _done = WorkerDone(&done, &relay);
-                RELAY.with(|r| r.set(&relay));
+                THREAD.with(|t| t.relay.set(&relay));
                 f()
             });
             while !done.load(Ordering::Acquire) {
@@ -340,24 +440,46 @@ impl Client {
 
     /// Enters a call that serves this client's callbacks. Fails when the thread is already
     /// inside one of them (a callback calling poll, flush, close or destroy on its own client).
-    pub fn begin_serving(&self, call: &str) -> KResult<ServeGuard> {
-        let key = &*self.state as *const ClientState as usize;
-        SERVING.with(|s| {
-            let mut s = s.borrow_mut();
-            if s.contains(&key) {
-                return Err(KafkaError::state(format!(
-                    "{call}: called from inside one of this client's callbacks; return from the callback first"
-                )));
-            }
-            s.push(key);
-            Ok(ServeGuard(key))
+    ///
+    /// Each client records the threads serving it (no thread-local: a callback of client A
+    /// may poll client B, whose record is its own): one thread in an atomic, the rare others
+    /// (several threads polling one producer at once) in a locked list. Only a thread itself
+    /// adds or removes its own entry, so its view of itself is always exact.
+    pub fn begin_serving(&self, call: &str) -> KResult<ServeGuard<'_>> {
+        let thread = this_thread();
+        if self.serving_on(thread) {
+            return Err(KafkaError::state(format!(
+                "{call}: called from inside one of this client's callbacks; return from the callback first"
+            )));
+        }
+        let st = &*self.state;
+        let primary = st
+            .server
+            .compare_exchange(0, thread, Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok();
+        if !primary {
+            st.other_servers.lock().push(thread);
+            st.other_count.fetch_add(1, Ordering::AcqRel);
+        }
+        Ok(ServeGuard {
+            st,
+            thread,
+            primary,
         })
+    }
+
+    /// True when `thread` is inside a call serving this client's callbacks.
+    #[inline]
+    fn serving_on(&self, thread: usize) -> bool {
+        let st = &*self.state;
+        st.server.load(Ordering::Acquire) == thread
+            || (st.other_count.load(Ordering::Acquire) > 0
+                && st.other_servers.lock().contains(&thread))
     }
 
     /// True when the current thread is inside one of this client's callbacks.
     pub fn in_callback(&self) -> bool {
-        let key = &*self.state as *const ClientState as usize;
-        SERVING.with(|s| s.borrow().contains(&key))
+        self.serving_on(this_thread())
     }
 
     /// Makes a blocking poll, consume or flush return at once with _INTR. When no call is
@@ -467,6 +589,12 @@ impl ClientState {
 
 impl Drop for Client {
     fn drop(&mut self) {
+        if self.forked() {
+            // In a child process after fork(): librdkafka's threads did not survive the fork and
+            // its locks may be held forever by them, so nothing of librdkafka is touched; the
+            // handle is leaked on purpose (the parent's client is unaffected).
+            return;
+        }
         unsafe {
             self.state.destroying.store(true, Ordering::Release);
             if self.kind == ClientKind::Producer {
@@ -547,7 +675,7 @@ fn as_c(e: &KafkaError) -> *const kf_error_t {
 /// Runs a callback body, never letting a panic unwind into librdkafka's C frames. On
 /// serve_while's helper thread the body runs on the application thread instead (see Relay).
 fn guarded(f: impl FnOnce()) {
-    let relay = RELAY.with(|r| r.get());
+    let relay = THREAD.with(|t| t.relay.get());
     if relay.is_null() {
         guarded_here(f);
         return;
@@ -684,42 +812,47 @@ unsafe extern "C" fn on_delivery(
     msg: *const rd::rd_kafka_message_t,
     opaque: *mut c_void,
 ) {
-    guarded(|| {
-        // Not state(): during destroy, reports still release zero-copy values.
-        let Some(st) = (opaque as *const ClientState).as_ref() else {
-            return;
+    // The common case costs one thread-local access: not on serve_while's helper thread, so
+    // the report is handled right here.
+    let t = thread_state();
+    if (*t).relay.get().is_null() {
+        guarded_here(|| deliver(t, msg, opaque));
+    } else {
+        guarded(|| deliver(thread_state(), msg, opaque));
+    }
+}
+
+/// The body of on_delivery, on the thread `t` (its thread_state()) that runs the callback.
+unsafe fn deliver(t: *const ThreadState, msg: *const rd::rd_kafka_message_t, opaque: *mut c_void) {
+    // Not state(): during destroy, reports still release zero-copy values.
+    let Some(st) = (opaque as *const ClientState).as_ref() else {
+        return;
+    };
+    let m = &*msg;
+    // No per-message slot unless the message has one (its own callback or a zero-copy value).
+    let slot = if m._private.is_null() {
+        None
+    } else {
+        st.take_delivery(m._private)
+    };
+    if !st.destroying.load(Ordering::Acquire) {
+        let call = match (slot.and_then(|s| s.func), &st.callbacks.delivery) {
+            (Some(f), _) => Some((f, slot.map_or(std::ptr::null_mut(), |s| s.opaque))),
+            (None, Some(cb)) => Some((cb.func, cb.opaque)),
+            (None, None) => None,
         };
-        let m = &*msg;
-        let code = m.err as i32;
-        let err = if code != 0 {
-            Some(KafkaError::from_code(code))
-        } else {
-            None
-        };
-        let err_ptr = err.as_ref().map_or(std::ptr::null(), as_c);
-        let msg_ptr = msg as *const kf_message_t;
-        let slot = if m._private.is_null() {
-            None
-        } else {
-            st.take_delivery(m._private)
-        };
-        if !st.destroying.load(Ordering::Acquire) {
-            let _report = DeliveryReportGuard::enter(msg);
-            match (slot.and_then(|s| s.func), &st.callbacks.delivery) {
-                (Some(f), _) => f(
-                    slot.map_or(std::ptr::null_mut(), |s| s.opaque),
-                    msg_ptr,
-                    err_ptr,
-                ),
-                (None, Some(cb)) => (cb.func)(cb.opaque, msg_ptr, err_ptr),
-                (None, None) => {}
-            }
+        if let Some((f, cb_opaque)) = call {
+            let code = m.err as i32;
+            let err = (code != 0).then(|| KafkaError::from_code(code));
+            let err_ptr = err.as_ref().map_or(std::ptr::null(), as_c);
+            let _report = DeliveryReportGuard::enter(t, msg);
+            f(cb_opaque, msg as *const kf_message_t, err_ptr);
         }
-        // After the report: the callback may still read the value.
-        if let Some((release, free_opaque)) = slot.and_then(|s| s.release) {
-            release(free_opaque, m.payload as *mut u8);
-        }
-    })
+    }
+    // After the report: the callback may still read the value.
+    if let Some((release, free_opaque)) = slot.and_then(|s| s.release) {
+        release(free_opaque, m.payload as *mut u8);
+    }
 }
 
 unsafe extern "C" fn on_commit(

@@ -10,7 +10,7 @@ use rdkafka_sys as rd;
 
 use super::client::{Client, ClientKind, ClientState, RebalanceCallbacks, SendPtr};
 use super::config::Config;
-use super::error::{check, KResult, KafkaError, ERR_INTR};
+use super::error::{check, KResult, KafkaError};
 use super::metadata;
 use super::producer::deadline;
 use super::topic_partition::TopicPartitionList;
@@ -21,6 +21,9 @@ pub struct Consumer {
     /// Set when close starts: the rebalance callbacks close serves may still call assign,
     /// unassign, commit and the like; `closed` is set once librdkafka has left the group.
     closing: AtomicBool,
+    /// The application's enable.auto.offset.store (default true). librdkafka's own is always
+    /// false (see Client::new): kafkaffi stores the offsets of the messages it hands over.
+    auto_store: bool,
 }
 
 impl Consumer {
@@ -36,6 +39,9 @@ impl Consumer {
             client: Client::new(ClientKind::Consumer, config)?,
             closed: AtomicBool::new(false),
             closing: AtomicBool::new(false),
+            auto_store: config
+                .get("enable.auto.offset.store")
+                .map_or(true, |v| v == "true"),
         });
         // Rebalance callbacks receive this handle so they can call assign on it.
         c.client.state.consumer_handle.store(
@@ -109,61 +115,135 @@ impl Consumer {
     /// One message (or error event, such as _PARTITION_EOF) or None on timeout.
     pub fn poll(&self, timeout_ms: i32) -> KResult<Option<*mut rd::rd_kafka_message_t>> {
         let _g = self.client.begin_serving("kf_consumer_poll")?;
-        self.next_message(deadline(timeout_ms))
+        let m = self.next_message(timeout_ms)?;
+        if let Some(m) = m {
+            self.store_returned(std::slice::from_ref(&m));
+        }
+        Ok(m)
     }
 
     /// Up to `out.len()` messages, waiting until `timeout_ms` has passed for the rest.
     ///
-    /// Built on rd_kafka_consumer_poll, not rd_kafka_consume_batch_queue: librdkafka 2.12.1's
-    /// batch call can store (and so auto-commit) offsets of messages it never returned
-    /// (librdkafka #4844). consumer_poll stores an offset only for the message it hands over.
+    /// Built on rd_kafka_consume_batch_queue, which moves many messages out of the queue under
+    /// one lock. librdkafka 2.12.1's batch call can store (and so auto-commit) offsets of
+    /// messages it never returned (librdkafka #4844): librdkafka's enable.auto.offset.store is
+    /// therefore always false, and the offsets of the messages returned here are stored by
+    /// store_returned() (when the application's enable.auto.offset.store is true).
     pub fn consume(
         &self,
         out: &mut [*mut rd::rd_kafka_message_t],
         timeout_ms: i32,
     ) -> KResult<usize> {
         let _g = self.client.begin_serving("kf_consumer_consume")?;
-        let deadline = deadline(timeout_ms);
+        if out.is_empty() {
+            return Ok(0);
+        }
+        // None until the first call has returned short: no clock read while messages are queued.
+        let mut deadline: Option<Option<Instant>> = None;
         let mut n = 0;
         while n < out.len() {
-            match self.next_message(deadline) {
-                Ok(Some(m)) => {
-                    out[n] = m;
-                    n += 1;
-                }
-                Ok(None) => break,
+            self.client.serve_main_if_pending();
+            if let Err(e) = self.client.check_woken() {
                 // Woken after some messages arrived: hand them over rather than lose them.
-                Err(e) if n > 0 && e.code == ERR_INTR => break,
-                Err(e) => return Err(e),
+                if n > 0 {
+                    return Ok(n);
+                }
+                return Err(e);
+            }
+            let wait = match deadline {
+                None => 0,
+                Some(None) => -1,
+                Some(Some(d)) => remaining_ms(d),
+            };
+            let rest = &mut out[n..];
+            let got = unsafe {
+                rd::rd_kafka_consume_batch_queue(
+                    self.client.queue(),
+                    wait,
+                    rest.as_mut_ptr(),
+                    rest.len(),
+                )
+            };
+            if got > 0 {
+                let got = got as usize;
+                self.store_returned(&rest[..got]);
+                n += got;
+            }
+            if n == out.len() {
+                break;
+            }
+            // Short: the wait ended, a wake-up, or a main-queue event (served on the next turn).
+            match deadline {
+                None if timeout_ms == 0 => break,
+                None => deadline = Some(crate::client::producer::deadline(timeout_ms)),
+                Some(_) if wait == 0 => break,
+                Some(_) => {}
+            }
+        }
+        self.client.serve_main_if_pending();
+        // A wake-up during the last wait: _INTR when nothing was read, else consumed with it.
+        if let Err(e) = self.client.check_woken() {
+            if n == 0 {
+                return Err(e);
             }
         }
         Ok(n)
     }
 
+    /// Stores the offsets of messages handed to the application, when its
+    /// enable.auto.offset.store is true (librdkafka's own is false: see `auto_store`). For a
+    /// run of messages of one partition only the last is stored (they are in offset order).
+    fn store_returned(&self, msgs: &[*mut rd::rd_kafka_message_t]) {
+        if !self.auto_store {
+            return;
+        }
+        for (i, &m) in msgs.iter().enumerate() {
+            let cur = unsafe { &*m };
+            if cur.err as i32 != 0 {
+                continue;
+            }
+            if let Some(&next) = msgs.get(i + 1) {
+                let next = unsafe { &*next };
+                if next.err as i32 == 0 && next.rkt == cur.rkt && next.partition == cur.partition {
+                    continue; // the next one stores a later offset of the same partition
+                }
+            }
+            // Fails only for a partition no longer assigned, whose offset must not be stored.
+            let e = unsafe { rd::rd_kafka_offset_store_message(m) };
+            if !e.is_null() {
+                unsafe { rd::rd_kafka_error_destroy(e) };
+            }
+        }
+    }
+
     /// The next message or event from the consumer queue, serving main-queue callbacks while
-    /// waiting. None when `deadline` passes; _INTR when woken.
-    fn next_message(
-        &self,
-        deadline: Option<Instant>,
-    ) -> KResult<Option<*mut rd::rd_kafka_message_t>> {
-        loop {
+    /// waiting. None when `timeout_ms` passes (-1: never); _INTR when woken.
+    fn next_message(&self, timeout_ms: i32) -> KResult<Option<*mut rd::rd_kafka_message_t>> {
+        self.client.serve_main_if_pending();
+        self.client.check_woken()?;
+        // First without a clock read: a message is usually waiting.
+        let m = unsafe { rd::rd_kafka_consumer_poll(self.rk(), 0) };
+        if !m.is_null() {
+            return Ok(Some(m));
+        }
+        let deadline = deadline(timeout_ms);
+        let mut wait = timeout_ms;
+        while wait != 0 {
             self.client.serve_main_if_pending();
             self.client.check_woken()?;
-            let wait = match deadline {
-                None => -1,
-                Some(d) => d.saturating_duration_since(Instant::now()).as_millis() as c_int,
-            };
             let m = unsafe { rd::rd_kafka_consumer_poll(self.rk(), wait) };
             if !m.is_null() {
                 return Ok(Some(m));
             }
             // NULL: the wait ended, a wake-up, or a main-queue event (served on the next turn).
             self.client.check_woken()?;
-            if wait == 0 || deadline.is_some_and(|d| Instant::now() >= d) {
-                self.client.serve_main_if_pending();
-                return Ok(None);
-            }
+            wait = match deadline {
+                None => -1,
+                Some(d) => remaining_ms(d),
+            };
         }
+        self.client.serve_main_if_pending();
+        Ok(None)
     }
 
     /// Commits. `offsets` None commits the current positions. Synchronous commits return the
@@ -263,6 +343,12 @@ impl Consumer {
     }
 
     pub fn store_offsets(&self, parts: &TopicPartitionList) -> KResult<()> {
+        if self.auto_store {
+            // What librdkafka answers when its own enable.auto.offset.store is true.
+            return Err(KafkaError::from_code(
+                E::RD_KAFKA_RESP_ERR__INVALID_ARG as i32,
+            ));
+        }
         check(unsafe { rd::rd_kafka_offsets_store(self.rk(), parts.ptr) })
     }
 
@@ -358,6 +444,13 @@ unsafe fn commit_sync(
         return Err(KafkaError::from_code_msg(code, msg));
     }
     Ok(result)
+}
+
+/// Milliseconds left until `d` (0 once passed), rounded up so a wait never ends before it.
+fn remaining_ms(d: Instant) -> c_int {
+    let left = d.saturating_duration_since(Instant::now());
+    let ms = left.as_micros().div_ceil(1000);
+    ms.min(c_int::MAX as u128) as c_int
 }
 
 fn rd_error(err: *mut rd::rd_kafka_error_t) -> KResult<()> {

@@ -1,6 +1,12 @@
 //! The producer: produce (single and batch), poll, flush, purge, metadata, credentials.
-use std::os::raw::{c_int, c_void};
+use std::ffi::{CStr, CString};
+use std::mem::MaybeUninit;
+use std::os::raw::{c_char, c_int, c_void};
+use std::ptr::addr_of_mut;
+use std::sync::atomic::{AtomicPtr, Ordering};
 use std::time::{Duration, Instant};
+
+use parking_lot::Mutex;
 
 use rd::rd_kafka_vtype_t as V;
 use rdkafka_sys as rd;
@@ -11,7 +17,99 @@ use super::error::{check, KResult, KafkaError};
 use super::metadata;
 
 pub struct Producer {
+    /// Declared first, so dropped first: its topic handles go before the client's rd_kafka_t.
+    topics: TopicCache,
     pub client: Client,
+}
+
+/// One topic this producer has produced to: its name and librdkafka topic handle.
+struct TopicEntry {
+    name: CString,
+    rkt: *mut rd::rd_kafka_topic_t,
+}
+
+/// The topics produced to, so that a produce call neither checks the name's UTF-8 again nor
+/// has librdkafka look the topic up (rd_kafka_topic_new0 under a lock) for every message. The
+/// last topic used is one atomic load away; the others are found under a lock. Entries live
+/// as long as the producer (at most MAX_CACHED_TOPICS of them; more topics take the uncached
+/// path).
+struct TopicCache {
+    last: AtomicPtr<TopicEntry>,
+    /// Boxed: `last` points into entries, which must not move when the Vec grows.
+    #[allow(clippy::vec_box)]
+    all: Mutex<Vec<Box<TopicEntry>>>,
+}
+
+const MAX_CACHED_TOPICS: usize = 1024;
+
+// The topic handles are librdkafka's, which are thread-safe.
+unsafe impl Send for TopicCache {}
+unsafe impl Sync for TopicCache {}
+
+impl TopicCache {
+    fn new() -> TopicCache {
+        TopicCache {
+            last: AtomicPtr::new(std::ptr::null_mut()),
+            all: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The cached copy of the C string at `p` when it is the last topic used (compared byte by
+    /// byte up to its NUL, so it is known to be valid UTF-8 without reading it twice). The copy
+    /// lives as long as the producer, and rkt() recognises it by its address.
+    ///
+    /// # Safety
+    /// `p` is a NUL-terminated string.
+    unsafe fn last_matching<'a>(&self, p: *const c_char) -> Option<&'a CStr> {
+        let e = self.last.load(Ordering::Acquire).as_ref()?;
+        let name = e.name.as_bytes_with_nul();
+        for (i, &b) in name.iter().enumerate() {
+            if *p.add(i) as u8 != b {
+                return None;
+            }
+        }
+        Some(&*(e.name.as_c_str() as *const CStr))
+    }
+
+    /// The topic handle for `topic`, created on first use; None when librdkafka refuses one
+    /// (the caller then names the topic, and librdkafka reports the error).
+    fn rkt(&self, rk: *mut rd::rd_kafka_t, topic: &CStr) -> Option<*mut rd::rd_kafka_topic_t> {
+        if let Some(e) = unsafe { self.last.load(Ordering::Acquire).as_ref() } {
+            if e.name.as_ptr() == topic.as_ptr() || e.name.as_c_str() == topic {
+                return Some(e.rkt);
+            }
+        }
+        let mut all = self.all.lock();
+        let e: &TopicEntry = match all.iter().position(|e| e.name.as_c_str() == topic) {
+            Some(i) => &all[i],
+            None => {
+                if all.len() >= MAX_CACHED_TOPICS {
+                    return None;
+                }
+                let rkt =
+                    unsafe { rd::rd_kafka_topic_new(rk, topic.as_ptr(), std::ptr::null_mut()) };
+                if rkt.is_null() {
+                    return None;
+                }
+                all.push(Box::new(TopicEntry {
+                    name: topic.to_owned(),
+                    rkt,
+                }));
+                all.last().unwrap()
+            }
+        };
+        self.last
+            .store(e as *const TopicEntry as *mut TopicEntry, Ordering::Release);
+        Some(e.rkt)
+    }
+}
+
+impl Drop for TopicCache {
+    fn drop(&mut self) {
+        for e in self.all.get_mut().drain(..) {
+            unsafe { rd::rd_kafka_topic_destroy(e.rkt) };
+        }
+    }
 }
 
 /// One message to produce. Borrowed data is copied by librdkafka before produce returns.
@@ -32,8 +130,23 @@ const WAKE_SLICE: Duration = Duration::from_millis(20);
 impl Producer {
     pub fn new(config: &Config) -> KResult<Producer> {
         Ok(Producer {
+            topics: TopicCache::new(),
             client: Client::new(ClientKind::Producer, config)?,
         })
+    }
+
+    /// For the C ABI: the NUL-terminated topic name at `p`, checked (NULL, UTF-8) unless it is
+    /// the last topic produced to.
+    ///
+    /// # Safety
+    /// `p` is NULL or a NUL-terminated string.
+    pub unsafe fn topic_arg<'a>(&self, p: *const c_char, func: &str) -> KResult<&'a CStr> {
+        if !p.is_null() {
+            if let Some(t) = self.topics.last_matching(p) {
+                return Ok(t);
+            }
+        }
+        crate::ffi::arg_cstr(p, func, "topic")
     }
 
     pub fn produce(&self, m: &OutMessage) -> KResult<()> {
@@ -46,15 +159,24 @@ impl Producer {
         } else {
             unsafe { rd::rd_kafka_headers_copy(m.headers) }
         };
-        let mut vus: [rd::rd_kafka_vu_t; 8] = unsafe { std::mem::zeroed() };
+        // Filled in place, only the fields librdkafka reads (the union is 64 bytes wide).
+        let mut vus: [MaybeUninit<rd::rd_kafka_vu_t>; 8] = [MaybeUninit::uninit(); 8];
         let mut n = 0;
-        let mut push = |vtype: V, fill: &dyn Fn(&mut rd::rd_kafka_vu_s__bindgen_ty_1)| {
-            vus[n].vtype = vtype;
-            fill(&mut vus[n].u);
-            n += 1;
-        };
-        push(V::RD_KAFKA_VTYPE_TOPIC, &|u| u.cstr = m.topic.as_ptr());
-        push(V::RD_KAFKA_VTYPE_PARTITION, &|u| u.i32_ = m.partition);
+        macro_rules! push {
+            ($vtype:expr, $field:ident, $val:expr) => {{
+                let vu = vus[n].as_mut_ptr();
+                unsafe {
+                    addr_of_mut!((*vu).vtype).write($vtype);
+                    addr_of_mut!((*vu).u.$field).write($val);
+                }
+                n += 1;
+            }};
+        }
+        match self.topics.rkt(self.client.rk, m.topic) {
+            Some(rkt) => push!(V::RD_KAFKA_VTYPE_RKT, rkt, rkt),
+            None => push!(V::RD_KAFKA_VTYPE_TOPIC, cstr, m.topic.as_ptr()),
+        }
+        push!(V::RD_KAFKA_VTYPE_PARTITION, i32_, m.partition);
         // A value with a release function is not copied: librdkafka reads it in place until the
         // delivery report, after which the release function gives it back.
         let zero_copy = m.delivery.is_some_and(|d| d.release.is_some());
@@ -63,23 +185,25 @@ impl Producer {
         } else {
             rd::RD_KAFKA_MSG_F_COPY as c_int
         };
-        push(V::RD_KAFKA_VTYPE_MSGFLAGS, &|u| u.i = flags);
+        push!(V::RD_KAFKA_VTYPE_MSGFLAGS, i, flags);
         if let Some(v) = m.value {
-            push(V::RD_KAFKA_VTYPE_VALUE, &|u| u.mem = mem(v));
+            push!(V::RD_KAFKA_VTYPE_VALUE, mem, mem(v));
         }
         if let Some(k) = m.key {
-            push(V::RD_KAFKA_VTYPE_KEY, &|u| u.mem = mem(k));
+            push!(V::RD_KAFKA_VTYPE_KEY, mem, mem(k));
         }
         if m.timestamp_ms != 0 {
-            push(V::RD_KAFKA_VTYPE_TIMESTAMP, &|u| u.i64_ = m.timestamp_ms);
+            push!(V::RD_KAFKA_VTYPE_TIMESTAMP, i64_, m.timestamp_ms);
         }
         if !headers.is_null() {
-            push(V::RD_KAFKA_VTYPE_HEADERS, &|u| u.headers = headers);
+            push!(V::RD_KAFKA_VTYPE_HEADERS, headers, headers);
         }
         if !opaque.is_null() {
-            push(V::RD_KAFKA_VTYPE_OPAQUE, &|u| u.ptr = opaque);
+            push!(V::RD_KAFKA_VTYPE_OPAQUE, ptr, opaque);
         }
-        let err = unsafe { rd::rd_kafka_produceva(self.client.rk, vus.as_ptr(), n) };
+        let err = unsafe {
+            rd::rd_kafka_produceva(self.client.rk, vus.as_ptr() as *const rd::rd_kafka_vu_t, n)
+        };
         match unsafe { KafkaError::from_rd_error(err) } {
             None => Ok(()),
             Some(e) => {
@@ -93,6 +217,44 @@ impl Producer {
                 Err(e)
             }
         }
+    }
+
+    /// Enqueues `msgs` to one topic and partition with a single rd_kafka_produce_batch() call:
+    /// each message's payload, len, key, key_len and _private (its msg_opaque: 0 or a
+    /// register_delivery() token) are set; payloads and keys are copied. Each message's `err`
+    /// gets its result (after a KF_ERR__QUEUE_FULL, the rest get it too, as librdkafka stops
+    /// there). Returns how many were enqueued, or None when no topic handle can be had (then
+    /// nothing was tried).
+    pub fn produce_run(
+        &self,
+        topic: &CStr,
+        partition: i32,
+        msgs: &mut [rd::rd_kafka_message_t],
+    ) -> Option<usize> {
+        let rkt = self.topics.rkt(self.client.rk, topic)?;
+        let cnt = c_int::try_from(msgs.len()).ok()?;
+        let good = unsafe {
+            rd::rd_kafka_produce_batch(
+                rkt,
+                partition,
+                rd::RD_KAFKA_MSG_F_COPY as c_int,
+                msgs.as_mut_ptr(),
+                cnt,
+            )
+        };
+        if good < cnt {
+            // As produce(): after a fatal error, the error's own code rather than _FATAL.
+            let fatal =
+                unsafe { rd::rd_kafka_fatal_error(self.client.rk, std::ptr::null_mut(), 0) };
+            if fatal as i32 != 0 {
+                for m in msgs.iter_mut() {
+                    if m.err == rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__FATAL {
+                        m.err = fatal;
+                    }
+                }
+            }
+        }
+        Some(good.max(0) as usize)
     }
 
     /// Serves delivery reports and other callbacks for up to `timeout_ms` (-1: until one is

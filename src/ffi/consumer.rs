@@ -31,7 +31,8 @@ pub struct kf_rebalance_callbacks_t {
 
 /// An open consumer argument: not NULL, not closed.
 fn consumer<'a>(c: *const kf_consumer_t, func: &str) -> KResult<&'a Consumer> {
-    let c = handle(c, func, "consumer")?;
+    let c: &Consumer = handle(c, func, "consumer")?;
+    c.client.check_fork(func)?;
     c.check_open(func)?;
     Ok(c)
 }
@@ -55,6 +56,9 @@ fn give_list(out: *mut *mut kf_topic_partition_list_t, l: TopicPartitionList) {
 /// Returns: caller owns; kf_consumer_close() then kf_consumer_destroy(). NULL on failure with
 /// `*err_out` set when not NULL (KF_ERR__INVALID_ARG for a NULL or refused config, or one
 /// without group.id).
+/// fork(): in a child process forked after this call, every call on the consumer fails with
+/// KF_ERR__FORKED and kf_consumer_destroy() frees nothing of librdkafka (the child leaks it; the
+/// parent's consumer is unaffected). Create a new consumer in the child.
 /// Thread safety: any thread.
 #[no_mangle]
 pub extern "C" fn kf_consumer_new(
@@ -76,7 +80,9 @@ pub extern "C" fn kf_consumer_new(
 #[no_mangle]
 pub extern "C" fn kf_consumer_close(consumer: *mut kf_consumer_t) -> *mut kf_error_t {
     call("kf_consumer_close", || {
-        handle(consumer, "kf_consumer_close", "consumer")?.close()
+        let c: &Consumer = handle(consumer, "kf_consumer_close", "consumer")?;
+        c.client.check_fork("kf_consumer_close")?;
+        c.close()
     })
 }
 
@@ -615,9 +621,9 @@ pub extern "C" fn kf_consumer_event_fd(
 #[no_mangle]
 pub extern "C" fn kf_consumer_wake(consumer: *mut kf_consumer_t) -> *mut kf_error_t {
     call("kf_consumer_wake", || {
-        handle(consumer, "kf_consumer_wake", "consumer")?
-            .client
-            .wake();
+        let c: &Consumer = handle(consumer, "kf_consumer_wake", "consumer")?;
+        c.client.check_fork("kf_consumer_wake")?;
+        c.client.wake();
         Ok(())
     })
 }

@@ -13,7 +13,9 @@ use crate::client::error::{KResult, KafkaError};
 use crate::client::producer::{OutMessage, Producer};
 
 pub(crate) fn producer<'a>(p: *const kf_producer_t, func: &str) -> KResult<&'a Producer> {
-    handle(p, func, "producer")
+    let p: &Producer = handle(p, func, "producer")?;
+    p.client.check_fork(func)?;
+    Ok(p)
 }
 
 /// One message of kf_producer_produce_batch(). Fields as for kf_producer_produce(); `err` is
@@ -37,6 +39,9 @@ pub struct kf_produce_message_t {
 ///
 /// Returns: caller owns; free with kf_producer_destroy(). NULL on failure, with `*err_out` set
 /// when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL config, or a config librdkafka refuses).
+/// fork(): in a child process forked after this call, every call on the producer fails with
+/// KF_ERR__FORKED and kf_producer_destroy() frees nothing of librdkafka (the child leaks it; the
+/// parent's producer is unaffected). Create a new producer in the child.
 /// Thread safety: any thread.
 #[no_mangle]
 pub extern "C" fn kf_producer_new(
@@ -73,6 +78,7 @@ pub extern "C" fn kf_producer_destroy(producer: *mut kf_producer_t) -> *mut kf_e
 }
 
 unsafe fn out_message<'a>(
+    p: &Producer,
     func: &str,
     topic: *const c_char,
     partition: i32,
@@ -87,7 +93,7 @@ unsafe fn out_message<'a>(
     release: Option<(ReleaseFn, *mut c_void)>,
 ) -> KResult<OutMessage<'a>> {
     Ok(OutMessage {
-        topic: arg_cstr(topic, func, "topic")?,
+        topic: p.topic_arg(topic, func)?,
         partition,
         key: arg_bytes(key, key_len, func, "key")?,
         value: arg_bytes(value, value_len, func, "value")?,
@@ -134,6 +140,7 @@ pub extern "C" fn kf_producer_produce(
     call(F, || unsafe {
         let p = self::producer(producer, F)?;
         let m = out_message(
+            p,
             F,
             topic,
             partition,
@@ -183,6 +190,7 @@ pub extern "C" fn kf_producer_produce_zerocopy(
         let release = free_value
             .ok_or_else(|| KafkaError::invalid_arg(format!("{F}: free_value is NULL")))?;
         let m = out_message(
+            p,
             F,
             topic,
             partition,
@@ -202,8 +210,11 @@ pub extern "C" fn kf_producer_produce_zerocopy(
 
 /// Enqueues `count` messages, each with its own topic, partition, key, value, headers,
 /// timestamp and delivery callback (headers are kept, unlike Python's produce_batch). Each
-/// message's `err` field gets 0 or its own error code; one failure does not stop the others.
-/// `*enqueued_out` (may be NULL) gets the number enqueued.
+/// message's `err` field gets 0 or its own error code; one failure does not stop the others,
+/// except KF_ERR__QUEUE_FULL: the messages after it in a run of consecutive messages to one
+/// topic and partition without headers or timestamp (which go to librdkafka's batch call
+/// together) get KF_ERR__QUEUE_FULL too. `*enqueued_out` (may be NULL) gets the number
+/// enqueued.
 ///
 /// Errors (for the call as a whole): KF_ERR__INVALID_ARG for a NULL producer, or NULL messages
 /// with a non-zero count.
@@ -226,36 +237,136 @@ pub extern "C" fn kf_producer_produce_batch(
         }
         arg(messages, F, "messages")?;
         let msgs = std::slice::from_raw_parts_mut(messages, count);
-        let mut ok = 0;
-        for m in msgs.iter_mut() {
-            let res = out_message(
-                F,
-                m.topic,
-                m.partition,
-                m.key,
-                m.key_len,
-                m.value,
-                m.value_len,
-                m.headers,
-                m.timestamp_ms,
-                m.on_delivery,
-                m.opaque,
-                None,
-            )
-            .and_then(|om| p.produce(&om));
-            m.err = match res {
-                Ok(()) => {
-                    ok += 1;
-                    0
-                }
-                Err(e) => e.code,
-            };
-        }
+        let ok = produce_batch(p, msgs);
         if !enqueued_out.is_null() {
             *enqueued_out = ok;
         }
         Ok(())
     })
+}
+
+/// The longest run handed to one rd_kafka_produce_batch() call.
+const MAX_RUN: usize = 65536;
+
+/// kf_producer_produce_batch(): runs of consecutive messages to one topic and partition without
+/// headers or timestamp go to rd_kafka_produce_batch() (one topic handle, one argument check
+/// per run); the others, one at a time, to produce(). Returns how many were enqueued.
+unsafe fn produce_batch(p: &Producer, msgs: &mut [kf_produce_message_t]) -> usize {
+    const F: &str = "kf_producer_produce_batch";
+    let mut ok = 0;
+    let mut run: Vec<rdkafka_sys::rd_kafka_message_t> = Vec::new();
+    let mut i = 0;
+    while i < msgs.len() {
+        let first = &msgs[i];
+        let mut end = i;
+        let mut topic = None;
+        if batchable(first) {
+            if let Ok(t) = p.topic_arg(first.topic, F) {
+                topic = Some(t);
+                end = i + 1;
+                while end < msgs.len()
+                    && end - i < MAX_RUN
+                    && batchable(&msgs[end])
+                    && msgs[end].partition == first.partition
+                    && (msgs[end].topic == first.topic || same_topic(msgs[end].topic, t))
+                {
+                    end += 1;
+                }
+            }
+        }
+        if let Some(t) = topic {
+            let partition = first.partition;
+            run.clear();
+            for m in &msgs[i..end] {
+                let token = match m.on_delivery {
+                    Some(f) => p.client.register_delivery(DeliverySlot {
+                        func: Some(f),
+                        opaque: m.opaque,
+                        release: None,
+                    }),
+                    None => std::ptr::null_mut(),
+                };
+                run.push(rdkafka_sys::rd_kafka_message_t {
+                    err: rdkafka_sys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR,
+                    rkt: std::ptr::null_mut(),
+                    partition,
+                    payload: m.value as *mut c_void,
+                    len: m.value_len,
+                    key: m.key as *mut c_void,
+                    key_len: m.key_len,
+                    offset: 0,
+                    _private: token,
+                });
+            }
+            if let Some(good) = p.produce_run(t, partition, &mut run) {
+                ok += good;
+                for (m, r) in msgs[i..end].iter_mut().zip(&run) {
+                    m.err = r.err as i32;
+                    if m.err != 0 && !r._private.is_null() {
+                        p.client.unregister_delivery(r._private);
+                    }
+                }
+                i = end;
+                continue;
+            }
+            // No topic handle: nothing was tried; take the registrations back and go one by one.
+            for r in &run {
+                if !r._private.is_null() {
+                    p.client.unregister_delivery(r._private);
+                }
+            }
+        }
+        let m = &mut msgs[i];
+        let res = out_message(
+            p,
+            F,
+            m.topic,
+            m.partition,
+            m.key,
+            m.key_len,
+            m.value,
+            m.value_len,
+            m.headers,
+            m.timestamp_ms,
+            m.on_delivery,
+            m.opaque,
+            None,
+        )
+        .and_then(|om| p.produce(&om));
+        m.err = match res {
+            Ok(()) => {
+                ok += 1;
+                0
+            }
+            Err(e) => e.code,
+        };
+        i += 1;
+    }
+    ok
+}
+
+/// A message rd_kafka_produce_batch() can take: no headers, no timestamp, and key and value
+/// arguments that are valid (a NULL buffer has length 0; the others go to produce(), which
+/// reports them).
+fn batchable(m: &kf_produce_message_t) -> bool {
+    m.headers.is_null()
+        && m.timestamp_ms == 0
+        && !m.topic.is_null()
+        && (!m.key.is_null() || m.key_len == 0)
+        && (!m.value.is_null() || m.value_len == 0)
+}
+
+/// True when the NUL-terminated string at `p` (not NULL) is `t`.
+unsafe fn same_topic(p: *const c_char, t: &std::ffi::CStr) -> bool {
+    if p == t.as_ptr() {
+        return true;
+    }
+    for (i, &b) in t.to_bytes_with_nul().iter().enumerate() {
+        if *p.add(i) as u8 != b {
+            return false;
+        }
+    }
+    true
 }
 
 /// Serves delivery reports and the other callbacks, waiting up to `timeout_ms` for the first
@@ -322,12 +433,18 @@ pub extern "C" fn kf_producer_purge(
 }
 
 /// Messages not yet delivered plus delivery reports and callbacks not yet served (Python's
-/// len(producer)); 0 when `producer` is NULL.
+/// len(producer)); 0 when `producer` is NULL, and in a child process forked after the producer
+/// was created.
 ///
 /// Thread safety: any thread.
 #[no_mangle]
 pub extern "C" fn kf_producer_len(producer: *const kf_producer_t) -> usize {
-    value(0, || opt(producer).map_or(0, |p| p.len()))
+    value(0, || {
+        opt(producer).map_or(
+            0,
+            |p: &Producer| if p.client.forked() { 0 } else { p.len() },
+        )
+    })
 }
 
 /// Cluster metadata for `topic`, or for all topics when `topic` is NULL.
@@ -409,14 +526,20 @@ pub extern "C" fn kf_producer_wake(producer: *mut kf_producer_t) -> *mut kf_erro
 }
 
 /// The error that made this producer fatal (idempotent or transactional producer), or NULL when
-/// none. Returns: caller owns; free with kf_error_destroy(). The error is flagged fatal.
+/// none or when `producer` is NULL; KF_ERR__FORKED in a child process forked after the producer
+/// was created. Returns: caller owns; free with kf_error_destroy(). The error is flagged fatal.
 ///
 /// Thread safety: any thread.
 #[no_mangle]
 pub extern "C" fn kf_producer_fatal_error(producer: *const kf_producer_t) -> *mut kf_error_t {
     value(std::ptr::null_mut(), || {
         opt(producer)
-            .and_then(|p| p.client.fatal_error())
+            .and_then(
+                |p: &Producer| match p.client.check_fork("kf_producer_fatal_error") {
+                    Err(e) => Some(e),
+                    Ok(()) => p.client.fatal_error(),
+                },
+            )
             .map_or(std::ptr::null_mut(), error_out)
     })
 }
