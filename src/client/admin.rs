@@ -810,6 +810,9 @@ impl Admin {
 
 impl Drop for Admin {
     fn drop(&mut self) {
+        if self.client.forked() {
+            return; // in a child after fork(): leaked, see Client's Drop
+        }
         unsafe {
             rd::rd_kafka_queue_cb_event_enable(self.results, None, std::ptr::null_mut());
             rd::rd_kafka_queue_destroy(self.results);

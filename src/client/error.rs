@@ -13,6 +13,8 @@ pub(crate) const KF_ERR_PANIC: i32 = 100_000;
 /// A Schema Registry request failed (see KafkaError::schema_registry for the HTTP status and the
 /// registry's error code).
 pub(crate) const KF_ERR_SCHEMA_REGISTRY: i32 = 100_010;
+/// kafkaffi's own code: a client used in a child process after fork() (see client::forked).
+pub(crate) const KF_ERR_FORKED: i32 = 100_020;
 
 /// Local error codes of librdkafka that kafkaffi uses for its own argument and state checks.
 pub(crate) const ERR_INVALID_ARG: i32 =
@@ -156,6 +158,10 @@ fn own_code(code: i32) -> Option<(&'static CStr, &'static CStr)> {
         KF_ERR_SCHEMA_REGISTRY => Some((
             c"SCHEMA_REGISTRY",
             c"kafkaffi: Schema Registry request failed",
+        )),
+        KF_ERR_FORKED => Some((
+            c"_FORKED",
+            c"kafkaffi: client used in a child process after fork()",
         )),
         _ => None,
     }

@@ -165,7 +165,9 @@ pub struct kf_consumer_group_topic_partitions_t {
 }
 
 fn admin<'a>(p: *const kf_admin_t, func: &str) -> KResult<&'a Admin> {
-    handle(p, func, "admin")
+    let a: &Admin = handle(p, func, "admin")?;
+    a.client.check_fork(func)?;
+    Ok(a)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -177,6 +179,9 @@ fn admin<'a>(p: *const kf_admin_t, func: &str) -> KResult<&'a Admin> {
 ///
 /// Returns: caller owns; free with kf_admin_destroy(). NULL on failure, with `*err_out` set when
 /// `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL config, or a config librdkafka refuses).
+/// fork(): in a child process forked after this call, every call on the admin client fails with
+/// KF_ERR__FORKED and kf_admin_destroy() frees nothing of librdkafka (the child leaks it; the
+/// parent's admin client is unaffected). Create a new admin client in the child.
 /// Thread safety: any thread.
 #[no_mangle]
 pub extern "C" fn kf_admin_new(

@@ -138,3 +138,9 @@ pub const KF_ERR_VALUE_DESERIALIZATION: i32 = 100_004;
 /// kf_schema_registry_error_http_status and kf_schema_registry_error_code), a connection
 /// failure or timeout (HTTP status 0), or an unexpected response.
 pub const KF_ERR_SCHEMA_REGISTRY: i32 = 100_010;
+/// kafkaffi: the client (producer, consumer, admin, or one built on them) was created in another
+/// process and is used in a child process after fork(). librdkafka's threads do not survive
+/// fork(), so the client cannot work in the child: every call on it fails with this code, and
+/// its _destroy frees nothing of librdkafka (the child leaks it; the parent's copy is unaffected).
+/// Create new clients in the child instead.
+pub const KF_ERR__FORKED: i32 = 100_020;

@@ -139,13 +139,14 @@ pub extern "C" fn kf_message_headers(msg: *const kf_message_t) -> *const kf_head
 }
 
 /// The message's error code: 0 for a normal message, KF_ERR__PARTITION_EOF at the end of a
-/// partition (enable.partition.eof), or a consumer or delivery error.
+/// partition (enable.partition.eof), or a consumer or delivery error. 0 when `msg` is NULL.
 #[no_mangle]
 pub extern "C" fn kf_message_error_code(msg: *const kf_message_t) -> i32 {
     value(0, || self::msg(msg).map_or(0, |m| m.err as i32))
 }
 
-/// The message's error as an error object, or NULL when the message carries none.
+/// The message's error as an error object, or NULL when the message carries none or `msg` is
+/// NULL.
 ///
 /// Returns: caller owns; free with kf_error_destroy().
 #[no_mangle]
@@ -288,9 +289,11 @@ pub extern "C" fn kf_headers_get(
     })
 }
 
-/// The last header named `name`: its value (NULL for a null value) and length. Borrowed.
+/// The last header named `name`: its value (NULL for a null value) and length, each written when
+/// its `_out` pointer is not NULL. Borrowed.
 ///
-/// Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR__NOENT when there is no such header.
+/// Errors: KF_ERR__INVALID_ARG for a NULL headers or name; KF_ERR__NOENT when there is no such
+/// header.
 #[no_mangle]
 pub extern "C" fn kf_headers_get_last(
     headers: *const kf_headers_t,

@@ -121,7 +121,7 @@ pub extern "C" fn kf_metadata_topic_name(
 }
 
 /// The error of topic `t` (e.g. KF_ERR_UNKNOWN_TOPIC_OR_PART), 0 when none; KF_ERR__INVALID_ARG
-/// when out of range.
+/// when out of range or `metadata` is NULL.
 #[no_mangle]
 pub extern "C" fn kf_metadata_topic_error_code(metadata: *const kf_metadata_t, t: usize) -> i32 {
     let bad = crate::client::error::ERR_INVALID_ARG;
@@ -156,7 +156,8 @@ pub extern "C" fn kf_metadata_partition_leader(
     value(-1, || partition(metadata, t, p).map_or(-1, |x| x.leader))
 }
 
-/// The error of partition `p` of topic `t`, 0 when none; KF_ERR__INVALID_ARG when out of range.
+/// The error of partition `p` of topic `t`, 0 when none; KF_ERR__INVALID_ARG when out of range
+/// or `metadata` is NULL.
 #[no_mangle]
 pub extern "C" fn kf_metadata_partition_error_code(
     metadata: *const kf_metadata_t,

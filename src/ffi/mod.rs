@@ -18,6 +18,7 @@ use types::{kf_error_t, Handle};
 
 pub mod admin;
 pub mod avro;
+pub mod avro_legacy;
 pub mod config;
 pub mod consumer;
 pub mod error;

@@ -158,7 +158,8 @@ pub extern "C" fn kf_topic_partition_list_partition(
     value(-1, || elem(list, index).map_or(-1, |e| e.partition))
 }
 
-/// The offset of element `index` (or a KF_OFFSET_ constant); KF_OFFSET_INVALID when out of range.
+/// The offset of element `index` (or a KF_OFFSET_ constant); KF_OFFSET_INVALID when out of range
+/// or `list` is NULL.
 #[no_mangle]
 pub extern "C" fn kf_topic_partition_list_offset(
     list: *const kf_topic_partition_list_t,

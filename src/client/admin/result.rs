@@ -760,6 +760,12 @@ pub unsafe fn convert(op: Op, ev: *mut rd::rd_kafka_event_t, expected: &[Expecte
             partition_items(rd::rd_kafka_DeleteRecords_result_offsets(r))
         }),
         Op::ElectLeaders => or_empty(rd::rd_kafka_event_ElectLeaders_result(ev), |r| {
+            if code != 0 {
+                // A request that failed as a whole (e.g. no controller within the timeout) gets
+                // a result with no ElectLeadersResult inside: librdkafka's
+                // rd_kafka_ElectLeaders_result_partitions() would dereference NULL.
+                return Vec::new();
+            }
             let res = rd::rd_kafka_ElectLeaders_result_partitions(r, &mut n);
             array(res, n)
                 .iter()

@@ -90,7 +90,8 @@ pub extern "C" fn kf_admin_result_item_error(
     })
 }
 
-/// The error code of item `i`: 0 when it succeeded, KF_ERR__INVALID_ARG when out of range.
+/// The error code of item `i`: 0 when it succeeded, KF_ERR__INVALID_ARG when out of range or
+/// `result` is NULL.
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_error_code(
     result: *const kf_admin_result_t,
