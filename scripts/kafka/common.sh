@@ -10,6 +10,13 @@ KAFKA_DIR="${KAFKAFFI_KAFKA_DIR:-/tmp/kafkaffi-kafka}"
 PLAINTEXT_PORT="${KAFKAFFI_PLAINTEXT_PORT:-9092}"
 SASL_PORT="${KAFKAFFI_SASL_PORT:-9093}"
 CONTROLLER_PORT="${KAFKAFFI_CONTROLLER_PORT:-9094}"
+# TLS listeners (certificates made by start.sh into $TLS_DIR): SSL with mutual TLS, SASL_SSL
+# with SCRAM-SHA-512, and an SSL listener whose certificate names another host (for the
+# host-name verification tests).
+SSL_PORT="${KAFKAFFI_SSL_PORT:-9095}"
+SASL_SSL_PORT="${KAFKAFFI_SASL_SSL_PORT:-9096}"
+SSL_BADNAME_PORT="${KAFKAFFI_SSL_BADNAME_PORT:-9097}"
+TLS_DIR="$KAFKA_DIR/tls"
 PID_FILE="$KAFKA_DIR/kafka.pid"
 # 1 (default): run Kafka's StandardAuthorizer, so ACLs are enforced for the ACL user (see
 # start.sh); 0 turns it off.

@@ -69,7 +69,11 @@ pub extern "C" fn kf_config_set_json(
     })
 }
 
-/// The current value of a property, or its default when never set.
+/// The current value of a property, or its default when never set. Secrets are write-only: for
+/// sasl.password, ssl.key.password, ssl.keystore.password, ssl.key.pem,
+/// sasl.oauthbearer.client.secret, sasl.oauthbearer.config and the
+/// sasl.oauthbearer.assertion.private.key passphrase and PEM, a value that is set reads as
+/// "[redacted]" (an unset one reads as its default, usually empty).
 ///
 /// `value_out`: on success, a string the caller owns; free with kf_string_free().
 /// Errors: KF_ERR__INVALID_ARG for a NULL argument or an unknown key.
@@ -83,11 +87,27 @@ pub extern "C" fn kf_config_get(
         let c = handle(config, "kf_config_get", "config")?;
         let k = arg_str(key, "kf_config_get", "key")?;
         let out = out_arg(value_out, "kf_config_get", "value_out")?;
-        let v = c.get(k)?;
+        let mut v = c.get(k)?;
+        if SECRET_PROPERTIES.contains(&k) && !v.is_empty() {
+            v = "[redacted]".to_string();
+        }
         *out = owned_string(v);
         Ok(())
     })
 }
+
+/// Properties whose values kf_config_get never returns (librdkafka's sensitive properties that
+/// hold a secret rather than a name or a file path).
+const SECRET_PROPERTIES: &[&str] = &[
+    "sasl.password",
+    "ssl.key.password",
+    "ssl.keystore.password",
+    "ssl.key.pem",
+    "sasl.oauthbearer.client.secret",
+    "sasl.oauthbearer.config",
+    "sasl.oauthbearer.assertion.private.key.passphrase",
+    "sasl.oauthbearer.assertion.private.key.pem",
+];
 
 /// A copy of a configuration, properties and callback registrations alike.
 ///

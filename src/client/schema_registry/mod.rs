@@ -319,7 +319,10 @@ impl RegistryConfig {
                 if !(u.starts_with("http://") || u.starts_with("https://")) {
                     return Err(bad(
                         "url",
-                        &format!("{u} is not an http://, https:// or mock:// URL"),
+                        &format!(
+                            "{} is not an http://, https:// or mock:// URL",
+                            without_user_info(u)
+                        ),
                     ));
                 }
             }
@@ -390,6 +393,17 @@ impl RegistryConfig {
             ));
         }
         Ok(c)
+    }
+}
+
+/// `url` with any user info (user:password@) replaced by "***@", for error messages.
+fn without_user_info(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..host_end].rfind('@') {
+        Some(at) if scheme.is_empty() => format!("***@{}", &rest[at + 1..]),
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => url.to_string(),
     }
 }
 
