@@ -8,6 +8,10 @@
  * can fail returns kf_error_t * (NULL on success, an owned error to kf_error_destroy otherwise).
  * Callbacks run only on the application thread inside a poll, flush, consume, close or other
  * blocking call of the same client; pointers handed to a callback are borrowed for its duration.
+ * fork(): a client (producer, consumer, admin, or one built on them) belongs to the process that
+ * created it. librdkafka's threads do not survive fork(), so in a child process every call on a
+ * client created before the fork fails with KF_ERR__FORKED (one atomic load per call to detect),
+ * and its _destroy leaks it without touching librdkafka. Create new clients in the child.
  */
 
 #ifndef KAFKAFFI_H
@@ -18,6 +22,16 @@
 #include <stdint.h>
 
 #define KAFKAFFI_ABI_MAJOR 0
+
+/**
+ * The Confluent wire format's magic byte.
+ */
+#define MAGIC_BYTE 0
+
+/**
+ * Magic byte plus the 4-byte schema id.
+ */
+#define HEADER_LEN 5
 
 /**
  * Which operation a result answers (kf_admin_result_operation()); librdkafka's numbering.
@@ -461,6 +475,15 @@
  * failure or timeout (HTTP status 0), or an unexpected response.
  */
 #define KF_ERR_SCHEMA_REGISTRY 100010
+
+/**
+ * kafkaffi: the client (producer, consumer, admin, or one built on them) was created in another
+ * process and is used in a child process after fork(). librdkafka's threads do not survive
+ * fork(), so the client cannot work in the child: every call on it fails with this code, and
+ * its _destroy frees nothing of librdkafka (the child leaks it; the parent's copy is unaffected).
+ * Create new clients in the child instead.
+ */
+#define KF_ERR__FORKED 100020
 
 /**
  * Marker: start of a range of codes, never returned
@@ -1544,6 +1567,12 @@ typedef struct kf_admin_result_t kf_admin_result_t;
 typedef struct kf_admin_t kf_admin_t;
 
 /**
+ * Python's legacy AvroProducer: a producer whose produce serializes the key and the value
+ * with Avro (per-call or default schemas).
+ */
+typedef struct kf_avro_producer_t kf_avro_producer_t;
+
+/**
  * A byte buffer that may be null, plus an optional native number: a serializer's output, a
  * deserializer's result, or the output slot of a custom serde callback. Its bytes are always
  * followed by a NUL byte (not counted in the length), so text can be read as a C string.
@@ -1736,6 +1765,12 @@ typedef struct {
 } kf_consumer_group_topic_partitions_t;
 
 /**
+ * on_delivery: the outcome of one produced message. `err` is NULL on success; `msg` and `err`
+ * are borrowed for the call (the message's opaque is the one given to produce).
+ */
+typedef void (*kf_delivery_cb)(void *opaque, const kf_message_t *msg, const kf_error_t *err);
+
+/**
  * error_cb: a client-level error (broker down, authentication failure, fatal error).
  * `err` is borrowed for the duration of the call; check kf_error_is_fatal().
  */
@@ -1764,12 +1799,6 @@ typedef void (*kf_stats_cb)(void *opaque, const char *json, size_t json_len);
  * kf_oauth_token_fail() on `token` before returning; `token` is borrowed for the call.
  */
 typedef void (*kf_oauth_cb)(void *opaque, const char *oauthbearer_config, kf_oauth_token_t *token);
-
-/**
- * on_delivery: the outcome of one produced message. `err` is NULL on success; `msg` and `err`
- * are borrowed for the call (the message's opaque is the one given to produce).
- */
-typedef void (*kf_delivery_cb)(void *opaque, const kf_message_t *msg, const kf_error_t *err);
 
 /**
  * on_commit: the outcome of an asynchronous or automatic offset commit. `err` is NULL on
@@ -1883,6 +1912,9 @@ extern "C" {
  *
  * Returns: caller owns; free with kf_admin_destroy(). NULL on failure, with `*err_out` set when
  * `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL config, or a config librdkafka refuses).
+ * fork(): in a child process forked after this call, every call on the admin client fails with
+ * KF_ERR__FORKED and kf_admin_destroy() frees nothing of librdkafka (the child leaks it; the
+ * parent's admin client is unaffected). Create a new admin client in the child.
  * Thread safety: any thread.
  */
 kf_admin_t *kf_admin_new(const kf_config_t *config, kf_error_t **err_out);
@@ -2877,7 +2909,8 @@ const char *kf_admin_result_item_name(const kf_admin_result_t *result, size_t i)
 const kf_error_t *kf_admin_result_item_error(const kf_admin_result_t *result, size_t i);
 
 /**
- * The error code of item `i`: 0 when it succeeded, KF_ERR__INVALID_ARG when out of range.
+ * The error code of item `i`: 0 when it succeeded, KF_ERR__INVALID_ARG when out of range or
+ * `result` is NULL.
  */
 int kf_admin_result_item_error_code(const kf_admin_result_t *result, size_t i);
 
@@ -3249,13 +3282,15 @@ int32_t kf_admin_result_item_scram_iterations(const kf_admin_result_t *result, s
  * looking up the schema in `client` under the subject the strategy names.
  *
  * `schema_str` may be NULL only with use.latest.version=true: the subject's latest registered
- * schema is then used. `config_json` (NULL or "": defaults) is a JSON object with Python's
- * keys: "auto.register.schemas" (default true), "use.latest.version" (default false; requires
- * auto.register.schemas=false), "normalize.schemas" (default false), "subject.name.strategy"
- * ("topic_name" (default), "topic_record_name", "record_name"; Python's TopicNameStrategy,
- * TopicRecordNameStrategy and RecordNameStrategy spellings are accepted too). Unknown keys are
- * rejected. The subject's schema id is cached in the serializer after the first record: steady
- * state sends no request to the registry. A null value stays null.
+ * schema (with its references) is then used. `config_json` (NULL or "": defaults) is a JSON
+ * object with Python's keys: "auto.register.schemas" (default true), "use.latest.version"
+ * (default false; requires auto.register.schemas=false), "normalize.schemas" (default false),
+ * "subject.name.strategy" ("topic_name" (default), "topic_record_name", "record_name";
+ * Python's TopicNameStrategy, TopicRecordNameStrategy and RecordNameStrategy spellings are
+ * accepted too). Unknown keys are rejected. The subject's schema id is cached in the
+ * serializer after the first record: steady state sends no request to the registry. A null
+ * value stays null. For a schema that references other subjects' types, use
+ * kf_avro_serializer_new_with_schema().
  *
  * The serializer keeps its own reference to `client`, which may be destroyed first.
  * Errors while serializing (invalid JSON, a record that does not match the schema, a registry
@@ -3269,16 +3304,44 @@ int32_t kf_admin_result_item_scram_iterations(const kf_admin_result_t *result, s
 kf_serializer_t *kf_avro_serializer_new(const kf_schema_registry_client_t *client, const char *schema_str, const char *config_json, kf_error_t **err_out);
 
 /**
+ * As kf_avro_serializer_new(), with the schema as a kf_schema_t (Python's AvroSerializer
+ * taking a Schema): its type must be KF_SCHEMA_TYPE_AVRO, and its references
+ * (kf_schema_add_reference(): the referenced type's full name, the subject and the version
+ * holding it) name other subjects' schemas whose named types it uses. Those are fetched from
+ * the registry now (recursively; they must be registered already) and parsed together with
+ * the schema; the schema is registered (or looked up) with its references. `schema` is copied:
+ * the caller keeps ownership. `schema` NULL is allowed only with use.latest.version=true, as
+ * `schema_str` NULL for kf_avro_serializer_new().
+ *
+ * Blocks: on the registry while fetching the references (at most the client's timeout per
+ * request; answers are cached by the client).
+ * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
+ * when not NULL: KF_ERR__INVALID_ARG (NULL client, a schema that is not Avro or does not
+ * parse with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced subject
+ * version the registry cannot return).
+ * Thread safety: any thread; the serializer may be used from several threads at once.
+ */
+kf_serializer_t *kf_avro_serializer_new_with_schema(const kf_schema_registry_client_t *client, const kf_schema_t *schema, const char *config_json, kf_error_t **err_out);
+
+/**
  * Python's AvroDeserializer: reads Confluent wire-format bytes, fetches the writer's schema by
- * its id from `client` (cached after the first time) and returns the record as JSON text (see
- * the mapping above), read with `reader_schema_str` (an Avro schema; schema resolution
- * applies: fields added with defaults, removed fields, promotions) or, when NULL, with the
- * writer's schema. `config_json` may be NULL, "" or "{}" (the Avro deserializer has no
- * configuration key; any key is rejected). A null value stays null.
+ * its id from `client` (with the schemas it references; cached after the first time) and
+ * returns the record as JSON text (see the mapping above), read with `reader_schema_str` (an
+ * Avro schema; schema resolution applies: fields added with defaults, removed fields,
+ * promotions) or, when NULL, with the writer's schema. A null value stays null.
+ *
+ * `config_json` (NULL or "": defaults) is a JSON object with Python's keys:
+ * "use.latest.version" (default false): the latest version registered under the subject
+ * becomes the reader schema (fetched the first time the subject is seen, then kept; it takes
+ * precedence over `reader_schema_str`), the subject named by "subject.name.strategy"
+ * ("topic_name" (default), "topic_record_name", "record_name", as for the serializer; the
+ * record strategies take the record name from the writer's schema). Unknown keys are
+ * rejected.
  *
  * Errors while deserializing are KF_ERR_KEY_DESERIALIZATION / KF_ERR_VALUE_DESERIALIZATION
  * with the cause: a payload shorter than the 5-byte header, a magic byte other than 0, a
- * schema id the registry does not know, an Avro body that is truncated or does not match.
+ * schema id the registry does not know, an Avro body that is truncated or does not match,
+ * with use.latest.version a subject without versions.
  *
  * The deserializer keeps its own reference to `client`, which may be destroyed first.
  *
@@ -3287,6 +3350,94 @@ kf_serializer_t *kf_avro_serializer_new(const kf_schema_registry_client_t *clien
  * Thread safety: any thread; the deserializer may be used from several threads at once.
  */
 kf_deserializer_t *kf_avro_deserializer_new(const kf_schema_registry_client_t *client, const char *reader_schema_str, const char *config_json, kf_error_t **err_out);
+
+/**
+ * As kf_avro_deserializer_new(), with the reader schema as a kf_schema_t (may be NULL: read
+ * with the writer's schema): its type must be KF_SCHEMA_TYPE_AVRO; its references name other
+ * subjects' schemas, fetched from the registry now and parsed together with it. `reader_schema`
+ * is copied: the caller keeps ownership.
+ *
+ * Blocks: on the registry while fetching the references (answers are cached by the client).
+ * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
+ * set when not NULL: KF_ERR__INVALID_ARG (NULL client, a schema that is not Avro or does not
+ * parse with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced subject
+ * version the registry cannot return).
+ * Thread safety: any thread; the deserializer may be used from several threads at once.
+ */
+kf_deserializer_t *kf_avro_deserializer_new_with_schema(const kf_schema_registry_client_t *client, const kf_schema_t *reader_schema, const char *config_json, kf_error_t **err_out);
+
+/**
+ * Python's AvroProducer(config, default_key_schema, default_value_schema): a producer
+ * configured by `base` (may be NULL; copied) plus `config_json` (a JSON object of librdkafka
+ * properties and "schema.registry." keys, see the top of this family), with default Avro
+ * schemas (JSON text; either may be NULL) for the key and the value.
+ *
+ * Returns: caller owns; free with kf_avro_producer_destroy(). NULL on failure with `*err_out`
+ * set when not NULL: KF_ERR__INVALID_ARG (NULL or invalid config_json, no
+ * schema.registry.url, an unknown librdkafka property or registry key, an invalid default
+ * schema).
+ * Thread safety: any thread.
+ */
+kf_avro_producer_t *kf_avro_producer_new(const kf_config_t *base, const char *config_json, const char *default_key_schema, const char *default_value_schema, kf_error_t **err_out);
+
+/**
+ * Python's AvroProducer.produce(topic, value, key, value_schema, key_schema, ...): serializes
+ * `value`, then `key` (JSON text, NUL-terminated; NULL: null, which stays null) with
+ * `value_schema` / `key_schema` (Avro schemas as JSON text; NULL: the default given to
+ * kf_avro_producer_new()), registering each schema under "<topic>-value" / "<topic>-key"
+ * (looked up only when schema.registry.auto.register.schemas is false; cached after the first
+ * time), and enqueues the message as kf_producer_produce() does (same partition, headers,
+ * timestamp and delivery arguments).
+ *
+ * Errors: KF_ERR_VALUE_SERIALIZATION / KF_ERR_KEY_SERIALIZATION carrying the cause (a non-null
+ * field without any schema: "Avro schema required for values" / "... for key"; an invalid
+ * schema; a record that does not match; a registry error) with nothing enqueued;
+ * KF_ERR__INVALID_ARG (NULL producer or topic, non-UTF-8 text); otherwise as
+ * kf_producer_produce().
+ * Blocks: on the registry the first time a (subject, schema) pair is seen.
+ * Thread safety: any thread, concurrently with other produce and poll calls.
+ */
+kf_error_t *kf_avro_producer_produce(kf_avro_producer_t *producer, const char *topic, int32_t partition, const char *key, const char *value, const char *key_schema, const char *value_schema, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);
+
+/**
+ * The underlying producer, for kf_producer_poll(), kf_producer_flush(), kf_producer_len() and
+ * every other producer call (Python's AvroProducer is a Producer; its produce calls do not
+ * serialize).
+ *
+ * Returns: borrowed, valid until kf_avro_producer_destroy(); never destroy it yourself. NULL
+ * when `producer` is NULL.
+ * Thread safety: any thread.
+ */
+kf_producer_t *kf_avro_producer_producer(const kf_avro_producer_t *producer);
+
+/**
+ * Destroys the producer without waiting, as kf_producer_destroy() (flush first to deliver
+ * what is queued), with its serializers and registry client. NULL is a no-op.
+ *
+ * Errors: KF_ERR__STATE when called from inside one of this producer's callbacks (then nothing
+ * is destroyed).
+ * Thread safety: no other call on this producer may run concurrently or follow.
+ */
+kf_error_t *kf_avro_producer_destroy(kf_avro_producer_t *producer);
+
+/**
+ * Python's AvroConsumer(config, reader_key_schema, reader_value_schema): a
+ * kf_deserializing_consumer_t configured by `base` (may be NULL; copied) plus `config_json`
+ * (librdkafka properties, group.id required, and "schema.registry." keys, see the top of this
+ * family) whose kf_deserializing_consumer_poll() decodes the value, then the key, from the
+ * Confluent wire format to JSON text (kf_deserialized_message_value()/_key()), fetching the
+ * writer's schema by id, read with `reader_value_schema` / `reader_key_schema` (Avro schemas
+ * as JSON text; NULL: the writer's schema). A null field stays null. A message that fails to
+ * decode comes back with KF_ERR_VALUE_DESERIALIZATION / KF_ERR_KEY_DESERIALIZATION and its raw
+ * bytes, as for any kf_deserializing_consumer_t; the consumer goes on with the next ones.
+ *
+ * Returns: caller owns; close with kf_consumer_close(kf_deserializing_consumer_consumer(c)),
+ * free with kf_deserializing_consumer_destroy(). NULL on failure with `*err_out` set when not
+ * NULL: KF_ERR__INVALID_ARG (NULL or invalid config_json, no schema.registry.url, no group.id,
+ * an unknown property or registry key, an invalid reader schema).
+ * Thread safety: any thread.
+ */
+kf_deserializing_consumer_t *kf_avro_consumer_new(const kf_config_t *base, const char *config_json, const char *reader_key_schema, const char *reader_value_schema, kf_error_t **err_out);
 
 /**
  * A new, empty configuration (librdkafka's defaults).
@@ -3321,7 +3472,11 @@ kf_error_t *kf_config_set(kf_config_t *config, const char *key, const char *valu
 kf_error_t *kf_config_set_json(kf_config_t *config, const char *json);
 
 /**
- * The current value of a property, or its default when never set.
+ * The current value of a property, or its default when never set. Secrets are write-only: for
+ * sasl.password, ssl.key.password, ssl.keystore.password, ssl.key.pem,
+ * sasl.oauthbearer.client.secret, sasl.oauthbearer.config and the
+ * sasl.oauthbearer.assertion.private.key passphrase and PEM, a value that is set reads as
+ * "[redacted]" (an unset one reads as its default, usually empty).
  *
  * `value_out`: on success, a string the caller owns; free with kf_string_free().
  * Errors: KF_ERR__INVALID_ARG for a NULL argument or an unknown key.
@@ -3464,6 +3619,9 @@ int32_t kf_throttle_event_throttle_time_ms(const kf_throttle_event_t *event);
  * Returns: caller owns; kf_consumer_close() then kf_consumer_destroy(). NULL on failure with
  * `*err_out` set when not NULL (KF_ERR__INVALID_ARG for a NULL or refused config, or one
  * without group.id).
+ * fork(): in a child process forked after this call, every call on the consumer fails with
+ * KF_ERR__FORKED and kf_consumer_destroy() frees nothing of librdkafka (the child leaks it; the
+ * parent's consumer is unaffected). Create a new consumer in the child.
  * Thread safety: any thread.
  */
 kf_consumer_t *kf_consumer_new(const kf_config_t *config, kf_error_t **err_out);
@@ -3753,6 +3911,100 @@ const char *kf_error_code_description(int32_t code);
 void kf_string_free(char *s);
 
 /**
+ * Python's JSONSerializer: serializes records given as JSON text with `schema_str` (a JSON
+ * Schema, JSON text) to the Confluent wire format, registering or looking up the schema (type
+ * JSON) in `client` under the subject the strategy names; the record strategies take the
+ * record name from the schema's "title".
+ *
+ * `schema_str` may be NULL only with use.latest.version=true: the subject's latest registered
+ * schema (with its references) is then used. `config_json` (NULL or "": defaults) is a JSON
+ * object with Python's keys: "auto.register.schemas" (default true), "use.latest.version"
+ * (default false; requires auto.register.schemas=false), "normalize.schemas" (default false),
+ * "subject.name.strategy" ("topic_name" (default), "topic_record_name", "record_name";
+ * Python's TopicNameStrategy, TopicRecordNameStrategy and RecordNameStrategy spellings are
+ * accepted too), "validate" (default true: each record is validated against the schema before
+ * it is written). Unknown keys are rejected. The subject's schema id is cached in the
+ * serializer after the first record: steady state sends no request to the registry. A null
+ * value stays null. For a schema that references other subjects' schemas, use
+ * kf_json_schema_serializer_new_with_schema().
+ *
+ * The serializer keeps its own reference to `client`, which may be destroyed first.
+ * Errors while serializing (invalid JSON, a record the schema rejects, a registry error) are
+ * KF_ERR_KEY_SERIALIZATION / KF_ERR_VALUE_SERIALIZATION with the cause (for a validation
+ * failure, where in the record and what the schema requires).
+ *
+ * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
+ * when not NULL (KF_ERR__INVALID_ARG: NULL client, a schema that is not valid JSON or not a
+ * valid JSON Schema, bad configuration).
+ * Thread safety: any thread; the serializer may be used from several threads at once
+ * (serializing may block on the registry the first time a subject is seen).
+ */
+kf_serializer_t *kf_json_schema_serializer_new(const kf_schema_registry_client_t *client, const char *schema_str, const char *config_json, kf_error_t **err_out);
+
+/**
+ * As kf_json_schema_serializer_new(), with the schema as a kf_schema_t (Python's
+ * JSONSerializer taking a Schema): its type must be KF_SCHEMA_TYPE_JSON, and its references
+ * (kf_schema_add_reference(): the name `$ref` uses, e.g. "address.json", the subject and the
+ * version holding it) name other subjects' schemas. Those are fetched from the registry now
+ * (recursively; they must be registered already) and made available to `$ref` under their
+ * names; the schema is registered (or looked up) with its references. `schema` is copied: the
+ * caller keeps ownership. `schema` NULL is allowed only with use.latest.version=true. The
+ * serializer keeps its own reference to `client`, which may be destroyed first.
+ *
+ * Blocks: on the registry while fetching the references (at most the client's timeout per
+ * request; answers are cached by the client).
+ * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
+ * when not NULL: KF_ERR__INVALID_ARG (NULL client, a schema that is not JSON or does not
+ * compile with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced
+ * subject version the registry cannot return).
+ * Thread safety: any thread; the serializer may be used from several threads at once.
+ */
+kf_serializer_t *kf_json_schema_serializer_new_with_schema(const kf_schema_registry_client_t *client, const kf_schema_t *schema, const char *config_json, kf_error_t **err_out);
+
+/**
+ * Python's JSONDeserializer: reads Confluent wire-format bytes, fetches the writer's schema by
+ * its id from `client` (with the schemas it references; cached after the first time), parses
+ * the JSON body, validates it and returns the record as JSON text (in Python's compact form,
+ * members in the payload's order). A null value stays null.
+ *
+ * The record is validated against `schema_str` (a JSON Schema) when given, else against the
+ * writer's schema. `config_json` (NULL or "": defaults) is a JSON object with Python's keys:
+ * "use.latest.version" (default false): the latest version registered under the subject
+ * validates instead (fetched the first time the subject is seen, then kept), the subject named
+ * by "subject.name.strategy" ("topic_name" (default), "topic_record_name", "record_name", as
+ * for the serializer; the record strategies take the title of the writer's schema);
+ * "validate" (default true; false: no validation). Unknown keys are rejected.
+ *
+ * Errors while deserializing are KF_ERR_KEY_DESERIALIZATION / KF_ERR_VALUE_DESERIALIZATION
+ * with the cause: a payload shorter than the 5-byte header, a magic byte other than 0, a
+ * schema id the registry does not know, a body that is not valid JSON (e.g. truncated), a
+ * record the schema rejects, with use.latest.version a subject without versions.
+ *
+ * The deserializer keeps its own reference to `client`, which may be destroyed first.
+ *
+ * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
+ * set when not NULL (KF_ERR__INVALID_ARG: NULL client, invalid schema, bad configuration).
+ * Thread safety: any thread; the deserializer may be used from several threads at once.
+ */
+kf_deserializer_t *kf_json_schema_deserializer_new(const kf_schema_registry_client_t *client, const char *schema_str, const char *config_json, kf_error_t **err_out);
+
+/**
+ * As kf_json_schema_deserializer_new(), with the reader schema as a kf_schema_t (may be NULL:
+ * validate with the writer's schema): its type must be KF_SCHEMA_TYPE_JSON; its references
+ * name other subjects' schemas, fetched from the registry now and made available to `$ref`
+ * under their names. `schema` is copied: the caller keeps ownership. The deserializer keeps
+ * its own reference to `client`, which may be destroyed first.
+ *
+ * Blocks: on the registry while fetching the references (answers are cached by the client).
+ * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
+ * set when not NULL: KF_ERR__INVALID_ARG (NULL client, a schema that is not JSON or does not
+ * compile with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced
+ * subject version the registry cannot return).
+ * Thread safety: any thread; the deserializer may be used from several threads at once.
+ */
+kf_deserializer_t *kf_json_schema_deserializer_new_with_schema(const kf_schema_registry_client_t *client, const kf_schema_t *schema, const char *config_json, kf_error_t **err_out);
+
+/**
  * Frees a message returned by kf_consumer_poll() or kf_consumer_consume(). NULL is a no-op.
  * Never pass a message that was handed to a callback (those are borrowed).
  */
@@ -3819,12 +4071,13 @@ const kf_headers_t *kf_message_headers(const kf_message_t *msg);
 
 /**
  * The message's error code: 0 for a normal message, KF_ERR__PARTITION_EOF at the end of a
- * partition (enable.partition.eof), or a consumer or delivery error.
+ * partition (enable.partition.eof), or a consumer or delivery error. 0 when `msg` is NULL.
  */
 int32_t kf_message_error_code(const kf_message_t *msg);
 
 /**
- * The message's error as an error object, or NULL when the message carries none.
+ * The message's error as an error object, or NULL when the message carries none or `msg` is
+ * NULL.
  *
  * Returns: caller owns; free with kf_error_destroy().
  */
@@ -3868,9 +4121,11 @@ size_t kf_headers_count(const kf_headers_t *headers);
 kf_error_t *kf_headers_get(const kf_headers_t *headers, size_t index, const char **name_out, const uint8_t **value_out, size_t *len_out);
 
 /**
- * The last header named `name`: its value (NULL for a null value) and length. Borrowed.
+ * The last header named `name`: its value (NULL for a null value) and length, each written when
+ * its `_out` pointer is not NULL. Borrowed.
  *
- * Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR__NOENT when there is no such header.
+ * Errors: KF_ERR__INVALID_ARG for a NULL headers or name; KF_ERR__NOENT when there is no such
+ * header.
  */
 kf_error_t *kf_headers_get_last(const kf_headers_t *headers, const char *name, const uint8_t **value_out, size_t *len_out);
 
@@ -3923,7 +4178,7 @@ const char *kf_metadata_topic_name(const kf_metadata_t *metadata, size_t t);
 
 /**
  * The error of topic `t` (e.g. KF_ERR_UNKNOWN_TOPIC_OR_PART), 0 when none; KF_ERR__INVALID_ARG
- * when out of range.
+ * when out of range or `metadata` is NULL.
  */
 int32_t kf_metadata_topic_error_code(const kf_metadata_t *metadata, size_t t);
 
@@ -3943,7 +4198,8 @@ int32_t kf_metadata_partition_id(const kf_metadata_t *metadata, size_t t, size_t
 int32_t kf_metadata_partition_leader(const kf_metadata_t *metadata, size_t t, size_t p);
 
 /**
- * The error of partition `p` of topic `t`, 0 when none; KF_ERR__INVALID_ARG when out of range.
+ * The error of partition `p` of topic `t`, 0 when none; KF_ERR__INVALID_ARG when out of range
+ * or `metadata` is NULL.
  */
 int32_t kf_metadata_partition_error_code(const kf_metadata_t *metadata, size_t t, size_t p);
 
@@ -4056,6 +4312,9 @@ kf_error_t *kf_mock_cluster_coordinator_set(kf_mock_cluster_t *cluster, const ch
  *
  * Returns: caller owns; free with kf_producer_destroy(). NULL on failure, with `*err_out` set
  * when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL config, or a config librdkafka refuses).
+ * fork(): in a child process forked after this call, every call on the producer fails with
+ * KF_ERR__FORKED and kf_producer_destroy() frees nothing of librdkafka (the child leaks it; the
+ * parent's producer is unaffected). Create a new producer in the child.
  * Thread safety: any thread.
  */
 kf_producer_t *kf_producer_new(const kf_config_t *config, kf_error_t **err_out);
@@ -4107,8 +4366,11 @@ kf_error_t *kf_producer_produce_zerocopy(kf_producer_t *producer, const char *to
 /**
  * Enqueues `count` messages, each with its own topic, partition, key, value, headers,
  * timestamp and delivery callback (headers are kept, unlike Python's produce_batch). Each
- * message's `err` field gets 0 or its own error code; one failure does not stop the others.
- * `*enqueued_out` (may be NULL) gets the number enqueued.
+ * message's `err` field gets 0 or its own error code; one failure does not stop the others,
+ * except KF_ERR__QUEUE_FULL: the messages after it in a run of consecutive messages to one
+ * topic and partition without headers or timestamp (which go to librdkafka's batch call
+ * together) get KF_ERR__QUEUE_FULL too. `*enqueued_out` (may be NULL) gets the number
+ * enqueued.
  *
  * Errors (for the call as a whole): KF_ERR__INVALID_ARG for a NULL producer, or NULL messages
  * with a non-zero count.
@@ -4151,7 +4413,8 @@ kf_error_t *kf_producer_purge(kf_producer_t *producer, bool in_queue, bool in_fl
 
 /**
  * Messages not yet delivered plus delivery reports and callbacks not yet served (Python's
- * len(producer)); 0 when `producer` is NULL.
+ * len(producer)); 0 when `producer` is NULL, and in a child process forked after the producer
+ * was created.
  *
  * Thread safety: any thread.
  */
@@ -4195,11 +4458,114 @@ kf_error_t *kf_producer_wake(kf_producer_t *producer);
 
 /**
  * The error that made this producer fatal (idempotent or transactional producer), or NULL when
- * none. Returns: caller owns; free with kf_error_destroy(). The error is flagged fatal.
+ * none or when `producer` is NULL; KF_ERR__FORKED in a child process forked after the producer
+ * was created. Returns: caller owns; free with kf_error_destroy(). The error is flagged fatal.
  *
  * Thread safety: any thread.
  */
 kf_error_t *kf_producer_fatal_error(const kf_producer_t *producer);
+
+/**
+ * Python's ProtobufSerializer, for messages described by `schema_str` (.proto text, proto2 or
+ * proto3) rather than generated classes: serializes records given as JSON text (the proto3
+ * JSON mapping below) or, with "record.format": "binary", as the message's binary encoding, to
+ * the Confluent wire format: magic byte 0, the schema id (4 bytes big-endian), the message
+ * indexes, the message's binary encoding. The schema (type PROTOBUF, the .proto text as given)
+ * is registered or looked up in `client` under the subject the strategy names; the record
+ * strategies use the message's full name ("pkg.Outer.Inner").
+ *
+ * Message indexes: the position of the message in its file (the top-level index, then the
+ * index among the nested types at each level, a map field's entry type counting as a nested
+ * type), written as the count and the indexes, each a zigzag varint; [0] (the first top-level
+ * message) is the single byte 0, as Python writes it.
+ *
+ * The proto3 JSON mapping (as Python's json_format), in and out: message: object, field names
+ * in lowerCamelCase (the json_name; the .proto names are accepted on input); int32, uint32,
+ * float, double, bool: JSON numbers and booleans (NaN and infinities as "NaN", "Infinity",
+ * "-Infinity"); int64, uint64, sint64, fixed64, sfixed64: decimal strings (numbers accepted on
+ * input); string: string; bytes: standard base64 (URL-safe accepted on input); enum: the
+ * value's name (numbers accepted on input); repeated: array; map: object with string keys;
+ * oneof: the set member's field; google.protobuf.Timestamp: RFC 3339 string; Duration:
+ * "1.500s"; wrappers: the wrapped value; Struct, Value, ListValue: JSON; FieldMask: a string;
+ * Any: {"@type": ..., ...} for a type the schema knows. On output, fields at their default
+ * value are omitted and names are lowerCamelCase unless the deserializer's configuration says
+ * otherwise (a proto3 `optional` field that is set is always output). On input, unknown fields
+ * are rejected and missing fields take their defaults.
+ *
+ * `message_name` is the full name of the message to write (a name without the package is
+ * looked up in the file's package too); NULL: the first message of the file. A nested message
+ * is written with its message indexes (e.g. [0, 1]). `schema_str` may be NULL only with
+ * use.latest.version=true: the message of that name (NULL: the first) in the subject's latest
+ * registered schema is then written.
+ *
+ * Imports: the well-known google/protobuf/ files are built in. Any other imported file is given in
+ * config_json's "dependencies" object, {"<import name>": "<.proto text>"} (a base64
+ * FileDescriptorProto is accepted too); on first use each is registered (auto.register.schemas)
+ * or looked up under the subject of its import name (Python's reference_subject_name_strategy)
+ * and the schema is registered with references to them. Imports of google/protobuf/,
+ * google/type/ and confluent/ files are not registered unless "skip.known.types" is false
+ * (then a built-in file is registered as its base64 FileDescriptorProto, as Python does).
+ *
+ * `config_json` (NULL or "": defaults) is a JSON object with Python's keys:
+ * "auto.register.schemas" (default true), "use.latest.version" (default false; requires
+ * auto.register.schemas=false), "normalize.schemas" (default false), "subject.name.strategy"
+ * ("topic_name" (default), "topic_record_name", "record_name"; Python's TopicNameStrategy,
+ * TopicRecordNameStrategy and RecordNameStrategy spellings are accepted too),
+ * "skip.known.types" (default true), "reference.subject.name.strategy" (only
+ * "reference_name", the default), "use.deprecated.format" (only false: true is refused, as in
+ * modern Python); and kafkaffi's: "record.format" ("json" (default) or "binary"),
+ * "dependencies" (above). Unknown keys are rejected. The subject's schema id is cached in the
+ * serializer after the first record: steady state sends no request to the registry. A null
+ * value stays null.
+ *
+ * The serializer keeps its own reference to `client`, which may be destroyed first.
+ * Errors while serializing (invalid JSON, a field the message does not have, a value of the
+ * wrong type, binary input that does not decode, a registry error such as an incompatible
+ * schema) are KF_ERR_KEY_SERIALIZATION / KF_ERR_VALUE_SERIALIZATION with the cause.
+ *
+ * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
+ * when not NULL (KF_ERR__INVALID_ARG: NULL client, a schema that does not compile, an import
+ * that is neither built in nor in "dependencies", an unknown message name, bad configuration).
+ * Thread safety: any thread; the serializer may be used from several threads at once
+ * (serializing may block on the registry the first time a subject is seen).
+ */
+kf_serializer_t *kf_protobuf_serializer_new(const kf_schema_registry_client_t *client, const char *schema_str, const char *message_name, const char *config_json, kf_error_t **err_out);
+
+/**
+ * Python's ProtobufDeserializer, without generated classes: reads Confluent wire-format bytes,
+ * fetches the writer's schema by its id from `client` (with the files it references; cached
+ * after the first time; .proto text or a base64 FileDescriptorProto), picks the message by the
+ * message indexes and returns the record as JSON text (the proto3 JSON mapping of
+ * kf_protobuf_serializer_new()) or, with
+ * "record.format": "binary", as the message's binary encoding (the payload after the indexes,
+ * checked to decode). A null value stays null.
+ *
+ * `config_json` (NULL or "": defaults) is a JSON object with Python's keys:
+ * "use.latest.version" (default false): the subject's latest version (named by
+ * "subject.name.strategy": "topic_name" (default), "topic_record_name", "record_name"; the
+ * record strategies use the writer's message name) is the reader schema: the payload is
+ * decoded as its message of the writer message's full name (else its top-level message of the
+ * same simple name, else its first message), so fields the reader added come out at their
+ * defaults and fields it dropped are left out; fetched the first time the subject is seen,
+ * then kept. "use.deprecated.format" (only false). And kafkaffi's: "record.format" ("json"
+ * (default) or "binary"), "preserving.proto.field.name" (default false: lowerCamelCase JSON
+ * names; true: the .proto names) and "always.print.fields.with.no.presence" (default false;
+ * true: fields at their default value are output too), after Python's json_format arguments.
+ * Unknown keys are rejected.
+ *
+ * Errors while deserializing are KF_ERR_KEY_DESERIALIZATION / KF_ERR_VALUE_DESERIALIZATION
+ * with the cause: a payload shorter than the 5-byte header, a magic byte other than 0, a
+ * schema id the registry does not know, truncated or invalid message indexes, a message index
+ * out of range, a body that is not a valid encoding of the message, with use.latest.version a
+ * subject without versions.
+ *
+ * The deserializer keeps its own reference to `client`, which may be destroyed first.
+ *
+ * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
+ * set when not NULL (KF_ERR__INVALID_ARG: NULL client, bad configuration).
+ * Thread safety: any thread; the deserializer may be used from several threads at once.
+ */
+kf_deserializer_t *kf_protobuf_deserializer_new(const kf_schema_registry_client_t *client, const char *config_json, kf_error_t **err_out);
 
 /**
  * A new Schema Registry client, configured by a JSON object of the Python client's keys:
@@ -4879,6 +5245,49 @@ const kf_buffer_t *kf_deserialized_message_value(const kf_deserialized_message_t
 void kf_deserialized_message_destroy(kf_deserialized_message_t *message);
 
 /**
+ * Python's to_dict hook: a serializer that first converts the caller's record with `to_dict`,
+ * then serializes the result with `inner` (typically kf_avro_serializer_new(), whose input is
+ * JSON text). `to_dict` is a kf_serde_cb: it gets `opaque`, the serialization context, and the
+ * bytes given to kf_serializer_serialize() or kf_serializing_producer_produce() (e.g. a C
+ * struct), and writes the record's JSON text into `out` with kf_buffer_set() (returning 0), or
+ * returns non-zero with the cause in `out`. A null input stays null: the hook is not called and
+ * `inner` gets null. A hook failure, and any failure of `inner`, is
+ * KF_ERR_KEY_SERIALIZATION / KF_ERR_VALUE_SERIALIZATION carrying the cause ("to_dict hook: ..."
+ * for the hook).
+ *
+ * The new serializer keeps its own reference to `inner` (the caller may destroy its handle at
+ * once) and owns `opaque`: `free_opaque` (may be NULL) is called with it once the serializer
+ * and every producer using it are destroyed, or at once when this call fails.
+ * Runs `to_dict` on: the thread that serializes (several at once when a producer is shared).
+ * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
+ * when not NULL (KF_ERR__INVALID_ARG: NULL inner or to_dict).
+ * Thread safety: any thread.
+ */
+kf_serializer_t *kf_serializer_new_with_to_dict(const kf_serializer_t *inner, kf_serde_cb to_dict, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
+
+/**
+ * Python's from_dict hook: a deserializer that deserializes with `inner` (typically
+ * kf_avro_deserializer_new(), whose output is JSON text), then converts the result with
+ * `from_dict` into the caller's representation. `from_dict` is a kf_serde_cb: it gets
+ * `opaque`, the context and the inner deserializer's output (JSON text, NUL not counted), and
+ * writes the caller's representation (e.g. a C struct) into `out` with kf_buffer_set()
+ * (returning 0), or returns non-zero with the cause in `out`. A null result of `inner` (a null
+ * message field) stays null: the hook is not called. A failure of `inner` or of the hook is
+ * KF_ERR_KEY_DESERIALIZATION / KF_ERR_VALUE_DESERIALIZATION carrying the cause
+ * ("from_dict hook: ..." for the hook); in kf_deserializing_consumer_poll() the message still
+ * comes back with its raw bytes.
+ *
+ * The new deserializer keeps its own reference to `inner` (the caller may destroy its handle
+ * at once) and owns `opaque`: `free_opaque` (may be NULL) is called with it once the
+ * deserializer and every consumer using it are destroyed, or at once when this call fails.
+ * Runs `from_dict` on: the thread that deserializes (the consumer's poll thread).
+ * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
+ * set when not NULL (KF_ERR__INVALID_ARG: NULL inner or from_dict).
+ * Thread safety: any thread.
+ */
+kf_deserializer_t *kf_deserializer_new_with_from_dict(const kf_deserializer_t *inner, kf_serde_cb from_dict, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
+
+/**
  * A new, empty list with room for `capacity` elements (it grows as needed). `capacity` is a
  * hint: at most 1024 elements are reserved up front, so no value can exhaust memory.
  *
@@ -4930,7 +5339,8 @@ const char *kf_topic_partition_list_topic(const kf_topic_partition_list_t *list,
 int32_t kf_topic_partition_list_partition(const kf_topic_partition_list_t *list, size_t index);
 
 /**
- * The offset of element `index` (or a KF_OFFSET_ constant); KF_OFFSET_INVALID when out of range.
+ * The offset of element `index` (or a KF_OFFSET_ constant); KF_OFFSET_INVALID when out of range
+ * or `list` is NULL.
  */
 int64_t kf_topic_partition_list_offset(const kf_topic_partition_list_t *list, size_t index);
 

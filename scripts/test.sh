@@ -11,12 +11,19 @@ trap 'scripts/kafka/stop.sh' EXIT
 # The Schema Registry (Apicurio Registry, Confluent-compatible API) for the registry tests.
 scripts/registry/start.sh
 trap 'scripts/registry/stop.sh; scripts/kafka/stop.sh' EXIT
+# A 3-broker KRaft cluster for the fault scenarios of tests/faults.rs (short mode here; the long
+# one is scripts/faults.sh --long).
+scripts/cluster/start.sh
+trap 'scripts/cluster/stop.sh; scripts/registry/stop.sh; scripts/kafka/stop.sh' EXIT
 set -a
 # shellcheck source=/dev/null
 . "${KAFKAFFI_KAFKA_DIR:-/tmp/kafkaffi-kafka}/env"
 # shellcheck source=/dev/null
 . "${KAFKAFFI_REGISTRY_DIR:-/tmp/kafkaffi-registry}/env"
+# shellcheck source=/dev/null
+. "${KAFKAFFI_CLUSTER_DIR:-/tmp/kafkaffi-cluster}/env"
 set +a
+
 
 failed=()
 # One release build serves cargo's tests, CMake's examples and C tests alike.
@@ -26,6 +33,12 @@ if cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release && cmake --build buil
 else
   failed+=("cmake build")
 fi
+
+# The C tests and examples under AddressSanitizer + UndefinedBehaviorSanitizer; 1M messages under
+# valgrind and a 10M-message RSS check; every fuzz target for a few seconds.
+scripts/sanitizers.sh || failed+=("sanitizers")
+scripts/soak.sh || failed+=("soak")
+scripts/fuzz.sh || failed+=("fuzz")
 
 # The benchmarks are never timed here: only checked to build and run a tiny configuration.
 bench/run.sh --smoke || failed+=("bench smoke")

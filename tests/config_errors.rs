@@ -572,7 +572,7 @@ fn error_code_names_and_descriptions() {
     assert_eq!(text(kf_error_code_name(123456)), "ERR_123456?");
     assert!(!text(kf_error_code_description(-99999)).is_empty());
     assert!(!text(kf_error_code_name(i32::MIN)).is_empty());
-    assert!(KF_ERR__KF_PANIC >= KF_ERR_KAFKAFFI_BEGIN);
+    const _: () = assert!(KF_ERR__KF_PANIC >= KF_ERR_KAFKAFFI_BEGIN);
 }
 
 /// librdkafka's rd_kafka_err_desc, with the code as the plain int it is in C (reading an
@@ -2927,6 +2927,288 @@ fn invalid_args_avro() {
     assert!(!d.is_null());
     kf_deserializer_destroy(d);
     kf_schema_registry_client_destroy(c);
+}
+
+/// The Protobuf serializer and deserializer constructors with NULL and non-UTF-8 arguments.
+#[test]
+fn invalid_args_protobuf() {
+    use kafkaffi::ffi::protobuf::*;
+    use kafkaffi::ffi::schema_registry::*;
+    use kafkaffi::ffi::serde::*;
+    let mut e = null_mut();
+    let c = kf_schema_registry_client_new(
+        cs(&format!(r#"{{"url": "mock://{}"}}"#, unique("sr"))).as_ptr(),
+        &mut e,
+    );
+    ok(e);
+    let schema = cs("syntax = \"proto3\"; message M { int32 a = 1; }");
+    const SER: &str = "kf_protobuf_serializer_new";
+    assert!(kf_protobuf_serializer_new(null(), schema.as_ptr(), null(), null(), &mut e).is_null());
+    inv(e, &[SER, "client"]);
+    assert!(kf_protobuf_serializer_new(c, null(), null(), null(), &mut e).is_null());
+    inv(e, &["schema_str", "use.latest.version"]);
+    assert!(kf_protobuf_serializer_new(c, bad_utf8(), null(), null(), &mut e).is_null());
+    inv(e, &[SER, "schema_str", "UTF-8"]);
+    assert!(kf_protobuf_serializer_new(c, schema.as_ptr(), bad_utf8(), null(), &mut e).is_null());
+    inv(e, &[SER, "message_name", "UTF-8"]);
+    assert!(kf_protobuf_serializer_new(c, schema.as_ptr(), null(), bad_utf8(), &mut e).is_null());
+    inv(e, &[SER, "config_json", "UTF-8"]);
+    let x = cs("{\"x\": 1}");
+    assert!(kf_protobuf_serializer_new(c, schema.as_ptr(), null(), x.as_ptr(), &mut e).is_null());
+    inv(e, &["\"x\""]);
+    assert!(kf_protobuf_serializer_new(null(), null(), null(), null(), null_mut()).is_null());
+    e = null_mut();
+    let s = kf_protobuf_serializer_new(c, schema.as_ptr(), cs("M").as_ptr(), null(), &mut e);
+    ok(e);
+    assert!(!s.is_null());
+    kf_serializer_destroy(s);
+
+    const DE: &str = "kf_protobuf_deserializer_new";
+    assert!(kf_protobuf_deserializer_new(null(), null(), &mut e).is_null());
+    inv(e, &[DE, "client"]);
+    assert!(kf_protobuf_deserializer_new(c, bad_utf8(), &mut e).is_null());
+    inv(e, &[DE, "config_json", "UTF-8"]);
+    assert!(kf_protobuf_deserializer_new(c, x.as_ptr(), &mut e).is_null());
+    inv(e, &["\"x\""]);
+    assert!(kf_protobuf_deserializer_new(null(), null(), null_mut()).is_null());
+    e = null_mut();
+    let d = kf_protobuf_deserializer_new(c, cs("{}").as_ptr(), &mut e);
+    ok(e);
+    assert!(!d.is_null());
+    kf_deserializer_destroy(d);
+    kf_schema_registry_client_destroy(c);
+}
+
+/// The JSON Schema serializer and deserializer constructors with NULL and non-UTF-8 arguments.
+#[test]
+fn invalid_args_json_schema() {
+    use kafkaffi::ffi::json_schema::*;
+    use kafkaffi::ffi::schema_registry::*;
+    use kafkaffi::ffi::serde::*;
+    let mut e = null_mut();
+    let c = kf_schema_registry_client_new(
+        cs(&format!(r#"{{"url": "mock://{}"}}"#, unique("sr"))).as_ptr(),
+        &mut e,
+    );
+    ok(e);
+    let schema = cs(r#"{"type":"object"}"#);
+    const SER: &str = "kf_json_schema_serializer_new";
+    assert!(kf_json_schema_serializer_new(null(), schema.as_ptr(), null(), &mut e).is_null());
+    inv(e, &[SER, "client"]);
+    assert!(kf_json_schema_serializer_new(c, null(), null(), &mut e).is_null());
+    inv(e, &["schema_str", "use.latest.version"]);
+    assert!(kf_json_schema_serializer_new(c, bad_utf8(), null(), &mut e).is_null());
+    inv(e, &[SER, "schema_str", "UTF-8"]);
+    assert!(kf_json_schema_serializer_new(c, schema.as_ptr(), bad_utf8(), &mut e).is_null());
+    inv(e, &[SER, "config_json", "UTF-8"]);
+    assert!(kf_json_schema_serializer_new(c, cs("{").as_ptr(), null(), &mut e).is_null());
+    inv(e, &["invalid JSON schema"]);
+    assert!(kf_json_schema_serializer_new(null(), null(), null(), null_mut()).is_null());
+    const DE: &str = "kf_json_schema_deserializer_new";
+    assert!(kf_json_schema_deserializer_new(null(), null(), null(), &mut e).is_null());
+    inv(e, &[DE, "client"]);
+    assert!(kf_json_schema_deserializer_new(c, bad_utf8(), null(), &mut e).is_null());
+    inv(e, &[DE, "schema_str", "UTF-8"]);
+    assert!(
+        kf_json_schema_deserializer_new(c, null(), cs("{\"x\": 1}").as_ptr(), &mut e).is_null()
+    );
+    inv(e, &["\"x\""]);
+    assert!(kf_json_schema_deserializer_new(null(), null(), null(), null_mut()).is_null());
+    e = null_mut();
+    let js = kf_schema_new(schema.as_ptr(), KF_SCHEMA_TYPE_JSON, &mut e);
+    ok(e);
+    const SS: &str = "kf_json_schema_serializer_new_with_schema";
+    assert!(kf_json_schema_serializer_new_with_schema(null(), js, null(), &mut e).is_null());
+    inv(e, &[SS, "client"]);
+    assert!(kf_json_schema_serializer_new_with_schema(c, null(), null(), &mut e).is_null());
+    inv(e, &["use.latest.version"]);
+    assert!(kf_json_schema_serializer_new_with_schema(c, js, bad_utf8(), &mut e).is_null());
+    inv(e, &[SS, "config_json", "UTF-8"]);
+    const DS: &str = "kf_json_schema_deserializer_new_with_schema";
+    assert!(kf_json_schema_deserializer_new_with_schema(null(), js, null(), &mut e).is_null());
+    inv(e, &[DS, "client"]);
+    assert!(kf_json_schema_deserializer_new_with_schema(c, js, bad_utf8(), &mut e).is_null());
+    inv(e, &[DS, "config_json", "UTF-8"]);
+    assert!(
+        kf_json_schema_deserializer_new_with_schema(null(), null(), null(), null_mut()).is_null()
+    );
+    e = null_mut();
+    let s = kf_json_schema_serializer_new_with_schema(c, js, null(), &mut e);
+    ok(e);
+    let d = kf_json_schema_deserializer_new(c, null(), cs("{}").as_ptr(), &mut e);
+    ok(e);
+    assert!(!s.is_null() && !d.is_null());
+    kf_serializer_destroy(s);
+    kf_deserializer_destroy(d);
+    kf_schema_destroy(js);
+    kf_schema_registry_client_destroy(c);
+}
+
+/// The Avro constructors taking a kf_schema_t, the to_dict / from_dict hooks and the legacy
+/// AvroProducer / AvroConsumer with NULL and non-UTF-8 arguments.
+#[test]
+fn invalid_args_avro_schema_hooks_and_legacy() {
+    use kafkaffi::ffi::avro::*;
+    use kafkaffi::ffi::avro_legacy::*;
+    use kafkaffi::ffi::schema_registry::*;
+    use kafkaffi::ffi::serde::*;
+    use kafkaffi::ffi::serde_hooks::*;
+    let mut e = null_mut();
+    let url = format!("mock://{}", unique("sr"));
+    let c = kf_schema_registry_client_new(cs(&format!(r#"{{"url": "{url}"}}"#)).as_ptr(), &mut e);
+    ok(e);
+    let schema = kf_schema_new(cs(r#""int""#).as_ptr(), KF_SCHEMA_TYPE_AVRO, &mut e);
+    ok(e);
+    const SS: &str = "kf_avro_serializer_new_with_schema";
+    assert!(kf_avro_serializer_new_with_schema(null(), schema, null(), &mut e).is_null());
+    inv(e, &[SS, "client"]);
+    assert!(kf_avro_serializer_new_with_schema(c, null(), null(), &mut e).is_null());
+    inv(e, &["use.latest.version"]);
+    assert!(kf_avro_serializer_new_with_schema(c, schema, bad_utf8(), &mut e).is_null());
+    inv(e, &[SS, "config_json", "UTF-8"]);
+    assert!(kf_avro_serializer_new_with_schema(null(), null(), null(), null_mut()).is_null());
+    const DS: &str = "kf_avro_deserializer_new_with_schema";
+    assert!(kf_avro_deserializer_new_with_schema(null(), schema, null(), &mut e).is_null());
+    inv(e, &[DS, "client"]);
+    assert!(kf_avro_deserializer_new_with_schema(c, schema, bad_utf8(), &mut e).is_null());
+    inv(e, &[DS, "config_json", "UTF-8"]);
+    assert!(kf_avro_deserializer_new_with_schema(null(), null(), null(), null_mut()).is_null());
+    e = null_mut();
+    let s = kf_avro_serializer_new_with_schema(c, schema, null(), &mut e);
+    ok(e);
+    let d = kf_avro_deserializer_new_with_schema(c, null(), null(), &mut e);
+    ok(e);
+    kf_schema_destroy(schema);
+
+    unsafe extern "C" fn hook(
+        _: *mut c_void,
+        _: *const kf_serialization_context_t,
+        _: *const u8,
+        _: usize,
+        _: *mut kf_buffer_t,
+    ) -> c_int {
+        0
+    }
+    static FREED: AtomicUsize = AtomicUsize::new(0);
+    unsafe extern "C" fn free_it(_: *mut c_void) {
+        FREED.fetch_add(1, SeqCst);
+    }
+    const TD: &str = "kf_serializer_new_with_to_dict";
+    assert!(
+        kf_serializer_new_with_to_dict(null(), Some(hook), null_mut(), Some(free_it), &mut e)
+            .is_null()
+    );
+    inv(e, &[TD, "inner"]);
+    assert!(kf_serializer_new_with_to_dict(s, None, null_mut(), Some(free_it), &mut e).is_null());
+    inv(e, &[TD, "callback"]);
+    assert!(kf_serializer_new_with_to_dict(null(), None, null_mut(), None, null_mut()).is_null());
+    const FD: &str = "kf_deserializer_new_with_from_dict";
+    assert!(kf_deserializer_new_with_from_dict(
+        null(),
+        Some(hook),
+        null_mut(),
+        Some(free_it),
+        &mut e
+    )
+    .is_null());
+    inv(e, &[FD, "inner"]);
+    assert!(
+        kf_deserializer_new_with_from_dict(d, None, null_mut(), Some(free_it), &mut e).is_null()
+    );
+    inv(e, &[FD, "callback"]);
+    assert!(
+        kf_deserializer_new_with_from_dict(null(), None, null_mut(), None, null_mut()).is_null()
+    );
+    assert_eq!(
+        FREED.load(SeqCst),
+        4,
+        "the opaque is released when the constructor fails"
+    );
+    kf_serializer_destroy(s);
+    kf_deserializer_destroy(d);
+    kf_schema_registry_client_destroy(c);
+
+    const PN: &str = "kf_avro_producer_new";
+    let conf = cs(&format!(r#"{{"schema.registry.url": "{url}"}}"#));
+    assert!(kf_avro_producer_new(null(), null(), null(), null(), &mut e).is_null());
+    inv(e, &[PN, "config_json"]);
+    assert!(kf_avro_producer_new(null(), bad_utf8(), null(), null(), &mut e).is_null());
+    inv(e, &[PN, "config_json", "UTF-8"]);
+    assert!(kf_avro_producer_new(null(), conf.as_ptr(), bad_utf8(), null(), &mut e).is_null());
+    inv(e, &[PN, "default_key_schema", "UTF-8"]);
+    assert!(kf_avro_producer_new(null(), conf.as_ptr(), null(), bad_utf8(), &mut e).is_null());
+    inv(e, &[PN, "default_value_schema", "UTF-8"]);
+    assert!(kf_avro_producer_new(null(), null(), null(), null(), null_mut()).is_null());
+    e = null_mut();
+    let p = kf_avro_producer_new(
+        null(),
+        conf.as_ptr(),
+        null(),
+        cs(r#""string""#).as_ptr(),
+        &mut e,
+    );
+    ok(e);
+    const PP: &str = "kf_avro_producer_produce";
+    let t = cs("t");
+    let produce = |p: *mut kf_avro_producer_t,
+                   topic: *const c_char,
+                   key: *const c_char,
+                   value: *const c_char,
+                   ks: *const c_char,
+                   vs: *const c_char| {
+        kf_avro_producer_produce(p, topic, 0, key, value, ks, vs, null(), 0, None, null_mut())
+    };
+    inv(
+        produce(null_mut(), t.as_ptr(), null(), null(), null(), null()),
+        &[PP, "producer"],
+    );
+    inv(
+        produce(p, null(), null(), null(), null(), null()),
+        &[PP, "topic"],
+    );
+    inv(
+        produce(p, bad_utf8(), null(), null(), null(), null()),
+        &[PP, "topic", "UTF-8"],
+    );
+    inv(
+        produce(p, t.as_ptr(), bad_utf8(), null(), null(), null()),
+        &[PP, "key", "UTF-8"],
+    );
+    inv(
+        produce(p, t.as_ptr(), null(), bad_utf8(), null(), null()),
+        &[PP, "value", "UTF-8"],
+    );
+    inv(
+        produce(p, t.as_ptr(), null(), null(), bad_utf8(), null()),
+        &[PP, "key_schema", "UTF-8"],
+    );
+    inv(
+        produce(p, t.as_ptr(), null(), null(), null(), bad_utf8()),
+        &[PP, "value_schema", "UTF-8"],
+    );
+    assert!(kf_avro_producer_producer(null()).is_null());
+    assert!(!kf_avro_producer_producer(p).is_null());
+    ok(kf_avro_producer_destroy(null_mut()));
+    ok(kf_avro_producer_destroy(p));
+
+    const CN: &str = "kf_avro_consumer_new";
+    assert!(kf_avro_consumer_new(null(), null(), null(), null(), &mut e).is_null());
+    inv(e, &[CN, "config_json"]);
+    assert!(kf_avro_consumer_new(null(), bad_utf8(), null(), null(), &mut e).is_null());
+    inv(e, &[CN, "config_json", "UTF-8"]);
+    let cconf = cs(&format!(
+        r#"{{"schema.registry.url": "{url}", "group.id": "g"}}"#
+    ));
+    assert!(kf_avro_consumer_new(null(), cconf.as_ptr(), bad_utf8(), null(), &mut e).is_null());
+    inv(e, &[CN, "reader_key_schema", "UTF-8"]);
+    assert!(kf_avro_consumer_new(null(), cconf.as_ptr(), null(), bad_utf8(), &mut e).is_null());
+    inv(e, &[CN, "reader_value_schema", "UTF-8"]);
+    assert!(kf_avro_consumer_new(null(), null(), null(), null(), null_mut()).is_null());
+    e = null_mut();
+    let cons = kf_avro_consumer_new(null(), cconf.as_ptr(), null(), null(), &mut e);
+    ok(e);
+    ok(kf_consumer_close(kf_deserializing_consumer_consumer(cons)));
+    ok(kf_deserializing_consumer_destroy(cons));
 }
 
 /// Every function the header declares is exercised by the invalid-argument tests of this file,

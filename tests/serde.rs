@@ -1018,20 +1018,17 @@ fn builtins_match_python3_byte_for_byte() {
         "import struct, sys\n\
          for i in {ints:?}: print(struct.pack('>i', i).hex())\n\
          for d in [{ds}]: print(struct.pack('>d', d).hex())\n\
-         for c, s in {ss}: print(s.encode(c).hex())\n",
+         for c, s in [{ss}]: print(s.encode(c).hex())\n",
         ds = doubles
             .iter()
             .map(|d| format!("float('{d:?}')"))
             .collect::<Vec<_>>()
             .join(", "),
-        ss = format!(
-            "[{}]",
-            strings
-                .iter()
-                .map(|(c, s)| format!("({c:?}, {s:?})"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        ss = strings
+            .iter()
+            .map(|(c, s)| format!("({c:?}, {s:?})"))
+            .collect::<Vec<_>>()
+            .join(", "),
     );
     let out = std::process::Command::new("python3")
         .arg("-c")

@@ -1282,6 +1282,227 @@ static void test_transactions(t_cluster_t *cluster) {
     kf_topic_partition_list_destroy(l);
 }
 
+/* ---- Avro serdes with a kf_schema_t, to_dict / from_dict hooks, legacy AvroProducer ------- */
+
+static int hook_noop(void *opaque, const kf_serialization_context_t *ctx, const uint8_t *data,
+                     size_t len, kf_buffer_t *out) {
+    (void)opaque, (void)ctx, (void)data, (void)len, (void)out;
+    return 0;
+}
+
+static void test_avro_hooks_and_legacy(void) {
+    kf_error_t *err = NULL;
+    kf_schema_registry_client_t *sr;
+    kf_schema_t *schema;
+    kf_serializer_t *ser;
+    kf_deserializer_t *de;
+    kf_avro_producer_t *ap;
+    kf_deserializing_consumer_t *ac;
+    char url[96], conf[192], cconf[224];
+
+    t_section("kf_avro_*_with_schema, kf_*_with_to_dict/_from_dict, kf_avro_producer/consumer");
+    t_unique(url, sizeof url, "mock://c-invalid-sr");
+    snprintf(conf, sizeof conf, "{\"url\": \"%s\"}", url);
+    sr = kf_schema_registry_client_new(conf, &err);
+    MUST(err);
+    schema = kf_schema_new("\"int\"", KF_SCHEMA_TYPE_AVRO, &err);
+    MUST(err);
+
+    CHECK(kf_avro_serializer_new_with_schema(NULL, schema, NULL, &err) == NULL, "NULL client");
+    INVALID(err, "client");
+    err = NULL;
+    CHECK(kf_avro_serializer_new_with_schema(sr, NULL, NULL, &err) == NULL, "NULL schema");
+    INVALID(err, "use.latest.version");
+    err = NULL;
+    CHECK(kf_avro_serializer_new_with_schema(sr, schema, BAD_UTF8, &err) == NULL, "bad config");
+    INVALID(err, "UTF-8");
+    err = NULL;
+    CHECK(kf_avro_deserializer_new_with_schema(NULL, schema, NULL, &err) == NULL, "NULL client");
+    INVALID(err, "client");
+    err = NULL;
+    CHECK(kf_avro_deserializer_new_with_schema(sr, NULL, "{\"x\": 1}", &err) == NULL, "bad key");
+    INVALID(err, "\"x\"");
+    err = NULL;
+    ser = kf_avro_serializer_new_with_schema(sr, schema, NULL, &err);
+    MUST(err);
+    de = kf_avro_deserializer_new_with_schema(sr, NULL, "{\"use.latest.version\": false}", &err);
+    MUST(err);
+
+    freed_count = 0;
+    CHECK(kf_serializer_new_with_to_dict(NULL, hook_noop, NULL, count_free, &err) == NULL,
+          "NULL inner");
+    INVALID(err, "inner");
+    err = NULL;
+    CHECK(kf_serializer_new_with_to_dict(ser, NULL, NULL, count_free, &err) == NULL,
+          "NULL to_dict");
+    INVALID(err, "callback");
+    err = NULL;
+    CHECK(kf_deserializer_new_with_from_dict(NULL, hook_noop, NULL, count_free, &err) == NULL,
+          "NULL inner");
+    INVALID(err, "inner");
+    err = NULL;
+    CHECK(kf_deserializer_new_with_from_dict(de, NULL, NULL, count_free, &err) == NULL,
+          "NULL from_dict");
+    INVALID(err, "callback");
+    err = NULL;
+    CHECK(freed_count == 4, "a failed hook constructor releases the opaque (%d)", freed_count);
+    kf_serializer_destroy(ser);
+    kf_deserializer_destroy(de);
+    kf_schema_destroy(schema);
+    kf_schema_registry_client_destroy(sr);
+
+    snprintf(conf, sizeof conf, "{\"schema.registry.url\": \"%s\"}", url);
+    CHECK(kf_avro_producer_new(NULL, NULL, NULL, NULL, &err) == NULL, "NULL config_json");
+    INVALID(err, "config_json");
+    err = NULL;
+    CHECK(kf_avro_producer_new(NULL, "{}", NULL, NULL, &err) == NULL, "no registry URL");
+    INVALID(err, "schema.registry.url");
+    err = NULL;
+    CHECK(kf_avro_producer_new(NULL, conf, BAD_UTF8, NULL, &err) == NULL, "bad key schema");
+    INVALID(err, "default_key_schema");
+    err = NULL;
+    ap = kf_avro_producer_new(NULL, conf, NULL, "\"string\"", &err);
+    MUST(err);
+    INVALID(kf_avro_producer_produce(NULL, "t", 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL),
+            "producer");
+    INVALID(kf_avro_producer_produce(ap, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL),
+            "topic");
+    INVALID(kf_avro_producer_produce(ap, "t", 0, NULL, BAD_UTF8, NULL, NULL, NULL, 0, NULL, NULL),
+            "value");
+    CHECK(kf_avro_producer_producer(NULL) == NULL, "kf_avro_producer_producer(NULL)");
+    CHECK(kf_avro_producer_producer(ap) != NULL, "kf_avro_producer_producer");
+    OK(kf_avro_producer_destroy(NULL));
+    OK(kf_avro_producer_destroy(ap));
+
+    CHECK(kf_avro_consumer_new(NULL, NULL, NULL, NULL, &err) == NULL, "NULL config_json");
+    INVALID(err, "config_json");
+    err = NULL;
+    CHECK(kf_avro_consumer_new(NULL, conf, NULL, NULL, &err) == NULL, "no group.id");
+    INVALID(err, "group.id");
+    err = NULL;
+    snprintf(cconf, sizeof cconf, "{\"schema.registry.url\": \"%s\", \"group.id\": \"g\"}", url);
+    CHECK(kf_avro_consumer_new(NULL, cconf, NULL, BAD_UTF8, &err) == NULL, "bad reader schema");
+    INVALID(err, "reader_value_schema");
+    err = NULL;
+    ac = kf_avro_consumer_new(NULL, cconf, NULL, NULL, &err);
+    MUST(err);
+    OK(kf_consumer_close(kf_deserializing_consumer_consumer(ac)));
+    OK(kf_deserializing_consumer_destroy(ac));
+}
+
+static void test_json_schema(void) {
+    kf_error_t *err = NULL;
+    kf_schema_registry_client_t *sr;
+    kf_schema_t *schema;
+    kf_serializer_t *ser;
+    kf_deserializer_t *de;
+    char url[96], conf[192];
+
+    t_section("kf_json_schema_serializer_new / _deserializer_new (and _with_schema)");
+    t_unique(url, sizeof url, "mock://c-invalid-json-sr");
+    snprintf(conf, sizeof conf, "{\"url\": \"%s\"}", url);
+    sr = kf_schema_registry_client_new(conf, &err);
+    MUST(err);
+    CHECK(kf_json_schema_serializer_new(NULL, "{}", NULL, &err) == NULL, "NULL client");
+    INVALID(err, "client");
+    err = NULL;
+    CHECK(kf_json_schema_serializer_new(sr, NULL, NULL, &err) == NULL, "NULL schema");
+    INVALID(err, "use.latest.version");
+    err = NULL;
+    CHECK(kf_json_schema_serializer_new(sr, BAD_UTF8, NULL, &err) == NULL, "bad schema");
+    INVALID(err, "UTF-8");
+    err = NULL;
+    CHECK(kf_json_schema_serializer_new(sr, "{}", "{\"x\": 1}", &err) == NULL, "bad key");
+    INVALID(err, "\"x\"");
+    err = NULL;
+    CHECK(kf_json_schema_deserializer_new(NULL, NULL, NULL, &err) == NULL, "NULL client");
+    INVALID(err, "client");
+    err = NULL;
+    CHECK(kf_json_schema_deserializer_new(sr, "{", NULL, &err) == NULL, "bad schema");
+    INVALID(err, "invalid JSON schema");
+    err = NULL;
+    CHECK(kf_json_schema_deserializer_new(sr, NULL, BAD_UTF8, &err) == NULL, "bad config");
+    INVALID(err, "UTF-8");
+    err = NULL;
+    schema = kf_schema_new("{\"type\": \"object\"}", KF_SCHEMA_TYPE_JSON, &err);
+    MUST(err);
+    CHECK(kf_json_schema_serializer_new_with_schema(NULL, schema, NULL, &err) == NULL,
+          "NULL client");
+    INVALID(err, "client");
+    err = NULL;
+    CHECK(kf_json_schema_serializer_new_with_schema(sr, NULL, NULL, &err) == NULL, "NULL schema");
+    INVALID(err, "use.latest.version");
+    err = NULL;
+    CHECK(kf_json_schema_deserializer_new_with_schema(NULL, schema, NULL, &err) == NULL,
+          "NULL client");
+    INVALID(err, "client");
+    err = NULL;
+    CHECK(kf_json_schema_deserializer_new_with_schema(sr, schema, BAD_UTF8, &err) == NULL,
+          "bad config");
+    INVALID(err, "UTF-8");
+    err = NULL;
+    ser = kf_json_schema_serializer_new_with_schema(sr, schema, "{\"validate\": false}", &err);
+    MUST(err);
+    de = kf_json_schema_deserializer_new_with_schema(sr, NULL, NULL, &err);
+    MUST(err);
+    kf_serializer_destroy(ser);
+    kf_deserializer_destroy(de);
+    ser = kf_json_schema_serializer_new(sr, "{}", NULL, &err);
+    MUST(err);
+    de = kf_json_schema_deserializer_new(sr, "{}", NULL, &err);
+    MUST(err);
+    kf_serializer_destroy(ser);
+    kf_deserializer_destroy(de);
+    kf_schema_destroy(schema);
+    kf_schema_registry_client_destroy(sr);
+}
+
+static void test_protobuf(void) {
+    kf_error_t *err = NULL;
+    kf_schema_registry_client_t *sr;
+    kf_serializer_t *ser;
+    kf_deserializer_t *de;
+    const char *proto = "syntax = \"proto3\"; message M { int32 a = 1; }";
+    char url[96], conf[192];
+
+    t_section("kf_protobuf_serializer_new / kf_protobuf_deserializer_new");
+    t_unique(url, sizeof url, "mock://c-invalid-protobuf-sr");
+    snprintf(conf, sizeof conf, "{\"url\": \"%s\"}", url);
+    sr = kf_schema_registry_client_new(conf, &err);
+    MUST(err);
+    CHECK(kf_protobuf_serializer_new(NULL, proto, NULL, NULL, &err) == NULL, "NULL client");
+    INVALID(err, "client");
+    err = NULL;
+    CHECK(kf_protobuf_serializer_new(sr, NULL, NULL, NULL, &err) == NULL, "NULL schema");
+    INVALID(err, "use.latest.version");
+    err = NULL;
+    CHECK(kf_protobuf_serializer_new(sr, BAD_UTF8, NULL, NULL, &err) == NULL, "bad schema");
+    INVALID(err, "UTF-8");
+    err = NULL;
+    CHECK(kf_protobuf_serializer_new(sr, proto, BAD_UTF8, NULL, &err) == NULL, "bad name");
+    INVALID(err, "message_name");
+    err = NULL;
+    CHECK(kf_protobuf_serializer_new(sr, proto, "Nope", NULL, &err) == NULL, "unknown name");
+    INVALID(err, "Nope");
+    err = NULL;
+    CHECK(kf_protobuf_serializer_new(sr, proto, NULL, "{\"x\": 1}", &err) == NULL, "bad key");
+    INVALID(err, "\"x\"");
+    err = NULL;
+    CHECK(kf_protobuf_deserializer_new(NULL, NULL, &err) == NULL, "NULL client");
+    INVALID(err, "client");
+    err = NULL;
+    CHECK(kf_protobuf_deserializer_new(sr, BAD_UTF8, &err) == NULL, "bad config");
+    INVALID(err, "UTF-8");
+    err = NULL;
+    ser = kf_protobuf_serializer_new(sr, proto, "M", "{\"record.format\": \"binary\"}", &err);
+    MUST(err);
+    de = kf_protobuf_deserializer_new(sr, "{\"record.format\": \"json\"}", &err);
+    MUST(err);
+    kf_serializer_destroy(ser);
+    kf_deserializer_destroy(de);
+    kf_schema_registry_client_destroy(sr);
+}
+
 int main(void) {
     t_cluster_t mock = t_cluster_mock(1);
 
@@ -1300,6 +1521,9 @@ int main(void) {
     test_admin_inputs();
     test_admin_client(&mock);
     test_transactions(&mock);
+    test_avro_hooks_and_legacy();
+    test_json_schema();
+    test_protobuf();
     t_cluster_destroy(&mock);
     CHECK(released_count == 0, "no zero-copy value was ever taken (%d)", released_count);
     return t_finish("test_invalid_args");

@@ -441,6 +441,8 @@ const PYTHON_PACKAGES: &[&str] = &[
     "jsonschema",
     "referencing",
     "grpcio-tools",
+    // google.type, which confluent_kafka.schema_registry.protobuf imports.
+    "googleapis-common-protos",
 ];
 
 /// A venv (in ~/.cache/kafkaffi/pyvenv) with confluent-kafka 2.16.1 and the Avro, JSON Schema
@@ -461,7 +463,7 @@ pub fn python_venv() -> std::path::PathBuf {
         0
     );
     let check = "import confluent_kafka, fastavro, httpx, cachetools, attrs, authlib, \
-                 google.protobuf, jsonschema, referencing, grpc_tools; \
+                 google.protobuf, google.type, jsonschema, referencing, grpc_tools; \
                  assert confluent_kafka.__version__ == '2.16.1'";
     let ready = py.exists()
         && Command::new(&py)
