@@ -8,6 +8,12 @@ Contenders, each a separate process per measurement:
   kafkaffi  bench/build/bench_kafkaffi  the same work through kafkaffi's C ABI
   python    bench/bench_python.py       confluent-kafka-python from PyPI
 
+The serdes (Avro, JSON Schema, Protobuf) have two contenders and need no Kafka cluster (each
+runs on its own client's in-process mock:// registry), so they run once, not per cluster:
+  kafkaffi  bench/build/bench_serde     kafkaffi's serializers through the C ABI
+  python    bench/bench_serde.py        confluent-kafka-python's AvroSerializer, JSONSerializer,
+                                        ProtobufSerializer and their deserializers
+
 Each scenario runs ROUNDS rounds; a round runs the three contenders back to back (in an order
 that rotates from round to round), and every ratio is taken between results of the same round.
 Figures are the median of the rounds, with min and max.
@@ -32,6 +38,9 @@ ROOT = os.path.dirname(HERE)
 CONTENDERS = ["raw", "kafkaffi", "python"]
 TARGET_THROUGHPUT = 0.97  # kafkaffi / raw, at least
 TARGET_P99 = 1.03  # kafkaffi / raw, at most
+TARGET_SERDE = 3.0  # kafkaffi / python records per second, at least
+SERDE_CONTENDERS = ["kafkaffi", "python"]
+SERDE_FORMATS = {"avro": "Avro", "json": "JSON Schema", "protobuf": "Protobuf"}
 MOCK_PARTITION_BUDGET = 3 * 1024 * 1024  # bytes per partition; the mock keeps ~5 MiB
 RECORD_OVERHEAD = 32  # bytes per record on top of the value, for that budget (generous)
 
@@ -46,10 +55,19 @@ class Scenario:
     linger: int = 5
     rate: int = 0  # latency: messages per second
     batch: int = 1000
+    fmt: str = ""  # serde: avro | json | protobuf
+    direction: str = ""  # serde: serialize | deserialize
+    binary: bool = False  # serde, Protobuf: kafkaffi with "record.format": "binary"
 
     @property
     def kind(self):
+        if self.test == "serde":
+            return "serde"
         return "latency" if self.test == "latency" else "throughput"
+
+    @property
+    def contenders(self):
+        return SERDE_CONTENDERS if self.kind == "serde" else CONTENDERS
 
 
 def size_name(n):
@@ -72,13 +90,19 @@ def scenarios():
     for linger in (0, 5):
         out.append(Scenario("latency linger.ms=%d" % linger, "latency", 100,
                             {"mock": 10_000, "broker": 10_000}, linger=linger, rate=2_000))
-    # ---- SERDES: not measured yet -------------------------------------------------------
-    # Issue 6 asks for Avro / JSON Schema / Protobuf serialize and deserialize records per
-    # second (kafkaffi's serdes against confluent-kafka-python's serializers, target >= 3x).
-    # The serdes do not exist yet. When they land: add a test "serde" to bench_kafkaffi.c and
-    # bench_python.py (format, direction, records), add its scenarios here (kind "serde", no
-    # raw contender: ratio kafkaffi / python only), and fill the SERDES section of RESULTS.md
-    # (see write_results()).
+    # ---- SERDES: records per second, kafkaffi / python (no raw contender, no cluster) ---------
+    # Counts: about 1-4 s for the slower contender (Python's JSONSerializer validates each
+    # record with the pure-Python jsonschema package: ~12 k records/s).
+    # The Protobuf rows "binary": kafkaffi takes and gives the message's binary encoding
+    # (record.format=binary) instead of its JSON mapping; Python does the same as in the JSON
+    # rows (it always takes and gives a message object).
+    for fmt, n, binary in (("avro", 200_000, False), ("json", 40_000, False),
+                           ("protobuf", 200_000, False), ("protobuf", 200_000, True)):
+        for direction in ("serialize", "deserialize"):
+            out.append(Scenario("serde %s %s%s" % (SERDE_FORMATS[fmt], direction,
+                                                   ", binary" if binary else ""),
+                                "serde", 0, {"serde": n}, fmt=fmt, direction=direction,
+                                binary=binary))
     return out
 
 
@@ -90,6 +114,8 @@ def partitions_for(s):
         return 8
     if s.test == "latency":
         return 1
+    if s.test == "serde":
+        return 0
     n = max(s.count.values())
     return max(1, math.ceil(n * (s.size + RECORD_OVERHEAD) / MOCK_PARTITION_BUDGET))
 
@@ -133,7 +159,12 @@ class Runner:
         self.timeout = timeout
         self.admin = None
 
-    def command(self, contender):
+    def command(self, contender, s=None):
+        if s is not None and s.kind == "serde":
+            if contender == "python":
+                return [sys.executable, os.path.join(HERE, "bench_serde.py"), "--build",
+                        self.build]
+            return [os.path.join(self.build, "bench_serde")]
         if contender == "python":
             return [sys.executable, os.path.join(HERE, "bench_python.py")]
         return [os.path.join(self.build, "bench_" + contender)]
@@ -171,6 +202,11 @@ class Runner:
         """One measurement: returns the program's JSON result, or {"error": text}."""
         kind, bootstrap = cluster
         topic = "kafkaffi-bench-%s-%s" % (s.test, uuid.uuid4().hex[:12])
+        if s.kind == "serde":
+            return self.execute(self.command(contender, s) + [
+                "--format", s.fmt, "--direction", s.direction, "--count", str(count),
+                "--dir", os.path.join(HERE, "serde"), "--topic", topic]
+                + (["--binary", "1"] if s.binary and contender == "kafkaffi" else []))
         parts = partitions_for(s)
         args = ["--test", s.test, "--bootstrap", "mock" if kind == "mock" else bootstrap,
                 "--topic", topic, "--partitions", str(parts), "--count", str(count),
@@ -185,6 +221,14 @@ class Runner:
         if kind == "broker":
             self.create_topic(bootstrap, topic, parts)
         try:
+            return self.execute(cmd)
+        finally:
+            if kind == "broker":
+                self.delete_topic(bootstrap, topic)
+
+    def execute(self, cmd):
+        """Runs one measurement's process: its JSON result, or {"error": text}."""
+        try:
             t0 = time.time()
             p = subprocess.run(cmd, capture_output=True, text=True, timeout=self.timeout)
             wall = time.time() - t0
@@ -192,9 +236,6 @@ class Runner:
             return {"error": "timed out after %d s" % self.timeout, "command": shlex.join(cmd)}
         except OSError as e:  # not built, not executable
             return {"error": str(e), "command": shlex.join(cmd)}
-        finally:
-            if kind == "broker":
-                self.delete_topic(bootstrap, topic)
         lines = [line for line in p.stdout.splitlines() if line.startswith("{")]
         if p.returncode != 0 or not lines:
             tail = (p.stderr.strip().splitlines() or ["(no output)"])[-3:]
@@ -281,20 +322,32 @@ class CpuMeter:
 def run_all(args, clusters, scen):
     runner = Runner(args.build, args.timeout)
     results = {"clusters": {}, "cpu": {}}
-    failures = 0
-    for cluster in clusters:
+    failures = runs = 0
+    kafka = [s for s in scen if s.kind != "serde"]
+    serde = [s for s in scen if s.kind == "serde"]
+    # The Kafka scenarios on each cluster; then the serdes once (they use no cluster: the
+    # kind "serde" stands for the contenders' in-process mock:// registries).
+    groups = [(cluster, kafka) for cluster in clusters if kafka]
+    if serde:
+        groups.append((("serde", None), serde))
+    for cluster, group in groups:
         kind = cluster[0]
         meter = CpuMeter()
-        per_cluster = results["clusters"].setdefault(kind, {})
-        for s in scen:
+        if kind == "serde":
+            per_cluster = results.setdefault("serde", {})
+        else:
+            per_cluster = results["clusters"].setdefault(kind, {})
+        for s in group:
             count = args.count_for(s, kind)
             rounds = []
             for r in range(args.rounds):
-                order = CONTENDERS[r % 3:] + CONTENDERS[:r % 3]
+                cs = s.contenders
+                order = cs[r % len(cs):] + cs[:r % len(cs)]
                 row = {}
                 for c in order:
                     res = runner.run(c, s, cluster, count, r)
                     row[c] = res
+                    runs += 1
                     if "error" in res:
                         failures += 1
                         print("FAIL %-7s %-30s %-8s round %d: %s\n     %s"
@@ -310,10 +363,12 @@ def run_all(args, clusters, scen):
             if not args.smoke:
                 print(summary_line(kind, s, rounds), flush=True)
         results["cpu"][kind] = meter.stop()
-    return results, failures
+    return results, failures, runs
 
 
 def brief(res, s):
+    if s.kind == "serde":
+        return "%.0f records/s (%d bytes on the wire)" % (res["msg_per_s"], res["wire_bytes"])
     if s.kind == "latency":
         return "p50 %.0f us, p99 %.0f us" % (res["p50_us"], res["p99_us"])
     return "%.0f msg/s" % res["msg_per_s"]
@@ -323,11 +378,13 @@ def summary_line(kind, s, rounds):
     metric = "p99_us" if s.kind == "latency" else "msg_per_s"
     kr = spread(ratios(rounds, "kafkaffi", "raw", metric))
     kp = spread(ratios(rounds, "kafkaffi", "python", metric))
-    med = {c: spread([metric_value(r.get(c, {}), metric) for r in rounds]) for c in CONTENDERS}
-    parts = ["%-7s %-30s" % (kind, s.key)]
-    for c in CONTENDERS:
+    med = {c: spread([metric_value(r.get(c, {}), metric) for r in rounds])
+           for c in s.contenders}
+    parts = ["%-7s %-36s" % (kind, s.key)]
+    for c in s.contenders:
         parts.append("%s %s" % (c, fmt_num(med[c][0]) if med[c] else "FAILED"))
-    parts.append("kafkaffi/raw %s" % (("%.3f" % kr[0]) if kr else "-"))
+    if s.kind != "serde":
+        parts.append("kafkaffi/raw %s" % (("%.3f" % kr[0]) if kr else "-"))
     parts.append("kafkaffi/python %s" % (("%.3f" % kp[0]) if kp else "-"))
     return "  ".join(parts)
 
@@ -477,14 +534,17 @@ def write_results(args, results, clusters, scen, out_dir):
 
     L.append("## Summary: the ratios")
     L.append("")
-    L.append("Throughput: msg/s ratio (higher is better for kafkaffi). Latency: p99 ratio "
-             "(lower is better for kafkaffi).")
-    L.append("")
-    L.append("| cluster | scenario | kafkaffi / raw | target | met | kafkaffi / python |")
-    L.append("|---|---|---|---|---|---|")
     missed = []
-    for kind, _ in clusters:
-        for s in scen:
+    kafka = [s for s in scen if s.kind != "serde"]
+    serde = [s for s in scen if s.kind == "serde"]
+    if kafka:
+        L.append("Throughput: msg/s ratio (higher is better for kafkaffi). Latency: p99 ratio "
+                 "(lower is better for kafkaffi).")
+        L.append("")
+        L.append("| cluster | scenario | kafkaffi / raw | target | met | kafkaffi / python |")
+        L.append("|---|---|---|---|---|---|")
+    for kind, _ in (clusters if kafka else []):
+        for s in kafka:
             entry = results["clusters"][kind][s.key]
             metric = "p99_us" if s.kind == "latency" else "msg_per_s"
             kr = spread(ratios(entry["rounds"], "kafkaffi", "raw", metric))
@@ -500,22 +560,39 @@ def write_results(args, results, clusters, scen, out_dir):
             L.append("| %s | %s | %s | %s | %s | %s |" % (kind, s.key, ratio_cell(kr), target,
                                                           "yes" if met else "**no**",
                                                           ratio_cell(kp)))
-    L.append("")
+    if kafka:
+        L.append("")
+    if serde:
+        L.append("Serdes: records per second, kafkaffi / confluent-kafka-python (higher is "
+                 "better for kafkaffi; no cluster, each on its own mock:// registry).")
+        L.append("")
+        L.append("| scenario | kafkaffi / python | target | met |")
+        L.append("|---|---|---|---|")
+        for s in serde:
+            kp = spread(ratios(results["serde"][s.key]["rounds"], "kafkaffi", "python",
+                               "msg_per_s"))
+            met = kp is not None and kp[0] >= TARGET_SERDE
+            if not met:
+                missed.append(("", s.key))
+            L.append("| %s | %s | ≥ %.0f | %s |" % (s.key, ratio_cell(kp), TARGET_SERDE,
+                                                    "yes" if met else "**no**"))
+        L.append("")
     if missed:
         L.append("Targets missed: %s. Where the cost is: see [PROFILE.md](PROFILE.md)."
-                 % ", ".join("%s %s" % m for m in missed))
+                 % ", ".join(("%s %s" % m).strip() for m in missed))
         L.append("")
     L.append("![ratios](ratios.png)")
     L.append("")
-    L.append("Reading the ratios: the (min–max) after each median is the spread of the "
-             "per-round ratios; where it is wide, the machine's other load (above) moved the "
-             "result more than the client did. On the real broker, at linger.ms=0 (one produce "
-             "request per message), the p99 and p99.9 latencies are set by the broker's own "
-             "pauses on the same 2 cores (see their spread), not by the client; its p50 is the "
-             "client-side figure there.")
-    L.append("")
+    if kafka:
+        L.append("Reading the ratios: the (min–max) after each median is the spread of the "
+                 "per-round ratios; where it is wide, the machine's other load (above) moved the "
+                 "result more than the client did. On the real broker, at linger.ms=0 (one "
+                 "produce request per message), the p99 and p99.9 latencies are set by the "
+                 "broker's own pauses on the same 2 cores (see their spread), not by the client; "
+                 "its p50 is the client-side figure there.")
+        L.append("")
 
-    for kind, _ in clusters:
+    for kind, _ in (clusters if kafka else []):
         per = results["clusters"][kind]
         L.append("## %s" % ("Mock cluster (in-process)" if kind == "mock"
                             else "Real broker (single node, same machine)"))
@@ -577,14 +654,8 @@ def write_results(args, results, clusters, scen, out_dir):
             L.append("| %s | %s |" % (s.key, " | ".join(cells)))
         L.append("")
 
-    L.append("## Serdes (Avro / JSON Schema / Protobuf)")
-    L.append("")
-    L.append("<!-- SERDES: not measured yet. -->")
-    L.append("Not measured yet: kafkaffi's serializers do not exist. When they land, this "
-             "section gets serialize and deserialize records per second for Avro, JSON Schema "
-             "and Protobuf, kafkaffi against confluent-kafka-python's serializers (target: at "
-             "least 3 times). The place to add them is marked `SERDES` in bench/run.py.")
-    L.append("")
+    if serde:
+        write_serde_section(L, results["serde"], serde)
     L.append("## Method")
     L.append("")
     L.append("- One process per measurement; each prints one JSON line (bench/results.json "
@@ -595,7 +666,7 @@ def write_results(args, results, clusters, scen, out_dir):
              "retry; timed from the first produce to the end of `flush`; every delivery report "
              "is counted and must be a success. Delivery reports go to one configured callback "
              "(librdkafka's dr_msg_cb, kafkaffi's kf_config_set_delivery_cb, Python's "
-             "`on_delivery`)." % partitions_for(scen[0]))
+             "`on_delivery`)." % partitions_for(Scenario("", "produce", 100, {})))
     L.append("- Batch produce: 1,000 messages per call: `rd_kafka_produce_batch` (raw), "
              "`kf_producer_produce_batch` (kafkaffi), `Producer.produce_batch` (Python); "
              "refused messages (full queue) are sent again after `poll(1 ms)`.")
@@ -626,9 +697,76 @@ def write_results(args, results, clusters, scen, out_dir):
              "counted).")
     L.append("- On the broker every run gets a new topic (created before, deleted after, "
              "replication factor 1).")
+    if serde:
+        L.append("- Serdes: see their section above.")
     L.append("")
     with open(os.path.join(out_dir, "RESULTS.md"), "w") as f:
         f.write("\n".join(L))
+
+
+def write_serde_section(L, per, serde):
+    L.append("## Serdes (Avro / JSON Schema / Protobuf)")
+    L.append("")
+    L.append("Records per second through each client's schema-registry serializer and "
+             "deserializer: kafkaffi's (`kf_avro_serializer_new`, `kf_json_schema_serializer_new`"
+             ", `kf_protobuf_serializer_new` and the deserializers, through the C ABI: "
+             "bench/bench_serde.c) against confluent-kafka-python's `AvroSerializer` (fastavro), "
+             "`JSONSerializer` (jsonschema), `ProtobufSerializer` (protobuf) and their "
+             "deserializers (bench/bench_serde.py). Target: kafkaffi at least %.0f times "
+             "Python's records per second." % TARGET_SERDE)
+    L.append("")
+    L.append("| scenario | records | contender | records/s | wire bytes | peak RSS MiB |")
+    L.append("|---|---|---|---|---|---|")
+    for s in serde:
+        entry = per[s.key]
+        for c in s.contenders:
+            rs = [row.get(c, {}) for row in entry["rounds"]]
+            wire = sorted({x["wire_bytes"] for x in rs if "wire_bytes" in x})
+            L.append("| %s | %s | %s | %s | %s | %s |" % (
+                s.key, "{:,}".format(entry["scenario"]["count_run"]), c,
+                cell(spread([metric_value(x, "msg_per_s") for x in rs])),
+                "/".join(str(w) for w in wire) or "–",
+                cell(spread([metric_value(x, "rss_kib") for x in rs]), mib)))
+    L.append("")
+    L.append("| scenario | kafkaffi / python (records/s) | same bytes on the wire |")
+    L.append("|---|---|---|")
+    for s in serde:
+        rounds = per[s.key]["rounds"]
+        same = [r["kafkaffi"]["wire_hex"] == r["python"]["wire_hex"] for r in rounds
+                if "wire_hex" in r.get("kafkaffi", {}) and "wire_hex" in r.get("python", {})]
+        L.append("| %s | %s | %s |" % (
+            s.key, ratio_cell(spread(ratios(rounds, "kafkaffi", "python", "msg_per_s"))),
+            "–" if not same else "yes" if all(same) else "**no**"))
+    L.append("")
+    L.append("- The same record (bench/serde/user.json: 10 fields: a long id, strings, an int, a "
+             "double, a boolean, an array of strings, a nested record of 3 strings, a long "
+             "timestamp) and the same schema (bench/serde/user.avsc, user.schema.json, "
+             "user.proto) in both contenders; \"same bytes on the wire\" compares the two "
+             "serializers' output (magic byte, schema id, body) in each round.")
+    L.append("- Each contender uses its own client's in-process registry (`mock://` URL): "
+             "kafkaffi's, and Python's `MockSchemaRegistryClient` (what "
+             "`SchemaRegistryClient.new_client` returns for a mock:// URL). Default "
+             "configurations: the serializers auto-register; the JSON Schema serializer and "
+             "deserializer validate every record (Python's too); Python's Protobuf "
+             "deserializer is given the registry client, as kafkaffi's.")
+    L.append("- Steady state: before the clock starts each contender writes the record once "
+             "(registering the schema, caching its id) and reads it back once (fetching the "
+             "writer's schema by id, caching it); then the same call is timed N times on the "
+             "same record in one thread.")
+    L.append("- Each contender takes and gives the record in its natural form: kafkaffi "
+             "JSON text in and out (for Protobuf the proto3 JSON mapping), so its "
+             "figures include parsing and writing that JSON; Python a dict in and out (Avro, "
+             "JSON Schema) and, for Protobuf, an instance of the message class generated by "
+             "`grpc_tools.protoc` from user.proto (built before the clock starts; the "
+             "deserializer returns one).")
+    L.append("- The Protobuf rows marked \"binary\": kafkaffi with `\"record.format\": "
+             "\"binary\"`, taking and giving the message's binary encoding (what a C caller "
+             "that encodes its messages itself, e.g. with protobuf-c or nanopb, hands over; its "
+             "serializer still checks that the bytes decode as the message); Python exactly as "
+             "in the other Protobuf rows. The encoding itself is not timed on kafkaffi's side, "
+             "while Python's figure includes `SerializeToString` / `ParseFromString` (upb, in "
+             "C).")
+    L.append("")
 
 
 # ---- ratios.png -------------------------------------------------------------------------------
@@ -640,9 +778,24 @@ def write_chart(results, clusters, scen, out_dir):
 
     thr = [s for s in scen if s.kind == "throughput"]
     lat = [s for s in scen if s.kind == "latency"]
-    fig, axes = plt.subplots(2, 2, figsize=(15, 10),
+    serde = [s for s in scen if s.kind == "serde"]
+    if not (thr or lat):  # serdes only (--only serde)
+        fig, ax = plt.subplots(1, 1, figsize=(10, 5.5))
+        serde_panel(ax, results, serde)
+        fig.suptitle("kafkaffi serde ratios (bars: median of the rounds; whiskers: min–max)"
+                     "   %s UTC" % results["date"], fontsize=11)
+        fig.tight_layout(rect=(0, 0, 1, 0.95))
+        fig.savefig(os.path.join(out_dir, "ratios.png"), dpi=110)
+        return
+    rows = 3 if serde else 2
+    fig, axes = plt.subplots(rows, 2, figsize=(15, 5 * rows),
                              gridspec_kw={"width_ratios": [max(len(thr), 1), max(len(lat), 1)
                                                            + 1]})
+    if serde:  # the bottom row, both columns: the serdes
+        gs = axes[2][0].get_gridspec()
+        axes[2][0].remove()
+        axes[2][1].remove()
+        serde_panel(fig.add_subplot(gs[2, :]), results, serde)
     colors = {"mock": "#4C72B0", "broker": "#DD8452"}
     panels = [
         (axes[0][0], thr, "raw", "msg_per_s", "kafkaffi / raw librdkafka: throughput\n"
@@ -701,8 +854,39 @@ def write_chart(results, clusters, scen, out_dir):
                bbox_to_anchor=(0.5, 0.965))
     fig.suptitle("kafkaffi benchmark ratios (bars: median of the rounds; whiskers: min–max)"
                  "   %s UTC" % results["date"], fontsize=11)
-    fig.tight_layout(rect=(0, 0, 1, 0.94))
+    fig.tight_layout(rect=(0, 0, 1, 0.94 if rows == 2 else 0.955))
     fig.savefig(os.path.join(out_dir, "ratios.png"), dpi=110)
+
+
+def serde_panel(ax, results, serde):
+    """kafkaffi / python records per second for each serde scenario, with the target."""
+    meds, lo, hi = [], [], []
+    for s in serde:
+        sp = spread(ratios(results["serde"][s.key]["rounds"], "kafkaffi", "python", "msg_per_s"))
+        if sp is None:
+            sp = (float("nan"),) * 3
+        meds.append(sp[0])
+        lo.append(sp[0] - sp[1])
+        hi.append(sp[2] - sp[0])
+    xs = list(range(len(serde)))
+    ax.bar(xs, meds, 0.6, yerr=[lo, hi], capsize=3, color="#55A868",
+           label="mock:// registries (no cluster)")
+    for x, m, h in zip(xs, meds, hi):
+        if m == m:  # the median, above the whisker
+            ax.annotate("%.2f" % m, (x, m + h), textcoords="offset points", xytext=(0, 3),
+                        ha="center", fontsize=9, fontweight="bold", va="bottom")
+    tops = [m + h for m, h in zip(meds, hi) if m == m]
+    ax.set_ylim(0, max(tops + [TARGET_SERDE]) * 1.15)
+    ax.axhline(1.0, color="black", linewidth=0.8)
+    ax.axhline(TARGET_SERDE, color="red", linestyle="--", linewidth=1,
+               label="target %.0f" % TARGET_SERDE)
+    ax.set_xticks(xs)
+    ax.set_xticklabels([s.key.replace("serde ", "") for s in serde], rotation=20, ha="right",
+                       fontsize=8)
+    ax.set_title("kafkaffi / confluent-kafka-python: serde records per second\n"
+                 "(higher is better; target ≥ %.0f)" % TARGET_SERDE, fontsize=10)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left")
 
 
 # ---- main -------------------------------------------------------------------------------------
@@ -733,10 +917,18 @@ def main():
         shown.append(a)
     args.command_line = " ".join(["bench/run.sh"] + [shlex.quote(a) for a in shown])
 
+    scen = scenarios()
+    if args.only:
+        scen = [s for s in scen if args.only in s.key]
+        if not scen:
+            sys.exit("bench: no scenario matches %r" % args.only)
+
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     wanted = (args.clusters.split(",") if args.clusters
               else ["mock", "broker"] if (bootstrap or not (args.quick or args.smoke))
               else ["mock"])
+    if all(s.kind == "serde" for s in scen):  # the serdes need no cluster
+        wanted = []
     clusters = []
     for kind in wanted:
         if kind == "mock":
@@ -749,17 +941,11 @@ def main():
         else:
             sys.exit("bench: unknown cluster %r" % kind)
 
-    scen = scenarios()
-    if args.only:
-        scen = [s for s in scen if args.only in s.key]
-        if not scen:
-            sys.exit("bench: no scenario matches %r" % args.only)
-
     if args.smoke:
         args.rounds = args.rounds or 1
 
         def count_for(s, kind):
-            return 300 if s.kind == "latency" else 2000
+            return 300 if s.kind == "latency" else 200 if s.kind == "serde" else 2000
         for s in scen:
             if s.rate:
                 s.rate = 2000
@@ -777,20 +963,24 @@ def main():
             return s.count[kind]
     args.count_for = count_for
 
-    print("bench: %d scenarios x %d contenders x %d rounds on %s"
-          % (len(scen), len(CONTENDERS), args.rounds, ", ".join(k for k, _ in clusters)),
+    nk = sum(1 for s in scen if s.kind != "serde")
+    print("bench: %d rounds of %s" % (args.rounds, " + ".join(
+        ([("%d scenarios x %d contenders on %s" % (nk, len(CONTENDERS),
+                                                   ", ".join(k for k, _ in clusters)))]
+         if nk else [])
+        + ([("%d serde scenarios x %d contenders on mock:// registries"
+             % (len(scen) - nk, len(SERDE_CONTENDERS)))] if len(scen) > nk else []))),
           flush=True)
     started = datetime.datetime.now(datetime.timezone.utc)
     machine = machine_info()  # the commit the library was just built from
-    results, failures = run_all(args, clusters, scen)
+    results, failures, runs = run_all(args, clusters, scen)
     results["machine"] = machine
     results["date"] = started.strftime("%Y-%m-%d %H:%M")
     results["duration_s"] = round((datetime.datetime.now(datetime.timezone.utc)
                                    - started).total_seconds(), 1)
 
     if args.smoke:
-        total = len(scen) * len(CONTENDERS) * args.rounds * len(clusters)
-        print("smoke: %d passed, %d failed" % (total - failures, failures))
+        print("smoke: %d passed, %d failed" % (runs - failures, failures))
         sys.exit(1 if failures else 0)
 
     out_dir = args.out or (os.path.join(args.build, "quick") if args.quick else HERE)

@@ -6,10 +6,13 @@
 #      2.12.1 (rdkafka-sys) and zstd (zstd-sys) as static libraries;
 #   2. bench/build/bench_kafkaffi: bench_kafkaffi.c linked with libkafkaffi.so;
 #   3. bench/build/bench_raw: bench_raw.c linked with that same librdkafka.a;
-#   4. bench/.venv: confluent-kafka-python and matplotlib from PyPI, pinned in requirements.txt.
+#      bench/build/bench_serde: bench_serde.c (the serdes) linked with libkafkaffi.so;
+#   4. bench/.venv: confluent-kafka-python (with its Avro / JSON Schema / Protobuf serializers'
+#      dependencies) and matplotlib from PyPI, pinned in requirements.txt.
 #
 # Without options: every measurement, 5 rounds, on the mock cluster and on the broker at
-# $KAFKA_BOOTSTRAP_SERVERS; writes bench/RESULTS.md and bench/ratios.png.
+# $KAFKA_BOOTSTRAP_SERVERS, then the serdes (on mock:// registries, no cluster); writes
+# bench/RESULTS.md and bench/ratios.png. `--only serde` runs only the serdes.
 #   --quick  one round of small counts (results in bench/build/quick/, nothing committed).
 #   --smoke  one tiny run of each contender and test; checks only that they succeed (for
 #            scripts/test.sh). Prints "smoke: N passed, N failed".
@@ -61,6 +64,8 @@ CC=${CC:-cc}
 CFLAGS="-O2 -g -Wall -Wextra -std=c11"
 $CC $CFLAGS -Iinclude bench/bench_kafkaffi.c -o "$build/bench_kafkaffi" \
     -L"$libdir" -lkafkaffi -Wl,-rpath,"$libdir" -lpthread
+$CC $CFLAGS -Iinclude bench/bench_serde.c -o "$build/bench_serde" \
+    -L"$libdir" -lkafkaffi -Wl,-rpath,"$libdir"
 # librdkafka.a needs what its configure found (Makefile.config: LIBS); zstd is zstd-sys's.
 $CC $CFLAGS -isystem "$rdkafka_src" bench/bench_raw.c -o "$build/bench_raw" \
     "$rdkafka_src/librdkafka.a" "$ZSTD_OUT/libzstd.a" -lssl -lcrypto -lz -lpthread -lm -ldl -lrt
