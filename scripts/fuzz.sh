@@ -5,6 +5,8 @@
 #   scripts/fuzz.sh --long          10 min per target
 #   scripts/fuzz.sh --time 60       60 s per target
 #   scripts/fuzz.sh [--time N] wire_avro headers     only these targets
+#   scripts/fuzz.sh --build-only    only install the tools and build (scripts/test.sh runs
+#                                   this in the background while its tests wait on brokers)
 #
 # Needs the nightly toolchain (rustup toolchain install nightly) and cargo-fuzz, which it
 # installs when missing (cargo install cargo-fuzz --locked).
@@ -28,12 +30,14 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 seconds=10
+build_only=0
 targets=()
 while (($#)); do
   case "$1" in
     --long) seconds=600 ;;
     --time) seconds="$2"; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --build-only) build_only=1 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1") ;;
   esac
@@ -89,6 +93,10 @@ echo "Building the fuzz targets (cargo +nightly fuzz build, fuzz/target) ..."
 cargo +nightly fuzz build -O --fuzz-dir . 2>&1 | sed '/^ *Compiling /d' ||
   { echo "FAIL: the fuzz targets do not build" >&2; exit 1; }
 build_end=$(date +%s)
+if ((build_only)); then
+  echo "fuzz targets built in $((build_end - start))s"
+  exit 0
+fi
 bin="target/$host/release"
 for t in "${targets[@]}"; do
   [[ -x "$bin/$t" ]] || { echo "FAIL: fuzz target $t was not built" >&2; exit 1; }

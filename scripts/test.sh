@@ -27,6 +27,12 @@ set +a
 
 failed=()
 # One release build serves cargo's tests, CMake's examples and C tests alike.
+cargo test --release --locked --no-run || failed+=("cargo build")
+# The fuzz targets take minutes to build (a second, instrumented build of the Rust code): build
+# them in the background, niced, while the tests below mostly wait on the brokers.
+fuzz_build_log="$(mktemp)"
+nice -n 15 scripts/fuzz.sh --build-only >"$fuzz_build_log" 2>&1 &
+fuzz_build=$!
 cargo test --release --locked --no-fail-fast || failed+=("cargo test")
 if cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release && cmake --build build; then
   ctest --test-dir build --output-on-failure || failed+=("ctest")
@@ -38,7 +44,13 @@ fi
 # valgrind and a 10M-message RSS check; every fuzz target for a few seconds.
 scripts/sanitizers.sh || failed+=("sanitizers")
 scripts/soak.sh || failed+=("soak")
-scripts/fuzz.sh || failed+=("fuzz")
+if wait "$fuzz_build"; then
+  scripts/fuzz.sh || failed+=("fuzz")
+else
+  cat "$fuzz_build_log" >&2
+  failed+=("fuzz build")
+fi
+rm -f "$fuzz_build_log"
 
 # The benchmarks are never timed here: only checked to build and run a tiny configuration.
 bench/run.sh --smoke || failed+=("bench smoke")
