@@ -597,18 +597,10 @@ impl AvroSerializer {
         schema: Option<Schema>,
         config: SerializerConfig,
     ) -> KResult<AvroSerializer> {
-        let schema = match schema {
-            Some(s) => {
-                let p = parse_own(&client, &s, "the schema")?;
-                Some((s, Arc::new(p)))
-            }
-            None if config.use_latest_version => None,
-            None => {
-                return Err(KafkaError::invalid_arg(
-                    "schema_str may be NULL only with use.latest.version=true",
-                ))
-            }
-        };
+        let schema = config.own_schema(schema, |s| {
+            let p = parse_own(&client, &s, "the schema")?;
+            Ok((s, Arc::new(p)))
+        })?;
         Ok(AvroSerializer {
             client,
             schema,

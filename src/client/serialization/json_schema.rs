@@ -346,18 +346,10 @@ impl JsonSchemaSerializer {
         config: SerializerConfig,
         validate: bool,
     ) -> KResult<Self> {
-        let schema = match schema {
-            Some(s) => {
-                let c = compile_own(&client, &s, "the schema")?;
-                Some((s, Arc::new(c)))
-            }
-            None if config.use_latest_version => None,
-            None => {
-                return Err(KafkaError::invalid_arg(
-                    "schema_str may be NULL only with use.latest.version=true",
-                ))
-            }
-        };
+        let schema = config.own_schema(schema, |s| {
+            let c = compile_own(&client, &s, "the schema")?;
+            Ok((s, Arc::new(c)))
+        })?;
         Ok(JsonSchemaSerializer {
             client,
             schema,

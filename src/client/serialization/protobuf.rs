@@ -458,24 +458,15 @@ impl ProtobufSerializer {
         config: SerializerConfig,
         pb: ProtobufSerializerConfig,
     ) -> KResult<ProtobufSerializer> {
-        let own = match schema_str {
-            Some(text) => {
-                let parsed = Arc::new(
-                    Parsed::compile(text, pb.dependencies.clone())
-                        .map_err(KafkaError::invalid_arg)?,
-                );
-                let m = parsed
-                    .message(message_name)
-                    .map_err(KafkaError::invalid_arg)?;
-                Some((text.to_string(), parsed, Target::new(m)))
-            }
-            None if config.use_latest_version => None,
-            None => {
-                return Err(KafkaError::invalid_arg(
-                    "schema_str may be NULL only with use.latest.version=true",
-                ))
-            }
-        };
+        let own = config.own_schema(schema_str, |text| {
+            let parsed = Arc::new(
+                Parsed::compile(text, pb.dependencies.clone()).map_err(KafkaError::invalid_arg)?,
+            );
+            let m = parsed
+                .message(message_name)
+                .map_err(KafkaError::invalid_arg)?;
+            Ok((text.to_string(), parsed, Target::new(m)))
+        })?;
         Ok(ProtobufSerializer {
             client,
             own,

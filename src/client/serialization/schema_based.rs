@@ -154,6 +154,24 @@ impl SerializerConfig {
     }
 }
 
+impl SerializerConfig {
+    /// The serializer's own schema, made ready by `prepare`; none is allowed only with
+    /// use.latest.version (the subject's latest schema is then used).
+    pub fn own_schema<S, T>(
+        &self,
+        schema: Option<S>,
+        prepare: impl FnOnce(S) -> KResult<T>,
+    ) -> KResult<Option<T>> {
+        match schema {
+            Some(s) => prepare(s).map(Some),
+            None if self.use_latest_version => Ok(None),
+            None => Err(KafkaError::invalid_arg(
+                "schema_str may be NULL only with use.latest.version=true",
+            )),
+        }
+    }
+}
+
 /// The configuration keys of the Schema Registry deserializers (Python's names):
 /// use.latest.version makes the subject's latest registered schema the reader schema, the
 /// subject named by subject.name.strategy.
