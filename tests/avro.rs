@@ -653,21 +653,7 @@ fn bytes_equal_the_python_clients_and_each_side_reads_the_other() {
     let req = json!({"url": url, "topic": topic, "schema": schema_text, "records": records,
                      "rust_bytes": rust_bytes.iter().map(|b| hex(b)).collect::<Vec<_>>()});
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/avro_compat.py");
-    let mut child = std::process::Command::new(py)
-        .arg(script)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(req.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_python(&py, &[script], req.to_string().as_bytes());
     assert!(
         out.status.success(),
         "python: {}",
@@ -1377,21 +1363,7 @@ fn schema_references_match_the_python_client() {
     let req = json!({"url": url, "topic": topic, "schema": PERSON,
                      "refs": [["kf.ref.Address", as_, 1]], "record": py_rec,
                      "rust_hex": hex(&wire)});
-    let mut child = std::process::Command::new(py)
-        .args(["-c", PY_REFS])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(req.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_python(&py, &["-c", PY_REFS], req.to_string().as_bytes());
     assert!(
         out.status.success(),
         "python: {}",

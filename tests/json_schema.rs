@@ -735,21 +735,7 @@ fn bytes_equal_the_python_clients_and_each_side_reads_the_other() {
     let req = json!({"url": url, "topic": topic, "schema": schema, "records": records,
                      "rust_bytes": rust_bytes.iter().map(|b| hex(b)).collect::<Vec<_>>()});
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/json_compat.py");
-    let mut child = std::process::Command::new(py)
-        .arg(script)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(req.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_python(&py, &[script], req.to_string().as_bytes());
     assert!(
         out.status.success(),
         "python: {}",

@@ -842,21 +842,7 @@ fn bytes_equal_the_python_clients_and_each_side_reads_the_other() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/python/protobuf_compat.py"
     );
-    let mut child = std::process::Command::new(py)
-        .arg(script)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(req.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_python(&py, &[script], req.to_string().as_bytes());
     assert!(
         out.status.success(),
         "python: {}",

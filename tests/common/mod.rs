@@ -489,3 +489,40 @@ pub fn python_venv() -> std::path::PathBuf {
     drop(lock);
     py
 }
+
+/// Runs the venv's python with `args`, writing `stdin` to it, and returns its output. A run that
+/// hangs is killed after 90 s and tried once more: Apicurio has been seen (1 CI dry run in 3)
+/// to leave one of the Python client's requests unanswered, which would otherwise hang the test.
+#[allow(dead_code)]
+pub fn run_python(py: &std::path::Path, args: &[&str], stdin: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    for attempt in 1..=2 {
+        let mut child = Command::new(py)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(stdin).unwrap();
+        let pid = child.id() as i32;
+        let (finished, wait) = std::sync::mpsc::channel::<()>();
+        let watchdog = std::thread::spawn(move || {
+            let hung = wait.recv_timeout(Duration::from_secs(90)).is_err();
+            if hung {
+                // SAFETY: kill(2) on our own child's pid; it has not been reaped yet, since
+                // wait_with_output is still waiting for it.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+            }
+            hung
+        });
+        let out = child.wait_with_output().unwrap();
+        let _ = finished.send(());
+        if !watchdog.join().unwrap() {
+            return out;
+        }
+        eprintln!("the python helper hung for 90 s (attempt {attempt}) and was killed");
+    }
+    panic!("the python helper hung twice: see the registry's log");
+}
