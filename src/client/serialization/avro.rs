@@ -26,8 +26,8 @@ use serde_json::{Map, Number, Value as Json};
 use rdkafka_sys as rd;
 
 use super::schema_based::{
-    bool_key, config_object, framed, registry_cause, unframe, DeserializerConfig, SerializerConfig,
-    SubjectSchemas,
+    bool_key, config_object, framed, registry_cause, unframe, DeserializerConfig, LatestSchemas,
+    SerializerConfig, SubjectSchemas,
 };
 use super::{
     Context, Deserializer, DeserializingConsumer, Field, Input, SerdeKind, Serializer,
@@ -663,7 +663,7 @@ pub struct AvroDeserializer {
     config: DeserializerConfig,
     writers: Mutex<HashMap<i32, Arc<Parsed>>>,
     /// use.latest.version: the reader schema per subject (fetched once).
-    latest: Mutex<HashMap<String, Arc<Parsed>>>,
+    latest: LatestSchemas<Parsed>,
     parsed: Mutex<HashMap<Schema, Arc<Parsed>>>,
 }
 
@@ -684,7 +684,7 @@ impl AvroDeserializer {
             reader,
             config,
             writers: Mutex::default(),
-            latest: Mutex::default(),
+            latest: LatestSchemas::default(),
             parsed: Mutex::default(),
         })
     }
@@ -713,20 +713,13 @@ impl AvroDeserializer {
     /// use.latest.version: the subject's latest schema (Python names the subject from the
     /// context alone, else with the writer schema's record name).
     fn latest_reader(&self, ctx: &Context, writer: &Parsed) -> Result<Arc<Parsed>, String> {
-        let strategy = self.config.subject_name_strategy;
-        let subject = strategy
-            .subject(ctx, None)
-            .or_else(|_| strategy.subject(ctx, writer.record_name().as_deref()))?;
-        if let Some(p) = self.latest.lock().get(&subject) {
-            return Ok(p.clone());
-        }
-        let r = self
-            .client
-            .get_latest_version(&subject)
-            .map_err(|e| format!("the latest version of {subject:?}: {}", registry_cause(e)))?;
-        let p = parse_cached(&self.client, &self.parsed, &r.schema)?;
-        self.latest.lock().insert(subject, p.clone());
-        Ok(p)
+        self.latest.reader(
+            &self.client,
+            self.config.subject_name_strategy,
+            ctx,
+            writer.record_name().as_deref(),
+            |latest| parse_cached(&self.client, &self.parsed, latest),
+        )
     }
 
     /// Deserializes Confluent wire-format bytes to the record as JSON text; None stays None.

@@ -25,7 +25,8 @@ use serde_core::de::{self, Deserialize, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value as Json};
 
 use super::schema_based::{
-    framed, registry_cause, unframe, DeserializerConfig, SerializerConfig, SubjectSchemas,
+    framed, registry_cause, unframe, DeserializerConfig, LatestSchemas, SerializerConfig,
+    SubjectSchemas,
 };
 use super::{Context, Value};
 use crate::client::error::{KResult, KafkaError};
@@ -394,7 +395,7 @@ pub struct JsonSchemaDeserializer {
     validate: bool,
     writers: Mutex<HashMap<i32, Arc<Compiled>>>,
     /// use.latest.version: the reader schema per subject (fetched once).
-    latest: Mutex<HashMap<String, Arc<Compiled>>>,
+    latest: LatestSchemas<Compiled>,
     compiled: Mutex<HashMap<Schema, Arc<Compiled>>>,
 }
 
@@ -417,7 +418,7 @@ impl JsonSchemaDeserializer {
             config,
             validate,
             writers: Mutex::default(),
-            latest: Mutex::default(),
+            latest: LatestSchemas::default(),
             compiled: Mutex::default(),
         })
     }
@@ -439,20 +440,13 @@ impl JsonSchemaDeserializer {
     /// use.latest.version: the subject's latest schema (named from the context alone, else
     /// with the writer schema's title, as Python does).
     fn latest_reader(&self, ctx: &Context, writer: &Compiled) -> Result<Arc<Compiled>, String> {
-        let strategy = self.config.subject_name_strategy;
-        let subject = strategy
-            .subject(ctx, None)
-            .or_else(|_| strategy.subject(ctx, writer.title.as_deref()))?;
-        if let Some(c) = self.latest.lock().get(&subject) {
-            return Ok(c.clone());
-        }
-        let r = self
-            .client
-            .get_latest_version(&subject)
-            .map_err(|e| format!("the latest version of {subject:?}: {}", registry_cause(e)))?;
-        let c = compile_cached(&self.client, &self.compiled, &r.schema)?;
-        self.latest.lock().insert(subject, c.clone());
-        Ok(c)
+        self.latest.reader(
+            &self.client,
+            self.config.subject_name_strategy,
+            ctx,
+            writer.title.as_deref(),
+            |latest| compile_cached(&self.client, &self.compiled, latest),
+        )
     }
 
     /// Deserializes Confluent wire-format bytes to the record as JSON text; None stays None.

@@ -295,3 +295,43 @@ impl<T> SubjectSchemas<T> {
         Ok(resolved)
     }
 }
+
+/// A deserializer's reader schemas under use.latest.version, per subject: fetched once, then
+/// kept (as in Python, a version registered later is not picked up).
+pub struct LatestSchemas<T> {
+    by_subject: Mutex<HashMap<String, Arc<T>>>,
+}
+
+impl<T> Default for LatestSchemas<T> {
+    fn default() -> Self {
+        LatestSchemas {
+            by_subject: Mutex::default(),
+        }
+    }
+}
+
+impl<T> LatestSchemas<T> {
+    /// The reader for `ctx`: the subject is named from the context alone, else with the
+    /// writer's record name (as Python does); its latest version is parsed with `parse`.
+    pub fn reader(
+        &self,
+        client: &SchemaRegistryClient,
+        strategy: SubjectNameStrategy,
+        ctx: &Context,
+        writer_record_name: Option<&str>,
+        parse: impl FnOnce(&Schema) -> Result<Arc<T>, String>,
+    ) -> Result<Arc<T>, String> {
+        let subject = strategy
+            .subject(ctx, None)
+            .or_else(|_| strategy.subject(ctx, writer_record_name))?;
+        if let Some(t) = self.by_subject.lock().get(&subject) {
+            return Ok(t.clone());
+        }
+        let r = client
+            .get_latest_version(&subject)
+            .map_err(|e| format!("the latest version of {subject:?}: {}", registry_cause(e)))?;
+        let t = parse(&r.schema)?;
+        self.by_subject.lock().insert(subject, t.clone());
+        Ok(t)
+    }
+}
