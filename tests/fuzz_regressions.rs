@@ -1,5 +1,6 @@
-//! Regression tests for what the fuzzers (fuzz/, scripts/fuzz.sh) found, through the C ABI on
-//! an in-process mock:// registry. Each test names the fuzz target and the input shape.
+//! Regression tests for what the fuzzers (fuzz/, scripts/fuzz.sh) found, through the C ABI (the
+//! deserializers on an in-process mock:// registry). Each test names the fuzz target and the
+//! input shape.
 mod common;
 use common::*;
 use kafkaffi::ffi::avro::*;
@@ -188,4 +189,46 @@ fn avro_deep_recursion_is_bounded() {
     assert_eq!(code, KF_ERR_VALUE_DESERIALIZATION);
     assert!(msg.contains("nested deeper than 512"), "{msg}");
     teardown(c, d);
+}
+
+/// config_json: `{"group.id": ""}` was accepted, then kf_config_get("group.id") said "unknown
+/// property": librdkafka stores "" as NULL and answers a NULL string with CONF_INVALID. A known
+/// property with no value now reads as "", set or not, top-level or topic-level.
+#[test]
+fn config_get_of_an_empty_or_unset_string_is_empty() {
+    let get = |conf: *mut kf_config_t, key: &str| -> Result<String, String> {
+        let k = std::ffi::CString::new(key).unwrap();
+        let mut out = null_mut();
+        let err = kf_config_get(conf, k.as_ptr(), &mut out);
+        if err.is_null() {
+            let v = unsafe { std::ffi::CStr::from_ptr(out) }
+                .to_string_lossy()
+                .into_owned();
+            kf_string_free(out);
+            Ok(v)
+        } else {
+            let (_, msg) = common::err(err);
+            Err(msg)
+        }
+    };
+    let conf = kf_config_new();
+    // Never set: no value.
+    assert_eq!(get(conf, "group.id").unwrap(), "");
+    assert_eq!(get(conf, "sasl.password").unwrap(), "");
+    assert_eq!(get(conf, "compression.codec").unwrap(), "none");
+    let json = std::ffi::CString::new("{\"group.id\"\r\r:\t\"\"}").unwrap();
+    assert!(kf_config_set_json(conf, json.as_ptr()).is_null());
+    assert_eq!(get(conf, "group.id").unwrap(), "");
+    // A value, then "" again.
+    let json = std::ffi::CString::new(r#"{"group.id": "g1", "sasl.password": "pw"}"#).unwrap();
+    assert!(kf_config_set_json(conf, json.as_ptr()).is_null());
+    assert_eq!(get(conf, "group.id").unwrap(), "g1");
+    assert_eq!(get(conf, "sasl.password").unwrap(), "[redacted]");
+    let json = std::ffi::CString::new(r#"{"group.id": ""}"#).unwrap();
+    assert!(kf_config_set_json(conf, json.as_ptr()).is_null());
+    assert_eq!(get(conf, "group.id").unwrap(), "");
+    // Unknown keys are still errors.
+    let msg = get(conf, "no.such.property").unwrap_err();
+    assert!(msg.contains("unknown configuration property"), "{msg}");
+    kf_config_destroy(conf);
 }

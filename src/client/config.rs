@@ -89,7 +89,8 @@ impl Config {
         Ok(())
     }
 
-    /// The current value of a property (its default when never set).
+    /// The current value of a property: its default when never set, "" for a string property
+    /// with no value.
     pub fn get(&self, key: &str) -> KResult<String> {
         let ckey = cstring_arg("key", key)?;
         let mut size: usize = 0;
@@ -117,9 +118,19 @@ impl Config {
                 None
             };
             rd::rd_kafka_topic_conf_destroy(tconf);
-            value.ok_or_else(|| {
-                KafkaError::invalid_arg(format!("unknown configuration property \"{key}\""))
-            })
+            if let Some(v) = value {
+                return Ok(v);
+            }
+        }
+        // librdkafka's get answers "unknown" for a known string property with no value too
+        // (group.id before it is set, or set to "", which it stores as NULL). Its set tells the
+        // two apart: on a throwaway conf, only an unknown name gives CONF_UNKNOWN.
+        if is_known_property(&ckey) {
+            Ok(String::new())
+        } else {
+            Err(KafkaError::invalid_arg(format!(
+                "unknown configuration property \"{key}\""
+            )))
         }
     }
 
@@ -145,6 +156,24 @@ impl Default for Config {
 impl Drop for Config {
     fn drop(&mut self) {
         unsafe { rd::rd_kafka_conf_destroy(self.conf) }
+    }
+}
+
+/// Whether librdkafka knows `key` as a global or topic-level property. Setting "" on a fresh
+/// conf has no effect beyond it (for plugin.library.paths, "" loads nothing).
+fn is_known_property(key: &CStr) -> bool {
+    let mut errstr = [0 as c_char; 256];
+    unsafe {
+        let probe = rd::rd_kafka_conf_new();
+        let res = rd::rd_kafka_conf_set(
+            probe,
+            key.as_ptr(),
+            c"".as_ptr(),
+            errstr.as_mut_ptr(),
+            errstr.len(),
+        );
+        rd::rd_kafka_conf_destroy(probe);
+        res != rd::rd_kafka_conf_res_t::RD_KAFKA_CONF_UNKNOWN
     }
 }
 
