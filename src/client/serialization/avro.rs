@@ -25,6 +25,7 @@ use serde_json::{Map, Number, Value as Json};
 
 use rdkafka_sys as rd;
 
+use super::avro_writer::write_record;
 use super::schema_based::{
     bool_key, config_object, framed, registry_cause, unframe, DeserializerConfig, LatestSchemas,
     SerializerConfig, SubjectSchemas,
@@ -96,7 +97,7 @@ impl Parsed {
         }
     }
 
-    fn deref<'a>(&'a self, s: &'a AvroSchema) -> Result<&'a AvroSchema, String> {
+    pub(super) fn deref<'a>(&'a self, s: &'a AvroSchema) -> Result<&'a AvroSchema, String> {
         match s {
             AvroSchema::Ref { name } => self
                 .names
@@ -108,7 +109,7 @@ impl Parsed {
 }
 
 /// The name of a union branch in Avro's JSON encoding.
-fn branch_name(p: &Parsed, s: &AvroSchema) -> String {
+pub(super) fn branch_name(p: &Parsed, s: &AvroSchema) -> String {
     let s = p.deref(s).unwrap_or(s);
     match s {
         AvroSchema::Null => "null",
@@ -139,30 +140,12 @@ fn branch_name(p: &Parsed, s: &AvroSchema) -> String {
     .to_string()
 }
 
-fn latin1(s: &str, what: &str) -> Result<Vec<u8>, String> {
-    s.chars()
-        .map(|c| {
-            u8::try_from(c as u32)
-                .map_err(|_| format!("{what}: code point U+{:04X} is above 255", c as u32))
-        })
-        .collect()
-}
-
 fn latin1_string(b: &[u8]) -> String {
     b.iter().map(|&c| c as char).collect()
 }
 
-fn json_int(j: &Json, what: &str) -> Result<i64, String> {
-    j.as_i64()
-        .ok_or_else(|| format!("{what}: expected an integer, got {j}"))
-}
-
-fn json_i32(j: &Json, what: &str) -> Result<i32, String> {
-    i32::try_from(json_int(j, what)?).map_err(|_| format!("{what}: {j} is out of the int range"))
-}
-
 /// Parses a decimal ("-12.34" or a JSON number) to its unscaled value with `scale` digits.
-fn parse_decimal(j: &Json, scale: usize, what: &str) -> Result<i128, String> {
+pub(super) fn parse_decimal(j: &Json, scale: usize, what: &str) -> Result<i128, String> {
     let text = match j {
         Json::String(s) => s.clone(),
         Json::Number(n) => n.to_string(),
@@ -199,7 +182,7 @@ fn parse_decimal(j: &Json, scale: usize, what: &str) -> Result<i128, String> {
     Ok(if neg { -v } else { v })
 }
 
-fn format_decimal(unscaled: i128, scale: usize) -> String {
+pub(super) fn format_decimal(unscaled: i128, scale: usize) -> String {
     let neg = unscaled < 0;
     let mut d = unscaled.unsigned_abs().to_string();
     if scale > 0 {
@@ -216,7 +199,7 @@ fn format_decimal(unscaled: i128, scale: usize) -> String {
 }
 
 /// Two's complement big-endian, minimal length (or sign-extended to `len`).
-fn decimal_bytes(v: i128, len: Option<usize>, what: &str) -> Result<Vec<u8>, String> {
+pub(super) fn decimal_bytes(v: i128, len: Option<usize>, what: &str) -> Result<Vec<u8>, String> {
     let full = v.to_be_bytes();
     let mut start = 0;
     while start < 15 {
@@ -255,183 +238,6 @@ fn decimal_from_bytes(b: &[u8], what: &str) -> Result<i128, String> {
     let mut full = [fill; 16];
     full[16 - b.len()..].copy_from_slice(b);
     Ok(i128::from_be_bytes(full))
-}
-
-/// JSON -> Avro value for `s`.
-pub fn json_to_avro(p: &Parsed, s: &AvroSchema, j: &Json, path: &str) -> Result<AvroValue, String> {
-    let s = p.deref(s)?;
-    let mismatch = |want: &str| format!("{path}: expected {want}, got {j}");
-    Ok(match s {
-        AvroSchema::Null => match j {
-            Json::Null => AvroValue::Null,
-            _ => return Err(mismatch("null")),
-        },
-        AvroSchema::Boolean => {
-            AvroValue::Boolean(j.as_bool().ok_or_else(|| mismatch("a boolean"))?)
-        }
-        AvroSchema::Int => AvroValue::Int(json_i32(j, path)?),
-        AvroSchema::Long => AvroValue::Long(json_int(j, path)?),
-        AvroSchema::Float => {
-            AvroValue::Float(j.as_f64().ok_or_else(|| mismatch("a number"))? as f32)
-        }
-        AvroSchema::Double => AvroValue::Double(j.as_f64().ok_or_else(|| mismatch("a number"))?),
-        AvroSchema::Bytes => AvroValue::Bytes(latin1(
-            j.as_str().ok_or_else(|| mismatch("a string"))?,
-            path,
-        )?),
-        AvroSchema::String => {
-            AvroValue::String(j.as_str().ok_or_else(|| mismatch("a string"))?.to_string())
-        }
-        AvroSchema::Array(a) => {
-            let items = j.as_array().ok_or_else(|| mismatch("an array"))?;
-            AvroValue::Array(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| json_to_avro(p, &a.items, v, &format!("{path}[{i}]")))
-                    .collect::<Result<_, _>>()?,
-            )
-        }
-        AvroSchema::Map(m) => {
-            let o = j.as_object().ok_or_else(|| mismatch("an object"))?;
-            AvroValue::Map(
-                o.iter()
-                    .map(|(k, v)| {
-                        Ok((
-                            k.clone(),
-                            json_to_avro(p, &m.types, v, &format!("{path}.{k}"))?,
-                        ))
-                    })
-                    .collect::<Result<_, String>>()?,
-            )
-        }
-        AvroSchema::Union(u) => {
-            let variants = u.variants();
-            if j.is_null() {
-                let i = variants
-                    .iter()
-                    .position(|v| matches!(v, AvroSchema::Null))
-                    .ok_or_else(|| format!("{path}: null is not a branch of the union"))?;
-                return Ok(AvroValue::Union(i as u32, Box::new(AvroValue::Null)));
-            }
-            let o = j.as_object().filter(|o| o.len() == 1).ok_or_else(|| {
-                format!("{path}: a union value must be null or {{\"<branch>\": value}}, got {j}")
-            })?;
-            let (name, inner) = o.iter().next().expect("one entry");
-            let i = variants
-                .iter()
-                .position(|v| {
-                    let b = branch_name(p, v);
-                    b == *name || b.rsplit('.').next() == Some(name.as_str())
-                })
-                .ok_or_else(|| format!("{path}: {name:?} is not a branch of the union"))?;
-            AvroValue::Union(
-                i as u32,
-                Box::new(json_to_avro(p, &variants[i], inner, path)?),
-            )
-        }
-        AvroSchema::Record(r) => {
-            let o = j.as_object().ok_or_else(|| mismatch("an object"))?;
-            for k in o.keys() {
-                if !r.fields.iter().any(|f| f.name == *k) {
-                    return Err(format!(
-                        "{path}: {k:?} is not a field of {}",
-                        r.name.fullname(None)
-                    ));
-                }
-            }
-            let mut fields = Vec::with_capacity(r.fields.len());
-            for f in &r.fields {
-                let fp = format!("{path}.{}", f.name);
-                let v = match o.get(&f.name) {
-                    Some(v) => json_to_avro(p, &f.schema, v, &fp)?,
-                    None => match &f.default {
-                        Some(d) => default_to_avro(p, &f.schema, d, &fp)?,
-                        None => return Err(format!("{fp}: missing field (no default)")),
-                    },
-                };
-                fields.push((f.name.clone(), v));
-            }
-            AvroValue::Record(fields)
-        }
-        AvroSchema::Enum(e) => {
-            let sym = j.as_str().ok_or_else(|| mismatch("an enum symbol"))?;
-            let i = e.symbols.iter().position(|s| s == sym).ok_or_else(|| {
-                format!(
-                    "{path}: {sym:?} is not a symbol of {}",
-                    e.name.fullname(None)
-                )
-            })?;
-            AvroValue::Enum(i as u32, sym.to_string())
-        }
-        AvroSchema::Fixed(f) => {
-            let b = latin1(j.as_str().ok_or_else(|| mismatch("a string"))?, path)?;
-            if b.len() != f.size {
-                return Err(format!(
-                    "{path}: fixed {} needs {} bytes, got {}",
-                    f.name.fullname(None),
-                    f.size,
-                    b.len()
-                ));
-            }
-            AvroValue::Fixed(f.size, b)
-        }
-        AvroSchema::Decimal(d) => {
-            let v = parse_decimal(j, d.scale, path)?;
-            let len = match p.deref(&d.inner)? {
-                AvroSchema::Fixed(f) => Some(f.size),
-                _ => None,
-            };
-            let b = decimal_bytes(v, len, path)?;
-            if format_decimal(v, 0).trim_start_matches('-').len() > d.precision {
-                return Err(format!("{path}: {j} exceeds the precision {}", d.precision));
-            }
-            AvroValue::Decimal(apache_avro::Decimal::from(b))
-        }
-        AvroSchema::BigDecimal => return Err(format!("{path}: big-decimal is not supported")),
-        AvroSchema::Uuid => {
-            let t = j.as_str().ok_or_else(|| mismatch("a uuid string"))?;
-            AvroValue::Uuid(
-                apache_avro::Uuid::parse_str(t)
-                    .map_err(|e| format!("{path}: {t:?} is not a uuid: {e}"))?,
-            )
-        }
-        AvroSchema::Date => AvroValue::Date(json_i32(j, path)?),
-        AvroSchema::TimeMillis => AvroValue::TimeMillis(json_i32(j, path)?),
-        AvroSchema::TimeMicros => AvroValue::TimeMicros(json_int(j, path)?),
-        AvroSchema::TimestampMillis => AvroValue::TimestampMillis(json_int(j, path)?),
-        AvroSchema::TimestampMicros => AvroValue::TimestampMicros(json_int(j, path)?),
-        AvroSchema::TimestampNanos => AvroValue::TimestampNanos(json_int(j, path)?),
-        AvroSchema::LocalTimestampMillis => AvroValue::LocalTimestampMillis(json_int(j, path)?),
-        AvroSchema::LocalTimestampMicros => AvroValue::LocalTimestampMicros(json_int(j, path)?),
-        AvroSchema::LocalTimestampNanos => AvroValue::LocalTimestampNanos(json_int(j, path)?),
-        AvroSchema::Duration => {
-            let b = latin1(
-                j.as_str().ok_or_else(|| mismatch("a 12-byte string"))?,
-                path,
-            )?;
-            let b: [u8; 12] = b
-                .try_into()
-                .map_err(|_| format!("{path}: a duration is 12 bytes"))?;
-            AvroValue::Duration(apache_avro::Duration::from(b))
-        }
-        AvroSchema::Ref { .. } => unreachable!("dereferenced"),
-    })
-}
-
-/// A field default (Avro's JSON encoding: a union's default is for its first branch, unwrapped).
-fn default_to_avro(p: &Parsed, s: &AvroSchema, d: &Json, path: &str) -> Result<AvroValue, String> {
-    if let AvroSchema::Union(u) = p.deref(s)? {
-        let first = u
-            .variants()
-            .first()
-            .ok_or_else(|| format!("{path}: empty union"))?;
-        return Ok(AvroValue::Union(
-            0,
-            Box::new(default_to_avro(p, first, d, path)?),
-        ));
-    }
-    json_to_avro(p, s, d, path)
 }
 
 fn num_f64(f: f64, path: &str) -> Result<Json, String> {
@@ -528,14 +334,6 @@ pub fn avro_to_json(p: &Parsed, s: &AvroSchema, v: &AvroValue, path: &str) -> Re
     })
 }
 
-fn encode(p: &Parsed, record_json: &str) -> Result<Vec<u8>, String> {
-    let j: Json = serde_json::from_str(record_json)
-        .map_err(|e| format!("the record is not valid JSON: {e}"))?;
-    let v = json_to_avro(p, &p.schema, &j, "$")?;
-    apache_avro::to_avro_datum_schemata(&p.schema, p.all(), v)
-        .map_err(|e| format!("Avro encoding failed: {e}"))
-}
-
 /// The text of every schema `schema` references, directly or through other references (each
 /// subject version once), fetched from the registry (cached by the client).
 pub fn referenced_texts(client: &SchemaRegistryClient, schema: &Schema) -> KResult<Vec<String>> {
@@ -629,9 +427,11 @@ impl AvroSerializer {
             self.schema.as_ref().map(|(s, p)| (s, p)),
             |latest| parse_cached(&self.client, &self.parsed, latest),
         )?;
-        let body = encode(&parsed, text)?;
-        let mut out = framed(id, body.len());
-        out.extend_from_slice(&body);
+        let record: Json =
+            serde_json::from_str(text).map_err(|e| format!("the record is not valid JSON: {e}"))?;
+        // The Avro body is rarely longer than its JSON text.
+        let mut out = framed(id, text.len());
+        write_record(&parsed, &record, &mut out)?;
         Ok(Value::bytes(Some(out)))
     }
 }

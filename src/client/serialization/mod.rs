@@ -19,6 +19,7 @@ use super::error::{KResult, KafkaError};
 use super::producer::{OutMessage, Producer};
 
 pub mod avro;
+mod avro_writer;
 pub mod codec;
 pub mod json_schema;
 pub mod protobuf;
