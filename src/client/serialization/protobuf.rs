@@ -36,6 +36,7 @@ use prost_reflect::{
 use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
 use serde_json::Value as Json;
 
+use super::protobuf_wire::check_message;
 use super::schema_based::{
     bool_key, framed, registry_cause, unframe, DeserializerConfig, SerializerConfig, SubjectSchemas,
 };
@@ -437,13 +438,14 @@ pub struct ProtobufSerializer {
     client: Arc<SchemaRegistryClient>,
     /// The schema text, its compiled form and the message to write (None: use.latest.version).
     own: Option<(String, Arc<Parsed>, Arc<Target>)>,
-    /// The message's name when the schema comes from the registry (use.latest.version).
-    message_name: Option<String>,
     config: SerializerConfig,
     pb: ProtobufSerializerConfig,
     subjects: SubjectSchemas<Target>,
     /// The schema to register, with its references (resolved on first use).
-    own_schema: Mutex<Option<Schema>>,
+    own_schema: Mutex<Option<Arc<Schema>>>,
+    /// The message's full name: the record name for the subject name strategies, and the
+    /// message picked in the subject's latest schema under use.latest.version.
+    record_name: Option<String>,
     parsed: Mutex<HashMap<Schema, Arc<Parsed>>>,
 }
 
@@ -467,10 +469,14 @@ impl ProtobufSerializer {
                 .map_err(KafkaError::invalid_arg)?;
             Ok((text.to_string(), parsed, Target::new(m)))
         })?;
+        let record_name = match &own {
+            Some((_, _, t)) => Some(t.message.full_name().to_string()),
+            None => message_name.map(|n| n.trim_start_matches('.').to_string()),
+        };
         Ok(ProtobufSerializer {
             client,
             own,
-            message_name: message_name.map(str::to_string),
+            record_name,
             config,
             pb,
             subjects: SubjectSchemas::default(),
@@ -522,29 +528,19 @@ impl ProtobufSerializer {
         Ok(refs)
     }
 
-    fn own_schema(&self) -> Result<Option<Schema>, String> {
+    fn own_schema(&self) -> Result<Option<Arc<Schema>>, String> {
         let Some((text, parsed, _)) = &self.own else {
             return Ok(None);
         };
         let mut slot = self.own_schema.lock();
         if slot.is_none() && !self.config.use_latest_version {
-            *slot = Some(Schema {
+            *slot = Some(Arc::new(Schema {
                 schema_str: text.clone(),
                 schema_type: SchemaType::Protobuf,
                 references: self.references(&parsed.file)?,
-            });
+            }));
         }
         Ok(slot.clone())
-    }
-
-    fn record_name(&self) -> Option<String> {
-        match &self.own {
-            Some((_, _, t)) => Some(t.message.full_name().to_string()),
-            None => self
-                .message_name
-                .as_ref()
-                .map(|n| n.trim_start_matches('.').to_string()),
-        }
     }
 
     /// use.latest.version: the message of the same name in the subject's latest schema.
@@ -560,10 +556,10 @@ impl ProtobufSerializer {
                 }
             }
         };
-        let name = self.record_name();
-        Ok(Target::new(p.message(name.as_deref()).map_err(|e| {
-            format!("the subject's latest schema: {e}")
-        })?))
+        Ok(Target::new(
+            p.message(self.record_name.as_deref())
+                .map_err(|e| format!("the subject's latest schema: {e}"))?,
+        ))
     }
 
     /// Serializes one record (JSON text or binary, per record.format) to the Confluent wire
@@ -572,14 +568,13 @@ impl ProtobufSerializer {
         let Some(data) = data else {
             return Ok(Value::null());
         };
-        let record_name = self.record_name();
         let subject = self
             .config
             .subject_name_strategy
-            .subject(ctx, record_name.as_deref())?;
+            .subject(ctx, self.record_name.as_deref())?;
         let own_schema = self.own_schema()?;
         let own = match (&own_schema, &self.own) {
-            (Some(s), Some((_, _, t))) => Some((s, t)),
+            (Some(s), Some((_, _, t))) => Some((&**s, t)),
             _ => None,
         };
         let (id, target) =
@@ -605,7 +600,7 @@ impl ProtobufSerializer {
                 m.encode_to_vec()
             }
             RecordFormat::Binary => {
-                DynamicMessage::decode(target.message.clone(), data).map_err(|e| {
+                check_message(&target.message, data).map_err(|e| {
                     format!(
                         "the record is not a valid {} in Protobuf's binary encoding: {e}",
                         target.message.full_name()
