@@ -385,6 +385,8 @@ pub struct AvroSerializer {
     config: SerializerConfig,
     subjects: SubjectSchemas<Parsed>,
     parsed: Mutex<HashMap<Schema, Arc<Parsed>>>,
+    /// The full name of the schema's named type, for the subject name strategies.
+    record_name: Option<String>,
 }
 
 impl AvroSerializer {
@@ -399,9 +401,11 @@ impl AvroSerializer {
             let p = parse_own(&client, &s, "the schema")?;
             Ok((s, Arc::new(p)))
         })?;
+        let record_name = schema.as_ref().and_then(|(_, p)| p.record_name());
         Ok(AvroSerializer {
             client,
             schema,
+            record_name,
             config,
             subjects: SubjectSchemas::default(),
             parsed: Mutex::default(),
@@ -415,11 +419,10 @@ impl AvroSerializer {
         };
         let text =
             std::str::from_utf8(data).map_err(|e| format!("the record is not UTF-8: {e}"))?;
-        let record_name = self.schema.as_ref().and_then(|(_, p)| p.record_name());
         let subject = self
             .config
             .subject_name_strategy
-            .subject(ctx, record_name.as_deref())?;
+            .subject(ctx, self.record_name.as_deref())?;
         let (id, parsed) = self.subjects.resolve(
             &self.client,
             &self.config,
