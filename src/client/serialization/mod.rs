@@ -23,6 +23,7 @@ mod avro_writer;
 pub mod codec;
 pub mod json_schema;
 pub mod protobuf;
+mod protobuf_json;
 mod protobuf_wire;
 pub mod schema_based;
 use codec::Codec;

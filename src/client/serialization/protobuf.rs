@@ -386,12 +386,18 @@ impl ProtobufDeserializerConfig {
 pub struct Target {
     pub message: MessageDescriptor,
     pub indexes: Vec<i64>,
+    /// The JSON fast path's plan for `message`, built on first use.
+    pub(crate) json_plan: std::sync::OnceLock<super::protobuf_json::Plan>,
 }
 
 impl Target {
     fn new(message: MessageDescriptor) -> Arc<Target> {
         let indexes = index_of(&message);
-        Arc::new(Target { message, indexes })
+        Arc::new(Target {
+            message,
+            indexes,
+            json_plan: std::sync::OnceLock::new(),
+        })
     }
 }
 
@@ -584,6 +590,23 @@ impl ProtobufSerializer {
                 })?;
         let body = match self.pb.record_format {
             RecordFormat::Json => {
+                // The fast path (protobuf_json) writes straight after the indexes; it falls
+                // back to prost-reflect for what it does not handle (well-known types, ...).
+                let plan = target
+                    .json_plan
+                    .get_or_init(|| super::protobuf_json::Plan::new(&target.message));
+                let mut out = framed(id, data.len() + 1 + target.indexes.len());
+                write_indexes(&mut out, &target.indexes);
+                match plan.encode(data, &mut out) {
+                    Ok(true) => return Ok(Value::bytes(Some(out))),
+                    Ok(false) => {}
+                    Err(e) => {
+                        return Err(format!(
+                            "the record is not a valid {} in the proto3 JSON mapping: {e}",
+                            target.message.full_name()
+                        ))
+                    }
+                }
                 let mut de = serde_json::Deserializer::from_slice(data);
                 let m = DynamicMessage::deserialize_with_options(
                     target.message.clone(),
