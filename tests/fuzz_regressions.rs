@@ -4,6 +4,7 @@
 mod common;
 use common::*;
 use kafkaffi::ffi::avro::*;
+use kafkaffi::ffi::protobuf::*;
 use kafkaffi::ffi::schema_registry::*;
 use kafkaffi::ffi::serde::*;
 use std::ptr::{null, null_mut};
@@ -231,4 +232,87 @@ fn config_get_of_an_empty_or_unset_string_is_empty() {
     let msg = get(conf, "no.such.property").unwrap_err();
     assert!(msg.contains("unknown configuration property"), "{msg}");
     kf_config_destroy(conf);
+}
+
+/// kf_serializer_serialize of `record` as the value of `topic`: the bytes, or (code, message).
+fn serialize(
+    s: *const kf_serializer_t,
+    topic: &str,
+    record: &str,
+) -> Result<Vec<u8>, (i32, String)> {
+    let t = cs(topic);
+    let ctx = kf_serialization_context_t {
+        topic: t.as_ptr(),
+        field: KF_MESSAGE_FIELD_VALUE,
+        headers: null(),
+    };
+    let out = kf_buffer_new();
+    let e = kf_serializer_serialize(s, &ctx, record.as_ptr(), record.len(), out);
+    let r = if e.is_null() {
+        let mut len = 0;
+        let p = kf_buffer_data(out, &mut len);
+        Ok(unsafe { std::slice::from_raw_parts(p, len) }.to_vec())
+    } else {
+        Err(err(e))
+    };
+    kf_buffer_destroy(out);
+    r
+}
+
+fn mock_registry() -> *mut kf_schema_registry_client_t {
+    let mut e = null_mut();
+    let url = format!(r#"{{"url": "mock://{}"}}"#, unique("fuzzreg"));
+    let c = kf_schema_registry_client_new(cs(&url).as_ptr(), &mut e);
+    ok(e);
+    c
+}
+
+/// serializers, crash-2bda40e3: a finite number beyond f32's range for an Avro float became
+/// an infinity, which the deserializer then could not give back as JSON. It is now a
+/// serialization error (fastavro refuses it too); the largest float still passes.
+#[test]
+fn avro_float_out_of_range_is_a_serialization_error() {
+    let c = mock_registry();
+    let schema = r#"{"type": "record", "name": "F", "fields": [{"name": "f", "type": "float"}]}"#;
+    let mut e = null_mut();
+    let s = kf_avro_serializer_new(c, cs(schema).as_ptr(), null(), &mut e);
+    ok(e);
+    let topic = unique("fuzzreg-float");
+    let (code, msg) = serialize(s, &topic, r#"{"f": 4.4e300}"#).unwrap_err();
+    assert_eq!(code, KF_ERR_VALUE_SERIALIZATION);
+    assert!(
+        msg.contains("$.f") && msg.contains("out of the float range"),
+        "{msg}"
+    );
+    let max = serialize(s, &topic, &format!(r#"{{"f": {}}}"#, f32::MAX)).unwrap();
+    assert_eq!(max[5..], f32::MAX.to_le_bytes());
+    kf_serializer_destroy(s);
+    kf_schema_registry_client_destroy(c);
+}
+
+/// serializers, crash-f5de51a4: a double written with a long mantissa
+/// (69 digits) was parsed one ulp away from the nearest double (6.6666666666e+68),
+/// so the bytes differed from Python's (and from the same number written shortly). serde_json
+/// now parses with float_roundtrip: both serializers write the nearest double.
+#[test]
+fn long_decimal_mantissas_parse_to_the_nearest_double() {
+    let text = "666666666660000000000000000000000000000000000000002401919801264264530.5";
+    let nearest: f64 = text.parse().unwrap();
+    let c = mock_registry();
+    let mut e = null_mut();
+    let proto = "syntax = \"proto3\"; package t; message D { double d = 1; }";
+    let pb = kf_protobuf_serializer_new(c, cs(proto).as_ptr(), null(), null(), &mut e);
+    ok(e);
+    let out = serialize(pb, &unique("fuzzreg-pb"), &format!(r#"{{"d": {text}}}"#)).unwrap();
+    // magic, id, index [0], tag 0x09, then the double.
+    assert_eq!(out[6], 0x09);
+    assert_eq!(out[7..], nearest.to_le_bytes());
+    let avsc = r#"{"type": "record", "name": "D", "fields": [{"name": "d", "type": "double"}]}"#;
+    let av = kf_avro_serializer_new(c, cs(avsc).as_ptr(), null(), &mut e);
+    ok(e);
+    let out = serialize(av, &unique("fuzzreg-avro"), &format!(r#"{{"d": {text}}}"#)).unwrap();
+    assert_eq!(out[5..], nearest.to_le_bytes());
+    kf_serializer_destroy(pb);
+    kf_serializer_destroy(av);
+    kf_schema_registry_client_destroy(c);
 }

@@ -129,7 +129,13 @@ fn write(
         | AvroSchema::LocalTimestampMicros
         | AvroSchema::LocalTimestampNanos => long(int_of(j, path)?, out),
         AvroSchema::Float => {
-            let f = j.as_f64().ok_or_else(|| mismatch("a number"))? as f32;
+            let d = j.as_f64().ok_or_else(|| mismatch("a number"))?;
+            let f = d as f32;
+            // A finite number beyond f32's range would become an infinity, which the JSON
+            // mapping cannot give back (Python's fastavro refuses it too).
+            if f.is_infinite() {
+                return Err(format!("{path}: {j} is out of the float range"));
+            }
             out.extend_from_slice(&f.to_le_bytes())
         }
         AvroSchema::Double => {

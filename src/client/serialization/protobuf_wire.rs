@@ -84,8 +84,10 @@ impl Reader<'_> {
     /// (field number, wire type) of the next tag.
     fn tag(&mut self) -> Result<(u32, u8), String> {
         let key = self.varint()?;
-        let number = u32::try_from(key >> 3)
+        // prost: the whole key fits in 32 bits, so field numbers stop at 2^29 - 1.
+        let number = u32::try_from(key)
             .ok()
+            .map(|k| k >> 3)
             .filter(|&n| n > 0)
             .ok_or_else(|| self.error("invalid field number"))?;
         let wire = (key & 7) as u8;
@@ -361,6 +363,11 @@ mod tests {
         let cases: &[(&[u8], &str)] = &[
             (&[0x08], "truncated varint"),
             (&[0x00, 0x01], "invalid field number"),
+            // Found by the serializers fuzz target: a key over 32 bits.
+            (
+                &[0xed, 0x84, 0xdd, 0x9b, 0x4e, 0x63],
+                "invalid field number",
+            ),
             (&[0x0e], "invalid wire type 6"),
             (&[0x0a, 0x00], "field 1 has wire type 2"), // i32 as length-delimited, not packable
             (&[0x72, 0x02, 0xc3, 0x28], "field 14: invalid UTF-8"),
