@@ -457,7 +457,8 @@ fn sasl_inherit_takes_the_sasl_credentials() {
         Some(("alice".to_string(), "s3cret".to_string()))
     );
     assert!(lc.auto_register);
-    let keys: Vec<&String> = lc.client.keys().collect();
+    let mut keys: Vec<&String> = lc.client.keys().collect();
+    keys.sort();
     assert_eq!(keys, ["linger.ms", "sasl.password", "sasl.username"]);
     let c = lc.client_config(None).unwrap();
     assert_eq!(c.get("linger.ms").unwrap(), "7");

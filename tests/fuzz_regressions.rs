@@ -172,7 +172,7 @@ fn avro_deep_recursion_is_bounded() {
     // 200 nodes: 400 levels (record + union each).
     let out = run(d, &topic, id, &list(200)).unwrap();
     assert!(
-        out.starts_with(r#"{"next":{"Node":{"next""#),
+        out.starts_with(r#"{"value":0,"next":{"Node":{"value":1,"next""#),
         "{}",
         &out[..40]
     );

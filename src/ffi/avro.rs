@@ -15,7 +15,9 @@
 //! number is accepted on input; at most 38 digits); date: int days since 1970-01-01;
 //! time-millis, time-micros, timestamp-millis/-micros/-nanos, local-timestamp-*: the integer;
 //! uuid: the string (canonical lowercase form on output). A missing record field takes the
-//! schema's default; an unknown field is an error.
+//! schema's default; an unknown field is an error; a float beyond f32's range is an error.
+//! Output lists a record's fields in the schema's order; a map's entries are written in the
+//! JSON object's order (as Python writes a dict's) and read back in the data's order.
 use std::os::raw::c_char;
 
 use std::sync::Arc;

@@ -2,7 +2,8 @@
 //! Confluent wire format: magic byte 0, the schema id as 4 bytes big-endian, then the record in
 //! Avro's binary encoding. Records cross the ABI as JSON text, mapped as follows (both ways):
 //!
-//! - record, map: JSON object; array: JSON array; null: null; boolean, int, long, float,
+//! - record, map: JSON object (record fields in the schema's order, map entries in the data's,
+//!   written in the JSON's order); array: JSON array; null: null; boolean, int, long, float,
 //!   double, string: the JSON value (NaN and infinities of float/double are not representable).
 //! - union: null as null; any other branch as `{"<branch>": value}` (Avro's JSON encoding), the
 //!   branch being the full name of a named type (record, enum, fixed; the short name is
