@@ -118,7 +118,8 @@ for t in "${targets[@]}"; do
   "$bin/$t" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -seed="$seed" \
     -artifact_prefix="artifacts/$t/" "target/corpus/$t" "corpus/$t" >"$log" 2>&1 || status=$?
   runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")"
-  cov="$(grep -o 'cov: [0-9]*' "$log" | tail -n 1)"
+  # (A run that crashes while loading the corpus prints no coverage line.)
+  cov="$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 || true)"
   if ((status != 0)); then
     echo "FAIL: $t (exit $status); the input is in fuzz/artifacts/$t/:" >&2
     grep -E 'ERROR|panicked|SUMMARY|Test unit written' "$log" | head -n 10 >&2

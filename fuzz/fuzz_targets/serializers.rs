@@ -6,11 +6,10 @@
 //!
 //! Oracles: a failure is a serialization error with the field's code and a message; a success
 //! is the Confluent framing (magic 0, the registered id) and then:
-//! - Avro: the bytes read back with the deserializer, and that JSON serialized again gives the
-//!   same bytes (the documented JSON mapping round-trips);
-//! - Protobuf JSON: the same, except that the second bytes must read back as the same JSON
-//!   value rather than be equal: a map's entries are written in the JSON's order, which the
-//!   deserializer's output need not keep (Protobuf gives maps no canonical order);
+//! - Avro and Protobuf JSON: the bytes read back with the matching deserializer, and that JSON
+//!   serialized again gives the same bytes, or else bytes that read back as the same JSON
+//!   value: a map's entries are written in the JSON's order, which the deserializers' output
+//!   does not keep (Avro's comes sorted by key; Protobuf gives maps no canonical order);
 //! - Protobuf binary: the message bytes exactly as given (after the message indexes), which the
 //!   binary deserializer accepts.
 //!
@@ -71,8 +70,7 @@ unsafe impl Sync for Setup {}
 
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
-    AvroJson,
-    ProtobufJson,
+    Json,
     ProtobufBinary,
 }
 
@@ -123,8 +121,8 @@ fn setup() -> &'static Setup {
         kf_schema_registry_client_destroy(c);
         Setup {
             pairs: vec![
-                (avro_ser, avro_de, Kind::AvroJson),
-                (pb_ser, pb_de, Kind::ProtobufJson),
+                (avro_ser, avro_de, Kind::Json),
+                (pb_ser, pb_de, Kind::Json),
                 (pb_bin_ser, pb_bin_de, Kind::ProtobufBinary),
             ],
         }
@@ -188,21 +186,14 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(after_indexes(&first[5..]), record, "binary record changed");
             assert_eq!(back, record, "binary deserializer changed the bytes");
         }
-        Kind::AvroJson | Kind::ProtobufJson => {
+        Kind::Json => {
             let again = serialize(ser, &topic, field, &back).unwrap_or_else(|msg| {
                 panic!(
                     "re-serializing the deserializer's JSON failed: {msg}\n{}",
                     String::from_utf8_lossy(&back)
                 )
             });
-            if kind == Kind::AvroJson {
-                assert_eq!(
-                    first,
-                    again,
-                    "the JSON mapping does not round-trip: {}",
-                    String::from_utf8_lossy(&back)
-                );
-            } else if first != again {
+            if first != again {
                 let (back2, buf) = deserialize(de, &topic, field, Some(&again))
                     .unwrap_or_else(|(_, msg)| panic!("second read refused: {msg}"));
                 kf_buffer_destroy(buf);

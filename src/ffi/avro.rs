@@ -17,7 +17,8 @@
 //! uuid: the string (canonical lowercase form on output). A missing record field takes the
 //! schema's default; an unknown field is an error; a float beyond f32's range is an error.
 //! Output lists a record's fields in the schema's order; a map's entries are written in the
-//! JSON object's order (as Python writes a dict's) and read back in the data's order.
+//! JSON object's order (as Python writes a dict's) and read back sorted by key (Python gives
+//! the data's order).
 use std::os::raw::c_char;
 
 use std::sync::Arc;

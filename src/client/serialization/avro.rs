@@ -2,8 +2,8 @@
 //! Confluent wire format: magic byte 0, the schema id as 4 bytes big-endian, then the record in
 //! Avro's binary encoding. Records cross the ABI as JSON text, mapped as follows (both ways):
 //!
-//! - record, map: JSON object (record fields in the schema's order, map entries in the data's,
-//!   written in the JSON's order); array: JSON array; null: null; boolean, int, long, float,
+//! - record, map: JSON object (record fields in the schema's order; map entries written in the
+//!   JSON's order, read back sorted by key); array: JSON array; null: null; boolean, int, long, float,
 //!   double, string: the JSON value (NaN and infinities of float/double are not representable).
 //! - union: null as null; any other branch as `{"<branch>": value}` (Avro's JSON encoding), the
 //!   branch being the full name of a named type (record, enum, fixed; the short name is
@@ -281,17 +281,23 @@ pub fn avro_to_json(p: &Parsed, s: &AvroSchema, v: &AvroValue, path: &str) -> Re
                 .map(|(i, x)| avro_to_json(p, &a.items, x, &format!("{path}[{i}]")))
                 .collect::<Result<_, _>>()?,
         ),
-        (AvroSchema::Map(m), AvroValue::Map(entries)) => Json::Object(
-            entries
-                .iter()
-                .map(|(k, x)| {
-                    Ok((
-                        k.clone(),
-                        avro_to_json(p, &m.types, x, &format!("{path}.{k}"))?,
-                    ))
-                })
-                .collect::<Result<_, String>>()?,
-        ),
+        (AvroSchema::Map(m), AvroValue::Map(entries)) => {
+            // apache-avro decodes a map into a HashMap, losing the data's order: sorted keys at
+            // least give the same text for the same data every time.
+            let mut sorted: Vec<_> = entries.iter().collect();
+            sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            Json::Object(
+                sorted
+                    .into_iter()
+                    .map(|(k, x)| {
+                        Ok((
+                            k.clone(),
+                            avro_to_json(p, &m.types, x, &format!("{path}.{k}"))?,
+                        ))
+                    })
+                    .collect::<Result<_, String>>()?,
+            )
+        }
         (AvroSchema::Union(u), AvroValue::Union(i, inner)) => {
             let branch = u
                 .variants()
