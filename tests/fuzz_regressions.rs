@@ -23,9 +23,7 @@ fn setup(
     *mut kf_deserializer_t,
 ) {
     let mut e = null_mut();
-    let url = format!(r#"{{"url": "mock://{}"}}"#, unique("fuzzreg"));
-    let c = kf_schema_registry_client_new(cs(&url).as_ptr(), &mut e);
-    ok(e);
+    let c = mock_registry();
     let s = kf_schema_new(cs(schema).as_ptr(), KF_SCHEMA_TYPE_AVRO, &mut e);
     ok(e);
     let mut id = 0;
@@ -52,6 +50,18 @@ fn run(
     let mut payload = vec![0u8];
     payload.extend_from_slice(&id.to_be_bytes());
     payload.extend_from_slice(body);
+    with_value_context(topic, |ctx, out| {
+        kf_deserializer_deserialize(d, ctx, payload.as_ptr(), payload.len(), out)
+    })
+    .map(|b| String::from_utf8(b).unwrap())
+}
+
+/// Runs a serde call on `topic`'s value context with a fresh buffer: the buffer's bytes, or the
+/// error (code, message).
+fn with_value_context(
+    topic: &str,
+    f: impl FnOnce(&kf_serialization_context_t, *mut kf_buffer_t) -> *mut kf_error_t,
+) -> Result<Vec<u8>, (i32, String)> {
     let t = cs(topic);
     let ctx = kf_serialization_context_t {
         topic: t.as_ptr(),
@@ -59,11 +69,11 @@ fn run(
         headers: null(),
     };
     let out = kf_buffer_new();
-    let e = kf_deserializer_deserialize(d, &ctx, payload.as_ptr(), payload.len(), out);
+    let e = f(&ctx, out);
     let r = if e.is_null() {
         let mut len = 0;
         let p = kf_buffer_data(out, &mut len);
-        Ok(String::from_utf8(unsafe { std::slice::from_raw_parts(p, len) }.to_vec()).unwrap())
+        Ok(unsafe { std::slice::from_raw_parts(p, len) }.to_vec())
     } else {
         Err(err(e))
     };
@@ -240,23 +250,9 @@ fn serialize(
     topic: &str,
     record: &str,
 ) -> Result<Vec<u8>, (i32, String)> {
-    let t = cs(topic);
-    let ctx = kf_serialization_context_t {
-        topic: t.as_ptr(),
-        field: KF_MESSAGE_FIELD_VALUE,
-        headers: null(),
-    };
-    let out = kf_buffer_new();
-    let e = kf_serializer_serialize(s, &ctx, record.as_ptr(), record.len(), out);
-    let r = if e.is_null() {
-        let mut len = 0;
-        let p = kf_buffer_data(out, &mut len);
-        Ok(unsafe { std::slice::from_raw_parts(p, len) }.to_vec())
-    } else {
-        Err(err(e))
-    };
-    kf_buffer_destroy(out);
-    r
+    with_value_context(topic, |ctx, out| {
+        kf_serializer_serialize(s, ctx, record.as_ptr(), record.len(), out)
+    })
 }
 
 fn mock_registry() -> *mut kf_schema_registry_client_t {
