@@ -44,7 +44,7 @@ expect "$work/embedded_producer" "produced 5 Avro records: 5 delivered, 0 failed
 run embedded_consumer env -u KAFKA_BOOTSTRAP_SERVERS -u SCHEMA_REGISTRY_URL "$consumer"
 for i in 0 1 2 3 4; do
   expect "$work/embedded_consumer" \
-    "{\"partition\": 0, \"offset\": $i, \"key\": \"user-$i\", \"value\": {\"favorite_color\":null,\"favorite_number\":{\"int\":$((i * 7))},\"name\":\"user-$i\"}}"
+    "{\"partition\": 0, \"offset\": $i, \"key\": \"user-$i\", \"value\": {\"name\":\"user-$i\",\"favorite_number\":{\"int\":$((i * 7))},\"favorite_color\":null}}"
 done
 expect "$work/embedded_consumer" "consumed 5 Avro records"
 
@@ -55,11 +55,11 @@ expect "$work/real_producer" "registry $SCHEMA_REGISTRY_URL, topic $topic"
 expect "$work/real_producer" "produced 5 Avro records: 5 delivered, 0 failed, 0 undelivered"
 run real_consumer "$consumer" "$topic" 5
 want=(
-  '"key": "user-0", "value": {"favorite_color":{"string":"red"},"favorite_number":{"int":0},"name":"user-0"}}'
-  '"key": "user-1", "value": {"favorite_color":null,"favorite_number":{"int":7},"name":"user-1"}}'
-  '"key": "user-2", "value": {"favorite_color":{"string":"green"},"favorite_number":null,"name":"user-2"}}'
-  '"key": "user-3", "value": {"favorite_color":{"string":"blue"},"favorite_number":{"int":21},"name":"user-3"}}'
-  '"key": "user-4", "value": {"favorite_color":{"string":"red"},"favorite_number":{"int":28},"name":"user-4"}}'
+  '"key": "user-0", "value": {"name":"user-0","favorite_number":{"int":0},"favorite_color":{"string":"red"}}}'
+  '"key": "user-1", "value": {"name":"user-1","favorite_number":{"int":7},"favorite_color":null}}'
+  '"key": "user-2", "value": {"name":"user-2","favorite_number":null,"favorite_color":{"string":"green"}}}'
+  '"key": "user-3", "value": {"name":"user-3","favorite_number":{"int":21},"favorite_color":{"string":"blue"}}}'
+  '"key": "user-4", "value": {"name":"user-4","favorite_number":{"int":28},"favorite_color":{"string":"red"}}}'
 )
 for w in "${want[@]}"; do
   expect "$work/real_consumer" "$w"
