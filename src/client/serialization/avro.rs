@@ -28,8 +28,8 @@ use rdkafka_sys as rd;
 
 use super::avro_writer::write_record;
 use super::schema_based::{
-    bool_key, config_object, framed, registry_cause, unframe, DeserializerConfig, LatestSchemas,
-    SerializerConfig, SubjectSchemas,
+    bool_key, config_object, framed, referenced_schemas, registry_cause, unframe,
+    DeserializerConfig, LatestSchemas, SerializerConfig, SubjectSchemas,
 };
 use super::{
     Context, Deserializer, DeserializingConsumer, Field, Input, SerdeKind, Serializer,
@@ -341,30 +341,12 @@ pub fn avro_to_json(p: &Parsed, s: &AvroSchema, v: &AvroValue, path: &str) -> Re
     })
 }
 
-/// The text of every schema `schema` references, directly or through other references (each
-/// subject version once), fetched from the registry (cached by the client).
-pub fn referenced_texts(client: &SchemaRegistryClient, schema: &Schema) -> KResult<Vec<String>> {
-    fn walk(
-        client: &SchemaRegistryClient,
-        schema: &Schema,
-        seen: &mut Vec<(String, i32)>,
-        out: &mut Vec<String>,
-    ) -> KResult<()> {
-        for r in &schema.references {
-            let key = (r.subject.clone(), r.version);
-            if seen.contains(&key) {
-                continue;
-            }
-            seen.push(key);
-            let rs = client.get_version(&r.subject, r.version)?;
-            walk(client, &rs.schema, seen, out)?;
-            out.push(rs.schema.schema_str);
-        }
-        Ok(())
-    }
-    let mut out = Vec::new();
-    walk(client, schema, &mut Vec::new(), &mut out)?;
-    Ok(out)
+/// The text of every schema `schema` references (dependencies first).
+fn referenced_texts(client: &SchemaRegistryClient, schema: &Schema) -> KResult<Vec<String>> {
+    Ok(referenced_schemas(client, schema)?
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect())
 }
 
 /// Parses a registered schema with its references.

@@ -25,8 +25,8 @@ use serde_core::de::{self, Deserialize, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value as Json};
 
 use super::schema_based::{
-    framed, registry_cause, unframe, DeserializerConfig, LatestSchemas, SerializerConfig,
-    SubjectSchemas,
+    framed, referenced_schemas, registry_cause, unframe, DeserializerConfig, LatestSchemas,
+    SerializerConfig, SubjectSchemas,
 };
 use super::{Context, Value};
 use crate::client::error::{KResult, KafkaError};
@@ -207,27 +207,6 @@ impl Compiled {
     }
 }
 
-/// Every schema `schema` references (directly or through other references), with the name
-/// each is referenced by.
-fn referenced(
-    client: &SchemaRegistryClient,
-    schema: &Schema,
-    seen: &mut Vec<(String, i32)>,
-    out: &mut Vec<(String, String)>,
-) -> KResult<()> {
-    for r in &schema.references {
-        let key = (r.subject.clone(), r.version);
-        if seen.contains(&key) {
-            continue;
-        }
-        seen.push(key);
-        let rs = client.get_version(&r.subject, r.version)?;
-        referenced(client, &rs.schema, seen, out)?;
-        out.push((r.name.clone(), rs.schema.schema_str));
-    }
-    Ok(())
-}
-
 /// The base URI `jsonschema` gives a schema without `$id`: a relative reference name resolves
 /// against it.
 const DEFAULT_BASE: &str = "json-schema:///";
@@ -265,8 +244,7 @@ fn compile_registered(client: &SchemaRegistryClient, schema: &Schema) -> Result<
             schema.schema_type.as_str()
         ));
     }
-    let mut refs = Vec::new();
-    referenced(client, schema, &mut Vec::new(), &mut refs).map_err(registry_cause)?;
+    let refs = referenced_schemas(client, schema).map_err(registry_cause)?;
     compile(&schema.schema_str, &refs)
 }
 
@@ -278,8 +256,7 @@ fn compile_own(client: &SchemaRegistryClient, schema: &Schema, what: &str) -> KR
             schema.schema_type.as_str()
         )));
     }
-    let mut refs = Vec::new();
-    referenced(client, schema, &mut Vec::new(), &mut refs)?;
+    let refs = referenced_schemas(client, schema)?;
     compile(&schema.schema_str, &refs).map_err(KafkaError::invalid_arg)
 }
 

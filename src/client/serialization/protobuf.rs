@@ -38,7 +38,8 @@ use serde_json::Value as Json;
 
 use super::protobuf_wire::check_message;
 use super::schema_based::{
-    bool_key, framed, registry_cause, unframe, DeserializerConfig, SerializerConfig, SubjectSchemas,
+    bool_key, framed, referenced_schemas, registry_cause, unframe, DeserializerConfig,
+    SerializerConfig, SubjectSchemas,
 };
 use super::{Context, Value};
 use crate::client::error::{KResult, KafkaError};
@@ -401,32 +402,6 @@ impl Target {
     }
 }
 
-/// The texts of every file `schema` references (recursively), by import name, fetched from the
-/// registry (the client caches them).
-pub fn referenced_files(
-    client: &SchemaRegistryClient,
-    schema: &Schema,
-) -> KResult<HashMap<String, String>> {
-    fn walk(
-        client: &SchemaRegistryClient,
-        refs: &[SchemaReference],
-        out: &mut HashMap<String, String>,
-    ) -> KResult<()> {
-        for r in refs {
-            if out.contains_key(&r.name) {
-                continue;
-            }
-            let rs = client.get_version(&r.subject, r.version)?;
-            out.insert(r.name.clone(), rs.schema.schema_str.clone());
-            walk(client, &rs.schema.references, out)?;
-        }
-        Ok(())
-    }
-    let mut out = HashMap::new();
-    walk(client, &schema.references, &mut out)?;
-    Ok(out)
-}
-
 /// Compiles a registered schema with its references.
 fn parse_registered(client: &SchemaRegistryClient, schema: &Schema) -> Result<Parsed, String> {
     if schema.schema_type != SchemaType::Protobuf {
@@ -435,7 +410,10 @@ fn parse_registered(client: &SchemaRegistryClient, schema: &Schema) -> Result<Pa
             schema.schema_type.as_str()
         ));
     }
-    let files = referenced_files(client, schema).map_err(registry_cause)?;
+    let files = referenced_schemas(client, schema)
+        .map_err(registry_cause)?
+        .into_iter()
+        .collect();
     Parsed::compile(&schema.schema_str, files)
 }
 

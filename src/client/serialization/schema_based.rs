@@ -71,6 +71,36 @@ impl SubjectNameStrategy {
     }
 }
 
+/// Every schema `schema` references, directly or through other references, fetched from the
+/// registry (the client caches them): (the name it is referenced by, its text), each subject
+/// version once, dependencies before the schemas that use them.
+pub fn referenced_schemas(
+    client: &SchemaRegistryClient,
+    schema: &Schema,
+) -> KResult<Vec<(String, String)>> {
+    fn walk(
+        client: &SchemaRegistryClient,
+        schema: &Schema,
+        seen: &mut Vec<(String, i32)>,
+        out: &mut Vec<(String, String)>,
+    ) -> KResult<()> {
+        for r in &schema.references {
+            let key = (r.subject.clone(), r.version);
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+            let rs = client.get_version(&r.subject, r.version)?;
+            walk(client, &rs.schema, seen, out)?;
+            out.push((r.name.clone(), rs.schema.schema_str));
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(client, schema, &mut Vec::new(), &mut out)?;
+    Ok(out)
+}
+
 /// A serde's config_json: NULL, "" or a JSON object.
 pub fn config_object(text: Option<&str>) -> KResult<Map<String, Json>> {
     let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
