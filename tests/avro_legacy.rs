@@ -11,7 +11,6 @@ use kafkaffi::ffi::serde::*;
 use serde_json::{json, Value as Json};
 use std::os::raw::c_void;
 use std::ptr::{null, null_mut};
-use std::time::{Duration, Instant};
 
 const KF_ERR_KEY_SERIALIZATION: i32 = 100_001;
 const KF_ERR_VALUE_SERIALIZATION: i32 = 100_002;
@@ -117,50 +116,6 @@ fn produce(
     } else {
         Err(err(e))
     }
-}
-
-fn buf_json(b: *const kf_buffer_t) -> Option<Json> {
-    let mut len = 0;
-    let p = kf_buffer_data(b, &mut len);
-    if p.is_null() {
-        None
-    } else {
-        Some(serde_json::from_slice(unsafe { std::slice::from_raw_parts(p, len) }).unwrap())
-    }
-}
-
-type Polled = Result<(Option<Json>, Option<Json>), i32>;
-
-/// Polls `n` records (errors included) from partition 0 of `topic`, from the beginning.
-fn poll_n(c: *mut kf_deserializing_consumer_t, topic: &str, n: usize) -> Vec<Polled> {
-    let l = tp_list(&[(topic, 0, KF_OFFSET_BEGINNING)]);
-    ok(kf_consumer_assign(kf_deserializing_consumer_consumer(c), l));
-    kf_topic_partition_list_destroy(l);
-    let mut got = Vec::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while got.len() < n {
-        assert!(Instant::now() < deadline, "only {got:?}");
-        let mut m = null_mut();
-        let e = kf_deserializing_consumer_poll(c, 200, &mut m);
-        let code = if e.is_null() { None } else { Some(err(e).0) };
-        if m.is_null() {
-            assert_eq!(code, None);
-            continue;
-        }
-        if Msg::from_c(kf_deserialized_message_message(m)).error != 0 {
-            kf_deserialized_message_destroy(m);
-            continue;
-        }
-        got.push(match code {
-            Some(code) => Err(code),
-            None => Ok((
-                buf_json(kf_deserialized_message_key(m)),
-                buf_json(kf_deserialized_message_value(m)),
-            )),
-        });
-        kf_deserialized_message_destroy(m);
-    }
-    got
 }
 
 fn latest_id(url: &str, subject: &str) -> Result<i32, (i32, String)> {
@@ -271,7 +226,7 @@ fn avro_producer_and_avro_consumer_round_trip_on_both_setups() {
             c
         };
         let c = try_consumer(null(), &cconf(json!({})), None, None).unwrap();
-        let got = poll_n(c, &topic, 4);
+        let got = poll_deserialized(c, &topic, 4);
         assert_eq!(
             got,
             vec![
@@ -295,7 +250,7 @@ fn avro_producer_and_avro_consumer_round_trip_on_both_setups() {
         j.as_object_mut().unwrap().remove("group.id");
         let c = try_consumer(base, &j, Some(KEY_SCHEMA), Some(USER_V2)).unwrap();
         kf_config_destroy(base);
-        let got = poll_n(c, &topic, 2);
+        let got = poll_deserialized(c, &topic, 2);
         assert_eq!(
             got[0],
             Ok((

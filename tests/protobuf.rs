@@ -137,16 +137,6 @@ fn de(c: &Client, conf: Option<&str>) -> De {
     try_de(c, conf).unwrap()
 }
 
-fn buf_bytes(b: *const kf_buffer_t) -> Option<Vec<u8>> {
-    let mut len = 0;
-    let p = kf_buffer_data(b, &mut len);
-    if p.is_null() {
-        None
-    } else {
-        Some(unsafe { std::slice::from_raw_parts(p, len) }.to_vec())
-    }
-}
-
 fn serialize(
     s: &Ser,
     topic: &str,
@@ -885,9 +875,6 @@ fn bytes_equal_the_python_clients_and_each_side_reads_the_other() {
     }
 }
 
-/// A consumed (key, value) as JSON, or the poll's error code.
-type Polled = Result<(Option<Json>, Option<Json>), i32>;
-
 /// The Protobuf serdes in the SerializingProducer and DeserializingConsumer, on the real broker
 /// and the mock cluster: records round trip (a nested message as the key), a bad record is a
 /// ValueSerializationError that enqueues nothing, and a non-Protobuf message is a
@@ -895,7 +882,6 @@ type Polled = Result<(Option<Json>, Option<Json>), i32>;
 #[test]
 fn serializing_producer_and_deserializing_consumer_on_both_clusters() {
     use std::os::raw::c_void;
-    use std::time::{Duration, Instant};
     let c = Client::url(&real_url());
     for cluster in Cluster::both() {
         let topic = unique("pb-e2e");
@@ -957,41 +943,7 @@ fn serializing_producer_and_deserializing_consumer_on_both_clusters() {
         let cons = kf_deserializing_consumer_new(conf, kd.0, vd.0, &mut e);
         ok(e);
         kf_config_destroy(conf);
-        let l = tp_list(&[(&topic, 0, KF_OFFSET_BEGINNING)]);
-        ok(kf_consumer_assign(
-            kf_deserializing_consumer_consumer(cons),
-            l,
-        ));
-        kf_topic_partition_list_destroy(l);
-        let mut got: Vec<Polled> = Vec::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while got.len() < 3 {
-            assert!(
-                Instant::now() < deadline,
-                "{}: only {got:?}",
-                cluster.name()
-            );
-            let mut m = null_mut();
-            let e = kf_deserializing_consumer_poll(cons, 200, &mut m);
-            let code = if e.is_null() { None } else { Some(err(e).0) };
-            if m.is_null() {
-                continue;
-            }
-            if Msg::from_c(kf_deserialized_message_message(m)).error != 0 {
-                kf_deserialized_message_destroy(m);
-                continue;
-            }
-            let j =
-                |b: *const kf_buffer_t| buf_bytes(b).map(|x| serde_json::from_slice(&x).unwrap());
-            got.push(match code {
-                Some(code) => Err(code),
-                None => Ok((
-                    j(kf_deserialized_message_key(m)),
-                    j(kf_deserialized_message_value(m)),
-                )),
-            });
-            kf_deserialized_message_destroy(m);
-        }
+        let got = poll_deserialized(cons, &topic, 3);
         assert_eq!(
             got,
             vec![

@@ -21,19 +21,6 @@ fn ctx(topic: &std::ffi::CStr, field: i32) -> kf_serialization_context_t {
     }
 }
 
-fn buf_bytes(b: *const kf_buffer_t) -> Option<Vec<u8>> {
-    let mut len = 99;
-    let p = kf_buffer_data(b, &mut len);
-    if p.is_null() {
-        assert_eq!(len, 0);
-        None
-    } else {
-        // The bytes are followed by a NUL not counted in the length.
-        assert_eq!(unsafe { *p.add(len) }, 0, "no trailing NUL");
-        Some(unsafe { std::slice::from_raw_parts(p, len) }.to_vec())
-    }
-}
-
 fn buf_int32(b: *const kf_buffer_t) -> i32 {
     let mut v = 0;
     ok(kf_buffer_int32(b, &mut v));

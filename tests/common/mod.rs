@@ -526,3 +526,60 @@ pub fn run_python(py: &std::path::Path, args: &[&str], stdin: &[u8]) -> std::pro
     }
     panic!("the python helper hung twice: see the registry's log");
 }
+
+/// A kf_buffer_t's bytes (None for null), checking the buffer contract: a null buffer has
+/// length 0, and bytes are followed by a NUL not counted in the length.
+pub fn buf_bytes(b: *const kafkaffi::ffi::serde::kf_buffer_t) -> Option<Vec<u8>> {
+    let mut len = 99;
+    let p = kafkaffi::ffi::serde::kf_buffer_data(b, &mut len);
+    if p.is_null() {
+        assert_eq!(len, 0);
+        None
+    } else {
+        assert_eq!(unsafe { *p.add(len) }, 0, "no trailing NUL");
+        Some(unsafe { std::slice::from_raw_parts(p, len) }.to_vec())
+    }
+}
+
+/// A record polled from a DeserializingConsumer: its key and value as JSON (None for null),
+/// or the deserialization error's code.
+pub type Polled = Result<(Option<serde_json::Value>, Option<serde_json::Value>), i32>;
+
+/// Polls `n` records (deserialization errors included; consumer events skipped) from partition
+/// 0 of `topic`, from the beginning; fails after 30 s.
+pub fn poll_deserialized(
+    c: *mut kafkaffi::ffi::serde::kf_deserializing_consumer_t,
+    topic: &str,
+    n: usize,
+) -> Vec<Polled> {
+    use kafkaffi::ffi::serde::*;
+    let l = tp_list(&[(topic, 0, KF_OFFSET_BEGINNING)]);
+    ok(kf_consumer_assign(kf_deserializing_consumer_consumer(c), l));
+    kf_topic_partition_list_destroy(l);
+    let json = |b| buf_bytes(b).map(|x| serde_json::from_slice(&x).unwrap());
+    let mut got = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while got.len() < n {
+        assert!(Instant::now() < deadline, "only {got:?}");
+        let mut m = null_mut();
+        let e = kf_deserializing_consumer_poll(c, 200, &mut m);
+        let code = if e.is_null() { None } else { Some(err(e).0) };
+        if m.is_null() {
+            assert_eq!(code, None, "an error without a message");
+            continue;
+        }
+        if Msg::from_c(kf_deserialized_message_message(m)).error != 0 {
+            kf_deserialized_message_destroy(m);
+            continue;
+        }
+        got.push(match code {
+            Some(code) => Err(code),
+            None => Ok((
+                json(kf_deserialized_message_key(m)),
+                json(kf_deserialized_message_value(m)),
+            )),
+        });
+        kf_deserialized_message_destroy(m);
+    }
+    got
+}
