@@ -1253,10 +1253,7 @@ fn eos_with_fault(
                     if e.is_null() {
                         break;
                     }
-                    if kf_error_is_retriable(e)
-                        && !kf_error_txn_requires_abort(e)
-                        && !kf_error_is_fatal(e)
-                    {
+                    if retry_in_transaction(e, txn_start) {
                         kf_error_destroy(e);
                         retries += 1;
                         continue;
@@ -1277,10 +1274,7 @@ fn eos_with_fault(
                     if e.is_null() {
                         break;
                     }
-                    if kf_error_is_retriable(e)
-                        && !kf_error_txn_requires_abort(e)
-                        && !kf_error_is_fatal(e)
-                    {
+                    if retry_in_transaction(e, txn_start) {
                         kf_error_destroy(e);
                         retries += 1;
                         continue;
@@ -1372,6 +1366,26 @@ fn eos_with_fault(
     ));
     ledger.report(scenario, true);
     (commits, aborts, restarts)
+}
+
+/// Whether the processor retries a transactional call that failed with `e`: a retriable error
+/// that needs no abort, while the transaction is younger than its timeout (60 s). Past that the
+/// coordinator aborts it anyway; the processor then gives up like a real one would, with a
+/// new producer under the same transactional.id, which fences the old one and settles its
+/// transaction. (In one CI dry run, after the coordinator's broker came back, librdkafka kept
+/// answering retriable errors for ten minutes until it was fenced.)
+fn retry_in_transaction(e: *mut kf_error_t, txn_start: Instant) -> bool {
+    let retry =
+        kf_error_is_retriable(e) && !kf_error_txn_requires_abort(e) && !kf_error_is_fatal(e);
+    if retry && txn_start.elapsed() > Duration::from_secs(60) {
+        log(&format!(
+            "giving up on a transaction after {:.0?}: {}",
+            txn_start.elapsed(),
+            text(kf_error_message(e))
+        ));
+        return false;
+    }
+    retry
 }
 
 #[test]
