@@ -110,32 +110,13 @@ fn de(c: &Client, reader: Option<&str>) -> De {
     De(p)
 }
 
-fn ctx(topic: &std::ffi::CStr, field: i32) -> kf_serialization_context_t {
-    kf_serialization_context_t {
-        topic: topic.as_ptr(),
-        field,
-        headers: null(),
-    }
-}
-
 fn serialize(
     s: &Ser,
     topic: &str,
     field: i32,
     record: Option<&str>,
 ) -> Result<Option<Vec<u8>>, (i32, String)> {
-    let t = cs(topic);
-    let c = ctx(&t, field);
-    let out = kf_buffer_new();
-    let (p, n) = record.map_or((null(), 0), |d| (d.as_ptr(), d.len()));
-    let e = kf_serializer_serialize(s.0, &c, p, n, out);
-    let r = if e.is_null() {
-        Ok(buf_bytes(out))
-    } else {
-        Err(err(e))
-    };
-    kf_buffer_destroy(out);
-    r
+    serialize_raw(s.0, topic, field, record.map(str::as_bytes))
 }
 fn ser_value(s: &Ser, topic: &str, record: &Json) -> Vec<u8> {
     serialize(s, topic, KF_MESSAGE_FIELD_VALUE, Some(&record.to_string()))
@@ -149,30 +130,13 @@ fn deserialize(
     field: i32,
     data: Option<&[u8]>,
 ) -> Result<Option<Json>, (i32, String)> {
-    let t = cs(topic);
-    let c = ctx(&t, field);
-    let out = kf_buffer_new();
-    let (p, n) = data.map_or((null(), 0), |d| (d.as_ptr(), d.len()));
-    let e = kf_deserializer_deserialize(d.0, &c, p, n, out);
-    let r =
-        if e.is_null() {
-            Ok(buf_bytes(out)
-                .map(|b| serde_json::from_slice(&b).expect("deserializer output is JSON")))
-        } else {
-            Err(err(e))
-        };
-    kf_buffer_destroy(out);
-    r
+    deserialize_raw(d.0, topic, field, data)
+        .map(|o| o.map(|b| serde_json::from_slice(&b).expect("deserializer output is JSON")))
 }
 fn de_value(d: &De, topic: &str, data: &[u8]) -> Json {
     deserialize(d, topic, KF_MESSAGE_FIELD_VALUE, Some(data))
         .unwrap()
         .unwrap()
-}
-
-fn schema_id(bytes: &[u8]) -> i32 {
-    assert_eq!(bytes[0], 0, "magic byte");
-    i32::from_be_bytes(bytes[1..5].try_into().unwrap())
 }
 
 /// Every Avro type of the documented JSON mapping.
@@ -972,7 +936,7 @@ fn to_dict_and_from_dict_hooks_round_trip_a_c_struct_on_both_registries() {
 
         let u = CUser::new("ada", 36);
         let t = cs(&topic);
-        let cx = ctx(&t, KF_MESSAGE_FIELD_VALUE);
+        let cx = serde_ctx(&t, KF_MESSAGE_FIELD_VALUE);
         let out = kf_buffer_new();
         let b = u.bytes();
         ok(kf_serializer_serialize(hs.0, &cx, b.as_ptr(), b.len(), out));
@@ -1035,7 +999,7 @@ fn to_dict_and_from_dict_hooks_round_trip_a_c_struct_on_both_registries() {
         )
         .unwrap()
         .unwrap();
-        let kx = ctx(&t, KF_MESSAGE_FIELD_KEY);
+        let kx = serde_ctx(&t, KF_MESSAGE_FIELD_KEY);
         let (code, msg) = err(kf_deserializer_deserialize(
             hd.0,
             &kx,

@@ -50,35 +50,8 @@ fn run(
     let mut payload = vec![0u8];
     payload.extend_from_slice(&id.to_be_bytes());
     payload.extend_from_slice(body);
-    with_value_context(topic, |ctx, out| {
-        kf_deserializer_deserialize(d, ctx, payload.as_ptr(), payload.len(), out)
-    })
-    .map(|b| String::from_utf8(b).unwrap())
-}
-
-/// Runs a serde call on `topic`'s value context with a fresh buffer: the buffer's bytes, or the
-/// error (code, message).
-fn with_value_context(
-    topic: &str,
-    f: impl FnOnce(&kf_serialization_context_t, *mut kf_buffer_t) -> *mut kf_error_t,
-) -> Result<Vec<u8>, (i32, String)> {
-    let t = cs(topic);
-    let ctx = kf_serialization_context_t {
-        topic: t.as_ptr(),
-        field: KF_MESSAGE_FIELD_VALUE,
-        headers: null(),
-    };
-    let out = kf_buffer_new();
-    let e = f(&ctx, out);
-    let r = if e.is_null() {
-        let mut len = 0;
-        let p = kf_buffer_data(out, &mut len);
-        Ok(unsafe { std::slice::from_raw_parts(p, len) }.to_vec())
-    } else {
-        Err(err(e))
-    };
-    kf_buffer_destroy(out);
-    r
+    deserialize_raw(d, topic, KF_MESSAGE_FIELD_VALUE, Some(&payload))
+        .map(|b| String::from_utf8(b.expect("a record came back null")).unwrap())
 }
 
 /// Avro zigzag varint.
@@ -250,9 +223,8 @@ fn serialize(
     topic: &str,
     record: &str,
 ) -> Result<Vec<u8>, (i32, String)> {
-    with_value_context(topic, |ctx, out| {
-        kf_serializer_serialize(s, ctx, record.as_ptr(), record.len(), out)
-    })
+    serialize_raw(s, topic, KF_MESSAGE_FIELD_VALUE, Some(record.as_bytes()))
+        .map(|b| b.expect("a record serialized to null"))
 }
 
 fn mock_registry() -> *mut kf_schema_registry_client_t {

@@ -120,32 +120,13 @@ fn de(c: &Client, reader: Option<&str>) -> De {
     try_de(c, reader, None).unwrap()
 }
 
-fn ctx(topic: &std::ffi::CStr, field: i32) -> kf_serialization_context_t {
-    kf_serialization_context_t {
-        topic: topic.as_ptr(),
-        field,
-        headers: null(),
-    }
-}
-
 fn serialize(
     s: &Ser,
     topic: &str,
     field: i32,
     record: Option<&str>,
 ) -> Result<Option<Vec<u8>>, (i32, String)> {
-    let t = cs(topic);
-    let c = ctx(&t, field);
-    let out = kf_buffer_new();
-    let (p, n) = record.map_or((null(), 0), |d| (d.as_ptr(), d.len()));
-    let e = kf_serializer_serialize(s.0, &c, p, n, out);
-    let r = if e.is_null() {
-        Ok(buf_bytes(out))
-    } else {
-        Err(err(e))
-    };
-    kf_buffer_destroy(out);
-    r
+    serialize_raw(s.0, topic, field, record.map(str::as_bytes))
 }
 fn ser_value(s: &Ser, topic: &str, record: &Json) -> Vec<u8> {
     serialize(s, topic, KF_MESSAGE_FIELD_VALUE, Some(&record.to_string()))
@@ -160,18 +141,8 @@ fn deserialize_text(
     field: i32,
     data: Option<&[u8]>,
 ) -> Result<Option<String>, (i32, String)> {
-    let t = cs(topic);
-    let c = ctx(&t, field);
-    let out = kf_buffer_new();
-    let (p, n) = data.map_or((null(), 0), |d| (d.as_ptr(), d.len()));
-    let e = kf_deserializer_deserialize(d.0, &c, p, n, out);
-    let r = if e.is_null() {
-        Ok(buf_bytes(out).map(|b| String::from_utf8(b).expect("deserializer output is UTF-8")))
-    } else {
-        Err(err(e))
-    };
-    kf_buffer_destroy(out);
-    r
+    deserialize_raw(d.0, topic, field, data)
+        .map(|o| o.map(|b| String::from_utf8(b).expect("deserializer output is UTF-8")))
 }
 fn deserialize(
     d: &De,
@@ -186,11 +157,6 @@ fn de_value(d: &De, topic: &str, data: &[u8]) -> Json {
     deserialize(d, topic, KF_MESSAGE_FIELD_VALUE, Some(data))
         .unwrap()
         .unwrap()
-}
-
-fn schema_id(bytes: &[u8]) -> i32 {
-    assert_eq!(bytes[0], 0, "magic byte");
-    i32::from_be_bytes(bytes[1..5].try_into().unwrap())
 }
 
 /// A closed content model: the additions below are compatible, the type change is not.

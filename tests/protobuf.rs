@@ -143,22 +143,7 @@ fn serialize(
     field: i32,
     record: Option<&[u8]>,
 ) -> Result<Option<Vec<u8>>, (i32, String)> {
-    let t = cs(topic);
-    let c = kf_serialization_context_t {
-        topic: t.as_ptr(),
-        field,
-        headers: null(),
-    };
-    let out = kf_buffer_new();
-    let (p, n) = record.map_or((null(), 0), |d| (d.as_ptr(), d.len()));
-    let e = kf_serializer_serialize(s.0, &c, p, n, out);
-    let r = if e.is_null() {
-        Ok(buf_bytes(out))
-    } else {
-        Err(err(e))
-    };
-    kf_buffer_destroy(out);
-    r
+    serialize_raw(s.0, topic, field, record)
 }
 fn ser_value(s: &Ser, topic: &str, record: &Json) -> Vec<u8> {
     serialize(
@@ -171,47 +156,19 @@ fn ser_value(s: &Ser, topic: &str, record: &Json) -> Vec<u8> {
     .unwrap()
 }
 
-fn deserialize_raw(
-    d: &De,
-    topic: &str,
-    field: i32,
-    data: Option<&[u8]>,
-) -> Result<Option<Vec<u8>>, (i32, String)> {
-    let t = cs(topic);
-    let c = kf_serialization_context_t {
-        topic: t.as_ptr(),
-        field,
-        headers: null(),
-    };
-    let out = kf_buffer_new();
-    let (p, n) = data.map_or((null(), 0), |d| (d.as_ptr(), d.len()));
-    let e = kf_deserializer_deserialize(d.0, &c, p, n, out);
-    let r = if e.is_null() {
-        Ok(buf_bytes(out))
-    } else {
-        Err(err(e))
-    };
-    kf_buffer_destroy(out);
-    r
-}
 fn deserialize(
     d: &De,
     topic: &str,
     field: i32,
     data: Option<&[u8]>,
 ) -> Result<Option<Json>, (i32, String)> {
-    deserialize_raw(d, topic, field, data)
+    deserialize_raw(d.0, topic, field, data)
         .map(|o| o.map(|b| serde_json::from_slice(&b).expect("deserializer output is JSON")))
 }
 fn de_value(d: &De, topic: &str, data: &[u8]) -> Json {
     deserialize(d, topic, KF_MESSAGE_FIELD_VALUE, Some(data))
         .unwrap()
         .unwrap()
-}
-
-fn schema_id(bytes: &[u8]) -> i32 {
-    assert_eq!(bytes[0], 0, "magic byte");
-    i32::from_be_bytes(bytes[1..5].try_into().unwrap())
 }
 
 /// Every scalar type, an enum, repeated fields, a map, nested messages two levels deep, a
@@ -368,9 +325,10 @@ fn binary_record_format_round_trips_on_both_registries() {
                     .unwrap();
                 assert_eq!(from_bin, framed, "{name} {message}");
                 // Binary out: the message's encoding; JSON out from the binary-made bytes.
-                let out = deserialize_raw(&bin_de, &topic, KF_MESSAGE_FIELD_VALUE, Some(&from_bin))
-                    .unwrap()
-                    .unwrap();
+                let out =
+                    deserialize_raw(bin_de.0, &topic, KF_MESSAGE_FIELD_VALUE, Some(&from_bin))
+                        .unwrap()
+                        .unwrap();
                 assert_eq!(out, body, "{name} {message}");
                 assert_eq!(de_value(&json_de, &topic, &from_bin), r, "{name} {message}");
             }

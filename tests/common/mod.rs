@@ -583,3 +583,70 @@ pub fn poll_deserialized(
     }
     got
 }
+
+/// A serialization context for `field` of `topic` (no headers).
+pub fn serde_ctx(topic: &CStr, field: i32) -> kafkaffi::ffi::serde::kf_serialization_context_t {
+    kafkaffi::ffi::serde::kf_serialization_context_t {
+        topic: topic.as_ptr(),
+        field,
+        headers: null(),
+    }
+}
+
+/// kf_serializer_serialize of `data` (None: null) as `field` of `topic`: the bytes (None for
+/// null), or the error (code, message).
+pub fn serialize_raw(
+    s: *const kafkaffi::ffi::serde::kf_serializer_t,
+    topic: &str,
+    field: i32,
+    data: Option<&[u8]>,
+) -> Result<Option<Vec<u8>>, (i32, String)> {
+    serde_call(topic, field, data, |c, p, n, out| {
+        kafkaffi::ffi::serde::kf_serializer_serialize(s, c, p, n, out)
+    })
+}
+
+/// kf_deserializer_deserialize of `data` (None: null) as `field` of `topic`: the output bytes
+/// (None for null), or the error (code, message).
+pub fn deserialize_raw(
+    d: *const kafkaffi::ffi::serde::kf_deserializer_t,
+    topic: &str,
+    field: i32,
+    data: Option<&[u8]>,
+) -> Result<Option<Vec<u8>>, (i32, String)> {
+    serde_call(topic, field, data, |c, p, n, out| {
+        kafkaffi::ffi::serde::kf_deserializer_deserialize(d, c, p, n, out)
+    })
+}
+
+fn serde_call(
+    topic: &str,
+    field: i32,
+    data: Option<&[u8]>,
+    f: impl FnOnce(
+        &kafkaffi::ffi::serde::kf_serialization_context_t,
+        *const u8,
+        usize,
+        *mut kafkaffi::ffi::serde::kf_buffer_t,
+    ) -> *mut kf_error_t,
+) -> Result<Option<Vec<u8>>, (i32, String)> {
+    use kafkaffi::ffi::serde::*;
+    let t = cs(topic);
+    let c = serde_ctx(&t, field);
+    let out = kf_buffer_new();
+    let (p, n) = data.map_or((null(), 0), |d| (d.as_ptr(), d.len()));
+    let e = f(&c, p, n, out);
+    let r = if e.is_null() {
+        Ok(buf_bytes(out))
+    } else {
+        Err(err(e))
+    };
+    kf_buffer_destroy(out);
+    r
+}
+
+/// The schema id of Confluent wire-format bytes (checks the magic byte).
+pub fn schema_id(bytes: &[u8]) -> i32 {
+    assert_eq!(bytes[0], 0, "magic byte");
+    i32::from_be_bytes(bytes[1..5].try_into().unwrap())
+}
