@@ -115,21 +115,11 @@ fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&sel, payload)) = data.split_first() else {
+    let s = setup();
+    let Some((pick, field, input)) = select(data, s.deserializers.len()) else {
         return;
     };
-    let s = setup();
-    let de = s.deserializers[(sel & 0x0f) as usize % s.deserializers.len()];
-    let field = if sel & 0x10 != 0 {
-        KF_MESSAGE_FIELD_KEY
-    } else {
-        KF_MESSAGE_FIELD_VALUE
-    };
-    let input = if sel & 0x20 != 0 && payload.is_empty() {
-        None
-    } else {
-        Some(payload)
-    };
+    let de = s.deserializers[pick];
     let topic: CString = cs("fuzz-topic");
     match deserialize(de, &topic, field, input) {
         Ok((out, buf)) => {

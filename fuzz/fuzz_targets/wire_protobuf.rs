@@ -101,21 +101,11 @@ fn after_indexes(mut d: &[u8]) -> Option<&[u8]> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&sel, payload)) = data.split_first() else {
+    let s = setup();
+    let Some((pick, field, input)) = select(data, s.deserializers.len()) else {
         return;
     };
-    let s = setup();
-    let (de, binary) = s.deserializers[(sel & 0x0f) as usize % s.deserializers.len()];
-    let field = if sel & 0x10 != 0 {
-        KF_MESSAGE_FIELD_KEY
-    } else {
-        KF_MESSAGE_FIELD_VALUE
-    };
-    let input = if sel & 0x20 != 0 && payload.is_empty() {
-        None
-    } else {
-        Some(payload)
-    };
+    let (de, binary) = s.deserializers[pick];
     let topic: CString = cs("fuzz-topic");
     match deserialize(de, &topic, field, input) {
         Ok((out, buf)) => {
@@ -123,7 +113,10 @@ fuzz_target!(|data: &[u8]| {
             match input {
                 None => assert!(out.is_none(), "null must stay null"),
                 Some(p) => {
-                    assert!(p.len() >= 5 && p[0] == 0, "accepted a payload without the header");
+                    assert!(
+                        p.len() >= 5 && p[0] == 0,
+                        "accepted a payload without the header"
+                    );
                     let out = out.expect("a record came back null");
                     if binary {
                         let body = after_indexes(&p[5..]).expect("accepted invalid indexes");

@@ -119,3 +119,22 @@ pub fn buffer_bytes(buf: *const kf_buffer_t) -> Out {
     assert_eq!(bytes[len], 0, "buffer bytes are not followed by a NUL");
     Some(bytes[..len].to_vec())
 }
+
+/// How the wire and serializer targets read their input: byte 0 selects, the rest is the
+/// payload. Bits 0-3 pick one of `choices` (the value returned first), bit 4 the field (set:
+/// key), bit 5 with an empty payload makes the input null.
+pub fn select(data: &[u8], choices: usize) -> Option<(usize, i32, Option<&[u8]>)> {
+    let (&sel, payload) = data.split_first()?;
+    let pick = (sel & 0x0f) as usize % choices;
+    let field = if sel & 0x10 != 0 {
+        KF_MESSAGE_FIELD_KEY
+    } else {
+        KF_MESSAGE_FIELD_VALUE
+    };
+    let input = if sel & 0x20 != 0 && payload.is_empty() {
+        None
+    } else {
+        Some(payload)
+    };
+    Some((pick, field, input))
+}
