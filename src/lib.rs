@@ -1,12 +1,19 @@
 //! kafkaffi: the Confluent Kafka client for every language, through one stable C ABI.
 //!
-//! Layers (see ../shared/DESIGN.md):
-//! - [`ffi`]: the only place with `extern "C"`; checks arguments, catches panics, converts handles.
-//! - [`client`]: safe Rust over librdkafka (through `rdkafka-sys`): configuration, the callback
-//!   dispatcher, producer, consumer, messages, metadata, the mock cluster.
-//! - [`sys`]: the few librdkafka prototypes that must take plain integers, where rdkafka-sys
-//!   uses a Rust enum that would make an out-of-range value from C undefined behaviour.
+//! Layers (see docs/ABI.md):
+//! - [`ffi`]: the only module that speaks C: `extern "C"` functions, argument checks, panic
+//!   guards, handles and C callbacks. Nothing outside it names a `kf_` item.
+//! - [`kafka`]: the Kafka client, safe Rust over librdkafka (through `rdkafka-sys`): the serving
+//!   loop and librdkafka's callbacks, producer, consumer, admin, transactions, messages,
+//!   metadata, the mock cluster.
+//! - [`serdes`]: the serialization framework and the Avro, JSON Schema and Protobuf serdes in
+//!   the Confluent wire format.
+//! - [`schema_registry`]: the Schema Registry client (REST over HTTP, response caches) and the
+//!   in-process `mock://` registry with its compatibility checkers.
+//! - [`error`]: the one error type every layer returns, and every error code.
 
-pub mod client;
+pub mod error;
 pub mod ffi;
-pub(crate) mod sys;
+pub mod kafka;
+pub mod schema_registry;
+pub mod serdes;

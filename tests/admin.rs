@@ -12,9 +12,8 @@ use std::ptr::{null, null_mut};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use kafkaffi::ffi::admin::inputs::*;
-use kafkaffi::ffi::admin::result::*;
-use kafkaffi::ffi::admin::*;
+use kafkaffi::ffi::inputs::*;
+use kafkaffi::ffi::result::*;
 
 // ---------------------------------------------------------------------------------------------
 // helpers

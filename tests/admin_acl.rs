@@ -13,9 +13,8 @@ use std::os::raw::c_void;
 use std::ptr::{null, null_mut};
 use std::time::{Duration, Instant};
 
-use kafkaffi::ffi::admin::inputs::*;
-use kafkaffi::ffi::admin::result::*;
-use kafkaffi::ffi::admin::*;
+use kafkaffi::ffi::inputs::*;
+use kafkaffi::ffi::result::*;
 
 fn env2(primary: &str, fallback: &str) -> String {
     std::env::var(primary)

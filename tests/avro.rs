@@ -5,10 +5,6 @@
 //! compatibility with the Python client (confluent-kafka 2.16.1 + fastavro, in a venv).
 mod common;
 use common::*;
-use kafkaffi::ffi::avro::*;
-use kafkaffi::ffi::schema_registry::*;
-use kafkaffi::ffi::serde::*;
-use kafkaffi::ffi::serde_hooks::*;
 use serde_json::{json, Value as Json};
 use std::ptr::{null, null_mut};
 

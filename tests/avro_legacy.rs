@@ -5,9 +5,6 @@
 //! serialization and deserialization errors; configuration errors.
 mod common;
 use common::*;
-use kafkaffi::ffi::avro_legacy::*;
-use kafkaffi::ffi::schema_registry::*;
-use kafkaffi::ffi::serde::*;
 use serde_json::{json, Value as Json};
 use std::os::raw::c_void;
 use std::ptr::{null, null_mut};
@@ -400,8 +397,8 @@ fn configuration_errors_are_reported() {
 /// librdkafka, the others do.
 #[test]
 fn sasl_inherit_takes_the_sasl_credentials() {
-    use kafkaffi::client::config::Config;
-    use kafkaffi::client::serialization::avro::LegacyConfig;
+    use kafkaffi::kafka::config::Config;
+    use kafkaffi::serdes::avro::LegacyConfig;
     let url = format!("mock://{}", unique("sr"));
     let conf = json!({"schema.registry.url": url,
                       "schema.registry.basic.auth.credentials.source": "sasl_inherit",

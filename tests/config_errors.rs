@@ -1165,7 +1165,7 @@ fn invalid_args_producer() {
 
 #[test]
 fn invalid_args_transactions() {
-    use kafkaffi::ffi::transactions::*;
+    use kafkaffi::ffi::*;
     let cluster = Cluster::mock(1);
     let conf = cluster.config(&[("transactional.id", &unique("inv-txn"))]);
     let p = new_producer(conf);
@@ -1816,12 +1816,12 @@ fn invalid_args_mock_cluster() {
 
 unsafe extern "C" fn noop_admin_result(
     _o: *mut c_void,
-    _r: *const kafkaffi::ffi::admin::kf_admin_result_t,
+    _r: *const kafkaffi::ffi::kf_admin_result_t,
 ) {
 }
 
 /// An admin client whose bootstrap server refuses connections: enough for argument checks.
-fn unreachable_admin() -> *mut kafkaffi::ffi::admin::kf_admin_t {
+fn unreachable_admin() -> *mut kafkaffi::ffi::kf_admin_t {
     let c = kf_config_new();
     ok(kf_config_set(
         c,
@@ -1829,7 +1829,7 @@ fn unreachable_admin() -> *mut kafkaffi::ffi::admin::kf_admin_t {
         cs("127.0.0.1:1").as_ptr(),
     ));
     let mut e = null_mut();
-    let a = kafkaffi::ffi::admin::kf_admin_new(c, &mut e);
+    let a = kafkaffi::ffi::kf_admin_new(c, &mut e);
     kf_config_destroy(c);
     ok(e);
     a
@@ -1837,7 +1837,7 @@ fn unreachable_admin() -> *mut kafkaffi::ffi::admin::kf_admin_t {
 
 #[test]
 fn invalid_args_admin_client_and_options() {
-    use kafkaffi::ffi::admin::*;
+    use kafkaffi::ffi::*;
     let mut e = null_mut();
     assert!(kf_admin_new(null(), &mut e).is_null());
     inv(e, &["kf_admin_new", "config"]);
@@ -1997,7 +1997,7 @@ fn invalid_args_admin_client_and_options() {
 
 #[test]
 fn invalid_args_admin_operations() {
-    use kafkaffi::ffi::admin::*;
+    use kafkaffi::ffi::*;
     let a = unreachable_admin();
     let cb: kf_admin_result_cb = Some(noop_admin_result);
     let mut r = null_mut();
@@ -2525,8 +2525,8 @@ fn invalid_args_admin_operations() {
 
 #[test]
 fn invalid_args_admin_inputs() {
-    use kafkaffi::ffi::admin::inputs::*;
-    use kafkaffi::ffi::admin::*;
+    use kafkaffi::ffi::inputs::*;
+    use kafkaffi::ffi::*;
     let mut e = null_mut();
     // NewTopic
     const NT: &str = "kf_new_topic_new";
@@ -2768,8 +2768,8 @@ fn invalid_args_admin_inputs() {
 
 #[test]
 fn invalid_args_admin_result_accessors_on_null_and_out_of_range() {
-    use kafkaffi::ffi::admin::result::*;
-    use kafkaffi::ffi::admin::*;
+    use kafkaffi::ffi::result::*;
+    use kafkaffi::ffi::*;
     // A real result to index out of range: the request times out against a closed port.
     let a = unreachable_admin();
     let o = kf_admin_options_new();
@@ -2881,9 +2881,7 @@ fn invalid_args_admin_result_accessors_on_null_and_out_of_range() {
 /// The Avro serializer and deserializer constructors with NULL and non-UTF-8 arguments.
 #[test]
 fn invalid_args_avro() {
-    use kafkaffi::ffi::avro::*;
-    use kafkaffi::ffi::schema_registry::*;
-    use kafkaffi::ffi::serde::*;
+    use kafkaffi::ffi::*;
     let mut e = null_mut();
     let c = kf_schema_registry_client_new(
         cs(&format!(r#"{{"url": "mock://{}"}}"#, unique("sr"))).as_ptr(),
@@ -2932,9 +2930,7 @@ fn invalid_args_avro() {
 /// The Protobuf serializer and deserializer constructors with NULL and non-UTF-8 arguments.
 #[test]
 fn invalid_args_protobuf() {
-    use kafkaffi::ffi::protobuf::*;
-    use kafkaffi::ffi::schema_registry::*;
-    use kafkaffi::ffi::serde::*;
+    use kafkaffi::ffi::*;
     let mut e = null_mut();
     let c = kf_schema_registry_client_new(
         cs(&format!(r#"{{"url": "mock://{}"}}"#, unique("sr"))).as_ptr(),
@@ -2982,9 +2978,7 @@ fn invalid_args_protobuf() {
 /// The JSON Schema serializer and deserializer constructors with NULL and non-UTF-8 arguments.
 #[test]
 fn invalid_args_json_schema() {
-    use kafkaffi::ffi::json_schema::*;
-    use kafkaffi::ffi::schema_registry::*;
-    use kafkaffi::ffi::serde::*;
+    use kafkaffi::ffi::*;
     let mut e = null_mut();
     let c = kf_schema_registry_client_new(
         cs(&format!(r#"{{"url": "mock://{}"}}"#, unique("sr"))).as_ptr(),
@@ -3048,11 +3042,7 @@ fn invalid_args_json_schema() {
 /// AvroProducer / AvroConsumer with NULL and non-UTF-8 arguments.
 #[test]
 fn invalid_args_avro_schema_hooks_and_legacy() {
-    use kafkaffi::ffi::avro::*;
-    use kafkaffi::ffi::avro_legacy::*;
-    use kafkaffi::ffi::schema_registry::*;
-    use kafkaffi::ffi::serde::*;
-    use kafkaffi::ffi::serde_hooks::*;
+    use kafkaffi::ffi::*;
     let mut e = null_mut();
     let url = format!("mock://{}", unique("sr"));
     let c = kf_schema_registry_client_new(cs(&format!(r#"{{"url": "{url}"}}"#)).as_ptr(), &mut e);
@@ -3215,7 +3205,7 @@ fn invalid_args_avro_schema_hooks_and_legacy() {
 /// so a new function cannot ship without its NULL / non-UTF-8 / NULL-out checks.
 #[test]
 fn invalid_args_schema_registry() {
-    use kafkaffi::ffi::schema_registry::*;
+    use kafkaffi::ffi::*;
     let mut e = null_mut();
     const NEW: &str = "kf_schema_registry_client_new";
     assert!(kf_schema_registry_client_new(null(), &mut e).is_null());
@@ -3455,7 +3445,7 @@ fn invalid_args_schema_registry() {
 
 #[test]
 fn invalid_args_serde() {
-    use kafkaffi::ffi::serde::*;
+    use kafkaffi::ffi::*;
     let t = cs("t");
     let good = kf_serialization_context_t {
         topic: t.as_ptr(),

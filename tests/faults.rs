@@ -14,10 +14,8 @@
 mod common;
 
 use common::*;
-use kafkaffi::ffi::admin::inputs::*;
-use kafkaffi::ffi::admin::result::*;
-use kafkaffi::ffi::admin::*;
-use kafkaffi::ffi::transactions::*;
+use kafkaffi::ffi::inputs::*;
+use kafkaffi::ffi::result::*;
 use std::collections::{BTreeMap, HashSet};
 use std::os::raw::c_void;
 use std::process::Command;

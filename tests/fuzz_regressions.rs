@@ -3,10 +3,6 @@
 //! input shape.
 mod common;
 use common::*;
-use kafkaffi::ffi::avro::*;
-use kafkaffi::ffi::protobuf::*;
-use kafkaffi::ffi::schema_registry::*;
-use kafkaffi::ffi::serde::*;
 use std::ptr::{null, null_mut};
 use std::time::Instant;
 

@@ -6,9 +6,6 @@
 //! compatibility with the Python client (confluent-kafka 2.16.1 + jsonschema, in a venv).
 mod common;
 use common::*;
-use kafkaffi::ffi::json_schema::*;
-use kafkaffi::ffi::schema_registry::*;
-use kafkaffi::ffi::serde::*;
 use serde_json::{json, Value as Json};
 use std::ptr::{null, null_mut};
 

@@ -6,8 +6,6 @@
 //! arguments by the generated tests/abi test.
 mod common;
 use common::*;
-use kafkaffi::ffi::admin::*;
-use kafkaffi::ffi::serde::*;
 use std::collections::BTreeSet;
 use std::os::raw::c_void;
 use std::ptr::{null, null_mut};

@@ -3,7 +3,6 @@
 //! in-process mock:// registry. Auth headers are checked against a tiny HTTP listener here.
 mod common;
 use common::*;
-use kafkaffi::ffi::schema_registry::*;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::os::raw::c_char;

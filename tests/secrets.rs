@@ -6,7 +6,6 @@
 //! the secret at all.
 mod common;
 use common::*;
-use kafkaffi::ffi::schema_registry::*;
 use std::ffi::CStr;
 use std::io::{BufRead, BufReader, Write};
 use std::os::raw::{c_char, c_int, c_void};

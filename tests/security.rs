@@ -1165,9 +1165,8 @@ fn nothing_is_sent_in_clear_over_ssl_and_sasl_ssl() {
 // signed by the test CA) is not a super user, so the StandardAuthorizer gives it only what ACLs
 // grant.
 
-use kafkaffi::ffi::admin::inputs::*;
-use kafkaffi::ffi::admin::result::*;
-use kafkaffi::ffi::admin::*;
+use kafkaffi::ffi::inputs::*;
+use kafkaffi::ffi::result::*;
 
 /// Grants `ops` on (`restype`, `name`) to `principal` as the PLAINTEXT super user.
 fn grant(restype: i32, name: &str, principal: &str, ops: &[i32]) {

@@ -4,7 +4,6 @@
 //! real broker and the mock cluster, including a bad record that must not stop the consumer.
 mod common;
 use common::*;
-use kafkaffi::ffi::serde::*;
 use std::os::raw::{c_char, c_int, c_void};
 use std::ptr::{null, null_mut};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};

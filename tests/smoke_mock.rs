@@ -3,13 +3,7 @@ use std::ffi::{CStr, CString};
 use std::os::raw::c_void;
 use std::ptr::null_mut;
 
-use kafkaffi::ffi::config::*;
-use kafkaffi::ffi::consumer::*;
-use kafkaffi::ffi::error::*;
-use kafkaffi::ffi::message::*;
-use kafkaffi::ffi::mock::*;
-use kafkaffi::ffi::producer::*;
-use kafkaffi::ffi::types::*;
+use kafkaffi::ffi::*;
 
 fn ok(e: *mut kf_error_t) {
     if !e.is_null() {

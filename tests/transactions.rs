@@ -4,7 +4,6 @@
 //! injection, the retriable, abortable and fatal paths and a commit that times out.
 mod common;
 use common::*;
-use kafkaffi::ffi::transactions::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::os::raw::c_void;
 use std::ptr::{null, null_mut};

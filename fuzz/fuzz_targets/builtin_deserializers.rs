@@ -10,7 +10,7 @@
 #![no_main]
 mod common;
 use common::*;
-use kafkaffi::ffi::serde::*;
+use kafkaffi::ffi::*;
 use libfuzzer_sys::fuzz_target;
 use std::ffi::CString;
 use std::ptr::null_mut;

@@ -5,8 +5,7 @@
 //! Inputs naming plugin.library.paths are skipped: that property dlopen()s the named files,
 //! which a fuzzer must not do (it is librdkafka's documented behaviour, not a parser bug).
 #![no_main]
-use kafkaffi::ffi::config::*;
-use kafkaffi::ffi::error::*;
+use kafkaffi::ffi::*;
 use libfuzzer_sys::fuzz_target;
 use std::ffi::{CStr, CString};
 use std::ptr::null_mut;

@@ -6,8 +6,7 @@
 #![no_main]
 mod common;
 use common::*;
-use kafkaffi::ffi::error_codes::*;
-use kafkaffi::ffi::message::*;
+use kafkaffi::ffi::*;
 use libfuzzer_sys::fuzz_target;
 use std::ffi::{CStr, CString};
 use std::ptr::{null, null_mut};
@@ -34,7 +33,7 @@ impl<'a> Input<'a> {
 
 type Model = Vec<(Vec<u8>, Option<Vec<u8>>)>;
 
-fn check_at(h: *const kafkaffi::ffi::types::kf_headers_t, model: &Model, i: usize) {
+fn check_at(h: *const kafkaffi::ffi::kf_headers_t, model: &Model, i: usize) {
     let (mut n, mut v, mut l) = (null(), null(), usize::MAX);
     let e = kf_headers_get(h, i, &mut n, &mut v, &mut l);
     match model.get(i) {

@@ -17,12 +17,8 @@
 #![no_main]
 mod common;
 use common::*;
-use kafkaffi::ffi::avro::*;
-use kafkaffi::ffi::error::*;
-use kafkaffi::ffi::protobuf::*;
-use kafkaffi::ffi::schema_registry::*;
-use kafkaffi::ffi::serde::*;
-use kafkaffi::ffi::types::kf_error_t;
+use kafkaffi::ffi::*;
+use kafkaffi::ffi::kf_error_t;
 use libfuzzer_sys::fuzz_target;
 use std::ffi::{CStr, CString};
 use std::ptr::{null, null_mut};

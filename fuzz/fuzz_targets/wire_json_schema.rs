@@ -12,9 +12,7 @@
 #![no_main]
 mod common;
 use common::*;
-use kafkaffi::ffi::json_schema::*;
-use kafkaffi::ffi::schema_registry::*;
-use kafkaffi::ffi::serde::*;
+use kafkaffi::ffi::*;
 use libfuzzer_sys::fuzz_target;
 use std::ffi::CString;
 use std::ptr::{null, null_mut};

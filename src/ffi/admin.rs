@@ -21,12 +21,12 @@ use super::types::*;
 use super::{
     arg, arg_cstr, call, construct, free_handle, handle, handle_mut, opt, out_arg, value, Handle,
 };
-use crate::client::admin::inputs::{
+use crate::kafka::admin::inputs::{
     check_range, AclSpec, ConfigResource, NewPartitions, NewTopic, ScramAlteration,
 };
-use crate::client::admin::result::AdminResult;
-use crate::client::admin::{Admin, AdminOptions, GroupPartitions, Request, ResultCallback};
-use crate::client::error::{KResult, KafkaError};
+use crate::kafka::admin::result::AdminResult;
+use crate::kafka::admin::{Admin, AdminOptions, GroupPartitions, Request, ResultCallback};
+use crate::error::{KResult, KafkaError};
 
 pub mod inputs;
 pub mod result;
@@ -137,13 +137,13 @@ admin_handles! {
     kf_config_resource_t => ConfigResource;
     kf_acl_binding_t => AclSpec;
     kf_user_scram_credential_alteration_t => ScramAlteration;
-    kf_config_entry_t => crate::client::admin::result::ConfigEntry;
-    kf_topic_description_t => crate::client::admin::result::TopicDescription;
-    kf_node_t => crate::client::admin::result::Node;
-    kf_cluster_description_t => crate::client::admin::result::ClusterDescription;
-    kf_consumer_group_listing_t => crate::client::admin::result::GroupListing;
-    kf_consumer_group_description_t => crate::client::admin::result::GroupDescription;
-    kf_member_description_t => crate::client::admin::result::Member;
+    kf_config_entry_t => crate::kafka::admin::result::ConfigEntry;
+    kf_topic_description_t => crate::kafka::admin::result::TopicDescription;
+    kf_node_t => crate::kafka::admin::result::Node;
+    kf_cluster_description_t => crate::kafka::admin::result::ClusterDescription;
+    kf_consumer_group_listing_t => crate::kafka::admin::result::GroupListing;
+    kf_consumer_group_description_t => crate::kafka::admin::result::GroupDescription;
+    kf_member_description_t => crate::kafka::admin::result::Member;
 }
 
 /// The result of an asynchronous admin operation (the `_async` forms). `result` is borrowed for

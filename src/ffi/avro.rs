@@ -27,11 +27,11 @@ use super::schema_registry::{kf_schema_registry_client_t, kf_schema_t};
 use super::serde::{kf_deserializer_t, kf_serializer_t};
 use super::types::*;
 use super::{arg_str, construct, handle};
-use crate::client::error::KResult;
-use crate::client::schema_registry::{Schema, SchemaRegistryClient, SchemaType};
-use crate::client::serialization::avro::{AvroDeserializer, AvroSerializer};
-use crate::client::serialization::schema_based::{DeserializerConfig, SerializerConfig};
-use crate::client::serialization::{Deserializer, SerdeKind, Serializer};
+use crate::error::KResult;
+use crate::schema_registry::{Schema, SchemaRegistryClient, SchemaType};
+use crate::serdes::avro::{AvroDeserializer, AvroSerializer};
+use crate::serdes::schema_based::{DeserializerConfig, SerializerConfig};
+use crate::serdes::{Deserializer, SerdeKind, Serializer};
 
 /// An optional C string argument: NULL is None.
 unsafe fn opt_str<'a>(p: *const c_char, func: &str, what: &str) -> KResult<Option<&'a str>> {

@@ -22,9 +22,9 @@ use rdkafka_sys as rd;
 use super::serde::kf_deserializing_consumer_t;
 use super::types::*;
 use super::{arg_cstr, arg_str, call, construct, free_handle, handle, opt, value, Handle};
-use crate::client::client::DeliverySlot;
-use crate::client::error::{KResult, KafkaError};
-use crate::client::serialization::avro::{
+use crate::kafka::client::DeliverySlot;
+use crate::error::{KResult, KafkaError};
+use crate::serdes::avro::{
     legacy_avro_consumer, LegacyAvroProducer, LegacyOutMessage,
 };
 

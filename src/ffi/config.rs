@@ -10,9 +10,9 @@ use super::{
 };
 use std::sync::Arc;
 
-use crate::client::callbacks::{Callback, Callbacks};
-use crate::client::config::Config;
-use crate::client::error::KResult;
+use crate::kafka::callbacks::{Callback, Callbacks};
+use crate::kafka::config::Config;
+use crate::error::KResult;
 
 fn conf<'a>(c: *mut kf_config_t, func: &str) -> KResult<&'a mut Config> {
     handle_mut(c, func, "config")

@@ -11,11 +11,11 @@ use rdkafka_sys as rd;
 
 use super::types::*;
 use super::{arg, arg_cstr, call, construct, free_handle, handle, opt, out_arg, raw};
-use crate::client::callbacks::Callback;
-use crate::client::client::RebalanceCallbacks;
-use crate::client::consumer::Consumer;
-use crate::client::error::{KResult, KafkaError};
-use crate::client::topic_partition::TopicPartitionList;
+use crate::kafka::callbacks::Callback;
+use crate::kafka::client::RebalanceCallbacks;
+use crate::kafka::consumer::Consumer;
+use crate::error::{KResult, KafkaError};
+use crate::kafka::topic_partition::TopicPartitionList;
 
 /// Rebalance callbacks for kf_consumer_subscribe(): any may be NULL. `opaque` is passed back as
 /// each callback's first argument; `free_opaque` (may be NULL) frees it when the subscription is
@@ -445,7 +445,7 @@ unsafe fn first_partition_error(l: &TopicPartitionList, func: &str) -> KResult<(
     for i in 0..list.cnt.max(0) as usize {
         let e = &*list.elems.add(i);
         if e.err as i32 != 0 {
-            let name = crate::client::error::code_description(e.err as i32).to_string_lossy();
+            let name = crate::error::code_description(e.err as i32).to_string_lossy();
             return Err(KafkaError::from_code_msg(
                 e.err as i32,
                 format!(

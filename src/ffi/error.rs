@@ -3,7 +3,7 @@ use std::os::raw::c_char;
 
 use super::types::kf_error_t;
 use super::{error_out, free_handle, opt, value};
-use crate::client::error::{code_description, code_name};
+use crate::error::{code_description, code_name};
 
 /// The error's code: a librdkafka `rd_kafka_resp_err_t` number (see the KF_ERR_ constants), or
 /// one of kafkaffi's own codes (100000 and above).

@@ -19,12 +19,12 @@ use super::schema_registry::{kf_schema_registry_client_t, kf_schema_t};
 use super::serde::{kf_deserializer_t, kf_serializer_t};
 use super::types::*;
 use super::{arg_str, construct, handle};
-use crate::client::error::KResult;
-use crate::client::schema_registry::{Schema, SchemaRegistryClient, SchemaType};
-use crate::client::serialization::json_schema::{
+use crate::error::KResult;
+use crate::schema_registry::{Schema, SchemaRegistryClient, SchemaType};
+use crate::serdes::json_schema::{
     deserializer_config, serializer_config, JsonSchemaDeserializer, JsonSchemaSerializer,
 };
-use crate::client::serialization::{Deserializer, SerdeKind, Serializer};
+use crate::serdes::{Deserializer, SerdeKind, Serializer};
 
 /// An optional C string argument: NULL is None.
 unsafe fn opt_str<'a>(p: *const c_char, func: &str, what: &str) -> KResult<Option<&'a str>> {

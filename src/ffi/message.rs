@@ -10,7 +10,7 @@ use rdkafka_sys as rd;
 
 use super::types::*;
 use super::{arg, arg_bytes, arg_str, call, value};
-use crate::client::error::KafkaError;
+use crate::error::KafkaError;
 
 fn msg<'a>(m: *const kf_message_t) -> Option<&'a rd::rd_kafka_message_t> {
     unsafe { (m as *const rd::rd_kafka_message_t).as_ref() }
@@ -106,7 +106,7 @@ pub extern "C" fn kf_message_timestamp(msg: *const kf_message_t, type_out: *mut 
 #[no_mangle]
 pub extern "C" fn kf_message_latency(msg: *const kf_message_t) -> i64 {
     value(-1, || match self::msg(msg) {
-        Some(m) if crate::client::client::is_delivery_report(m) => unsafe {
+        Some(m) if crate::kafka::client::is_delivery_report(m) => unsafe {
             rd::rd_kafka_message_latency(m)
         },
         _ => -1,
@@ -211,7 +211,7 @@ pub extern "C" fn kf_headers_add(
         let (vp, vl) = v.map_or((std::ptr::null(), 0), |v| {
             (v.as_ptr() as *const c_void, v.len() as isize)
         });
-        crate::client::error::check(rd::rd_kafka_header_add(
+        crate::error::check(rd::rd_kafka_header_add(
             headers as *mut rd::rd_kafka_headers_t,
             n.as_ptr() as *const c_char,
             n.len() as isize,
@@ -305,7 +305,7 @@ pub extern "C" fn kf_headers_get_last(
     call(F, || unsafe {
         arg(headers, F, "headers")?;
         let n = arg_str(name, F, "name")?;
-        let cname = crate::client::config::cstring_arg("name", n)?;
+        let cname = crate::kafka::config::cstring_arg("name", n)?;
         let (mut v, mut s) = (std::ptr::null(), 0usize);
         let err = rd::rd_kafka_header_get_last(
             headers as *const rd::rd_kafka_headers_t,

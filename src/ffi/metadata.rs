@@ -124,7 +124,7 @@ pub extern "C" fn kf_metadata_topic_name(
 /// when out of range or `metadata` is NULL.
 #[no_mangle]
 pub extern "C" fn kf_metadata_topic_error_code(metadata: *const kf_metadata_t, t: usize) -> i32 {
-    let bad = crate::client::error::ERR_INVALID_ARG;
+    let bad = crate::error::ERR_INVALID_ARG;
     value(bad, || topic(metadata, t).map_or(bad, |x| x.err as i32))
 }
 
@@ -164,7 +164,7 @@ pub extern "C" fn kf_metadata_partition_error_code(
     t: usize,
     p: usize,
 ) -> i32 {
-    let bad = crate::client::error::ERR_INVALID_ARG;
+    let bad = crate::error::ERR_INVALID_ARG;
     value(bad, || {
         partition(metadata, t, p).map_or(bad, |x| x.err as i32)
     })

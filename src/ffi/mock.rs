@@ -7,8 +7,8 @@ use std::os::raw::{c_char, c_int};
 
 use super::types::*;
 use super::{arg, arg_cstr, call, construct, free_handle, handle, opt, value};
-use crate::client::error::KafkaError;
-use crate::client::mock::MockCluster;
+use crate::error::KafkaError;
+use crate::kafka::mock::MockCluster;
 
 /// Kafka API key of Produce requests, for kf_mock_cluster_push_request_errors() (any
 /// API key number is accepted there).

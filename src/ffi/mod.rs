@@ -13,29 +13,52 @@ use std::ffi::CStr;
 use std::os::raw::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::client::error::{KResult, KafkaError};
-use types::{kf_error_t, Handle};
+use crate::error::{KResult, KafkaError};
+use types::Handle;
 
-pub mod admin;
-pub mod avro;
-pub mod avro_legacy;
-pub mod config;
-pub mod consumer;
-pub mod error;
-pub mod error_codes;
-pub mod json_schema;
-pub mod message;
-pub mod metadata;
-pub mod mock;
-pub mod producer;
-pub mod protobuf;
-pub mod schema_registry;
-pub mod serde;
-pub mod serde_hooks;
-pub mod topic_partition;
-pub mod transactions;
-pub mod types;
-pub mod version;
+mod admin;
+mod avro;
+mod avro_legacy;
+mod config;
+mod consumer;
+mod error;
+mod error_codes;
+mod json_schema;
+mod message;
+mod metadata;
+mod mock;
+mod producer;
+mod protobuf;
+mod schema_registry;
+mod serde;
+mod serde_hooks;
+mod topic_partition;
+mod transactions;
+mod types;
+mod version;
+
+// The C view is flat, as the header is: every kf_ item at kafkaffi::ffi::kf_..., whichever
+// file defines it, so files can be split or renamed without touching a caller.
+pub use admin::*;
+pub use avro::*;
+pub use avro_legacy::*;
+pub use config::*;
+pub use consumer::*;
+pub use error::*;
+pub use error_codes::*;
+pub use json_schema::*;
+pub use message::*;
+pub use metadata::*;
+pub use mock::*;
+pub use producer::*;
+pub use protobuf::*;
+pub use schema_registry::*;
+pub use serde::*;
+pub use serde_hooks::*;
+pub use topic_partition::*;
+pub use transactions::*;
+pub use types::*;
+pub use version::*;
 
 /// Guard for calls that return `kf_error_t *`: NULL on success, an owned error otherwise.
 pub(crate) fn call(name: &str, f: impl FnOnce() -> KResult<()>) -> *mut kf_error_t {
@@ -171,5 +194,5 @@ pub(crate) unsafe fn arg_bytes<'a>(
 
 /// Hands an owned C string to the caller, freed with kf_string_free().
 pub(crate) fn owned_string(s: String) -> *mut c_char {
-    crate::client::error::to_cstring_lossy(s).into_raw()
+    crate::error::to_cstring_lossy(s).into_raw()
 }

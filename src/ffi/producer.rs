@@ -8,9 +8,9 @@ use super::types::*;
 use super::{
     arg, arg_bytes, arg_cstr, call, construct, error_out, free_handle, handle, opt, out_arg, value,
 };
-use crate::client::client::{DeliverySlot, ReleaseFn};
-use crate::client::error::{KResult, KafkaError};
-use crate::client::producer::{OutMessage, Producer};
+use crate::kafka::client::{DeliverySlot, ReleaseFn};
+use crate::error::{KResult, KafkaError};
+use crate::kafka::producer::{OutMessage, Producer};
 
 pub(crate) fn producer<'a>(p: *const kf_producer_t, func: &str) -> KResult<&'a Producer> {
     let p: &Producer = handle(p, func, "producer")?;

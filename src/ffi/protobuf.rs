@@ -18,11 +18,11 @@ use super::schema_registry::kf_schema_registry_client_t;
 use super::serde::{kf_deserializer_t, kf_serializer_t};
 use super::types::*;
 use super::{arg_str, construct, handle};
-use crate::client::error::KResult;
-use crate::client::serialization::protobuf::{
+use crate::error::KResult;
+use crate::serdes::protobuf::{
     ProtobufDeserializer, ProtobufDeserializerConfig, ProtobufSerializer, ProtobufSerializerConfig,
 };
-use crate::client::serialization::{Deserializer, SerdeKind, Serializer};
+use crate::serdes::{Deserializer, SerdeKind, Serializer};
 
 /// An optional C string argument: NULL is None.
 unsafe fn opt_str<'a>(p: *const c_char, func: &str, what: &str) -> KResult<Option<&'a str>> {

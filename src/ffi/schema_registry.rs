@@ -15,8 +15,8 @@ use super::types::{kf_error_t, Handle};
 use super::{
     arg_str, call, construct, free_handle, handle, handle_mut, opt, out_arg, owned_string, value,
 };
-use crate::client::error::{to_cstring_lossy, KResult, KafkaError};
-use crate::client::schema_registry::{
+use crate::error::{to_cstring_lossy, KResult, KafkaError};
+use crate::schema_registry::{
     RegisteredSchema, Schema, SchemaReference, SchemaRegistryClient, SchemaType,
 };
 

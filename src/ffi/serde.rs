@@ -23,10 +23,10 @@ use super::{
     arg, arg_bytes, arg_cstr, arg_str, call, construct, free_handle, handle, opt, out_arg, value,
     Handle,
 };
-use crate::client::client::DeliverySlot;
-use crate::client::error::{KResult, KafkaError};
-use crate::client::serialization::codec::Codec;
-use crate::client::serialization::{
+use crate::kafka::client::DeliverySlot;
+use crate::error::{KResult, KafkaError};
+use crate::serdes::codec::Codec;
+use crate::serdes::{
     Context, DeserializedMessage, Deserializer, DeserializingConsumer, Field, Input, SerdeKind,
     SerdeOutMessage, Serializer, SerializingProducer, Value,
 };

@@ -13,7 +13,7 @@ use std::os::raw::c_void;
 use super::serde::{custom, kf_deserializer_t, kf_serde_cb, kf_serializer_t};
 use super::types::*;
 use super::{construct, handle};
-use crate::client::serialization::{Deserializer, Input, SerdeKind, Serializer, Value};
+use crate::serdes::{Deserializer, Input, SerdeKind, Serializer, Value};
 
 /// The hook as a Rust closure (SerdeKind::Custom's function).
 fn hook(
@@ -21,7 +21,7 @@ fn hook(
     opaque: *mut c_void,
     free_opaque: kf_free_fn,
     f: &str,
-) -> crate::client::error::KResult<Box<crate::client::serialization::CustomFn>> {
+) -> crate::error::KResult<Box<crate::serdes::CustomFn>> {
     match custom(func, opaque, free_opaque, f)? {
         SerdeKind::Custom(cb) => Ok(cb),
         _ => unreachable!("custom() makes a Custom serde"),

@@ -9,7 +9,7 @@ use rdkafka_sys as rd;
 
 use super::types::*;
 use super::{arg, arg_bytes, arg_cstr, call, raw, value};
-use crate::client::error::{KResult, KafkaError, ERR_INVALID_ARG};
+use crate::error::{KResult, KafkaError, ERR_INVALID_ARG};
 
 fn elem<'a>(
     l: *const kf_topic_partition_list_t,

@@ -7,12 +7,12 @@
 //! no allocation or copy.
 use std::os::raw::{c_char, c_int, c_void};
 
-use crate::client::config::Config;
-use crate::client::consumer::Consumer;
-use crate::client::error::KafkaError;
-use crate::client::events::{OauthTokenRequest, ThrottleEvent};
-use crate::client::mock::MockCluster;
-use crate::client::producer::Producer;
+use crate::kafka::config::Config;
+use crate::kafka::consumer::Consumer;
+use crate::error::KafkaError;
+use crate::kafka::events::{OauthTokenRequest, ThrottleEvent};
+use crate::kafka::mock::MockCluster;
+use crate::kafka::producer::Producer;
 
 /// Connects a C handle type to the Rust value behind it. The handle pointer is the Rust
 /// value's address (a `Box` kafkaffi allocated, or a librdkafka object).

@@ -10,17 +10,7 @@ use std::ptr::{null, null_mut};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-pub use kafkaffi::ffi::config::*;
-pub use kafkaffi::ffi::consumer::*;
-pub use kafkaffi::ffi::error::*;
-pub use kafkaffi::ffi::error_codes::*;
-pub use kafkaffi::ffi::message::*;
-pub use kafkaffi::ffi::metadata::*;
-pub use kafkaffi::ffi::mock::*;
-pub use kafkaffi::ffi::producer::*;
-pub use kafkaffi::ffi::topic_partition::*;
-pub use kafkaffi::ffi::types::*;
-pub use kafkaffi::ffi::version::*;
+pub use kafkaffi::ffi::*;
 
 pub fn cs(s: &str) -> CString {
     CString::new(s).unwrap()
@@ -529,9 +519,9 @@ pub fn run_python(py: &std::path::Path, args: &[&str], stdin: &[u8]) -> std::pro
 
 /// A kf_buffer_t's bytes (None for null), checking the buffer contract: a null buffer has
 /// length 0, and bytes are followed by a NUL not counted in the length.
-pub fn buf_bytes(b: *const kafkaffi::ffi::serde::kf_buffer_t) -> Option<Vec<u8>> {
+pub fn buf_bytes(b: *const kafkaffi::ffi::kf_buffer_t) -> Option<Vec<u8>> {
     let mut len = 99;
-    let p = kafkaffi::ffi::serde::kf_buffer_data(b, &mut len);
+    let p = kafkaffi::ffi::kf_buffer_data(b, &mut len);
     if p.is_null() {
         assert_eq!(len, 0);
         None
@@ -548,11 +538,11 @@ pub type Polled = Result<(Option<serde_json::Value>, Option<serde_json::Value>),
 /// Polls `n` records (deserialization errors included; consumer events skipped) from partition
 /// 0 of `topic`, from the beginning; fails after 30 s.
 pub fn poll_deserialized(
-    c: *mut kafkaffi::ffi::serde::kf_deserializing_consumer_t,
+    c: *mut kafkaffi::ffi::kf_deserializing_consumer_t,
     topic: &str,
     n: usize,
 ) -> Vec<Polled> {
-    use kafkaffi::ffi::serde::*;
+    use kafkaffi::ffi::*;
     let l = tp_list(&[(topic, 0, KF_OFFSET_BEGINNING)]);
     ok(kf_consumer_assign(kf_deserializing_consumer_consumer(c), l));
     kf_topic_partition_list_destroy(l);
@@ -585,8 +575,8 @@ pub fn poll_deserialized(
 }
 
 /// A serialization context for `field` of `topic` (no headers).
-pub fn serde_ctx(topic: &CStr, field: i32) -> kafkaffi::ffi::serde::kf_serialization_context_t {
-    kafkaffi::ffi::serde::kf_serialization_context_t {
+pub fn serde_ctx(topic: &CStr, field: i32) -> kafkaffi::ffi::kf_serialization_context_t {
+    kafkaffi::ffi::kf_serialization_context_t {
         topic: topic.as_ptr(),
         field,
         headers: null(),
@@ -596,26 +586,26 @@ pub fn serde_ctx(topic: &CStr, field: i32) -> kafkaffi::ffi::serde::kf_serializa
 /// kf_serializer_serialize of `data` (None: null) as `field` of `topic`: the bytes (None for
 /// null), or the error (code, message).
 pub fn serialize_raw(
-    s: *const kafkaffi::ffi::serde::kf_serializer_t,
+    s: *const kafkaffi::ffi::kf_serializer_t,
     topic: &str,
     field: i32,
     data: Option<&[u8]>,
 ) -> Result<Option<Vec<u8>>, (i32, String)> {
     serde_call(topic, field, data, |c, p, n, out| {
-        kafkaffi::ffi::serde::kf_serializer_serialize(s, c, p, n, out)
+        kafkaffi::ffi::kf_serializer_serialize(s, c, p, n, out)
     })
 }
 
 /// kf_deserializer_deserialize of `data` (None: null) as `field` of `topic`: the output bytes
 /// (None for null), or the error (code, message).
 pub fn deserialize_raw(
-    d: *const kafkaffi::ffi::serde::kf_deserializer_t,
+    d: *const kafkaffi::ffi::kf_deserializer_t,
     topic: &str,
     field: i32,
     data: Option<&[u8]>,
 ) -> Result<Option<Vec<u8>>, (i32, String)> {
     serde_call(topic, field, data, |c, p, n, out| {
-        kafkaffi::ffi::serde::kf_deserializer_deserialize(d, c, p, n, out)
+        kafkaffi::ffi::kf_deserializer_deserialize(d, c, p, n, out)
     })
 }
 
@@ -624,13 +614,13 @@ fn serde_call(
     field: i32,
     data: Option<&[u8]>,
     f: impl FnOnce(
-        &kafkaffi::ffi::serde::kf_serialization_context_t,
+        &kafkaffi::ffi::kf_serialization_context_t,
         *const u8,
         usize,
-        *mut kafkaffi::ffi::serde::kf_buffer_t,
+        *mut kafkaffi::ffi::kf_buffer_t,
     ) -> *mut kf_error_t,
 ) -> Result<Option<Vec<u8>>, (i32, String)> {
-    use kafkaffi::ffi::serde::*;
+    use kafkaffi::ffi::*;
     let t = cs(topic);
     let c = serde_ctx(&t, field);
     let out = kf_buffer_new();

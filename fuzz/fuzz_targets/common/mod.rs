@@ -1,10 +1,7 @@
 //! Helpers shared by the fuzz targets: thin wrappers over the C ABI (kafkaffi::ffi), so a
 //! target reads as the calls a C program would make.
 #![allow(dead_code)]
-use kafkaffi::ffi::error::*;
-use kafkaffi::ffi::schema_registry::*;
-use kafkaffi::ffi::serde::*;
-use kafkaffi::ffi::types::*;
+use kafkaffi::ffi::*;
 use std::ffi::{CStr, CString};
 use std::ptr::{null, null_mut};
 

@@ -9,10 +9,10 @@ use std::os::raw::{c_char, c_int};
 use super::super::types::*;
 use super::super::{arg_bytes, arg_cstr, call, construct, free_handle, handle_mut, opt, value};
 use super::*;
-use crate::client::admin::inputs::{
+use crate::kafka::admin::inputs::{
     AclSpec, ConfigResource, NewPartitions, NewTopic, ScramAlteration,
 };
-use crate::client::error::{KResult, KafkaError};
+use crate::error::{KResult, KafkaError};
 
 unsafe fn broker_ids<'a>(p: *const i32, n: usize, func: &str) -> KResult<&'a [i32]> {
     if n == 0 {

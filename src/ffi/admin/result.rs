@@ -12,11 +12,11 @@ use std::os::raw::{c_char, c_int};
 use super::super::types::*;
 use super::super::{arg_cstr, free_handle, opt, value};
 use super::*;
-use crate::client::admin::result::{
+use crate::kafka::admin::result::{
     AdminResult, ClusterDescription, ConfigEntry, GroupDescription, Item, Member, Node,
     PartitionInfo, TopicDescription, Value,
 };
-use crate::client::error::ERR_INVALID_ARG;
+use crate::error::ERR_INVALID_ARG;
 
 fn s(c: &CString) -> *const c_char {
     c.as_ptr()
@@ -564,7 +564,7 @@ pub extern "C" fn kf_admin_result_item_consumer_group_listing(
 
 fn listing<'a>(
     g: *const kf_consumer_group_listing_t,
-) -> Option<&'a crate::client::admin::result::GroupListing> {
+) -> Option<&'a crate::kafka::admin::result::GroupListing> {
     opt(g)
 }
 
@@ -808,7 +808,7 @@ pub extern "C" fn kf_admin_result_item_partitions(
 fn acls<'a>(
     r: *const kf_admin_result_t,
     i: usize,
-) -> Option<&'a [crate::client::admin::inputs::AclSpec]> {
+) -> Option<&'a [crate::kafka::admin::inputs::AclSpec]> {
     match &item(r, i)?.value {
         Value::Acls(a) => Some(a.as_slice()),
         _ => None,

@@ -42,8 +42,8 @@ use super::schema_based::{
     SerializerConfig, SubjectSchemas,
 };
 use super::{Context, Value};
-use crate::client::error::{KResult, KafkaError};
-use crate::client::schema_registry::{Schema, SchemaReference, SchemaRegistryClient, SchemaType};
+use crate::error::{KResult, KafkaError};
+use crate::schema_registry::{Schema, SchemaReference, SchemaRegistryClient, SchemaType};
 
 /// The name the root file of a schema gets while it is compiled (Python names it "default").
 pub const ROOT_FILE: &str = "default";

@@ -12,9 +12,9 @@ use rdkafka_sys as rd;
 
 use super::callbacks::{Callback, Callbacks, RebalanceFn};
 use super::config::{set_raw, Config};
-use super::error::{errstr_text, KResult, KafkaError, ERR_FATAL, ERR_INTR, KF_ERR_FORKED};
+use crate::error::{errstr_text, KResult, KafkaError, ERR_FATAL, ERR_INTR, KF_ERR_FORKED};
 use super::events::{OauthTokenRequest, ThrottleEvent};
-use crate::ffi::types::*;
+use crate::ffi::*;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ClientKind {

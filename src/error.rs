@@ -4,7 +4,7 @@ use std::os::raw::c_char;
 
 use rdkafka_sys as rd;
 
-use crate::sys;
+use crate::kafka::rdkafka_int as sys;
 
 /// kafkaffi's own error codes live at 100000 and above, far from librdkafka's (-200..-100 local,
 /// 0..~200 broker), so a code's origin is never ambiguous.
@@ -139,19 +139,19 @@ fn describe(code: i32) -> String {
 fn own_code(code: i32) -> Option<(&'static CStr, &'static CStr)> {
     match code {
         KF_ERR_PANIC => Some((c"_KF_PANIC", c"kafkaffi: internal error (panic caught)")),
-        crate::client::serialization::KF_ERR_KEY_SERIALIZATION => Some((
+        crate::serdes::KF_ERR_KEY_SERIALIZATION => Some((
             c"KEY_SERIALIZATION",
             c"kafkaffi: the key serializer failed (KeySerializationError)",
         )),
-        crate::client::serialization::KF_ERR_VALUE_SERIALIZATION => Some((
+        crate::serdes::KF_ERR_VALUE_SERIALIZATION => Some((
             c"VALUE_SERIALIZATION",
             c"kafkaffi: the value serializer failed (ValueSerializationError)",
         )),
-        crate::client::serialization::KF_ERR_KEY_DESERIALIZATION => Some((
+        crate::serdes::KF_ERR_KEY_DESERIALIZATION => Some((
             c"KEY_DESERIALIZATION",
             c"kafkaffi: the key deserializer failed (KeyDeserializationError)",
         )),
-        crate::client::serialization::KF_ERR_VALUE_DESERIALIZATION => Some((
+        crate::serdes::KF_ERR_VALUE_DESERIALIZATION => Some((
             c"VALUE_DESERIALIZATION",
             c"kafkaffi: the value deserializer failed (ValueDeserializationError)",
         )),

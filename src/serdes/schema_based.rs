@@ -10,8 +10,8 @@ use parking_lot::Mutex;
 use serde_json::{Map, Value as Json};
 
 use super::{Context, Field};
-use crate::client::error::{KResult, KafkaError};
-use crate::client::schema_registry::{Schema, SchemaRegistryClient};
+use crate::error::{KResult, KafkaError};
+use crate::schema_registry::{Schema, SchemaRegistryClient};
 
 /// The Confluent wire format's magic byte.
 pub const MAGIC_BYTE: u8 = 0;

@@ -10,9 +10,11 @@ use std::sync::{Arc, OnceLock};
 use parking_lot::Mutex;
 use serde_json::{json, Value};
 
-use super::{
-    compat, compat_json, compat_protobuf, KResult, Req, Schema, Transport, COMPATIBILITY_LEVELS,
-};
+mod compat_avro;
+mod compat_json;
+mod compat_protobuf;
+
+use super::{KResult, Req, Schema, Transport, COMPATIBILITY_LEVELS};
 
 #[derive(Clone)]
 struct Version {
@@ -174,7 +176,7 @@ fn check(level: &str, new: &Schema, olds: &[Schema]) -> Result<(), String> {
                     serde_json::from_str(&reader.schema_str).map_err(|e| e.to_string())?;
                 let w: Value =
                     serde_json::from_str(&writer.schema_str).map_err(|e| e.to_string())?;
-                compat::can_read(&r, &w)
+                compat_avro::can_read(&r, &w)
             }
             super::SchemaType::Json => compat_json::can_read(reader, writer),
             super::SchemaType::Protobuf => compat_protobuf::can_read(reader, writer),

@@ -35,11 +35,11 @@ use super::{
     Context, Deserializer, DeserializingConsumer, Field, Input, SerdeKind, Serializer,
     SerializingProducer, Value, KF_ERR_KEY_SERIALIZATION, KF_ERR_VALUE_SERIALIZATION,
 };
-use crate::client::client::DeliverySlot;
-use crate::client::config::Config;
-use crate::client::error::{KResult, KafkaError};
-use crate::client::producer::OutMessage;
-use crate::client::schema_registry::{Schema, SchemaRegistryClient, SchemaType};
+use crate::kafka::client::DeliverySlot;
+use crate::kafka::config::Config;
+use crate::error::{KResult, KafkaError};
+use crate::kafka::producer::OutMessage;
+use crate::schema_registry::{Schema, SchemaRegistryClient, SchemaType};
 
 /// A parsed Avro schema with its named types (for references inside it) and the schemas it
 /// references (other subjects' named types, parsed together with it).

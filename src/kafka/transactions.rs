@@ -11,7 +11,7 @@ use std::time::Instant;
 use rdkafka_sys as rd;
 
 use super::client::SendPtr;
-use super::error::{KResult, KafkaError};
+use crate::error::{KResult, KafkaError};
 use super::producer::{deadline, Producer};
 
 impl Producer {

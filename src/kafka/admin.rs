@@ -21,10 +21,10 @@ mod sys;
 
 use super::client::{Client, ClientKind, SendPtr};
 use super::config::Config;
-use super::error::{errstr_text, KResult, KafkaError};
+use crate::error::{errstr_text, KResult, KafkaError};
 use super::metadata;
 use super::producer::deadline;
-use crate::ffi::admin::kf_admin_result_t;
+use crate::ffi::kf_admin_result_t;
 use inputs::{check_range, AclSpec, ConfigResource, NewPartitions, NewTopic, ScramAlteration};
 use result::{convert, AdminResult, Expected, ExpectedKind, SubResult};
 
@@ -435,7 +435,7 @@ impl Request<'_> {
             }
             Request::AlterConsumerGroupOffsets(g) => {
                 let g = &g[i];
-                let empty = crate::client::topic_partition::TopicPartitionList::new(0);
+                let empty = crate::kafka::topic_partition::TopicPartitionList::new(0);
                 let parts = g
                     .partitions
                     .map_or(empty.ptr as *const _, |l| l as *const _);
@@ -448,7 +448,7 @@ impl Request<'_> {
             }
             Request::DeleteConsumerGroupOffsets(g) => {
                 let g = &g[i];
-                let empty = crate::client::topic_partition::TopicPartitionList::new(0);
+                let empty = crate::kafka::topic_partition::TopicPartitionList::new(0);
                 let parts = g
                     .partitions
                     .map_or(empty.ptr as *const _, |l| l as *const _);
@@ -494,7 +494,7 @@ impl Request<'_> {
             }
             Request::ListOffsets(l) => {
                 // librdkafka takes a mutable list; give it a copy.
-                let copy = crate::client::topic_partition::TopicPartitionList::copy_of(l);
+                let copy = crate::kafka::topic_partition::TopicPartitionList::copy_of(l);
                 rd::rd_kafka_ListOffsets(rk, copy.ptr, o, q);
             }
             Request::DeleteRecords(l) => {
@@ -503,7 +503,7 @@ impl Request<'_> {
                 rd::rd_kafka_DeleteRecords_destroy(v[0]);
             }
             Request::ElectLeaders(t, l) => {
-                let copy = l.map(crate::client::topic_partition::TopicPartitionList::copy_of);
+                let copy = l.map(crate::kafka::topic_partition::TopicPartitionList::copy_of);
                 let el = sys::rd_kafka_ElectLeaders_new(
                     *t,
                     copy.as_ref().map_or(std::ptr::null_mut(), |c| c.ptr),

@@ -4,7 +4,7 @@
 use std::os::raw::c_void;
 use std::sync::Arc;
 
-use crate::ffi::types::*;
+use crate::ffi::*;
 
 pub struct Callback<F: Copy> {
     pub func: F,

@@ -29,8 +29,8 @@ use super::schema_based::{
     SerializerConfig, SubjectSchemas,
 };
 use super::{Context, Value};
-use crate::client::error::{KResult, KafkaError};
-use crate::client::schema_registry::{Schema, SchemaRegistryClient, SchemaType};
+use crate::error::{KResult, KafkaError};
+use crate::schema_registry::{Schema, SchemaRegistryClient, SchemaType};
 
 /// A JSON value that keeps its objects' member order (as a Python dict does).
 #[derive(Debug, Clone, PartialEq)]

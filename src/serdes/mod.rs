@@ -14,9 +14,9 @@ use std::sync::Arc;
 
 use rdkafka_sys as rd;
 
-use super::consumer::Consumer;
+use crate::kafka::consumer::Consumer;
 use super::error::{KResult, KafkaError};
-use super::producer::{OutMessage, Producer};
+use crate::kafka::producer::{OutMessage, Producer};
 
 pub mod avro;
 mod avro_writer;
@@ -369,12 +369,12 @@ pub struct SerdeOutMessage<'a> {
     pub value: Input<'a>,
     pub headers: *const rd::rd_kafka_headers_t,
     pub timestamp_ms: i64,
-    pub delivery: Option<super::client::DeliverySlot>,
+    pub delivery: Option<crate::kafka::client::DeliverySlot>,
 }
 
 impl SerializingProducer {
     pub fn new(
-        config: &super::config::Config,
+        config: &crate::kafka::config::Config,
         key: Option<Serializer>,
         value: Option<Serializer>,
     ) -> KResult<SerializingProducer> {
@@ -446,7 +446,7 @@ fn raw(p: *mut c_void, len: usize) -> Option<Vec<u8>> {
 
 impl DeserializingConsumer {
     pub fn new(
-        config: &super::config::Config,
+        config: &crate::kafka::config::Config,
         key: Option<Deserializer>,
         value: Option<Deserializer>,
     ) -> KResult<DeserializingConsumer> {

@@ -8,7 +8,7 @@ use std::os::raw::c_char;
 use rdkafka_sys as rd;
 
 use super::sys;
-use crate::client::error::{errstr_text, KResult, KafkaError, ERR_INVALID_ARG};
+use crate::error::{errstr_text, KResult, KafkaError, ERR_INVALID_ARG};
 
 fn errstr_error(what: &str, buf: &[c_char]) -> KafkaError {
     KafkaError::invalid_arg(format!("{what}: {}", errstr_text(buf)))
@@ -20,7 +20,7 @@ fn code_check(what: &str, code: i32, buf: Option<&[c_char]>) -> KResult<()> {
     }
     let detail = match buf {
         Some(b) if b[0] != 0 => errstr_text(b),
-        _ => crate::client::error::code_description(code)
+        _ => crate::error::code_description(code)
             .to_string_lossy()
             .into_owned(),
     };
@@ -235,7 +235,7 @@ impl ConfigResource {
                 Ok(())
             }
             Some(mut e) => {
-                e.message = crate::client::error::to_cstring_lossy(format!(
+                e.message = crate::error::to_cstring_lossy(format!(
                     "{F}: {}",
                     e.message.to_string_lossy()
                 ));

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::{registry_error, RegistryConfig, Req, Transport};
-use crate::client::error::{KResult, KafkaError};
+use crate::error::{KResult, KafkaError};
 
 pub(crate) struct RestTransport {
     agent: ureq::Agent,

@@ -5,9 +5,6 @@
 //!
 //! Every operation is one REST request (`Req`) handed to a transport: HTTP (`rest`) or the mock
 //! (`mock`), which answers the same requests with the same status codes and error bodies.
-mod compat;
-mod compat_json;
-mod compat_protobuf;
 mod mock;
 mod rest;
 
@@ -19,7 +16,7 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 use serde_json::{json, Value};
 
-use crate::client::error::{KResult, KafkaError, KF_ERR_SCHEMA_REGISTRY};
+use crate::error::{KResult, KafkaError, KF_ERR_SCHEMA_REGISTRY};
 
 /// The schema language of a Schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -5,7 +5,7 @@ use std::os::raw::c_char;
 use rdkafka_sys as rd;
 
 use super::callbacks::Callbacks;
-use super::error::{errstr_text, KResult, KafkaError};
+use crate::error::{errstr_text, KResult, KafkaError};
 
 /// A configuration. Properties are applied to a live `rd_kafka_conf_t` as they are set, so an
 /// unknown key or a bad value is reported at once, naming the key, and leaves the rest intact.

@@ -9,8 +9,8 @@ use rdkafka_sys as rd;
 use super::inputs::AclSpec;
 use super::sys;
 use super::Op;
-use crate::client::error::KafkaError;
-use crate::client::topic_partition::TopicPartitionList;
+use crate::error::KafkaError;
+use crate::kafka::topic_partition::TopicPartitionList;
 
 /// A broker (Python's Node).
 #[derive(Clone, Debug)]

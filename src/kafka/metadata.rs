@@ -4,7 +4,7 @@ use std::ffi::CStr;
 use rdkafka_sys as rd;
 
 use super::client::{Client, SendPtr};
-use super::error::{check, KResult, KafkaError};
+use crate::error::{check, KResult, KafkaError};
 
 /// Metadata for one topic or, with None, for all topics, serving callbacks while it waits.
 /// The caller owns the result (rd_kafka_metadata_destroy).

@@ -38,7 +38,7 @@
 //!   combination keyword is incompatible. not: compared with the roles swapped.
 use serde_json::Value;
 
-use super::Schema;
+use crate::schema_registry::Schema;
 
 /// Whether `reader` can read data written with `writer`.
 pub fn can_read(reader: &Schema, writer: &Schema) -> Result<(), String> {
@@ -375,7 +375,7 @@ impl Checker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::schema_registry::SchemaType;
+    use crate::schema_registry::SchemaType;
 
     fn ok(r: &str, w: &str) -> Result<(), String> {
         can_read(

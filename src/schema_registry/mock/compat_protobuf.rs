@@ -26,8 +26,8 @@ use std::collections::HashMap;
 use prost_reflect::prost_types::field_descriptor_proto::{Label, Type};
 use prost_reflect::prost_types::{DescriptorProto, FieldDescriptorProto, FileDescriptorProto};
 
-use super::Schema;
-use crate::client::serialization::protobuf::{decode_descriptor, looks_base64};
+use crate::schema_registry::Schema;
+use crate::serdes::protobuf::{decode_descriptor, looks_base64};
 
 /// Parses a schema string (.proto text or base64 FileDescriptorProto) without resolving imports.
 fn parse(s: &Schema) -> Result<FileDescriptorProto, String> {
@@ -231,7 +231,7 @@ pub fn can_read(reader: &Schema, writer: &Schema) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::schema_registry::SchemaType;
+    use crate::schema_registry::SchemaType;
 
     fn s(t: &str) -> Schema {
         Schema::new(t, SchemaType::Protobuf)

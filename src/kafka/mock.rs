@@ -5,7 +5,7 @@ use std::os::raw::c_char;
 use rdkafka_sys as rd;
 
 use super::config::set_raw;
-use super::error::{check, errstr_text, KResult, KafkaError};
+use crate::error::{check, errstr_text, KResult, KafkaError};
 
 pub struct MockCluster {
     /// The mock cluster lives inside a librdkafka handle of its own.
@@ -89,7 +89,7 @@ impl MockCluster {
 
     pub fn push_request_errors(&self, api_key: i16, errors: &[i32]) {
         unsafe {
-            crate::sys::rd_kafka_mock_push_request_errors_array(
+            crate::kafka::rdkafka_int::rd_kafka_mock_push_request_errors_array(
                 self.mcluster,
                 api_key,
                 errors.len(),
@@ -106,7 +106,7 @@ impl MockCluster {
         rtt_ms: i32,
     ) -> KResult<()> {
         let code = unsafe {
-            crate::sys::rd_kafka_mock_broker_push_request_error_rtts(
+            crate::kafka::rdkafka_int::rd_kafka_mock_broker_push_request_error_rtts(
                 self.mcluster,
                 broker_id,
                 api_key,

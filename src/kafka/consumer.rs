@@ -10,7 +10,7 @@ use rdkafka_sys as rd;
 
 use super::client::{Client, ClientKind, ClientState, RebalanceCallbacks, SendPtr};
 use super::config::Config;
-use super::error::{check, KResult, KafkaError};
+use crate::error::{check, KResult, KafkaError};
 use super::metadata;
 use super::producer::deadline;
 use super::topic_partition::TopicPartitionList;
@@ -45,7 +45,7 @@ impl Consumer {
         });
         // Rebalance callbacks receive this handle so they can call assign on it.
         c.client.state.consumer_handle.store(
-            &*c as *const Consumer as *mut crate::ffi::types::kf_consumer_t,
+            &*c as *const Consumer as *mut crate::ffi::kf_consumer_t,
             Ordering::Release,
         );
         Ok(c)
@@ -175,7 +175,7 @@ impl Consumer {
             // Short: the wait ended, a wake-up, or a main-queue event (served on the next turn).
             match deadline {
                 None if timeout_ms == 0 => break,
-                None => deadline = Some(crate::client::producer::deadline(timeout_ms)),
+                None => deadline = Some(crate::kafka::producer::deadline(timeout_ms)),
                 Some(_) if wait == 0 => break,
                 Some(_) => {}
             }

@@ -13,7 +13,7 @@ use rdkafka_sys as rd;
 
 use super::client::{Client, ClientKind, DeliverySlot};
 use super::config::Config;
-use super::error::{check, KResult, KafkaError};
+use crate::error::{check, KResult, KafkaError};
 use super::metadata;
 
 pub struct Producer {

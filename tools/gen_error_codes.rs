@@ -1,6 +1,6 @@
 //! Writes src/ffi/error_codes.rs: one KF_ERR_ constant per librdkafka error code, taken from
 //! the linked librdkafka's own table (rd_kafka_get_err_descs). Run after upgrading librdkafka:
-//!   cargo run --example gen_error_codes > src/ffi/error_codes.rs
+//!   cargo run --release --example gen_error_codes > src/ffi/error_codes.rs (a tool, kept in tools/)
 //! The test `error_codes_match_librdkafka` fails when the file is out of date.
 use std::ffi::CStr;
 

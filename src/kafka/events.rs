@@ -4,7 +4,7 @@ use std::os::raw::c_char;
 
 use rdkafka_sys as rd;
 
-use super::error::{errstr_text, KResult, KafkaError};
+use crate::error::{errstr_text, KResult, KafkaError};
 
 /// A broker throttled the client (Python's ThrottleEvent).
 pub struct ThrottleEvent {
@@ -68,6 +68,6 @@ impl OauthTokenRequest {
         let reason = super::config::cstring_arg("reason", reason)?;
         let res = unsafe { rd::rd_kafka_oauthbearer_set_token_failure(self.rk, reason.as_ptr()) };
         self.answered = true;
-        super::error::check(res)
+        crate::error::check(res)
     }
 }
