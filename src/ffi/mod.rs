@@ -19,6 +19,7 @@ use types::Handle;
 mod admin;
 mod avro;
 mod avro_legacy;
+mod callback;
 mod config;
 mod consumer;
 mod error;
