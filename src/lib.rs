@@ -2,7 +2,8 @@
 //!
 //! Layers (see docs/ABI.md):
 //! - [`ffi`]: the only module that speaks C: `extern "C"` functions, argument checks, panic
-//!   guards, handles and C callbacks. Nothing outside it names a `kf_` item.
+//!   guards, handles and C callbacks. Nothing outside it names an item of the C ABI
+//!   (`tests/layering.rs` checks).
 //! - [`kafka`]: the Kafka client, safe Rust over librdkafka (through `rdkafka-sys`): the serving
 //!   loop and librdkafka's callbacks, producer, consumer, admin, transactions, messages,
 //!   metadata, the mock cluster.

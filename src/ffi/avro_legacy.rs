@@ -22,11 +22,8 @@ use rdkafka_sys as rd;
 use super::serde::kf_deserializing_consumer_t;
 use super::types::*;
 use super::{arg_cstr, arg_str, call, construct, free_handle, handle, opt, value, Handle};
-use crate::kafka::client::DeliverySlot;
 use crate::error::{KResult, KafkaError};
-use crate::serdes::avro::{
-    legacy_avro_consumer, LegacyAvroProducer, LegacyOutMessage,
-};
+use crate::serdes::avro::{legacy_avro_consumer, LegacyAvroProducer, LegacyOutMessage};
 
 /// Python's legacy AvroProducer: a producer whose produce serializes the key and the value
 /// with Avro (per-call or default schemas).
@@ -109,7 +106,7 @@ pub extern "C" fn kf_avro_producer_produce(
     const F: &str = "kf_avro_producer_produce";
     call(F, || unsafe {
         let p = handle(producer, F, "producer")?;
-        p.inner.producer.client.check_fork(F)?;
+        p.inner.producer.usable(F)?;
         let m = LegacyOutMessage {
             topic: arg_cstr(topic, F, "topic")?,
             partition,
@@ -119,11 +116,7 @@ pub extern "C" fn kf_avro_producer_produce(
             value_schema: opt_str(value_schema, F, "value_schema")?,
             headers: headers as *const rd::rd_kafka_headers_t,
             timestamp_ms,
-            delivery: on_delivery.is_some().then_some(DeliverySlot {
-                func: on_delivery,
-                opaque,
-                release: None,
-            }),
+            delivery: super::producer::delivery_slot(on_delivery, opaque, None),
         };
         p.produce(&m)
     })

@@ -4,15 +4,21 @@
 //! thread at a time. Clients copy it when created, so it may be changed or destroyed afterwards.
 use std::os::raw::{c_char, c_void};
 
-use super::types::*;
-use super::{
-    arg_str, call, free_handle, handle, handle_mut, new_handle, opt, out_arg, owned_string, value,
-};
+use std::ffi::CStr;
 use std::sync::Arc;
 
-use crate::kafka::callbacks::{Callback, Callbacks};
+use super::callback::Opaque;
+use super::types::*;
+use super::{
+    arg_str, borrowed, call, free_handle, handle, handle_mut, new_handle, opt, out_arg,
+    owned_string, value,
+};
+use crate::error::{KResult, KafkaError};
+use crate::kafka::callbacks::Callbacks;
 use crate::kafka::config::Config;
-use crate::error::KResult;
+use crate::kafka::events::OauthTokenRequest;
+use crate::kafka::message::Message;
+use crate::kafka::topic_partition::PartitionList;
 
 fn conf<'a>(c: *mut kf_config_t, func: &str) -> KResult<&'a mut Config> {
     handle_mut(c, func, "config")
@@ -119,23 +125,22 @@ pub extern "C" fn kf_config_dup(config: *const kf_config_t) -> *mut kf_config_t 
     })
 }
 
-/// Stores a callback registration. `callback` None removes it (and frees `opaque` at once).
-fn register<F: Copy>(
+/// Stores a callback registration: `store` gets the C function with its opaque (which frees
+/// itself when the last holder of the closure built around it is dropped), or None to remove
+/// the registration (then `opaque` is freed at once).
+fn register<F>(
     func: &str,
     config: *mut kf_config_t,
     callback: Option<F>,
     opaque: *mut c_void,
     free_opaque: kf_free_fn,
-    slot: impl FnOnce(&mut Callbacks) -> &mut Option<Arc<Callback<F>>>,
+    store: impl FnOnce(&mut Callbacks, Option<(F, Opaque)>),
 ) -> *mut kf_error_t {
     call(func, || {
         let c = conf(config, func)?;
-        *slot(&mut c.callbacks) = callback.map(|f| Callback::new(f, opaque, free_opaque));
-        if callback.is_none() {
-            if let Some(free) = free_opaque {
-                unsafe { free(opaque) };
-            }
-        }
+        // Made only once the config is known good: with a NULL config the opaque is not freed.
+        let opaque = Opaque::new(opaque, free_opaque);
+        store(&mut c.callbacks, callback.map(|f| (f, opaque)));
         Ok(())
     })
 }
@@ -161,7 +166,11 @@ pub extern "C" fn kf_config_set_error_cb(
         callback,
         opaque,
         free_opaque,
-        |c| &mut c.error,
+        |c, reg| {
+            c.error = reg.map(|(f, o)| {
+                Arc::new(move |e: &KafkaError| unsafe { f(o.get(), borrowed(e)) }) as Arc<_>
+            })
+        },
     )
 }
 
@@ -186,7 +195,10 @@ pub extern "C" fn kf_config_set_throttle_cb(
         callback,
         opaque,
         free_opaque,
-        |c| &mut c.throttle,
+        |c, reg| {
+            c.throttle = reg
+                .map(|(f, o)| Arc::new(move |ev: &_| unsafe { f(o.get(), borrowed(ev)) }) as Arc<_>)
+        },
     )
 }
 
@@ -211,7 +223,13 @@ pub extern "C" fn kf_config_set_stats_cb(
         callback,
         opaque,
         free_opaque,
-        |c| &mut c.stats,
+        |c, reg| {
+            c.stats = reg.map(|(f, o)| {
+                Arc::new(move |json: &CStr| unsafe {
+                    f(o.get(), json.as_ptr(), json.to_bytes().len())
+                }) as Arc<_>
+            })
+        },
     )
 }
 
@@ -237,7 +255,16 @@ pub extern "C" fn kf_config_set_oauth_cb(
         callback,
         opaque,
         free_opaque,
-        |c| &mut c.oauth,
+        |c, reg| {
+            c.oauth = reg.map(|(f, o)| {
+                Arc::new(
+                    move |cfg: Option<&CStr>, req: &mut OauthTokenRequest| unsafe {
+                        let token = req as *mut OauthTokenRequest as *mut kf_oauth_token_t;
+                        f(o.get(), cfg.map_or(std::ptr::null(), CStr::as_ptr), token)
+                    },
+                ) as Arc<_>
+            })
+        },
     )
 }
 
@@ -263,7 +290,13 @@ pub extern "C" fn kf_config_set_delivery_cb(
         callback,
         opaque,
         free_opaque,
-        |c| &mut c.delivery,
+        |c, reg| {
+            c.delivery = reg.map(|(f, o)| {
+                Arc::new(move |m: &Message, e: Option<&KafkaError>| unsafe {
+                    f(o.get(), borrowed(m), e.map_or(std::ptr::null(), borrowed))
+                }) as Arc<_>
+            })
+        },
     )
 }
 
@@ -288,7 +321,16 @@ pub extern "C" fn kf_config_set_commit_cb(
         callback,
         opaque,
         free_opaque,
-        |c| &mut c.commit,
+        |c, reg| {
+            c.commit = reg.map(|(f, o)| {
+                Arc::new(
+                    move |e: Option<&KafkaError>, list: Option<&PartitionList>| unsafe {
+                        let list = list.map_or(std::ptr::null(), borrowed);
+                        f(o.get(), e.map_or(std::ptr::null(), borrowed), list)
+                    },
+                ) as Arc<_>
+            })
+        },
     )
 }
 
@@ -314,7 +356,13 @@ pub extern "C" fn kf_config_set_log_cb(
         callback,
         opaque,
         free_opaque,
-        |c| &mut c.log,
+        |c, reg| {
+            c.log = reg.map(|(f, o)| {
+                Arc::new(move |level: i32, fac: &CStr, msg: &CStr| unsafe {
+                    f(o.get(), level, fac.as_ptr(), msg.as_ptr())
+                }) as Arc<_>
+            })
+        },
     )
 }
 

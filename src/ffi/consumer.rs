@@ -7,15 +7,16 @@
 use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_void};
 
-use rdkafka_sys as rd;
+use std::sync::Arc;
 
+use super::callback::Opaque;
 use super::types::*;
-use super::{arg, arg_cstr, call, construct, free_handle, handle, opt, out_arg, raw};
-use crate::kafka::callbacks::Callback;
-use crate::kafka::client::RebalanceCallbacks;
-use crate::kafka::consumer::Consumer;
+use super::{arg, arg_cstr, borrowed, call, construct, free_handle, handle, in_fn, opt, out_arg};
 use crate::error::{KResult, KafkaError};
-use crate::kafka::topic_partition::TopicPartitionList;
+use crate::kafka::callbacks::{RebalanceCallbacks, RebalanceFn};
+use crate::kafka::consumer::Consumer;
+use crate::kafka::message::Message;
+use crate::kafka::topic_partition::{PartitionList, TopicPartitionList};
 
 /// Rebalance callbacks for kf_consumer_subscribe(): any may be NULL. `opaque` is passed back as
 /// each callback's first argument; `free_opaque` (may be NULL) frees it when the subscription is
@@ -32,8 +33,7 @@ pub struct kf_rebalance_callbacks_t {
 /// An open consumer argument: not NULL, not closed.
 fn consumer<'a>(c: *const kf_consumer_t, func: &str) -> KResult<&'a Consumer> {
     let c: &Consumer = handle(c, func, "consumer")?;
-    c.client.check_fork(func)?;
-    c.check_open(func)?;
+    c.usable(func)?;
     Ok(c)
 }
 
@@ -41,7 +41,7 @@ fn list_arg<'a>(
     l: *const kf_topic_partition_list_t,
     func: &str,
     what: &str,
-) -> KResult<&'a rd::rd_kafka_topic_partition_list_t> {
+) -> KResult<&'a PartitionList> {
     handle(l, func, what)
 }
 
@@ -81,7 +81,6 @@ pub extern "C" fn kf_consumer_new(
 pub extern "C" fn kf_consumer_close(consumer: *mut kf_consumer_t) -> *mut kf_error_t {
     call("kf_consumer_close", || {
         let c: &Consumer = handle(consumer, "kf_consumer_close", "consumer")?;
-        c.client.check_fork("kf_consumer_close")?;
         c.close()
     })
 }
@@ -129,14 +128,31 @@ pub extern "C" fn kf_consumer_subscribe(
         for i in 0..topic_count {
             names.push(arg_cstr(*topics.add(i), F, "topic")?);
         }
-        let cbs = callbacks.as_ref().map(|cb| RebalanceCallbacks {
-            on_assign: cb.on_assign,
-            on_revoke: cb.on_revoke,
-            on_lost: cb.on_lost,
-            opaque: Callback::new((), cb.opaque, cb.free_opaque),
-        });
+        let cbs = callbacks.as_ref().map(rebalance_callbacks);
         c.subscribe(&names, cbs)
     })
+}
+
+/// The C rebalance callbacks as the domain's closures, sharing one opaque (freed once the last
+/// of them is dropped).
+fn rebalance_callbacks(c: &kf_rebalance_callbacks_t) -> RebalanceCallbacks {
+    let opaque = Arc::new(Opaque::new(c.opaque, c.free_opaque));
+    let wrap = |f: kf_rebalance_cb| -> Option<Arc<RebalanceFn>> {
+        let f = f?;
+        let opaque = opaque.clone();
+        Some(Arc::new(
+            move |consumer: &Consumer, parts: &PartitionList| unsafe {
+                // The callback may call assign on the consumer: it is lent mutably, as C sees it.
+                let consumer = borrowed::<kf_consumer_t>(consumer) as *mut kf_consumer_t;
+                f(opaque.get(), consumer, borrowed(parts))
+            },
+        ))
+    };
+    RebalanceCallbacks {
+        on_assign: wrap(c.on_assign),
+        on_revoke: wrap(c.on_revoke),
+        on_lost: wrap(c.on_lost),
+    }
 }
 
 /// Leaves the current subscription. Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
@@ -263,10 +279,7 @@ pub extern "C" fn kf_consumer_consume(
         let slots = if max_messages == 0 {
             &mut []
         } else {
-            std::slice::from_raw_parts_mut(
-                messages as *mut *mut rd::rd_kafka_message_t,
-                max_messages,
-            )
+            std::slice::from_raw_parts_mut(messages as *mut *mut Message, max_messages)
         };
         *out = c.consume(slots, timeout_ms)?;
         Ok(())
@@ -290,14 +303,14 @@ pub extern "C" fn kf_consumer_commit(
     committed_out: *mut *mut kf_topic_partition_list_t,
 ) -> *mut kf_error_t {
     const F: &str = "kf_consumer_commit";
-    call(F, || unsafe {
+    call(F, || {
         let c = self::consumer(consumer, F)?;
         let from_message;
-        let list: Option<*const rd::rd_kafka_topic_partition_list_t> = if !offsets.is_null() {
-            Some(raw(offsets))
-        } else if !message.is_null() {
-            from_message = message_offset_list(message, F)?;
-            Some(from_message.ptr)
+        let list: Option<&PartitionList> = if let Some(l) = opt(offsets) {
+            Some(l)
+        } else if let Some(m) = opt(message) {
+            from_message = TopicPartitionList::after_message(m).map_err(in_fn(F))?;
+            Some(&from_message)
         } else {
             None
         };
@@ -307,24 +320,6 @@ pub extern "C" fn kf_consumer_commit(
         }
         Ok(())
     })
-}
-
-/// A one-element list holding the offset after `message` (with its leader epoch).
-unsafe fn message_offset_list(
-    message: *const kf_message_t,
-    func: &str,
-) -> KResult<TopicPartitionList> {
-    let m = &*(message as *const rd::rd_kafka_message_t);
-    if m.rkt.is_null() {
-        return Err(KafkaError::invalid_arg(format!(
-            "{func}: message has no topic (an error event?)"
-        )));
-    }
-    let l = TopicPartitionList::new(1);
-    let e = l.add(CStr::from_ptr(rd::rd_kafka_topic_name(m.rkt)), m.partition);
-    (*e).offset = m.offset + 1;
-    rd::rd_kafka_topic_partition_set_leader_epoch(e, rd::rd_kafka_message_leader_epoch(m));
-    Ok(l)
 }
 
 /// Runs a query that fills a copy of `partitions` and hands the copy to the caller.
@@ -339,7 +334,7 @@ fn list_query(
         let c = self::consumer(consumer, func)?;
         let input = list_arg(partitions, func, "partitions")?;
         let out = out_arg(result_out, func, "result_out")?;
-        let l = TopicPartitionList::copy_of(input);
+        let l = TopicPartitionList::copied(input);
         query(c, &l)?;
         give_list(out, l);
         Ok(())
@@ -417,46 +412,16 @@ pub extern "C" fn kf_consumer_seek(
     timeout_ms: c_int,
 ) -> *mut kf_error_t {
     const F: &str = "kf_consumer_seek";
-    call(F, || unsafe {
+    call(F, || {
         let c = self::consumer(consumer, F)?;
-        let l = TopicPartitionList::copy_of(list_arg(partitions, F, "partitions")?);
+        let mut l = TopicPartitionList::copied(list_arg(partitions, F, "partitions")?);
         c.seek(&l, timeout_ms)?;
         if timeout_ms == 0 {
             // Not waited for: librdkafka marks every seek it started _IN_PROGRESS.
-            clear_in_progress(&l);
+            l.clear_in_progress();
         }
-        first_partition_error(&l, F)
+        l.first_error().map_err(in_fn(F))
     })
-}
-
-/// Clears the _IN_PROGRESS marks librdkafka leaves on a seek it was not asked to wait for.
-unsafe fn clear_in_progress(l: &TopicPartitionList) {
-    let list = &*l.ptr;
-    for i in 0..list.cnt.max(0) as usize {
-        let e = &mut *list.elems.add(i);
-        if e.err == rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__IN_PROGRESS {
-            e.err = rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR;
-        }
-    }
-}
-
-unsafe fn first_partition_error(l: &TopicPartitionList, func: &str) -> KResult<()> {
-    let list = &*l.ptr;
-    for i in 0..list.cnt.max(0) as usize {
-        let e = &*list.elems.add(i);
-        if e.err as i32 != 0 {
-            let name = crate::error::code_description(e.err as i32).to_string_lossy();
-            return Err(KafkaError::from_code_msg(
-                e.err as i32,
-                format!(
-                    "{func}: {}[{}]: {name}",
-                    CStr::from_ptr(e.topic).to_string_lossy(),
-                    e.partition
-                ),
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// Pauses fetching for `partitions` (they stay assigned).
@@ -467,11 +432,11 @@ pub extern "C" fn kf_consumer_pause(
     partitions: *const kf_topic_partition_list_t,
 ) -> *mut kf_error_t {
     const F: &str = "kf_consumer_pause";
-    call(F, || unsafe {
+    call(F, || {
         let c = self::consumer(consumer, F)?;
-        let l = TopicPartitionList::copy_of(list_arg(partitions, F, "partitions")?);
+        let l = TopicPartitionList::copied(list_arg(partitions, F, "partitions")?);
         c.pause(&l)?;
-        first_partition_error(&l, F)
+        l.first_error().map_err(in_fn(F))
     })
 }
 
@@ -482,11 +447,11 @@ pub extern "C" fn kf_consumer_resume(
     partitions: *const kf_topic_partition_list_t,
 ) -> *mut kf_error_t {
     const F: &str = "kf_consumer_resume";
-    call(F, || unsafe {
+    call(F, || {
         let c = self::consumer(consumer, F)?;
-        let l = TopicPartitionList::copy_of(list_arg(partitions, F, "partitions")?);
+        let l = TopicPartitionList::copied(list_arg(partitions, F, "partitions")?);
         c.resume(&l)?;
-        first_partition_error(&l, F)
+        l.first_error().map_err(in_fn(F))
     })
 }
 
@@ -532,11 +497,11 @@ pub extern "C" fn kf_consumer_store_offsets(
     call(F, || unsafe {
         let c = self::consumer(consumer, F)?;
         if !message.is_null() {
-            return c.store_message_offset(message as *const rd::rd_kafka_message_t);
+            return c.store_message_offset(&*(message as *const Message));
         }
-        let l = TopicPartitionList::copy_of(list_arg(offsets, F, "message and offsets")?);
+        let l = TopicPartitionList::copied(list_arg(offsets, F, "message and offsets")?);
         c.store_offsets(&l)?;
-        first_partition_error(&l, F)
+        l.first_error().map_err(in_fn(F))
     })
 }
 
@@ -622,8 +587,6 @@ pub extern "C" fn kf_consumer_event_fd(
 pub extern "C" fn kf_consumer_wake(consumer: *mut kf_consumer_t) -> *mut kf_error_t {
     call("kf_consumer_wake", || {
         let c: &Consumer = handle(consumer, "kf_consumer_wake", "consumer")?;
-        c.client.check_fork("kf_consumer_wake")?;
-        c.client.wake();
-        Ok(())
+        c.wake()
     })
 }

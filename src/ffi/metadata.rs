@@ -3,44 +3,30 @@
 //! Accessors take indexes (0-based). Out-of-range indexes return -1, 0 or NULL as documented.
 //! Thread safety: any thread; the metadata is immutable. Strings are borrowed until
 //! kf_metadata_destroy().
-use std::os::raw::{c_char, c_int};
-
-use rdkafka_sys as rd;
+use std::os::raw::c_char;
 
 use super::types::*;
-use super::value;
+use super::{opt, value};
+use crate::kafka::consumer::GroupMetadata;
+use crate::kafka::metadata::{BrokerMetadata, Metadata, PartitionMetadata, TopicMetadata};
 
-fn md<'a>(m: *const kf_metadata_t) -> Option<&'a rd::rd_kafka_metadata_t> {
-    unsafe { (m as *const rd::rd_kafka_metadata_t).as_ref() }
+fn broker<'a>(m: *const kf_metadata_t, b: usize) -> Option<&'a BrokerMetadata> {
+    opt(m).and_then(|m: &Metadata| m.brokers().get(b))
 }
 
-fn at<'a, T>(base: *mut T, cnt: c_int, i: usize) -> Option<&'a T> {
-    if i < cnt.max(0) as usize {
-        unsafe { base.add(i).as_ref() }
-    } else {
-        None
-    }
+fn topic<'a>(m: *const kf_metadata_t, t: usize) -> Option<&'a TopicMetadata> {
+    opt(m).and_then(|m: &Metadata| m.topics().get(t))
 }
 
-fn topic<'a>(m: *const kf_metadata_t, t: usize) -> Option<&'a rd::rd_kafka_metadata_topic_t> {
-    md(m).and_then(|m| at(m.topics, m.topic_cnt, t))
-}
-
-fn partition<'a>(
-    m: *const kf_metadata_t,
-    t: usize,
-    p: usize,
-) -> Option<&'a rd::rd_kafka_metadata_partition_t> {
-    topic(m, t).and_then(|t| at(t.partitions, t.partition_cnt, p))
+fn partition<'a>(m: *const kf_metadata_t, t: usize, p: usize) -> Option<&'a PartitionMetadata> {
+    topic(m, t).and_then(|t| t.partitions().get(p))
 }
 
 /// Frees metadata returned by list_topics. NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn kf_metadata_destroy(metadata: *mut kf_metadata_t) {
-    value((), || {
-        if !metadata.is_null() {
-            unsafe { rd::rd_kafka_metadata_destroy(metadata as *const rd::rd_kafka_metadata_t) }
-        }
+    value((), || unsafe {
+        Metadata::destroy(metadata as *mut Metadata)
     })
 }
 
@@ -48,7 +34,7 @@ pub extern "C" fn kf_metadata_destroy(metadata: *mut kf_metadata_t) {
 /// its bootstrap connection (before its id was known).
 #[no_mangle]
 pub extern "C" fn kf_metadata_orig_broker_id(metadata: *const kf_metadata_t) -> i32 {
-    value(-1, || md(metadata).map_or(-1, |m| m.orig_broker_id))
+    value(-1, || opt(metadata).map_or(-1, Metadata::orig_broker_id))
 }
 
 /// The name of the broker that answered (borrowed), e.g. "127.0.0.1:9092/1", or
@@ -56,7 +42,7 @@ pub extern "C" fn kf_metadata_orig_broker_id(metadata: *const kf_metadata_t) -> 
 #[no_mangle]
 pub extern "C" fn kf_metadata_orig_broker_name(metadata: *const kf_metadata_t) -> *const c_char {
     value(std::ptr::null(), || {
-        md(metadata).map_or(std::ptr::null(), |m| m.orig_broker_name as *const c_char)
+        opt(metadata).map_or(std::ptr::null(), Metadata::orig_broker_name_ptr)
     })
 }
 
@@ -64,18 +50,14 @@ pub extern "C" fn kf_metadata_orig_broker_name(metadata: *const kf_metadata_t) -
 #[no_mangle]
 pub extern "C" fn kf_metadata_broker_count(metadata: *const kf_metadata_t) -> usize {
     value(0, || {
-        md(metadata).map_or(0, |m| m.broker_cnt.max(0) as usize)
+        opt(metadata).map_or(0, |m: &Metadata| m.brokers().len())
     })
 }
 
 /// The id of broker `b`; -1 when out of range.
 #[no_mangle]
 pub extern "C" fn kf_metadata_broker_id(metadata: *const kf_metadata_t, b: usize) -> i32 {
-    value(-1, || {
-        md(metadata)
-            .and_then(|m| at(m.brokers, m.broker_cnt, b))
-            .map_or(-1, |x| x.id)
-    })
+    value(-1, || broker(metadata, b).map_or(-1, BrokerMetadata::id))
 }
 
 /// The host of broker `b` (borrowed); NULL when out of range.
@@ -85,27 +67,21 @@ pub extern "C" fn kf_metadata_broker_host(
     b: usize,
 ) -> *const c_char {
     value(std::ptr::null(), || {
-        md(metadata)
-            .and_then(|m| at(m.brokers, m.broker_cnt, b))
-            .map_or(std::ptr::null(), |x| x.host as *const c_char)
+        broker(metadata, b).map_or(std::ptr::null(), BrokerMetadata::host_ptr)
     })
 }
 
 /// The port of broker `b`; -1 when out of range.
 #[no_mangle]
 pub extern "C" fn kf_metadata_broker_port(metadata: *const kf_metadata_t, b: usize) -> i32 {
-    value(-1, || {
-        md(metadata)
-            .and_then(|m| at(m.brokers, m.broker_cnt, b))
-            .map_or(-1, |x| x.port)
-    })
+    value(-1, || broker(metadata, b).map_or(-1, BrokerMetadata::port))
 }
 
 /// The number of topics.
 #[no_mangle]
 pub extern "C" fn kf_metadata_topic_count(metadata: *const kf_metadata_t) -> usize {
     value(0, || {
-        md(metadata).map_or(0, |m| m.topic_cnt.max(0) as usize)
+        opt(metadata).map_or(0, |m: &Metadata| m.topics().len())
     })
 }
 
@@ -116,7 +92,7 @@ pub extern "C" fn kf_metadata_topic_name(
     t: usize,
 ) -> *const c_char {
     value(std::ptr::null(), || {
-        topic(metadata, t).map_or(std::ptr::null(), |x| x.topic as *const c_char)
+        topic(metadata, t).map_or(std::ptr::null(), TopicMetadata::name_ptr)
     })
 }
 
@@ -125,15 +101,15 @@ pub extern "C" fn kf_metadata_topic_name(
 #[no_mangle]
 pub extern "C" fn kf_metadata_topic_error_code(metadata: *const kf_metadata_t, t: usize) -> i32 {
     let bad = crate::error::ERR_INVALID_ARG;
-    value(bad, || topic(metadata, t).map_or(bad, |x| x.err as i32))
+    value(bad, || {
+        topic(metadata, t).map_or(bad, TopicMetadata::error_code)
+    })
 }
 
 /// The number of partitions of topic `t`; 0 when out of range.
 #[no_mangle]
 pub extern "C" fn kf_metadata_partition_count(metadata: *const kf_metadata_t, t: usize) -> usize {
-    value(0, || {
-        topic(metadata, t).map_or(0, |x| x.partition_cnt.max(0) as usize)
-    })
+    value(0, || topic(metadata, t).map_or(0, |x| x.partitions().len()))
 }
 
 /// The id of partition `p` of topic `t`; -1 when out of range.
@@ -143,7 +119,9 @@ pub extern "C" fn kf_metadata_partition_id(
     t: usize,
     p: usize,
 ) -> i32 {
-    value(-1, || partition(metadata, t, p).map_or(-1, |x| x.id))
+    value(-1, || {
+        partition(metadata, t, p).map_or(-1, PartitionMetadata::id)
+    })
 }
 
 /// The leader broker id of partition `p` of topic `t`; -1 when unknown or out of range.
@@ -153,7 +131,9 @@ pub extern "C" fn kf_metadata_partition_leader(
     t: usize,
     p: usize,
 ) -> i32 {
-    value(-1, || partition(metadata, t, p).map_or(-1, |x| x.leader))
+    value(-1, || {
+        partition(metadata, t, p).map_or(-1, PartitionMetadata::leader)
+    })
 }
 
 /// The error of partition `p` of topic `t`, 0 when none; KF_ERR__INVALID_ARG when out of range
@@ -166,7 +146,7 @@ pub extern "C" fn kf_metadata_partition_error_code(
 ) -> i32 {
     let bad = crate::error::ERR_INVALID_ARG;
     value(bad, || {
-        partition(metadata, t, p).map_or(bad, |x| x.err as i32)
+        partition(metadata, t, p).map_or(bad, PartitionMetadata::error_code)
     })
 }
 
@@ -178,7 +158,7 @@ pub extern "C" fn kf_metadata_partition_replica_count(
     p: usize,
 ) -> usize {
     value(0, || {
-        partition(metadata, t, p).map_or(0, |x| x.replica_cnt.max(0) as usize)
+        partition(metadata, t, p).map_or(0, |x| x.replicas().len())
     })
 }
 
@@ -192,8 +172,8 @@ pub extern "C" fn kf_metadata_partition_replica(
 ) -> i32 {
     value(-1, || {
         partition(metadata, t, p)
-            .and_then(|x| at(x.replicas, x.replica_cnt, r))
-            .map_or(-1, |v| *v)
+            .and_then(|x| x.replicas().get(r).copied())
+            .unwrap_or(-1)
     })
 }
 
@@ -205,7 +185,7 @@ pub extern "C" fn kf_metadata_partition_isr_count(
     p: usize,
 ) -> usize {
     value(0, || {
-        partition(metadata, t, p).map_or(0, |x| x.isr_cnt.max(0) as usize)
+        partition(metadata, t, p).map_or(0, |x| x.isrs().len())
     })
 }
 
@@ -219,21 +199,15 @@ pub extern "C" fn kf_metadata_partition_isr(
 ) -> i32 {
     value(-1, || {
         partition(metadata, t, p)
-            .and_then(|x| at(x.isrs, x.isr_cnt, i))
-            .map_or(-1, |v| *v)
+            .and_then(|x| x.isrs().get(i).copied())
+            .unwrap_or(-1)
     })
 }
 
 /// Frees consumer group metadata from kf_consumer_group_metadata(). NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn kf_consumer_group_metadata_destroy(cgmd: *mut kf_consumer_group_metadata_t) {
-    value((), || {
-        if !cgmd.is_null() {
-            unsafe {
-                rd::rd_kafka_consumer_group_metadata_destroy(
-                    cgmd as *mut rd::rd_kafka_consumer_group_metadata_t,
-                )
-            }
-        }
+    value((), || unsafe {
+        GroupMetadata::destroy(cgmd as *mut GroupMetadata)
     })
 }

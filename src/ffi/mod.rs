@@ -70,6 +70,16 @@ pub(crate) fn call(name: &str, f: impl FnOnce() -> KResult<()>) -> *mut kf_error
     }
 }
 
+/// Prefixes a domain error's message with the C function that met it
+/// ("kf_headers_get: no header at index 3"): the domain names no C function.
+pub(crate) fn in_fn(func: &str) -> impl FnOnce(KafkaError) -> KafkaError + '_ {
+    move |mut e| {
+        let text = format!("{func}: {}", e.message.to_string_lossy());
+        e.message = crate::error::to_cstring_lossy(text);
+        e
+    }
+}
+
 /// Hands an error to the caller (freed with kf_error_destroy).
 pub(crate) fn error_out(e: KafkaError) -> *mut kf_error_t {
     new_handle(Box::new(e))
@@ -90,6 +100,12 @@ pub(crate) unsafe fn free_handle<H: Handle>(p: *mut H) {
     }
 }
 
+/// A domain value lent to C for the duration of a callback, as its handle type.
+#[inline]
+pub(crate) fn borrowed<H: Handle>(value: &H::Target) -> *const H {
+    value as *const H::Target as *const H
+}
+
 /// The value behind a handle, or None for NULL.
 pub(crate) fn opt<'a, H: Handle>(p: *const H) -> Option<&'a H::Target> {
     unsafe { (p as *const H::Target).as_ref() }
@@ -108,11 +124,6 @@ pub(crate) fn handle_mut<'a, H: Handle>(
 ) -> KResult<&'a mut H::Target> {
     unsafe { (p as *mut H::Target).as_mut() }
         .ok_or_else(|| KafkaError::invalid_arg(format!("{func}: {what} is NULL")))
-}
-
-/// The librdkafka (or Rust) pointer behind a handle.
-pub(crate) fn raw<H: Handle>(p: *const H) -> *mut H::Target {
-    p as *mut H::Target
 }
 
 /// Guard for constructors: the new handle, or NULL with `*err_out` set when `err_out` is not NULL.

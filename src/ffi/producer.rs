@@ -2,20 +2,77 @@
 //!
 //! Thread safety: a producer may be used from many threads at once, except that
 //! kf_producer_destroy() must not race with any other call on it.
+use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_void};
 
 use super::types::*;
 use super::{
-    arg, arg_bytes, arg_cstr, call, construct, error_out, free_handle, handle, opt, out_arg, value,
+    arg, arg_bytes, arg_cstr, borrowed, call, construct, error_out, free_handle, handle, opt,
+    out_arg, value,
 };
-use crate::kafka::client::{DeliverySlot, ReleaseFn};
 use crate::error::{KResult, KafkaError};
-use crate::kafka::producer::{OutMessage, Producer};
+use crate::kafka::callbacks::{DeliveryHandler, DeliverySlot, ValueRelease};
+use crate::kafka::message::Message;
+use crate::kafka::producer::{OutMessage, ProduceRun, Producer};
 
 pub(crate) fn producer<'a>(p: *const kf_producer_t, func: &str) -> KResult<&'a Producer> {
     let p: &Producer = handle(p, func, "producer")?;
-    p.client.check_fork(func)?;
+    p.usable(func)?;
     Ok(p)
+}
+
+/// The topic argument of a produce call: the last topic produced to is recognised without a
+/// second check; any other is checked (NULL, UTF-8).
+unsafe fn topic_arg<'a>(p: &Producer, topic: *const c_char, func: &str) -> KResult<&'a CStr> {
+    if !topic.is_null() {
+        if let Some(t) = p.last_topic(topic) {
+            return Ok(t);
+        }
+    }
+    arg_cstr(topic, func, "topic")
+}
+
+/// A message's C delivery callback and zero-copy release as the domain's allocation-free
+/// slot: each C function pointer rides, with its opaque, in its handler's two context words.
+/// None when the message has neither.
+pub(crate) fn delivery_slot(
+    on_delivery: kf_delivery_cb,
+    opaque: *mut c_void,
+    release: Option<(ReleaseFn, *mut c_void)>,
+) -> Option<DeliverySlot> {
+    if on_delivery.is_none() && release.is_none() {
+        return None;
+    }
+    Some(DeliverySlot {
+        handler: on_delivery.map(|f| DeliveryHandler {
+            call: call_c_delivery,
+            ctx: [f as usize, opaque as usize],
+        }),
+        release: release.map(|(f, free_opaque)| ValueRelease {
+            call: call_c_release,
+            ctx: [f as usize, free_opaque as usize],
+        }),
+    })
+}
+
+type DeliveryFn = unsafe extern "C" fn(*mut c_void, *const kf_message_t, *const kf_error_t);
+/// The C function that gives a zero-copy value back: (free_opaque, value).
+pub(crate) type ReleaseFn = unsafe extern "C" fn(*mut c_void, *mut u8);
+
+/// Calls a per-message C delivery callback: ctx = [function, opaque] (see delivery_slot).
+unsafe fn call_c_delivery(ctx: [usize; 2], report: &Message, err: Option<&KafkaError>) {
+    let f = std::mem::transmute::<usize, DeliveryFn>(ctx[0]);
+    f(
+        ctx[1] as *mut c_void,
+        borrowed(report),
+        err.map_or(std::ptr::null(), borrowed),
+    )
+}
+
+/// Calls a C release function: ctx = [function, free_opaque] (see delivery_slot).
+unsafe fn call_c_release(ctx: [usize; 2], value: *mut u8) {
+    let f = std::mem::transmute::<usize, ReleaseFn>(ctx[0]);
+    f(ctx[1] as *mut c_void, value)
 }
 
 /// One message of kf_producer_produce_batch(). Fields as for kf_producer_produce(); `err` is
@@ -93,17 +150,13 @@ unsafe fn out_message<'a>(
     release: Option<(ReleaseFn, *mut c_void)>,
 ) -> KResult<OutMessage<'a>> {
     Ok(OutMessage {
-        topic: p.topic_arg(topic, func)?,
+        topic: topic_arg(p, topic, func)?,
         partition,
         key: arg_bytes(key, key_len, func, "key")?,
         value: arg_bytes(value, value_len, func, "value")?,
-        headers: headers as *const rdkafka_sys::rd_kafka_headers_t,
+        headers: opt(headers),
         timestamp_ms,
-        delivery: (on_delivery.is_some() || release.is_some()).then_some(DeliverySlot {
-            func: on_delivery,
-            opaque,
-            release,
-        }),
+        delivery: delivery_slot(on_delivery, opaque, release),
     })
 }
 
@@ -254,14 +307,14 @@ const MAX_RUN: usize = 65536;
 unsafe fn produce_batch(p: &Producer, msgs: &mut [kf_produce_message_t]) -> usize {
     const F: &str = "kf_producer_produce_batch";
     let mut ok = 0;
-    let mut run: Vec<rdkafka_sys::rd_kafka_message_t> = Vec::new();
+    let mut run = ProduceRun::default();
     let mut i = 0;
     while i < msgs.len() {
         let first = &msgs[i];
         let mut end = i;
         let mut topic = None;
         if batchable(first) {
-            if let Ok(t) = p.topic_arg(first.topic, F) {
+            if let Ok(t) = topic_arg(p, first.topic, F) {
                 topic = Some(t);
                 end = i + 1;
                 while end < msgs.len()
@@ -275,46 +328,22 @@ unsafe fn produce_batch(p: &Producer, msgs: &mut [kf_produce_message_t]) -> usiz
             }
         }
         if let Some(t) = topic {
-            let partition = first.partition;
             run.clear();
             for m in &msgs[i..end] {
-                let token = match m.on_delivery {
-                    Some(f) => p.client.register_delivery(DeliverySlot {
-                        func: Some(f),
-                        opaque: m.opaque,
-                        release: None,
-                    }),
-                    None => std::ptr::null_mut(),
-                };
-                run.push(rdkafka_sys::rd_kafka_message_t {
-                    err: rdkafka_sys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR,
-                    rkt: std::ptr::null_mut(),
-                    partition,
-                    payload: m.value as *mut c_void,
-                    len: m.value_len,
-                    key: m.key as *mut c_void,
-                    key_len: m.key_len,
-                    offset: 0,
-                    _private: token,
-                });
+                // batchable(): a NULL buffer has length 0, so these cannot fail.
+                let key = arg_bytes(m.key, m.key_len, F, "key").unwrap_or(None);
+                let value = arg_bytes(m.value, m.value_len, F, "value").unwrap_or(None);
+                run.push(p, key, value, delivery_slot(m.on_delivery, m.opaque, None));
             }
-            if let Some(good) = p.produce_run(t, partition, &mut run) {
+            if let Some(good) = run.send(p, t, first.partition) {
                 ok += good;
-                for (m, r) in msgs[i..end].iter_mut().zip(&run) {
-                    m.err = r.err as i32;
-                    if m.err != 0 && !r._private.is_null() {
-                        p.client.unregister_delivery(r._private);
-                    }
+                for (m, code) in msgs[i..end].iter_mut().zip(run.error_codes()) {
+                    m.err = code;
                 }
                 i = end;
                 continue;
             }
-            // No topic handle: nothing was tried; take the registrations back and go one by one.
-            for r in &run {
-                if !r._private.is_null() {
-                    p.client.unregister_delivery(r._private);
-                }
-            }
+            // No topic handle: nothing was tried; go one by one.
         }
         let m = &mut msgs[i];
         let res = out_message(
@@ -439,12 +468,7 @@ pub extern "C" fn kf_producer_purge(
 /// Thread safety: any thread.
 #[no_mangle]
 pub extern "C" fn kf_producer_len(producer: *const kf_producer_t) -> usize {
-    value(0, || {
-        opt(producer).map_or(
-            0,
-            |p: &Producer| if p.client.forked() { 0 } else { p.len() },
-        )
-    })
+    value(0, || opt(producer).map_or(0, Producer::len))
 }
 
 /// Cluster metadata for `topic`, or for all topics when `topic` is NULL.
@@ -534,12 +558,7 @@ pub extern "C" fn kf_producer_wake(producer: *mut kf_producer_t) -> *mut kf_erro
 pub extern "C" fn kf_producer_fatal_error(producer: *const kf_producer_t) -> *mut kf_error_t {
     value(std::ptr::null_mut(), || {
         opt(producer)
-            .and_then(
-                |p: &Producer| match p.client.check_fork("kf_producer_fatal_error") {
-                    Err(e) => Some(e),
-                    Ok(()) => p.client.fatal_error(),
-                },
-            )
+            .and_then(Producer::fatal_error)
             .map_or(std::ptr::null_mut(), error_out)
     })
 }

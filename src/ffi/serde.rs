@@ -23,7 +23,6 @@ use super::{
     arg, arg_bytes, arg_cstr, arg_str, call, construct, free_handle, handle, opt, out_arg, value,
     Handle,
 };
-use crate::kafka::client::DeliverySlot;
 use crate::error::{KResult, KafkaError};
 use crate::serdes::codec::Codec;
 use crate::serdes::{
@@ -776,7 +775,7 @@ unsafe fn serde_produce(
     opaque: *mut c_void,
 ) -> KResult<()> {
     let p = handle(producer, f, "producer")?;
-    p.producer.client.check_fork(f)?;
+    p.producer.usable(f)?;
     let m = SerdeOutMessage {
         topic: arg_cstr(topic, f, "topic")?,
         partition,
@@ -784,11 +783,7 @@ unsafe fn serde_produce(
         value: value()?,
         headers: headers as *const rd::rd_kafka_headers_t,
         timestamp_ms,
-        delivery: on_delivery.is_some().then_some(DeliverySlot {
-            func: on_delivery,
-            opaque,
-            release: None,
-        }),
+        delivery: super::producer::delivery_slot(on_delivery, opaque, None),
     };
     p.produce(&m)
 }
@@ -981,8 +976,7 @@ pub extern "C" fn kf_deserializing_consumer_poll(
     const F: &str = "kf_deserializing_consumer_poll";
     call(F, || {
         let c = handle(consumer, F, "consumer")?;
-        c.consumer.client.check_fork(F)?;
-        c.consumer.check_open(F)?;
+        c.consumer.usable(F)?;
         let out = out_arg(message_out, F, "message_out")?;
         match c.poll(timeout_ms)? {
             None => {

@@ -5,32 +5,23 @@
 //! read-only for the callback's duration.
 use std::os::raw::c_char;
 
-use rdkafka_sys as rd;
-
+use super::error_codes::KF_ERR__NOENT;
 use super::types::*;
-use super::{arg, arg_bytes, arg_cstr, call, raw, value};
+use super::{arg_bytes, arg_cstr, call, handle, handle_mut, in_fn, opt, value};
 use crate::error::{KResult, KafkaError, ERR_INVALID_ARG};
+use crate::kafka::topic_partition::{Partition, PartitionList};
 
-fn elem<'a>(
-    l: *const kf_topic_partition_list_t,
-    index: usize,
-) -> Option<&'a mut rd::rd_kafka_topic_partition_t> {
-    let list = unsafe { raw(l).as_ref()? };
-    if index >= list.cnt.max(0) as usize {
-        return None;
-    }
-    unsafe { list.elems.add(index).as_mut() }
+fn elem<'a>(l: *const kf_topic_partition_list_t, index: usize) -> Option<&'a Partition> {
+    opt(l)?.get(index)
 }
 
 fn elem_arg<'a>(
     l: *mut kf_topic_partition_list_t,
     index: usize,
     func: &str,
-) -> KResult<&'a mut rd::rd_kafka_topic_partition_t> {
-    if l.is_null() {
-        return Err(KafkaError::invalid_arg(format!("{func}: list is NULL")));
-    }
-    elem(l, index)
+) -> KResult<&'a mut Partition> {
+    let list: &mut PartitionList = handle_mut(l, func, "list")?;
+    list.get_mut(index)
         .ok_or_else(|| KafkaError::invalid_arg(format!("{func}: index {index} is out of range")))
 }
 
@@ -40,19 +31,16 @@ fn elem_arg<'a>(
 /// Returns: caller owns; free with kf_topic_partition_list_destroy(). Never NULL.
 #[no_mangle]
 pub extern "C" fn kf_topic_partition_list_new(capacity: usize) -> *mut kf_topic_partition_list_t {
-    value(std::ptr::null_mut(), || unsafe {
-        rd::rd_kafka_topic_partition_list_new(capacity.min(1024) as i32)
-            as *mut kf_topic_partition_list_t
+    value(std::ptr::null_mut(), || {
+        PartitionList::new_raw(capacity) as *mut kf_topic_partition_list_t
     })
 }
 
 /// Frees a list the caller owns. NULL is a no-op. Never pass a list handed to a callback.
 #[no_mangle]
 pub extern "C" fn kf_topic_partition_list_destroy(list: *mut kf_topic_partition_list_t) {
-    value((), || {
-        if !list.is_null() {
-            unsafe { rd::rd_kafka_topic_partition_list_destroy(raw(list)) }
-        }
+    value((), || unsafe {
+        PartitionList::destroy(list as *mut PartitionList)
     })
 }
 
@@ -64,13 +52,9 @@ pub extern "C" fn kf_topic_partition_list_copy(
     list: *const kf_topic_partition_list_t,
 ) -> *mut kf_topic_partition_list_t {
     value(std::ptr::null_mut(), || {
-        if list.is_null() {
-            std::ptr::null_mut()
-        } else {
-            unsafe {
-                rd::rd_kafka_topic_partition_list_copy(raw(list)) as *mut kf_topic_partition_list_t
-            }
-        }
+        opt(list).map_or(std::ptr::null_mut(), |l: &PartitionList| {
+            l.copy_raw() as *mut kf_topic_partition_list_t
+        })
     })
 }
 
@@ -87,11 +71,11 @@ pub extern "C" fn kf_topic_partition_list_add(
 ) -> *mut kf_error_t {
     const F: &str = "kf_topic_partition_list_add";
     call(F, || unsafe {
-        arg(list, F, "list")?;
+        let l = handle_mut(list, F, "list")?;
         let t = arg_cstr(topic, F, "topic")?;
-        rd::rd_kafka_topic_partition_list_add(raw(list), t.as_ptr(), partition);
+        let index = l.add(t, partition);
         if !index_out.is_null() {
-            *index_out = ((*raw(list)).cnt - 1) as usize;
+            *index_out = index;
         }
         Ok(())
     })
@@ -100,9 +84,7 @@ pub extern "C" fn kf_topic_partition_list_add(
 /// The number of elements; 0 when `list` is NULL.
 #[no_mangle]
 pub extern "C" fn kf_topic_partition_list_count(list: *const kf_topic_partition_list_t) -> usize {
-    value(0, || {
-        unsafe { raw(list).as_ref() }.map_or(0, |l| l.cnt.max(0) as usize)
-    })
+    value(0, || opt(list).map_or(0, PartitionList::len))
 }
 
 /// The index of (topic, partition) in `*index_out`.
@@ -117,23 +99,19 @@ pub extern "C" fn kf_topic_partition_list_find(
 ) -> *mut kf_error_t {
     const F: &str = "kf_topic_partition_list_find";
     call(F, || unsafe {
-        let l = arg(raw(list), F, "list")?;
+        let l = handle(list, F, "list")?;
         let t = arg_cstr(topic, F, "topic")?;
         let out = super::out_arg(index_out, F, "index_out")?;
-        for i in 0..l.cnt.max(0) as usize {
-            let e = &*l.elems.add(i);
-            if e.partition == partition && std::ffi::CStr::from_ptr(e.topic) == t {
-                *out = i;
-                return Ok(());
-            }
-        }
-        Err(KafkaError::from_code_msg(
-            rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__NOENT as i32,
-            format!(
-                "{F}: {}[{partition}] is not in the list",
-                t.to_string_lossy()
-            ),
-        ))
+        *out = l.find(t, partition).ok_or_else(|| {
+            KafkaError::from_code_msg(
+                KF_ERR__NOENT,
+                format!(
+                    "{F}: {}[{partition}] is not in the list",
+                    t.to_string_lossy()
+                ),
+            )
+        })?;
+        Ok(())
     })
 }
 
@@ -145,7 +123,7 @@ pub extern "C" fn kf_topic_partition_list_topic(
     index: usize,
 ) -> *const c_char {
     value(std::ptr::null(), || {
-        elem(list, index).map_or(std::ptr::null(), |e| e.topic as *const c_char)
+        elem(list, index).map_or(std::ptr::null(), |e| e.topic().as_ptr())
     })
 }
 
@@ -155,7 +133,7 @@ pub extern "C" fn kf_topic_partition_list_partition(
     list: *const kf_topic_partition_list_t,
     index: usize,
 ) -> i32 {
-    value(-1, || elem(list, index).map_or(-1, |e| e.partition))
+    value(-1, || elem(list, index).map_or(-1, Partition::partition))
 }
 
 /// The offset of element `index` (or a KF_OFFSET_ constant); KF_OFFSET_INVALID when out of range
@@ -165,7 +143,7 @@ pub extern "C" fn kf_topic_partition_list_offset(
     list: *const kf_topic_partition_list_t,
     index: usize,
 ) -> i64 {
-    value(-1001, || elem(list, index).map_or(-1001, |e| e.offset))
+    value(-1001, || elem(list, index).map_or(-1001, Partition::offset))
 }
 
 /// Sets the offset of element `index` (a position, a timestamp for offsets_for_times, or a
@@ -176,8 +154,9 @@ pub extern "C" fn kf_topic_partition_list_set_offset(
     index: usize,
     offset: i64,
 ) -> *mut kf_error_t {
-    call("kf_topic_partition_list_set_offset", || {
-        elem_arg(list, index, "kf_topic_partition_list_set_offset")?.offset = offset;
+    const F: &str = "kf_topic_partition_list_set_offset";
+    call(F, || {
+        elem_arg(list, index, F)?.set_offset(offset);
         Ok(())
     })
 }
@@ -191,12 +170,11 @@ pub extern "C" fn kf_topic_partition_list_metadata(
     len_out: *mut usize,
 ) -> *const u8 {
     value(std::ptr::null(), || {
-        let (p, n) =
-            elem(list, index).map_or((std::ptr::null_mut(), 0), |e| (e.metadata, e.metadata_size));
+        let (p, n) = elem(list, index).map_or((std::ptr::null(), 0), Partition::metadata_raw);
         if !len_out.is_null() {
             unsafe { *len_out = n };
         }
-        p as *const u8
+        p
     })
 }
 
@@ -213,26 +191,7 @@ pub extern "C" fn kf_topic_partition_list_set_metadata(
     call(F, || unsafe {
         let e = elem_arg(list, index, F)?;
         let data = arg_bytes(metadata, len, F, "metadata")?;
-        if !e.metadata.is_null() {
-            libc::free(e.metadata);
-        }
-        // librdkafka frees element metadata with free(): allocate it with malloc.
-        match data {
-            Some(d) if !d.is_empty() => {
-                let p = libc::malloc(d.len());
-                if p.is_null() {
-                    return Err(KafkaError::state(format!("{F}: out of memory")));
-                }
-                std::ptr::copy_nonoverlapping(d.as_ptr(), p as *mut u8, d.len());
-                e.metadata = p;
-                e.metadata_size = d.len();
-            }
-            _ => {
-                e.metadata = std::ptr::null_mut();
-                e.metadata_size = 0;
-            }
-        }
-        Ok(())
+        e.set_metadata(data).map_err(in_fn(F))
     })
 }
 
@@ -242,11 +201,7 @@ pub extern "C" fn kf_topic_partition_list_leader_epoch(
     list: *const kf_topic_partition_list_t,
     index: usize,
 ) -> i32 {
-    value(-1, || {
-        elem(list, index).map_or(-1, |e| unsafe {
-            rd::rd_kafka_topic_partition_get_leader_epoch(e)
-        })
-    })
+    value(-1, || elem(list, index).map_or(-1, Partition::leader_epoch))
 }
 
 /// Sets the leader epoch of element `index` (-1 for unknown), used by seek and commit.
@@ -257,9 +212,9 @@ pub extern "C" fn kf_topic_partition_list_set_leader_epoch(
     index: usize,
     leader_epoch: i32,
 ) -> *mut kf_error_t {
-    call("kf_topic_partition_list_set_leader_epoch", || {
-        let e = elem_arg(list, index, "kf_topic_partition_list_set_leader_epoch")?;
-        unsafe { rd::rd_kafka_topic_partition_set_leader_epoch(e, leader_epoch) };
+    const F: &str = "kf_topic_partition_list_set_leader_epoch";
+    call(F, || {
+        elem_arg(list, index, F)?.set_leader_epoch(leader_epoch);
         Ok(())
     })
 }
@@ -272,7 +227,7 @@ pub extern "C" fn kf_topic_partition_list_error_code(
     index: usize,
 ) -> i32 {
     value(ERR_INVALID_ARG, || {
-        elem(list, index).map_or(ERR_INVALID_ARG, |e| e.err as i32)
+        elem(list, index).map_or(ERR_INVALID_ARG, Partition::error_code)
     })
 }
 

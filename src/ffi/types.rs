@@ -7,12 +7,15 @@
 //! no allocation or copy.
 use std::os::raw::{c_char, c_int, c_void};
 
-use crate::kafka::config::Config;
-use crate::kafka::consumer::Consumer;
 use crate::error::KafkaError;
+use crate::kafka::config::Config;
+use crate::kafka::consumer::{Consumer, GroupMetadata};
 use crate::kafka::events::{OauthTokenRequest, ThrottleEvent};
+use crate::kafka::message::{Headers, Message};
+use crate::kafka::metadata::Metadata;
 use crate::kafka::mock::MockCluster;
 use crate::kafka::producer::Producer;
+use crate::kafka::topic_partition::PartitionList;
 
 /// Connects a C handle type to the Rust value behind it. The handle pointer is the Rust
 /// value's address (a `Box` kafkaffi allocated, or a librdkafka object).
@@ -42,11 +45,11 @@ handle_impls! {
     kf_throttle_event_t => ThrottleEvent;
     kf_oauth_token_t => OauthTokenRequest;
     kf_mock_cluster_t => MockCluster;
-    kf_message_t => rdkafka_sys::rd_kafka_message_t;
-    kf_headers_t => rdkafka_sys::rd_kafka_headers_t;
-    kf_topic_partition_list_t => rdkafka_sys::rd_kafka_topic_partition_list_t;
-    kf_metadata_t => rdkafka_sys::rd_kafka_metadata_t;
-    kf_consumer_group_metadata_t => rdkafka_sys::rd_kafka_consumer_group_metadata_t;
+    kf_message_t => Message;
+    kf_headers_t => Headers;
+    kf_topic_partition_list_t => PartitionList;
+    kf_metadata_t => Metadata;
+    kf_consumer_group_metadata_t => GroupMetadata;
 }
 
 /// A client configuration: librdkafka properties plus callbacks.

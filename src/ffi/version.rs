@@ -27,7 +27,7 @@ pub extern "C" fn kf_version_int() -> u32 {
 /// Thread safety: any thread.
 #[no_mangle]
 pub extern "C" fn kf_librdkafka_version() -> *const c_char {
-    unsafe { rdkafka_sys::rd_kafka_version_str() }
+    crate::kafka::librdkafka_version().as_ptr()
 }
 
 /// The version of the librdkafka built into kafkaffi as librdkafka's integer, 0xMMmmrrxx.
@@ -35,5 +35,5 @@ pub extern "C" fn kf_librdkafka_version() -> *const c_char {
 /// Thread safety: any thread.
 #[no_mangle]
 pub extern "C" fn kf_librdkafka_version_int() -> c_int {
-    unsafe { rdkafka_sys::rd_kafka_version() }
+    crate::kafka::librdkafka_version_int()
 }

@@ -21,9 +21,9 @@ mod sys;
 
 use super::client::{Client, ClientKind, SendPtr};
 use super::config::Config;
-use crate::error::{errstr_text, KResult, KafkaError};
 use super::metadata;
 use super::producer::deadline;
+use crate::error::{errstr_text, KResult, KafkaError};
 use crate::ffi::kf_admin_result_t;
 use inputs::{check_range, AclSpec, ConfigResource, NewPartitions, NewTopic, ScramAlteration};
 use result::{convert, AdminResult, Expected, ExpectedKind, SubResult};
@@ -803,7 +803,7 @@ impl Admin {
         &self,
         topic: Option<&CStr>,
         timeout_ms: i32,
-    ) -> KResult<*const rd::rd_kafka_metadata_t> {
+    ) -> KResult<*const metadata::Metadata> {
         metadata::fetch(&self.client, topic, timeout_ms)
     }
 }

@@ -1,66 +1,79 @@
-//! Application callbacks as registered on a config: a C function pointer, the application's
-//! opaque pointer, and an optional function that frees the opaque when the last config or
-//! client holding the registration goes away.
-use std::os::raw::c_void;
+//! The application's callbacks, as the domain holds them: Rust closures, shared (`Arc`) between
+//! a configuration and the clients made from it. Whoever registers one (the C ABI wraps a C
+//! function pointer and its opaque) frees what it captured when the last holder drops it.
+//!
+//! Every callback runs only on an application thread inside a blocking call of its client
+//! (poll, flush, consume, close...), never on a librdkafka thread; see `serving`.
+use std::ffi::CStr;
 use std::sync::Arc;
 
-use crate::ffi::*;
+use super::consumer::Consumer;
+use super::events::{OauthTokenRequest, ThrottleEvent};
+use super::message::Message;
+use super::topic_partition::PartitionList;
+use crate::error::KafkaError;
 
-pub struct Callback<F: Copy> {
-    pub func: F,
-    pub opaque: *mut c_void,
-    free_opaque: kf_free_fn,
-}
-
-// The opaque is the application's; kafkaffi only hands it back on threads the application
-// itself has inside a blocking call, so moving the registration between threads is sound.
-unsafe impl<F: Copy> Send for Callback<F> {}
-unsafe impl<F: Copy> Sync for Callback<F> {}
-
-impl<F: Copy> Callback<F> {
-    pub fn new(func: F, opaque: *mut c_void, free_opaque: kf_free_fn) -> Arc<Self> {
-        Arc::new(Callback {
-            func,
-            opaque,
-            free_opaque,
-        })
-    }
-}
-
-impl<F: Copy> Drop for Callback<F> {
-    fn drop(&mut self) {
-        if let Some(free) = self.free_opaque {
-            unsafe { free(self.opaque) }
-        }
-    }
-}
+/// error_cb: a client-level error (all brokers down, authentication, a fatal error).
+pub type ErrorFn = dyn Fn(&KafkaError) + Send + Sync;
+/// throttle_cb.
+pub type ThrottleFn = dyn Fn(&ThrottleEvent) + Send + Sync;
+/// stats_cb: librdkafka's statistics JSON (NUL-terminated).
+pub type StatsFn = dyn Fn(&CStr) + Send + Sync;
+/// oauth_cb: sasl.oauthbearer.config (if set) and the request to answer.
+pub type OauthFn = dyn Fn(Option<&CStr>, &mut OauthTokenRequest) + Send + Sync;
+/// on_delivery for messages without a handler of their own: the report and its error.
+pub type DeliveryFn = dyn Fn(&Message, Option<&KafkaError>) + Send + Sync;
+/// on_commit: the outcome of an automatic or asynchronous commit, with the offsets when
+/// librdkafka gives them.
+pub type CommitFn = dyn Fn(Option<&KafkaError>, Option<&PartitionList>) + Send + Sync;
+/// logger: syslog level, facility, message.
+pub type LogFn = dyn Fn(i32, &CStr, &CStr) + Send + Sync;
+/// on_assign / on_revoke / on_lost: the consumer (to call assign on) and the partitions.
+pub type RebalanceFn = dyn Fn(&Consumer, &PartitionList) + Send + Sync;
 
 /// The Python client's callback properties (error_cb, throttle_cb, stats_cb, oauth_cb,
 /// on_delivery, on_commit, logger). Cloning shares the registrations.
 #[derive(Clone, Default)]
 pub struct Callbacks {
-    pub error: Option<Arc<Callback<ErrorFn>>>,
-    pub throttle: Option<Arc<Callback<ThrottleFn>>>,
-    pub stats: Option<Arc<Callback<StatsFn>>>,
-    pub oauth: Option<Arc<Callback<OauthFn>>>,
-    pub delivery: Option<Arc<Callback<DeliveryFn>>>,
-    pub commit: Option<Arc<Callback<CommitFn>>>,
-    pub log: Option<Arc<Callback<LogFn>>>,
+    pub error: Option<Arc<ErrorFn>>,
+    pub throttle: Option<Arc<ThrottleFn>>,
+    pub stats: Option<Arc<StatsFn>>,
+    pub oauth: Option<Arc<OauthFn>>,
+    pub delivery: Option<Arc<DeliveryFn>>,
+    pub commit: Option<Arc<CommitFn>>,
+    pub log: Option<Arc<LogFn>>,
 }
 
-pub type ErrorFn = unsafe extern "C" fn(*mut c_void, *const kf_error_t);
-pub type ThrottleFn = unsafe extern "C" fn(*mut c_void, *const kf_throttle_event_t);
-pub type StatsFn = unsafe extern "C" fn(*mut c_void, *const std::os::raw::c_char, usize);
-pub type OauthFn =
-    unsafe extern "C" fn(*mut c_void, *const std::os::raw::c_char, *mut kf_oauth_token_t);
-pub type DeliveryFn = unsafe extern "C" fn(*mut c_void, *const kf_message_t, *const kf_error_t);
-pub type CommitFn =
-    unsafe extern "C" fn(*mut c_void, *const kf_error_t, *const kf_topic_partition_list_t);
-pub type LogFn = unsafe extern "C" fn(
-    *mut c_void,
-    std::os::raw::c_int,
-    *const std::os::raw::c_char,
-    *const std::os::raw::c_char,
-);
-pub type RebalanceFn =
-    unsafe extern "C" fn(*mut c_void, *mut kf_consumer_t, *const kf_topic_partition_list_t);
+/// Rebalance callbacks given to subscribe.
+#[derive(Clone, Default)]
+pub struct RebalanceCallbacks {
+    pub on_assign: Option<Arc<RebalanceFn>>,
+    pub on_revoke: Option<Arc<RebalanceFn>>,
+    pub on_lost: Option<Arc<RebalanceFn>>,
+}
+
+/// A per-message delivery handler that allocates nothing on the produce path: a plain function
+/// and two words of context that only it interprets (the C ABI keeps a C function pointer and
+/// its opaque there). Copied into the client's slot table and out again for the report.
+#[derive(Clone, Copy)]
+pub struct DeliveryHandler {
+    pub call: unsafe fn(ctx: [usize; 2], report: &Message, err: Option<&KafkaError>),
+    pub ctx: [usize; 2],
+}
+
+/// Gives a zero-copy value back once librdkafka is done with it: a plain function, two words of
+/// context, and the value's address.
+#[derive(Clone, Copy)]
+pub struct ValueRelease {
+    pub call: unsafe fn(ctx: [usize; 2], value: *mut u8),
+    pub ctx: [usize; 2],
+}
+
+/// What one message carries to its delivery report: its own handler and, for a zero-copy
+/// value, its release. Kept in a slot table owned by the client; librdkafka carries only the
+/// slot number in the message.
+#[derive(Clone, Copy, Default)]
+pub struct DeliverySlot {
+    pub handler: Option<DeliveryHandler>,
+    pub release: Option<ValueRelease>,
+}

@@ -8,12 +8,14 @@ use std::time::Instant;
 use rd::rd_kafka_resp_err_t as E;
 use rdkafka_sys as rd;
 
-use super::client::{Client, ClientKind, ClientState, RebalanceCallbacks, SendPtr};
+use super::callbacks::RebalanceCallbacks;
+use super::client::{Client, ClientKind, ClientState, SendPtr};
 use super::config::Config;
-use crate::error::{check, KResult, KafkaError};
-use super::metadata;
+use super::message::Message;
+use super::metadata::{self, Metadata};
 use super::producer::deadline;
-use super::topic_partition::TopicPartitionList;
+use super::topic_partition::{PartitionList, TopicPartitionList};
+use crate::error::{check, KResult, KafkaError};
 
 pub struct Consumer {
     pub client: Client,
@@ -31,9 +33,7 @@ impl Consumer {
         // Required, as in the Python client: without a group librdkafka has no consumer queue,
         // and subscribe, assign and commit could only fail with _UNKNOWN_GROUP.
         if !config.get("group.id").is_ok_and(|g| !g.is_empty()) {
-            return Err(KafkaError::invalid_arg(
-                "kf_consumer_new: group.id must be set",
-            ));
+            return Err(KafkaError::invalid_arg("group.id must be set"));
         }
         let c = Box::new(Consumer {
             client: Client::new(ClientKind::Consumer, config)?,
@@ -43,11 +43,11 @@ impl Consumer {
                 .get("enable.auto.offset.store")
                 .map_or(true, |v| v == "true"),
         });
-        // Rebalance callbacks receive this handle so they can call assign on it.
-        c.client.state.consumer_handle.store(
-            &*c as *const Consumer as *mut crate::ffi::kf_consumer_t,
-            Ordering::Release,
-        );
+        // Rebalance callbacks receive this consumer so they can call assign on it.
+        c.client
+            .state
+            .consumer
+            .store(&*c as *const Consumer as *mut Consumer, Ordering::Release);
         Ok(c)
     }
 
@@ -55,8 +55,11 @@ impl Consumer {
         self.client.rk
     }
 
-    /// Every call but destroy fails once the consumer is closed.
-    pub fn check_open(&self, call: &str) -> KResult<()> {
+    /// Checked before every call but close, wake and destroy: fails with _FORKED in a child
+    /// process forked after the consumer was created, and with _STATE once it is closed.
+    #[inline]
+    pub fn usable(&self, call: &str) -> KResult<()> {
+        self.client.check_fork(call)?;
         if self.closed.load(Ordering::Acquire) {
             Err(KafkaError::state(format!("{call}: the consumer is closed")))
         } else {
@@ -69,7 +72,7 @@ impl Consumer {
         topics: &[&CStr],
         callbacks: Option<RebalanceCallbacks>,
     ) -> KResult<()> {
-        let list = TopicPartitionList::new(topics.len());
+        let mut list = TopicPartitionList::new(topics.len());
         for t in topics {
             list.add(t, -1 /* RD_KAFKA_PARTITION_UA */);
         }
@@ -89,21 +92,24 @@ impl Consumer {
     }
 
     /// Replaces the assignment; None removes it.
-    pub fn assign(&self, parts: Option<&rd::rd_kafka_topic_partition_list_t>) -> KResult<()> {
+    pub fn assign(&self, parts: Option<&PartitionList>) -> KResult<()> {
         self.note_assign_call();
         check(unsafe {
-            rd::rd_kafka_assign(self.rk(), parts.map_or(std::ptr::null(), |p| p as *const _))
+            rd::rd_kafka_assign(
+                self.rk(),
+                parts.map_or(std::ptr::null(), PartitionList::as_ptr),
+            )
         })
     }
 
-    pub fn incremental_assign(&self, parts: &rd::rd_kafka_topic_partition_list_t) -> KResult<()> {
+    pub fn incremental_assign(&self, parts: &PartitionList) -> KResult<()> {
         self.note_assign_call();
-        rd_error(unsafe { rd::rd_kafka_incremental_assign(self.rk(), parts) })
+        rd_error(unsafe { rd::rd_kafka_incremental_assign(self.rk(), parts.as_ptr()) })
     }
 
-    pub fn incremental_unassign(&self, parts: &rd::rd_kafka_topic_partition_list_t) -> KResult<()> {
+    pub fn incremental_unassign(&self, parts: &PartitionList) -> KResult<()> {
         self.note_assign_call();
-        rd_error(unsafe { rd::rd_kafka_incremental_unassign(self.rk(), parts) })
+        rd_error(unsafe { rd::rd_kafka_incremental_unassign(self.rk(), parts.as_ptr()) })
     }
 
     pub fn assignment(&self) -> KResult<TopicPartitionList> {
@@ -113,13 +119,14 @@ impl Consumer {
     }
 
     /// One message (or error event, such as _PARTITION_EOF) or None on timeout.
-    pub fn poll(&self, timeout_ms: i32) -> KResult<Option<*mut rd::rd_kafka_message_t>> {
-        let _g = self.client.begin_serving("kf_consumer_poll")?;
+    /// The caller owns the message (Message::destroy).
+    pub fn poll(&self, timeout_ms: i32) -> KResult<Option<*mut Message>> {
+        let _g = self.client.begin_serving("poll")?;
         let m = self.next_message(timeout_ms)?;
         if let Some(m) = m {
             self.store_returned(std::slice::from_ref(&m));
         }
-        Ok(m)
+        Ok(m.map(|m| m as *mut Message))
     }
 
     /// Up to `out.len()` messages, waiting until `timeout_ms` has passed for the rest.
@@ -129,12 +136,16 @@ impl Consumer {
     /// messages it never returned (librdkafka #4844): librdkafka's enable.auto.offset.store is
     /// therefore always false, and the offsets of the messages returned here are stored by
     /// store_returned() (when the application's enable.auto.offset.store is true).
-    pub fn consume(
-        &self,
-        out: &mut [*mut rd::rd_kafka_message_t],
-        timeout_ms: i32,
-    ) -> KResult<usize> {
-        let _g = self.client.begin_serving("kf_consumer_consume")?;
+    /// The caller owns each message written to `out` (Message::destroy).
+    pub fn consume(&self, out: &mut [*mut Message], timeout_ms: i32) -> KResult<usize> {
+        // A Message is the librdkafka message itself (repr(transparent)).
+        let out = unsafe {
+            std::slice::from_raw_parts_mut(
+                out.as_mut_ptr() as *mut *mut rd::rd_kafka_message_t,
+                out.len(),
+            )
+        };
+        let _g = self.client.begin_serving("consume")?;
         if out.is_empty() {
             return Ok(0);
         }
@@ -250,26 +261,23 @@ impl Consumer {
     /// committed list with per-partition errors.
     pub fn commit(
         &self,
-        offsets: Option<*const rd::rd_kafka_topic_partition_list_t>,
+        offsets: Option<&PartitionList>,
         asynchronous: bool,
     ) -> KResult<Option<TopicPartitionList>> {
-        let offs = SendPtr(
-            offsets.unwrap_or(std::ptr::null()) as *mut rd::rd_kafka_topic_partition_list_t
-        );
+        let offs = SendPtr(offsets.map_or(std::ptr::null(), PartitionList::as_ptr) as *mut _);
         if asynchronous {
             check(unsafe { rd::rd_kafka_commit(self.rk(), offs.0, 1) })?;
             return Ok(None);
         }
         let rk = SendPtr(self.rk());
-        self.client
-            .serve_while("kf_consumer_commit", move || unsafe {
-                commit_sync(rk.get(), offs.get())
-            })?
+        self.client.serve_while("commit", move || unsafe {
+            commit_sync(rk.get(), offs.get())
+        })?
     }
 
     pub fn committed(&self, parts: &TopicPartitionList, timeout_ms: i32) -> KResult<()> {
         let (rk, l) = (SendPtr(self.rk()), SendPtr(parts.ptr));
-        self.client.serve_while("kf_consumer_committed", move || {
+        self.client.serve_while("committed", move || {
             check(unsafe { rd::rd_kafka_committed(rk.get(), l.get(), timeout_ms) })
         })?
     }
@@ -280,7 +288,7 @@ impl Consumer {
 
     pub fn seek(&self, parts: &TopicPartitionList, timeout_ms: i32) -> KResult<()> {
         let (rk, l) = (SendPtr(self.rk()), SendPtr(parts.ptr));
-        self.client.serve_while("kf_consumer_seek", move || {
+        self.client.serve_while("seek", move || {
             rd_error(unsafe { rd::rd_kafka_seek_partitions(rk.get(), l.get(), timeout_ms) })
         })?
     }
@@ -329,17 +337,15 @@ impl Consumer {
         if cached {
             query()
         } else {
-            self.client
-                .serve_while("kf_consumer_get_watermark_offsets", query)?
+            self.client.serve_while("get_watermark_offsets", query)?
         }
     }
 
     pub fn offsets_for_times(&self, parts: &TopicPartitionList, timeout_ms: i32) -> KResult<()> {
         let (rk, l) = (SendPtr(self.rk()), SendPtr(parts.ptr));
-        self.client
-            .serve_while("kf_consumer_offsets_for_times", move || {
-                check(unsafe { rd::rd_kafka_offsets_for_times(rk.get(), l.get(), timeout_ms) })
-            })?
+        self.client.serve_while("offsets_for_times", move || {
+            check(unsafe { rd::rd_kafka_offsets_for_times(rk.get(), l.get(), timeout_ms) })
+        })?
     }
 
     pub fn store_offsets(&self, parts: &TopicPartitionList) -> KResult<()> {
@@ -352,8 +358,8 @@ impl Consumer {
         check(unsafe { rd::rd_kafka_offsets_store(self.rk(), parts.ptr) })
     }
 
-    pub fn store_message_offset(&self, msg: *const rd::rd_kafka_message_t) -> KResult<()> {
-        rd_error(unsafe { rd::rd_kafka_offset_store_message(msg as *mut _) })
+    pub fn store_message_offset(&self, msg: &Message) -> KResult<()> {
+        rd_error(unsafe { rd::rd_kafka_offset_store_message(msg.as_ptr() as *mut _) })
     }
 
     /// The member id given by the group coordinator, or None before joining.
@@ -370,8 +376,9 @@ impl Consumer {
         }
     }
 
-    pub fn group_metadata(&self) -> KResult<*mut rd::rd_kafka_consumer_group_metadata_t> {
-        let md = unsafe { rd::rd_kafka_consumer_group_metadata(self.rk()) };
+    /// The caller owns the result (GroupMetadata::destroy).
+    pub fn group_metadata(&self) -> KResult<*mut GroupMetadata> {
+        let md = unsafe { rd::rd_kafka_consumer_group_metadata(self.rk()) } as *mut GroupMetadata;
         if md.is_null() {
             Err(KafkaError::state(
                 "consumer_group_metadata: the consumer has no group.id",
@@ -381,17 +388,22 @@ impl Consumer {
         }
     }
 
-    pub fn list_topics(
-        &self,
-        topic: Option<&CStr>,
-        timeout_ms: i32,
-    ) -> KResult<*const rd::rd_kafka_metadata_t> {
+    pub fn list_topics(&self, topic: Option<&CStr>, timeout_ms: i32) -> KResult<*const Metadata> {
         metadata::fetch(&self.client, topic, timeout_ms)
+    }
+
+    /// Makes a poll or consume blocked on another thread return with _INTR (latched for the
+    /// next one when none is blocked).
+    pub fn wake(&self) -> KResult<()> {
+        self.client.check_fork("wake")?;
+        self.client.wake();
+        Ok(())
     }
 
     /// Leaves the group, serving the final rebalance callbacks on this thread.
     pub fn close(&self) -> KResult<()> {
-        let _g = self.client.begin_serving("kf_consumer_close")?;
+        self.client.check_fork("close")?;
+        let _g = self.client.begin_serving("close")?;
         if self.closing.swap(true, Ordering::AcqRel) {
             return Ok(()); // closing twice is harmless, as in the Python client
         }
@@ -400,6 +412,25 @@ impl Consumer {
         self.closed.store(true, Ordering::Release);
         self.client.serve_main_if_pending(); // error and log callbacks raised while leaving
         res
+    }
+}
+
+/// A consumer's group metadata (for send_offsets_to_transaction): librdkafka's own, seen in place.
+#[repr(transparent)]
+pub struct GroupMetadata(rd::rd_kafka_consumer_group_metadata_t);
+
+impl GroupMetadata {
+    #[inline]
+    pub fn as_ptr(&self) -> *const rd::rd_kafka_consumer_group_metadata_t {
+        &self.0
+    }
+
+    /// # Safety
+    /// `m` is NULL or metadata the caller owns, not used afterwards.
+    pub unsafe fn destroy(m: *mut GroupMetadata) {
+        if !m.is_null() {
+            rd::rd_kafka_consumer_group_metadata_destroy(m as *mut _)
+        }
     }
 }
 
@@ -472,7 +503,7 @@ pub(crate) unsafe fn handle_rebalance(
     let proto = rd::rd_kafka_rebalance_protocol(rk);
     let cooperative = !proto.is_null() && CStr::from_ptr(proto).to_bytes() == b"COOPERATIVE";
     let assigning = err == E::RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS;
-    let consumer = st.consumer_handle.load(Ordering::Acquire);
+    let consumer = st.consumer.load(Ordering::Acquire).as_ref();
 
     st.rebalance_handled.store(false, Ordering::Release);
     // Copy the callback out so the lock is not held while the application runs (it may call
@@ -482,17 +513,18 @@ pub(crate) unsafe fn handle_rebalance(
         cbs.as_ref().and_then(|cbs| {
             let lost = !assigning && rd::rd_kafka_assignment_lost(rk) != 0;
             let f = if assigning {
-                cbs.on_assign
+                &cbs.on_assign
             } else if lost && cbs.on_lost.is_some() {
-                cbs.on_lost
+                &cbs.on_lost
             } else {
-                cbs.on_revoke
+                &cbs.on_revoke
             };
-            f.map(|f| (f, cbs.opaque.opaque))
+            f.clone()
         })
     };
-    if let Some((f, opaque)) = call {
-        f(opaque, consumer, parts as *const _);
+    if let (Some(f), Some(consumer), Some(list)) = (call, consumer, PartitionList::from_ptr(parts))
+    {
+        f(consumer, list);
     }
     if st.rebalance_handled.load(Ordering::Acquire) {
         return;

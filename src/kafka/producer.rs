@@ -11,10 +11,12 @@ use parking_lot::Mutex;
 use rd::rd_kafka_vtype_t as V;
 use rdkafka_sys as rd;
 
-use super::client::{Client, ClientKind, DeliverySlot};
+use super::callbacks::DeliverySlot;
+use super::client::{Client, ClientKind};
 use super::config::Config;
-use crate::error::{check, KResult, KafkaError};
+use super::message::Headers;
 use super::metadata;
+use crate::error::{check, KResult, KafkaError};
 
 pub struct Producer {
     /// Declared first, so dropped first: its topic handles go before the client's rd_kafka_t.
@@ -118,7 +120,7 @@ pub struct OutMessage<'a> {
     pub partition: i32,
     pub key: Option<&'a [u8]>,
     pub value: Option<&'a [u8]>,
-    pub headers: *const rd::rd_kafka_headers_t,
+    pub headers: Option<&'a Headers>,
     pub timestamp_ms: i64,
     /// The message's own delivery callback and/or zero-copy release function.
     pub delivery: Option<DeliverySlot>,
@@ -135,18 +137,30 @@ impl Producer {
         })
     }
 
-    /// For the C ABI: the NUL-terminated topic name at `p`, checked (NULL, UTF-8) unless it is
-    /// the last topic produced to.
+    /// Fails with _FORKED in a child process forked after the producer was created: checked
+    /// before every call (one relaxed atomic load).
+    #[inline]
+    pub fn usable(&self, call: &str) -> KResult<()> {
+        self.client.check_fork(call)
+    }
+
+    /// The fatal error that ended this producer (idempotent or transactional), if any; in a
+    /// forked child, the _FORKED error.
+    pub fn fatal_error(&self) -> Option<KafkaError> {
+        match self.usable("fatal_error") {
+            Err(e) => Some(e),
+            Ok(()) => self.client.fatal_error(),
+        }
+    }
+
+    /// The topic name at `p` when it is the last topic produced to (then it needs no check
+    /// again: it was checked when it was first used); None otherwise.
     ///
     /// # Safety
-    /// `p` is NULL or a NUL-terminated string.
-    pub unsafe fn topic_arg<'a>(&self, p: *const c_char, func: &str) -> KResult<&'a CStr> {
-        if !p.is_null() {
-            if let Some(t) = self.topics.last_matching(p) {
-                return Ok(t);
-            }
-        }
-        crate::ffi::arg_cstr(p, func, "topic")
+    /// `p` is a NUL-terminated string.
+    #[inline]
+    pub unsafe fn last_topic<'a>(&self, p: *const c_char) -> Option<&'a CStr> {
+        self.topics.last_matching(p)
     }
 
     pub fn produce(&self, m: &OutMessage) -> KResult<()> {
@@ -154,11 +168,7 @@ impl Producer {
             self.client.register_delivery(slot)
         });
         // Headers are copied: the caller keeps owning (and may reuse) the list it passed.
-        let headers = if m.headers.is_null() {
-            std::ptr::null_mut()
-        } else {
-            unsafe { rd::rd_kafka_headers_copy(m.headers) }
-        };
+        let headers = m.headers.map_or(std::ptr::null_mut(), Headers::copy_raw);
         // Filled in place, only the fields librdkafka reads (the union is 64 bytes wide).
         let mut vus: [MaybeUninit<rd::rd_kafka_vu_t>; 8] = [MaybeUninit::uninit(); 8];
         let mut n = 0;
@@ -219,48 +229,10 @@ impl Producer {
         }
     }
 
-    /// Enqueues `msgs` to one topic and partition with a single rd_kafka_produce_batch() call:
-    /// each message's payload, len, key, key_len and _private (its msg_opaque: 0 or a
-    /// register_delivery() token) are set; payloads and keys are copied. Each message's `err`
-    /// gets its result (after a KF_ERR__QUEUE_FULL, the rest get it too, as librdkafka stops
-    /// there). Returns how many were enqueued, or None when no topic handle can be had (then
-    /// nothing was tried).
-    pub fn produce_run(
-        &self,
-        topic: &CStr,
-        partition: i32,
-        msgs: &mut [rd::rd_kafka_message_t],
-    ) -> Option<usize> {
-        let rkt = self.topics.rkt(self.client.rk, topic)?;
-        let cnt = c_int::try_from(msgs.len()).ok()?;
-        let good = unsafe {
-            rd::rd_kafka_produce_batch(
-                rkt,
-                partition,
-                rd::RD_KAFKA_MSG_F_COPY as c_int,
-                msgs.as_mut_ptr(),
-                cnt,
-            )
-        };
-        if good < cnt {
-            // As produce(): after a fatal error, the error's own code rather than _FATAL.
-            let fatal =
-                unsafe { rd::rd_kafka_fatal_error(self.client.rk, std::ptr::null_mut(), 0) };
-            if fatal as i32 != 0 {
-                for m in msgs.iter_mut() {
-                    if m.err == rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__FATAL {
-                        m.err = fatal;
-                    }
-                }
-            }
-        }
-        Some(good.max(0) as usize)
-    }
-
     /// Serves delivery reports and other callbacks for up to `timeout_ms` (-1: until one is
     /// served). Returns how many events were served.
     pub fn poll(&self, timeout_ms: i32) -> KResult<i32> {
-        let _g = self.client.begin_serving("kf_producer_poll")?;
+        let _g = self.client.begin_serving("poll")?;
         self.client.check_woken()?;
         let n = unsafe { rd::rd_kafka_poll(self.client.rk, timeout_ms) };
         self.client.check_woken()?;
@@ -270,7 +242,7 @@ impl Producer {
     /// Waits until every message is delivered or `timeout_ms` passes (-1: no limit), serving
     /// callbacks meanwhile. Returns how many messages remain.
     pub fn flush(&self, timeout_ms: i32) -> KResult<usize> {
-        let _g = self.client.begin_serving("kf_producer_flush")?;
+        let _g = self.client.begin_serving("flush")?;
         let deadline = deadline(timeout_ms);
         loop {
             self.client.check_woken()?;
@@ -293,7 +265,12 @@ impl Producer {
         self.len() == 0
     }
 
+    /// Messages not yet delivered plus reports and callbacks not yet served; 0 in a forked
+    /// child (librdkafka's state there is not to be touched).
     pub fn len(&self) -> usize {
+        if self.client.forked() {
+            return 0;
+        }
         unsafe { rd::rd_kafka_outq_len(self.client.rk).max(0) as usize }
     }
 
@@ -315,7 +292,7 @@ impl Producer {
         &self,
         topic: Option<&std::ffi::CStr>,
         timeout_ms: i32,
-    ) -> KResult<*const rd::rd_kafka_metadata_t> {
+    ) -> KResult<*const metadata::Metadata> {
         metadata::fetch(&self.client, topic, timeout_ms)
     }
 
@@ -330,6 +307,95 @@ impl Producer {
         match unsafe { KafkaError::from_rd_error(err) } {
             None => Ok(()),
             Some(e) => Err(e),
+        }
+    }
+}
+
+/// A run of messages to one topic and partition, handed to librdkafka in one
+/// rd_kafka_produce_batch() call (one topic handle, one call per run). Reused from run to run, so
+/// a batch allocates only when a run is longer than any before it.
+#[derive(Default)]
+pub struct ProduceRun {
+    msgs: Vec<rd::rd_kafka_message_t>,
+}
+
+// The pointers inside are the caller's buffers for the duration of one send().
+unsafe impl Send for ProduceRun {}
+
+impl ProduceRun {
+    pub fn clear(&mut self) {
+        self.msgs.clear();
+    }
+
+    /// Adds a message (key and value are copied by send()); `delivery` registers its own
+    /// handler, taken back if the message is not enqueued.
+    pub fn push(
+        &mut self,
+        p: &Producer,
+        key: Option<&[u8]>,
+        value: Option<&[u8]>,
+        delivery: Option<DeliverySlot>,
+    ) {
+        let token = delivery.map_or(std::ptr::null_mut(), |d| p.client.register_delivery(d));
+        let (kp, kl) = key.map_or((std::ptr::null(), 0), |k| (k.as_ptr(), k.len()));
+        let (vp, vl) = value.map_or((std::ptr::null(), 0), |v| (v.as_ptr(), v.len()));
+        self.msgs.push(rd::rd_kafka_message_t {
+            err: rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR,
+            rkt: std::ptr::null_mut(),
+            partition: 0,
+            payload: vp as *mut c_void,
+            len: vl,
+            key: kp as *mut c_void,
+            key_len: kl,
+            offset: 0,
+            _private: token,
+        });
+    }
+
+    /// Enqueues the run to `topic` / `partition`; each message's error code is then in
+    /// error_codes() (after a _QUEUE_FULL, the rest get it too, as librdkafka stops there).
+    /// Returns how many were enqueued, or None when no topic handle can be had (then nothing was
+    /// tried, and every registration is taken back).
+    pub fn send(&mut self, p: &Producer, topic: &CStr, partition: i32) -> Option<usize> {
+        let Some(rkt) = p.topics.rkt(p.client.rk, topic) else {
+            self.unregister_where(p, |_| true);
+            return None;
+        };
+        let cnt = c_int::try_from(self.msgs.len()).ok()?;
+        let good = unsafe {
+            rd::rd_kafka_produce_batch(
+                rkt,
+                partition,
+                rd::RD_KAFKA_MSG_F_COPY as c_int,
+                self.msgs.as_mut_ptr(),
+                cnt,
+            )
+        };
+        if good < cnt {
+            // As produce(): after a fatal error, the error's own code rather than _FATAL.
+            let fatal = unsafe { rd::rd_kafka_fatal_error(p.client.rk, std::ptr::null_mut(), 0) };
+            if fatal as i32 != 0 {
+                for m in self.msgs.iter_mut() {
+                    if m.err == rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__FATAL {
+                        m.err = fatal;
+                    }
+                }
+            }
+            self.unregister_where(p, |m| m.err as i32 != 0);
+        }
+        Some(good.max(0) as usize)
+    }
+
+    /// Each message's result after send(): 0 when enqueued.
+    pub fn error_codes(&self) -> impl Iterator<Item = i32> + '_ {
+        self.msgs.iter().map(|m| m.err as i32)
+    }
+
+    fn unregister_where(&self, p: &Producer, pred: impl Fn(&rd::rd_kafka_message_t) -> bool) {
+        for m in &self.msgs {
+            if !m._private.is_null() && pred(m) {
+                p.client.unregister_delivery(m._private);
+            }
         }
     }
 }

@@ -11,8 +11,10 @@ use std::time::Instant;
 use rdkafka_sys as rd;
 
 use super::client::SendPtr;
-use crate::error::{KResult, KafkaError};
+use super::consumer::GroupMetadata;
 use super::producer::{deadline, Producer};
+use super::topic_partition::PartitionList;
+use crate::error::{KResult, KafkaError};
 
 impl Producer {
     /// Fails when the current thread is inside one of this producer's callbacks: a transaction
@@ -65,7 +67,7 @@ impl Producer {
     /// the same transactional.id and completing their open transaction). Resumable: after a
     /// retriable error, call it again.
     pub fn init_transactions(&self, timeout_ms: i32) -> KResult<()> {
-        self.txn_blocking("kf_producer_init_transactions", move |rk| unsafe {
+        self.txn_blocking("init_transactions", move |rk| unsafe {
             rd::rd_kafka_init_transactions(rk, timeout_ms)
         })
     }
@@ -73,7 +75,7 @@ impl Producer {
     /// Starts a transaction (local only: the coordinator learns of it with the first message
     /// or offsets). Does not block.
     pub fn begin_transaction(&self) -> KResult<()> {
-        self.txn_check("kf_producer_begin_transaction")?;
+        self.txn_check("begin_transaction")?;
         let err = unsafe { rd::rd_kafka_begin_transaction(self.client.rk) };
         match unsafe { KafkaError::from_rd_error(err) } {
             None => Ok(()),
@@ -85,26 +87,23 @@ impl Producer {
     /// group if and only if the transaction commits. librdkafka copies both arguments.
     pub fn send_offsets_to_transaction(
         &self,
-        offsets: *const rd::rd_kafka_topic_partition_list_t,
-        group_metadata: *const rd::rd_kafka_consumer_group_metadata_t,
+        offsets: &PartitionList,
+        group_metadata: &GroupMetadata,
         timeout_ms: i32,
     ) -> KResult<()> {
         let (o, g) = (
-            SendPtr(offsets as *mut _),
-            SendPtr(group_metadata as *mut _),
+            SendPtr(offsets.as_ptr() as *mut _),
+            SendPtr(group_metadata.as_ptr() as *mut _),
         );
-        self.txn_blocking(
-            "kf_producer_send_offsets_to_transaction",
-            move |rk| unsafe {
-                rd::rd_kafka_send_offsets_to_transaction(rk, o.get(), g.get(), timeout_ms)
-            },
-        )
+        self.txn_blocking("send_offsets_to_transaction", move |rk| unsafe {
+            rd::rd_kafka_send_offsets_to_transaction(rk, o.get(), g.get(), timeout_ms)
+        })
     }
 
     /// Flushes the transaction's messages, then commits it. Resumable after a retriable error
     /// (a timeout): call it again.
     pub fn commit_transaction(&self, timeout_ms: i32) -> KResult<()> {
-        const F: &str = "kf_producer_commit_transaction";
+        const F: &str = "commit_transaction";
         self.txn_check(F)?;
         // Deliver the transaction's messages here first, so that their delivery reports run on
         // this thread in order; librdkafka's own flush inside the commit then finds nothing left.
@@ -125,7 +124,7 @@ impl Producer {
     /// Purges the transaction's queued messages, waits for those in flight, then aborts it.
     /// Resumable after a retriable error (a timeout): call it again.
     pub fn abort_transaction(&self, timeout_ms: i32) -> KResult<()> {
-        self.txn_blocking("kf_producer_abort_transaction", move |rk| unsafe {
+        self.txn_blocking("abort_transaction", move |rk| unsafe {
             rd::rd_kafka_abort_transaction(rk, timeout_ms)
         })
     }

@@ -35,9 +35,10 @@ use super::{
     Context, Deserializer, DeserializingConsumer, Field, Input, SerdeKind, Serializer,
     SerializingProducer, Value, KF_ERR_KEY_SERIALIZATION, KF_ERR_VALUE_SERIALIZATION,
 };
-use crate::kafka::client::DeliverySlot;
-use crate::kafka::config::Config;
 use crate::error::{KResult, KafkaError};
+use crate::kafka::callbacks::DeliverySlot;
+use crate::kafka::config::Config;
+use crate::kafka::message::Headers;
 use crate::kafka::producer::OutMessage;
 use crate::schema_registry::{Schema, SchemaRegistryClient, SchemaType};
 
@@ -917,7 +918,8 @@ impl LegacyAvroProducer {
             partition: m.partition,
             key: key.as_deref(),
             value: value.as_deref(),
-            headers: m.headers,
+            // The caller's headers list, alive for the call (copied by produce).
+            headers: unsafe { Headers::from_ptr(m.headers) },
             timestamp_ms: m.timestamp_ms,
             delivery: m.delivery,
         })

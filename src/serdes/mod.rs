@@ -9,13 +9,14 @@
 //! (Avro, JSON Schema, Protobuf) plug in as further [`SerdeKind`] variants that take and return
 //! JSON text through the same generic bytes path.
 use std::ffi::CStr;
-use std::os::raw::c_void;
 use std::sync::Arc;
 
 use rdkafka_sys as rd;
 
-use crate::kafka::consumer::Consumer;
 use super::error::{KResult, KafkaError};
+use crate::kafka::consumer::Consumer;
+use crate::kafka::message::Headers;
+use crate::kafka::message::Message;
 use crate::kafka::producer::{OutMessage, Producer};
 
 pub mod avro;
@@ -369,7 +370,7 @@ pub struct SerdeOutMessage<'a> {
     pub value: Input<'a>,
     pub headers: *const rd::rd_kafka_headers_t,
     pub timestamp_ms: i64,
-    pub delivery: Option<crate::kafka::client::DeliverySlot>,
+    pub delivery: Option<crate::kafka::callbacks::DeliverySlot>,
 }
 
 impl SerializingProducer {
@@ -405,7 +406,8 @@ impl SerializingProducer {
             partition: m.partition,
             key: key.as_deref(),
             value: value.as_deref(),
-            headers: m.headers,
+            // The caller's headers list, alive for the call (copied by produce).
+            headers: unsafe { Headers::from_ptr(m.headers) },
             timestamp_ms: m.timestamp_ms,
             delivery: m.delivery,
         })
@@ -421,7 +423,7 @@ pub struct DeserializingConsumer {
 
 /// A polled message with its deserialized key and value. Owns the librdkafka message.
 pub struct DeserializedMessage {
-    pub msg: *mut rd::rd_kafka_message_t,
+    pub msg: *mut Message,
     pub key: Value,
     pub value: Value,
 }
@@ -430,17 +432,7 @@ unsafe impl Send for DeserializedMessage {}
 
 impl Drop for DeserializedMessage {
     fn drop(&mut self) {
-        if !self.msg.is_null() {
-            unsafe { rd::rd_kafka_message_destroy(self.msg) }
-        }
-    }
-}
-
-fn raw(p: *mut c_void, len: usize) -> Option<Vec<u8>> {
-    if p.is_null() {
-        None
-    } else {
-        Some(unsafe { std::slice::from_raw_parts(p as *const u8, len) }.to_vec())
+        unsafe { Message::destroy(self.msg) }
     }
 }
 
@@ -473,19 +465,17 @@ impl DeserializingConsumer {
             value: Value::null(),
         };
         let rm = unsafe { &*m };
-        if rm.err as i32 != 0 {
+        if rm.error_code() != 0 {
             return Ok(Some((dm, None)));
         }
-        let raw_key = raw(rm.key, rm.key_len);
-        let raw_value = raw(rm.payload, rm.len);
-        let mut headers: *mut rd::rd_kafka_headers_t = std::ptr::null_mut();
-        if unsafe { rd::rd_kafka_message_headers(m, &mut headers) } as i32 != 0 {
-            headers = std::ptr::null_mut();
-        }
-        let topic = if rm.rkt.is_null() {
+        let raw_key = rm.key().map(<[u8]>::to_vec);
+        let raw_value = rm.value().map(<[u8]>::to_vec);
+        let headers = rm.headers().map_or(std::ptr::null(), |h| h.as_ptr()) as *mut _;
+        let topic = rm.topic_ptr();
+        let topic = if topic.is_null() {
             c""
         } else {
-            unsafe { CStr::from_ptr(rd::rd_kafka_topic_name(rm.rkt)) }
+            unsafe { CStr::from_ptr(topic) }
         };
         let mut ctx = Context {
             topic,
