@@ -4011,8 +4011,9 @@ kf_deserializer_t *kf_json_schema_deserializer_new_with_schema(const kf_schema_r
 void kf_message_destroy(kf_message_t *msg);
 
 /**
- * The message's topic name. Returns: borrowed (see above); NULL when `msg` is NULL or the
- * message has no topic (some error events).
+ * The message's topic name. Returns: borrowed, valid as long as the message (for a message
+ * handed to a callback, until the callback returns); NULL when `msg` is NULL or the message
+ * has no topic (some error events).
  */
 const char *kf_message_topic(const kf_message_t *msg);
 
