@@ -1,4 +1,4 @@
-//! Gives the shared object its soname: `libkafkaffi.so.0`, the ABI major (DESIGN.md, Versioning).
+//! Gives the shared object its soname: `libkafkaffi.so.0`, the ABI major (docs/ABI.md).
 //! Only `kf_` symbols are exported: rustc's cdylib already exports nothing but the crate's
 //! `#[no_mangle] extern "C"` functions (librdkafka's `rd_kafka_*` stay hidden); the CMake test
 //! `symbols` checks both facts on the built library.

@@ -13,7 +13,8 @@
  * print the per-item and per-request errors they end with, which a program must handle anyway.
  * Exits 0 when every step ran (whatever its items' errors), 1 on a failed call.
  *
- * Build: cc -Iinclude admin.c -Ltarget/release -lkafkaffi -o admin
+ * Build, from the repository's root after the CMake build (README.md, "Linking"):
+ *   cc -Iinclude examples-c/admin.c -o admin -Lbuild/lib -Wl,-rpath,"$PWD/build/lib" -lkafkaffi
  */
 #include <stdbool.h>
 #include <stdint.h>

@@ -19,7 +19,8 @@
  * start empty, the program then first produces `count` sample records itself. Exits 0 when
  * `count` records were printed.
  *
- * Build: cc -Iinclude avro_consumer.c -Ltarget/release -lkafkaffi -o avro_consumer
+ * Build, from the repository's root after the CMake build (README.md, "Linking"):
+ *   cc -Iinclude examples-c/avro_consumer.c -o avro_consumer -Lbuild/lib -Wl,-rpath,"$PWD/build/lib" -lkafkaffi
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, getpid */
 

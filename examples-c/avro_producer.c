@@ -17,7 +17,8 @@
  * registry; when unset, an in-process mock cluster (one broker) and an in-process mock://
  * registry are used, so the example runs anywhere. Exits 0 when every record was delivered.
  *
- * Build: cc -Iinclude avro_producer.c -Ltarget/release -lkafkaffi -o avro_producer
+ * Build, from the repository's root after the CMake build (README.md, "Linking"):
+ *   cc -Iinclude examples-c/avro_producer.c -o avro_producer -Lbuild/lib -Wl,-rpath,"$PWD/build/lib" -lkafkaffi
  */
 #include <stdbool.h>
 #include <stdint.h>

@@ -9,7 +9,8 @@
  * SIGINT (Ctrl-C) or SIGTERM: it leaves the group with kf_consumer_close(), then destroys the
  * consumer.
  *
- * Build: cc -Iinclude consumer.c -Ltarget/release -lkafkaffi -lpthread -o consumer
+ * Build, from the repository's root after the CMake build (README.md, "Linking"):
+ *   cc -Iinclude examples-c/consumer.c -o consumer -Lbuild/lib -Wl,-rpath,"$PWD/build/lib" -lkafkaffi -lpthread
  */
 #define _POSIX_C_SOURCE 200809L /* sigaction, pthreads */
 

@@ -23,7 +23,8 @@
  * With arguments it processes until SIGINT (Ctrl-C) or SIGTERM, then commits what it processed
  * and leaves the group.
  *
- * Build: cc -Iinclude eos.c -Ltarget/release -lkafkaffi -lpthread -o eos
+ * Build, from the repository's root after the CMake build (README.md, "Linking"):
+ *   cc -Iinclude examples-c/eos.c -o eos -Lbuild/lib -Wl,-rpath,"$PWD/build/lib" -lkafkaffi -lpthread
  */
 #define _POSIX_C_SOURCE 200809L /* sigaction, clock_gettime, pthreads, setenv */
 

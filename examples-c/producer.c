@@ -8,7 +8,8 @@
  * deliveries are printed by the delivery callback; a summary goes to stderr at the end.
  * Exits 0 when every line was delivered.
  *
- * Build: cc -Iinclude producer.c -Ltarget/release -lkafkaffi -o producer
+ * Build, from the repository's root after the CMake build (README.md, "Linking"):
+ *   cc -Iinclude examples-c/producer.c -o producer -Lbuild/lib -Wl,-rpath,"$PWD/build/lib" -lkafkaffi
  */
 #define _POSIX_C_SOURCE 200809L /* getline */
 

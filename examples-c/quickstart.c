@@ -12,7 +12,8 @@
  *      every index arrived exactly once and that key, value and header agree.
  *   4. Print a summary; exit 0 only when everything matched.
  *
- * Build: cc -Iinclude quickstart.c -Ltarget/release -lkafkaffi -o quickstart
+ * Build, from the repository's root after the CMake build (README.md, "Linking"):
+ *   cc -Iinclude examples-c/quickstart.c -o quickstart -Lbuild/lib -Wl,-rpath,"$PWD/build/lib" -lkafkaffi
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, nanosleep, getpid */
 

@@ -13,7 +13,8 @@
  * Exits 0 only when at least one statistics document and one log line arrived, all of them on
  * the main thread.
  *
- * Build: cc -Iinclude stats_and_logs.c -Ltarget/release -lkafkaffi -lpthread -o stats_and_logs
+ * Build, from the repository's root after the CMake build (README.md, "Linking"):
+ *   cc -Iinclude examples-c/stats_and_logs.c -o stats_and_logs -Lbuild/lib -Wl,-rpath,"$PWD/build/lib" -lkafkaffi -lpthread
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, getpid */
 

@@ -4,21 +4,8 @@
 //! handles: use them with kf_serializer_serialize(), kf_deserializer_deserialize(),
 //! kf_serializing_producer_new() and kf_deserializing_consumer_new().
 //!
-//! Records cross the ABI as JSON text (UTF-8), in and out, with this mapping of Avro types:
-//! record and map: object; array: array; null: null; boolean, int, long, float, double, string:
-//! the JSON value; union: null as null, any other branch as {"<branch>": value} (Avro's JSON
-//! encoding; the branch is the full name of a record, enum or fixed, the short name accepted on
-//! input, else the type name: "int", "long", "string", "bytes", "array", "map", ...; a logical
-//! type uses its underlying type's name, e.g. "long" for timestamp-millis, "string" for uuid);
-//! bytes and fixed: a string whose code points 0-255 are the bytes; enum: the symbol; decimal
-//! (on bytes or fixed): a decimal string with exactly `scale` fraction digits ("12.30"; a JSON
-//! number is accepted on input; at most 38 digits); date: int days since 1970-01-01;
-//! time-millis, time-micros, timestamp-millis/-micros/-nanos, local-timestamp-*: the integer;
-//! uuid: the string (canonical lowercase form on output). A missing record field takes the
-//! schema's default; an unknown field is an error; a float beyond f32's range is an error.
-//! Output lists a record's fields in the schema's order; a map's entries are written in the
-//! JSON object's order (as Python writes a dict's) and read back sorted by key (Python gives
-//! the data's order).
+//! Records cross the ABI as JSON text. The mapping is documented once, on
+//! kf_avro_serializer_new(), because only item doc comments reach the header.
 use std::os::raw::c_char;
 
 use std::sync::Arc;
@@ -68,9 +55,42 @@ fn avro_deserializer(
     )))))
 }
 
-/// Python's AvroSerializer: serializes records given as JSON text (see the mapping above) with
+/// Python's AvroSerializer: serializes records given as JSON text (in the mapping below) with
 /// `schema_str` (an Avro schema, JSON text) to the Confluent wire format, registering or
 /// looking up the schema in `client` under the subject the strategy names.
+///
+/// The JSON mapping of Avro, for every Avro function of kafkaffi (serializers, deserializers,
+/// kf_avro_producer_produce(), kf_avro_consumer_new()), in and out. A record is the JSON of the
+/// schema's type: for a "string" schema, a JSON string such as "\"user-1\"".
+/// - null: null. boolean: true or false. string: a string.
+/// - int, long: an integer within the type's range (1.0 is refused). float, double: a number.
+///   A float beyond the float range is refused. A float is read back as its value widened to a
+///   double (0.1 as 0.10000000149011612). NaN and infinities have no JSON form: deserializing
+///   one fails.
+/// - bytes, fixed: a string whose code points U+0000 to U+00FF are the bytes (byte 0xff is
+///   "\u00ff"). A fixed needs exactly its size.
+/// - enum: the symbol, as a string.
+/// - array: an array. map: an object, written in the object's order (as Python writes a dict)
+///   and read back sorted by key.
+/// - record: an object with a member per field. Input: a missing field takes the schema's
+///   default (an error when it has none); an unknown member is an error. Output: the fields in
+///   the schema's order.
+/// - union: null for the null branch. Any other branch is a one-member object
+///   {"<branch>": value} (Avro's JSON encoding; a bare value is refused). <branch> is the full
+///   name of a record, enum or fixed (the short name is accepted on input), else the type's
+///   name: "boolean", "int", "long", "float", "double", "bytes", "string", "array", "map". A
+///   logical type uses its underlying type's name: "int" for date, "long" for
+///   timestamp-millis, "string" for uuid, "bytes" or the fixed's name for a decimal, "fixed"
+///   for duration.
+/// - decimal (on bytes or fixed): a string with exactly `scale` fraction digits ("12.30").
+///   Input may have fewer digits or be a JSON number; at most `precision` digits, 38 at most.
+///   big-decimal is not supported.
+/// - date: the days since 1970-01-01. time-millis, time-micros, timestamp-millis/-micros/-nanos,
+///   local-timestamp-millis/-micros/-nanos: the integer. uuid: a string, written and read back
+///   in lowercase with hyphens (input may also be braced, without hyphens or a urn:uuid: URN).
+///   duration: a 12-byte string, as fixed.
+///
+/// Output is compact JSON text (no whitespace).
 ///
 /// `schema_str` may be NULL only with use.latest.version=true: the subject's latest registered
 /// schema (with its references) is then used. `config_json` (NULL or "": defaults) is a JSON
@@ -140,9 +160,10 @@ pub extern "C" fn kf_avro_serializer_new_with_schema(
 
 /// Python's AvroDeserializer: reads Confluent wire-format bytes, fetches the writer's schema by
 /// its id from `client` (with the schemas it references; cached after the first time) and
-/// returns the record as JSON text (see the mapping above), read with `reader_schema_str` (an
-/// Avro schema; schema resolution applies: fields added with defaults, removed fields,
-/// promotions) or, when NULL, with the writer's schema. A null value stays null.
+/// returns the record as JSON text (in the mapping documented on kf_avro_serializer_new()),
+/// read with `reader_schema_str` (an Avro schema; schema resolution applies: fields added with
+/// defaults, removed fields, promotions) or, when NULL, with the writer's schema. A null value
+/// stays null.
 ///
 /// `config_json` (NULL or "": defaults) is a JSON object with Python's keys:
 /// "use.latest.version" (default false): the latest version registered under the subject

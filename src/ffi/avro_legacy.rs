@@ -2,19 +2,8 @@
 //! in favour of AvroSerializer / AvroDeserializer), thin on top of the Avro serdes, the
 //! SerializingProducer and the DeserializingConsumer.
 //!
-//! Configuration, as in Python, is one set of properties holding both the client's and the
-//! registry's: `config_json` is a JSON object whose keys prefixed "schema.registry." are split
-//! off and, without the prefix, configure the Schema Registry client
-//! ("schema.registry.url" (required; mock:// works too), "schema.registry.basic.auth.user.info",
-//! "schema.registry.basic.auth.credentials.source" (URL, USER_INFO, or SASL_INHERIT: the
-//! registry credentials are then sasl.username / sasl.password), "schema.registry.ssl.ca.location",
-//! "schema.registry.ssl.certificate.location", "schema.registry.ssl.key.location",
-//! "schema.registry.timeout", ... every key of kf_schema_registry_client_new());
-//! "schema.registry.auto.register.schemas" (default true; false: the schema must already be
-//! registered) is the legacy serializer's. Every other key is a librdkafka property, applied on
-//! top of a copy of `base` (a kf_config_t, may be NULL), which carries callbacks and any
-//! property set there. Records are JSON text, mapped as for kf_avro_serializer_new(); subjects
-//! are "<topic>-key" and "<topic>-value" (TopicNameStrategy).
+//! Their configuration is documented once, on kf_avro_producer_new(), because only item doc
+//! comments reach the header.
 use std::os::raw::{c_char, c_void};
 
 use rdkafka_sys as rd;
@@ -46,8 +35,23 @@ unsafe fn opt_str<'a>(p: *const c_char, func: &str, what: &str) -> KResult<Optio
 
 /// Python's AvroProducer(config, default_key_schema, default_value_schema): a producer
 /// configured by `base` (may be NULL; copied) plus `config_json` (a JSON object of librdkafka
-/// properties and "schema.registry." keys, see the top of this family), with default Avro
-/// schemas (JSON text; either may be NULL) for the key and the value.
+/// properties and "schema.registry." keys, described below), with default Avro schemas (JSON
+/// text; either may be NULL) for the key and the value.
+///
+/// Configuration of the legacy AvroProducer and AvroConsumer (also kf_avro_consumer_new()):
+/// as in Python, one set of properties holds both the client's and the registry's.
+/// `config_json` is a JSON object. Its keys prefixed "schema.registry." are split off and,
+/// without the prefix, configure the Schema Registry client: "schema.registry.url" (required;
+/// mock:// works too), "schema.registry.basic.auth.user.info",
+/// "schema.registry.basic.auth.credentials.source" (URL, USER_INFO, or SASL_INHERIT: the
+/// registry credentials are then sasl.username / sasl.password),
+/// "schema.registry.ssl.ca.location", "schema.registry.ssl.certificate.location",
+/// "schema.registry.ssl.key.location", "schema.registry.timeout", ... every key of
+/// kf_schema_registry_client_new(). "schema.registry.auto.register.schemas" (default true;
+/// false: the schema must already be registered) is the legacy serializer's. Every other key is
+/// a librdkafka property, applied on top of a copy of `base`, which carries callbacks and any
+/// property set there. Records are JSON text in the mapping documented on
+/// kf_avro_serializer_new(); subjects are "<topic>-key" and "<topic>-value" (TopicNameStrategy).
 ///
 /// Returns: caller owns; free with kf_avro_producer_destroy(). NULL on failure with `*err_out`
 /// set when not NULL: KF_ERR__INVALID_ARG (NULL or invalid config_json, no
@@ -164,10 +168,10 @@ pub extern "C" fn kf_avro_producer_destroy(producer: *mut kf_avro_producer_t) ->
 
 /// Python's AvroConsumer(config, reader_key_schema, reader_value_schema): a
 /// kf_deserializing_consumer_t configured by `base` (may be NULL; copied) plus `config_json`
-/// (librdkafka properties, group.id required, and "schema.registry." keys, see the top of this
-/// family) whose kf_deserializing_consumer_poll() decodes the value, then the key, from the
-/// Confluent wire format to JSON text (kf_deserialized_message_value()/_key()), fetching the
-/// writer's schema by id, read with `reader_value_schema` / `reader_key_schema` (Avro schemas
+/// (librdkafka properties, group.id required, and "schema.registry." keys, as documented on
+/// kf_avro_producer_new()) whose kf_deserializing_consumer_poll() decodes the value, then the key,
+/// from the Confluent wire format to JSON text (kf_deserialized_message_value()/_key()), fetching
+/// the writer's schema by id, read with `reader_value_schema` / `reader_key_schema` (Avro schemas
 /// as JSON text; NULL: the writer's schema). A null field stays null. A message that fails to
 /// decode comes back with KF_ERR_VALUE_DESERIALIZATION / KF_ERR_KEY_DESERIALIZATION and its raw
 /// bytes, as for any kf_deserializing_consumer_t; the consumer goes on with the next ones.

@@ -5,13 +5,8 @@
 //! kf_deserializer_deserialize(), kf_serializing_producer_new() and
 //! kf_deserializing_consumer_new().
 //!
-//! Records cross the ABI as JSON text (UTF-8), in and out. The payload is written as Python's
-//! client writes it (`json.dumps` with separators (",", ":") and ensure_ascii=False): no
-//! whitespace, object members in the given order, non-ASCII characters unescaped, floats in
-//! Python's notation; the deserializer returns the payload's value in the same form. Records
-//! are validated against the JSON Schema (draft from `$schema`, else 2020-12 as Python;
-//! `format` not asserted) on both sides unless "validate" is false; validators are compiled
-//! once per schema and cached.
+//! Records cross the ABI as JSON text. The mapping is documented once, on
+//! kf_json_schema_serializer_new(), because only item doc comments reach the header.
 use std::os::raw::c_char;
 use std::sync::Arc;
 
@@ -63,6 +58,21 @@ fn json_deserializer(
 /// Schema, JSON text) to the Confluent wire format, registering or looking up the schema (type
 /// JSON) in `client` under the subject the strategy names; the record strategies take the
 /// record name from the schema's "title".
+///
+/// The JSON mapping, for every JSON Schema function of kafkaffi, in and out: a record is JSON
+/// text (UTF-8), and the payload is that JSON as Python's client writes it
+/// (`json.dumps(record, separators=(",", ":"), ensure_ascii=False)`):
+/// - no whitespace; object members in the order given (a repeated member keeps its first place
+///   and takes its last value, as Python's json.loads does);
+/// - strings escaped as Python escapes them: non-ASCII characters as they are, control
+///   characters escaped;
+/// - a number with a fraction or an exponent stays a float and is written as Python's repr
+///   writes it (2.0, 1e+16, 1.5e-07); an integer stays an integer; an integer beyond 64 bits
+///   becomes a float (Python keeps it exact).
+/// The deserializer returns the payload written the same way, so a payload with spaces from
+/// another client comes back compact. Records are validated against the JSON Schema on both
+/// sides unless "validate" is false: the draft named by `$schema`, else 2020-12 (as Python);
+/// `format` is not asserted. Each schema's validator is compiled once and cached.
 ///
 /// `schema_str` may be NULL only with use.latest.version=true: the subject's latest registered
 /// schema (with its references) is then used. `config_json` (NULL or "": defaults) is a JSON
@@ -135,8 +145,9 @@ pub extern "C" fn kf_json_schema_serializer_new_with_schema(
 
 /// Python's JSONDeserializer: reads Confluent wire-format bytes, fetches the writer's schema by
 /// its id from `client` (with the schemas it references; cached after the first time), parses
-/// the JSON body, validates it and returns the record as JSON text (in Python's compact form,
-/// members in the payload's order). A null value stays null.
+/// the JSON body, validates it and returns the record as JSON text (in the mapping documented
+/// on kf_json_schema_serializer_new(): Python's compact form, members in the payload's order).
+/// A null value stays null.
 ///
 /// The record is validated against `schema_str` (a JSON Schema) when given, else against the
 /// writer's schema. `config_json` (NULL or "": defaults) is a JSON object with Python's keys:

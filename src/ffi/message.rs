@@ -21,8 +21,9 @@ pub extern "C" fn kf_message_destroy(msg: *mut kf_message_t) {
     value((), || unsafe { Message::destroy(msg as *mut Message) })
 }
 
-/// The message's topic name. Returns: borrowed (see above); NULL when `msg` is NULL or the
-/// message has no topic (some error events).
+/// The message's topic name. Returns: borrowed, valid as long as the message (for a message
+/// handed to a callback, until the callback returns); NULL when `msg` is NULL or the message
+/// has no topic (some error events).
 #[no_mangle]
 pub extern "C" fn kf_message_topic(msg: *const kf_message_t) -> *const c_char {
     value(std::ptr::null(), || {

@@ -34,30 +34,40 @@ unsafe fn opt_str<'a>(p: *const c_char, func: &str, what: &str) -> KResult<Optio
 }
 
 /// Python's ProtobufSerializer, for messages described by `schema_str` (.proto text, proto2 or
-/// proto3) rather than generated classes: serializes records given as JSON text (the proto3
-/// JSON mapping below) or, with "record.format": "binary", as the message's binary encoding, to
-/// the Confluent wire format: magic byte 0, the schema id (4 bytes big-endian), the message
-/// indexes, the message's binary encoding. The schema (type PROTOBUF, the .proto text as given)
-/// is registered or looked up in `client` under the subject the strategy names; the record
-/// strategies use the message's full name ("pkg.Outer.Inner").
+/// proto3) rather than generated classes: serializes records given as JSON text (in the proto3 JSON
+/// mapping, further down in this comment) or, with "record.format": "binary", as the message's
+/// binary encoding, to the Confluent wire format: magic byte 0, the schema id (4 bytes big-endian),
+/// the message indexes, the message's binary encoding. The schema (type PROTOBUF, the .proto text
+/// as given) is registered or looked up in `client` under the subject the strategy names; the
+/// record strategies use the message's full name ("pkg.Outer.Inner").
 ///
 /// Message indexes: the position of the message in its file (the top-level index, then the
 /// index among the nested types at each level, a map field's entry type counting as a nested
 /// type), written as the count and the indexes, each a zigzag varint; [0] (the first top-level
 /// message) is the single byte 0, as Python writes it.
 ///
-/// The proto3 JSON mapping (as Python's json_format), in and out: message: object, field names
-/// in lowerCamelCase (the json_name; the .proto names are accepted on input); int32, uint32,
-/// float, double, bool: JSON numbers and booleans (NaN and infinities as "NaN", "Infinity",
-/// "-Infinity"); int64, uint64, sint64, fixed64, sfixed64: decimal strings (numbers accepted on
-/// input); string: string; bytes: standard base64 (URL-safe accepted on input); enum: the
-/// value's name (numbers accepted on input); repeated: array; map: object with string keys;
-/// oneof: the set member's field; google.protobuf.Timestamp: RFC 3339 string; Duration:
-/// "1.500s"; wrappers: the wrapped value; Struct, Value, ListValue: JSON; FieldMask: a string;
-/// Any: {"@type": ..., ...} for a type the schema knows. On output, fields at their default
-/// value are omitted and names are lowerCamelCase unless the deserializer's configuration says
-/// otherwise (a proto3 `optional` field that is set is always output). On input, unknown fields
-/// are rejected and missing fields take their defaults.
+/// The proto3 JSON mapping (as Python's json_format), for every Protobuf function of kafkaffi,
+/// in and out:
+/// - message: an object. Field names are lowerCamelCase (the json_name) on output, or the
+///   .proto names with the deserializer's "preserving.proto.field.name"; input takes both.
+/// - int32, uint32, sint32, fixed32, sfixed32: numbers. int64, uint64, sint64, fixed64,
+///   sfixed64: decimal strings. float, double: numbers, with "NaN", "Infinity" and "-Infinity".
+///   On input any number may also be a decimal string. bool: true or false.
+/// - string: a string. bytes: standard base64 with padding (URL-safe accepted on input).
+/// - enum: the value's name (a number the enum does not name comes out as the number); input
+///   takes the name or the number.
+/// - repeated: an array. map: an object with the keys as strings (output order not set).
+/// - oneof: the member that is set, as an ordinary field.
+/// - well-known types: Timestamp: an RFC 3339 string ("2024-01-02T03:04:05.500Z"); Duration:
+///   seconds with an "s" ("1.500s"); wrappers (Int32Value, StringValue, ...): the wrapped value;
+///   Struct: an object; Value: any JSON value; ListValue: an array; NullValue: null; FieldMask:
+///   the paths in one string, comma-separated; Empty: {}; Any: {"@type": "<type URL>", ...the
+///   message's fields} for a message type the schema knows.
+/// Output is compact JSON, fields in field-number order. A field at its default value is left
+/// out (a set proto3 `optional` field and a set oneof member always come out); with the
+/// deserializer's "always.print.fields.with.no.presence", fields without presence come out at
+/// their defaults too. On input an unknown field is an error, and a missing field or a null
+/// one is left unset (its default).
 ///
 /// `message_name` is the full name of the message to write (a name without the package is
 /// looked up in the file's package too); NULL: the first message of the file. A nested message
@@ -81,9 +91,9 @@ unsafe fn opt_str<'a>(p: *const c_char, func: &str, what: &str) -> KResult<Optio
 /// "skip.known.types" (default true), "reference.subject.name.strategy" (only
 /// "reference_name", the default), "use.deprecated.format" (only false: true is refused, as in
 /// modern Python); and kafkaffi's: "record.format" ("json" (default) or "binary"),
-/// "dependencies" (above). Unknown keys are rejected. The subject's schema id is cached in the
-/// serializer after the first record: steady state sends no request to the registry. A null
-/// value stays null.
+/// "dependencies" (the imports paragraph above). Unknown keys are rejected. The subject's
+/// schema id is cached in the serializer after the first record: steady state sends no request
+/// to the registry. A null value stays null.
 ///
 /// The serializer keeps its own reference to `client`, which may be destroyed first.
 /// Errors while serializing (invalid JSON, a field the message does not have, a value of the
@@ -120,10 +130,9 @@ pub extern "C" fn kf_protobuf_serializer_new(
 /// Python's ProtobufDeserializer, without generated classes: reads Confluent wire-format bytes,
 /// fetches the writer's schema by its id from `client` (with the files it references; cached
 /// after the first time; .proto text or a base64 FileDescriptorProto), picks the message by the
-/// message indexes and returns the record as JSON text (the proto3 JSON mapping of
-/// kf_protobuf_serializer_new()) or, with
-/// "record.format": "binary", as the message's binary encoding (the payload after the indexes,
-/// checked to decode). A null value stays null.
+/// message indexes and returns the record as JSON text (in the proto3 JSON mapping documented
+/// on kf_protobuf_serializer_new()) or, with "record.format": "binary", as the message's binary
+/// encoding (the payload after the indexes, checked to decode). A null value stays null.
 ///
 /// `config_json` (NULL or "": defaults) is a JSON object with Python's keys:
 /// "use.latest.version" (default false): the subject's latest version (named by
