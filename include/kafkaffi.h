@@ -24,16 +24,6 @@
 #define KAFKAFFI_ABI_MAJOR 0
 
 /**
- * The Confluent wire format's magic byte.
- */
-#define MAGIC_BYTE 0
-
-/**
- * Magic byte plus the 4-byte schema id.
- */
-#define HEADER_LEN 5
-
-/**
  * Which operation a result answers (kf_admin_result_operation()); librdkafka's numbering.
  */
 #define KF_ADMIN_OP_CREATE_TOPICS 1
@@ -1537,6 +1527,16 @@
  * Any partition: let the partitioner choose (produce), or "all partitions" (subscribe).
  */
 #define KF_PARTITION_UA -1
+
+/**
+ * The Confluent wire format's magic byte.
+ */
+#define MAGIC_BYTE 0
+
+/**
+ * Magic byte plus the 4-byte schema id.
+ */
+#define HEADER_LEN 5
 
 /**
  * An ACL binding or an ACL binding filter (Python's AclBinding / AclBindingFilter); also the
