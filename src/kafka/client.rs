@@ -12,7 +12,7 @@ use rdkafka_sys as rd;
 
 use super::callbacks::{Callback, Callbacks, RebalanceFn};
 use super::config::{set_raw, Config};
-use crate::error::{errstr_text, KResult, KafkaError, ERR_FATAL, ERR_INTR, KF_ERR_FORKED};
+use crate::error::{errstr_text, KResult, KafkaError, ERR_FATAL, ERR_FORKED, ERR_INTR};
 use super::events::{OauthTokenRequest, ThrottleEvent};
 use crate::ffi::*;
 
@@ -258,7 +258,7 @@ fn fork_generation_watched() -> u64 {
 #[inline(never)]
 fn forked_error(call: &str) -> KafkaError {
     let mut e = KafkaError::from_code_msg(
-        KF_ERR_FORKED,
+        ERR_FORKED,
         format!(
             "{call}: this client was created before fork() and cannot be used in the child \
              process (librdkafka's threads do not survive fork()): create a new client here"

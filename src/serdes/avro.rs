@@ -33,11 +33,11 @@ use super::schema_based::{
 };
 use super::{
     Context, Deserializer, DeserializingConsumer, Field, Input, SerdeKind, Serializer,
-    SerializingProducer, Value, KF_ERR_KEY_SERIALIZATION, KF_ERR_VALUE_SERIALIZATION,
+    SerializingProducer, Value,
 };
 use crate::kafka::client::DeliverySlot;
 use crate::kafka::config::Config;
-use crate::error::{KResult, KafkaError};
+use crate::error::{KResult, KafkaError, ERR_KEY_SERIALIZATION, ERR_VALUE_SERIALIZATION};
 use crate::kafka::producer::OutMessage;
 use crate::schema_registry::{Schema, SchemaRegistryClient, SchemaType};
 
@@ -882,11 +882,11 @@ impl LegacyAvroProducer {
             let Some(data) = data else { return Ok(None) };
             let (code, what) = match field {
                 Field::Key => (
-                    KF_ERR_KEY_SERIALIZATION,
+                    ERR_KEY_SERIALIZATION,
                     "KeySerializationError: Avro schema required for key",
                 ),
                 Field::Value => (
-                    KF_ERR_VALUE_SERIALIZATION,
+                    ERR_VALUE_SERIALIZATION,
                     "ValueSerializationError: Avro schema required for values",
                 ),
             };
