@@ -24,7 +24,7 @@ use std::os::raw::c_char;
 use std::sync::Arc;
 
 use super::schema_registry::{kf_schema_registry_client_t, kf_schema_t};
-use super::serde::{kf_deserializer_t, kf_serializer_t};
+use super::{kf_deserializer_t, kf_serializer_t};
 use super::types::*;
 use super::{arg_str, construct, handle};
 use crate::error::KResult;

@@ -19,7 +19,7 @@ use std::os::raw::{c_char, c_void};
 
 use rdkafka_sys as rd;
 
-use super::serde::kf_deserializing_consumer_t;
+use super::kf_deserializing_consumer_t;
 use super::types::*;
 use super::{arg_cstr, arg_str, call, construct, free_handle, handle, opt, value, Handle};
 use crate::kafka::client::DeliverySlot;
