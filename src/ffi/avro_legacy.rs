@@ -24,9 +24,7 @@ use super::types::*;
 use super::{arg_cstr, arg_str, call, construct, free_handle, handle, opt, value, Handle};
 use crate::kafka::client::DeliverySlot;
 use crate::error::{KResult, KafkaError};
-use crate::serdes::avro::{
-    legacy_avro_consumer, LegacyAvroProducer, LegacyOutMessage,
-};
+use crate::serdes::avro_legacy::{legacy_avro_consumer, LegacyAvroProducer, LegacyOutMessage};
 
 /// Python's legacy AvroProducer: a producer whose produce serializes the key and the value
 /// with Avro (per-call or default schemas).

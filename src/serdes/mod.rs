@@ -22,6 +22,7 @@ use super::error::{
 use crate::kafka::producer::{OutMessage, Producer};
 
 pub mod avro;
+pub mod avro_legacy;
 mod avro_writer;
 pub mod codec;
 pub mod json_schema;
