@@ -1838,30 +1838,6 @@ typedef struct {
 } kf_rebalance_callbacks_t;
 
 /**
- * Gives a zero-copy value back to the application once librdkafka is done with it
- * (kf_producer_produce_zerocopy): called with the registration's opaque and the value pointer.
- */
-typedef void (*kf_release_fn)(void *free_opaque, uint8_t *value);
-
-/**
- * One message of kf_producer_produce_batch(). Fields as for kf_producer_produce(); `err` is
- * written by the call: 0 when the message was enqueued, its error code otherwise.
- */
-typedef struct {
-    const char *topic;
-    int32_t partition;
-    const uint8_t *key;
-    size_t key_len;
-    const uint8_t *value;
-    size_t value_len;
-    const kf_headers_t *headers;
-    int64_t timestamp_ms;
-    kf_delivery_cb on_delivery;
-    void *opaque;
-    int32_t err;
-} kf_produce_message_t;
-
-/**
  * Python's SerializationContext: the topic, the field (KF_MESSAGE_FIELD_KEY or
  * KF_MESSAGE_FIELD_VALUE) and the message's headers (borrowed; may be NULL). Filled by the
  * caller for kf_serializer_serialize*() and kf_deserializer_deserialize(); handed (borrowed,
@@ -1888,6 +1864,30 @@ typedef struct {
  * used from several threads at once: the callback must then be thread-safe).
  */
 typedef int (*kf_serde_cb)(void *opaque, const kf_serialization_context_t *ctx, const uint8_t *data, size_t len, kf_buffer_t *out);
+
+/**
+ * Gives a zero-copy value back to the application once librdkafka is done with it
+ * (kf_producer_produce_zerocopy): called with the registration's opaque and the value pointer.
+ */
+typedef void (*kf_release_fn)(void *free_opaque, uint8_t *value);
+
+/**
+ * One message of kf_producer_produce_batch(). Fields as for kf_producer_produce(); `err` is
+ * written by the call: 0 when the message was enqueued, its error code otherwise.
+ */
+typedef struct {
+    const char *topic;
+    int32_t partition;
+    const uint8_t *key;
+    size_t key_len;
+    const uint8_t *value;
+    size_t value_len;
+    const kf_headers_t *headers;
+    int64_t timestamp_ms;
+    kf_delivery_cb on_delivery;
+    void *opaque;
+    int32_t err;
+} kf_produce_message_t;
 
 /**
  * An unserialized key or value for kf_serializing_producer_produce_typed(): `kind` (one of the
@@ -3489,6 +3489,60 @@ kf_error_t *kf_avro_producer_destroy(kf_avro_producer_t *producer);
 kf_deserializing_consumer_t *kf_avro_consumer_new(const kf_config_t *base, const char *config_json, const char *reader_key_schema, const char *reader_value_schema, kf_error_t **err_out);
 
 /**
+ * A new, null buffer, e.g. for the output of kf_serializer_serialize().
+ *
+ * Returns: caller owns; free with kf_buffer_destroy(). Thread safety: any thread.
+ */
+kf_buffer_t *kf_buffer_new(void);
+
+/**
+ * Frees a buffer made by kf_buffer_new(). NULL is a no-op. Never pass a buffer handed to a
+ * callback or returned by kf_deserialized_message_key()/_value() (those are borrowed).
+ * Thread safety: once, with no other call on the buffer running.
+ */
+void kf_buffer_destroy(kf_buffer_t *buffer);
+
+/**
+ * Replaces the buffer's content with a copy of `data` (`len` bytes); `data` NULL (with `len`
+ * 0) makes it null, distinct from empty. Any native number is cleared. Used by custom serde
+ * callbacks to write their result (or the cause of their failure) into `out`.
+ *
+ * Errors: KF_ERR__INVALID_ARG for a NULL buffer, or NULL data with a non-zero length.
+ * Thread safety: one thread at a time per buffer.
+ */
+kf_error_t *kf_buffer_set(kf_buffer_t *buffer, const uint8_t *data, size_t len);
+
+/**
+ * The buffer's bytes and their length in `*len_out` (may be NULL). Returns NULL for a null
+ * buffer (then `*len_out` is 0); otherwise the bytes are followed by a NUL byte not counted in
+ * the length, so a deserialized string can be used as a C string.
+ *
+ * Returns: borrowed, valid until the buffer is changed or destroyed. `buffer` NULL: NULL.
+ * Thread safety: any thread, while nobody changes the buffer.
+ */
+const uint8_t *kf_buffer_data(const kf_buffer_t *buffer, size_t *len_out);
+
+/**
+ * The buffer as a 32-bit integer: the number an Integer deserializer decoded, or the
+ * buffer's text parsed as a decimal integer.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL arguments, a null buffer, a double, or text that is not
+ * an int32. `*value_out` is written only on success.
+ * Thread safety: any thread, while nobody changes the buffer.
+ */
+kf_error_t *kf_buffer_int32(const kf_buffer_t *buffer, int32_t *value_out);
+
+/**
+ * The buffer as a double: the number a Double (or Integer) deserializer decoded, or the
+ * buffer's text parsed as a number.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL arguments, a null buffer, or text that is not a number.
+ * `*value_out` is written only on success.
+ * Thread safety: any thread, while nobody changes the buffer.
+ */
+kf_error_t *kf_buffer_double(const kf_buffer_t *buffer, double *value_out);
+
+/**
  * A new, empty configuration (librdkafka's defaults).
  *
  * Returns: caller owns; free with kf_config_destroy(). Never NULL.
@@ -3869,6 +3923,163 @@ kf_error_t *kf_consumer_event_fd(kf_consumer_t *consumer, int *fd_out);
  * Errors: KF_ERR__INVALID_ARG. Thread safety: any thread (not from a signal handler).
  */
 kf_error_t *kf_consumer_wake(kf_consumer_t *consumer);
+
+/**
+ * The message itself, for kf_message_topic(), kf_message_partition(), kf_message_offset(),
+ * kf_message_headers(), kf_message_timestamp(), kf_message_error_code() and the raw
+ * kf_message_key()/kf_message_value().
+ *
+ * Returns: borrowed, valid until kf_deserialized_message_destroy(); never destroy it yourself.
+ * NULL when `message` is NULL.
+ * Thread safety: any thread, while the message is not destroyed.
+ */
+const kf_message_t *kf_deserialized_message_message(const kf_deserialized_message_t *message);
+
+/**
+ * The deserialized key (kf_buffer_data, kf_buffer_int32, kf_buffer_double); its raw bytes when
+ * there is no key deserializer or when deserialization failed. A null key is a null buffer.
+ *
+ * Returns: borrowed, valid until kf_deserialized_message_destroy(); never destroy it yourself.
+ * NULL when `message` is NULL.
+ * Thread safety: any thread, while the message is not destroyed.
+ */
+const kf_buffer_t *kf_deserialized_message_key(const kf_deserialized_message_t *message);
+
+/**
+ * The deserialized value, as kf_deserialized_message_key() for the key.
+ *
+ * Returns: borrowed, valid until kf_deserialized_message_destroy(); never destroy it yourself.
+ * NULL when `message` is NULL.
+ * Thread safety: any thread, while the message is not destroyed.
+ */
+const kf_buffer_t *kf_deserialized_message_value(const kf_deserialized_message_t *message);
+
+/**
+ * Frees a message from kf_deserializing_consumer_poll() with its key and value. NULL is a
+ * no-op.
+ * Thread safety: once, with no other call on the message running.
+ */
+void kf_deserialized_message_destroy(kf_deserialized_message_t *message);
+
+/**
+ * Python's StringDeserializer(codec): bytes in `codec` (as kf_serializer_new_string(), "utf_8"
+ * when NULL) to UTF-8 text; bytes the codec cannot decode are a deserialization error. Null
+ * stays null.
+ *
+ * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
+ * set when not NULL (KF_ERR__INVALID_ARG: unknown codec or non-UTF-8 name).
+ * Thread safety: any thread; the deserializer may be used from several threads at once.
+ */
+kf_deserializer_t *kf_deserializer_new_string(const char *codec, kf_error_t **err_out);
+
+/**
+ * Python's IntegerDeserializer: exactly 4 bytes, big-endian, to an int32 (kf_buffer_int32; the
+ * buffer's bytes hold its decimal text). Any other length is a deserialization error. Null
+ * stays null.
+ *
+ * Returns: caller owns; free with kf_deserializer_destroy(). Never NULL.
+ * Thread safety: any thread.
+ */
+kf_deserializer_t *kf_deserializer_new_integer(void);
+
+/**
+ * Python's DoubleDeserializer: exactly 8 bytes, IEEE 754 big-endian, to a double
+ * (kf_buffer_double; the buffer's bytes hold its text as Python's repr, "1.5"). Any other
+ * length is a deserialization error. Null stays null.
+ *
+ * Returns: caller owns; free with kf_deserializer_destroy(). Never NULL.
+ * Thread safety: any thread.
+ */
+kf_deserializer_t *kf_deserializer_new_double(void);
+
+/**
+ * A custom deserializer: `deserialize` (required) is called with `opaque` for every field, null
+ * included (see kf_serde_cb); what it writes into `out` becomes the result. `free_opaque` (may
+ * be NULL) frees `opaque` when the deserializer and every consumer holding it are destroyed
+ * (or at once when this call fails).
+ *
+ * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
+ * set when not NULL (KF_ERR__INVALID_ARG: NULL callback).
+ * Thread safety: any thread. The callback runs on the threads that deserialize.
+ */
+kf_deserializer_t *kf_deserializer_new_custom(kf_serde_cb deserialize, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
+
+/**
+ * Frees a deserializer. Consumers made with it keep their own reference. NULL is a no-op.
+ * Thread safety: once, with no other call on this handle running.
+ */
+void kf_deserializer_destroy(kf_deserializer_t *deserializer);
+
+/**
+ * Deserializes `data` (`len` bytes; NULL: null) into `out`: the bytes (for the built-ins, the
+ * text form: the decoded string, or the number in decimal) and, for Integer and Double, the
+ * native number (kf_buffer_int32, kf_buffer_double).
+ *
+ * Errors: KF_ERR_KEY_DESERIALIZATION or KF_ERR_VALUE_DESERIALIZATION (by `ctx->field`) carrying
+ * the cause; `out` is then unchanged. KF_ERR__INVALID_ARG as kf_serializer_serialize().
+ * Thread safety: any thread (the deserializer is shared; `out` is the caller's).
+ */
+kf_error_t *kf_deserializer_deserialize(const kf_deserializer_t *deserializer, const kf_serialization_context_t *ctx, const uint8_t *data, size_t len, kf_buffer_t *out);
+
+/**
+ * Python's DeserializingConsumer: a consumer (configured by `config`, copied; group.id is
+ * required) whose kf_deserializing_consumer_poll() deserializes the value with
+ * `value_deserializer`, then the key with `key_deserializer` (Python's value.deserializer and
+ * key.deserializer; either may be NULL: the raw bytes are kept). The consumer keeps its own
+ * reference to each deserializer: the caller may destroy its handles at once.
+ *
+ * Subscribe, assign, commit, close and every other consumer call go to the underlying
+ * consumer, see kf_deserializing_consumer_consumer().
+ * Returns: caller owns; kf_consumer_close(kf_deserializing_consumer_consumer(c)) then
+ * kf_deserializing_consumer_destroy(). NULL on failure with `*err_out` set when not NULL
+ * (KF_ERR__INVALID_ARG for a NULL or refused config, or one without group.id).
+ * Thread safety: any thread.
+ */
+kf_deserializing_consumer_t *kf_deserializing_consumer_new(const kf_config_t *config, const kf_deserializer_t *key_deserializer, const kf_deserializer_t *value_deserializer, kf_error_t **err_out);
+
+/**
+ * Destroys the consumer as kf_consumer_destroy() does (close it first to leave the group
+ * cleanly), and drops its deserializer references. NULL is a no-op.
+ *
+ * Errors: KF_ERR__STATE when called from inside one of this consumer's callbacks (nothing is
+ * destroyed then).
+ * Thread safety: no other call on this consumer may run concurrently or follow.
+ */
+kf_error_t *kf_deserializing_consumer_destroy(kf_deserializing_consumer_t *consumer);
+
+/**
+ * The underlying consumer, for kf_consumer_subscribe(), kf_consumer_assign(),
+ * kf_consumer_commit(), kf_consumer_close() and every other consumer call (its own poll and
+ * consume do not deserialize).
+ *
+ * Returns: borrowed, valid until kf_deserializing_consumer_destroy(); never destroy it
+ * yourself. NULL when `consumer` is NULL.
+ * Thread safety: as the consumer's.
+ */
+kf_consumer_t *kf_deserializing_consumer_consumer(const kf_deserializing_consumer_t *consumer);
+
+/**
+ * Python's DeserializingConsumer.poll: the next message, waiting up to `timeout_ms` (-1: no
+ * limit), with its value, then its key, deserialized. `*message_out` gets the message (caller
+ * owns; kf_deserialized_message_destroy()), or NULL when the wait ended without one. An error
+ * event (KF_ERR__PARTITION_EOF, ...) comes back as a message whose kf_message_error_code() is
+ * set, not deserialized (key and value null), as kf_consumer_poll() hands it over.
+ *
+ * A record that fails to deserialize never stops the consumer: the call returns
+ * KF_ERR_VALUE_DESERIALIZATION or KF_ERR_KEY_DESERIALIZATION carrying the cause AND, unlike
+ * other calls, still writes `*message_out`: the message with its raw, undeserialized key and
+ * value in kf_deserialized_message_key()/_value() (topic, partition and offset through
+ * kf_deserialized_message_message()), so the caller can log or dead-letter it. The message
+ * counts as consumed (its offset is stored as for any polled message): the next poll returns
+ * the next record.
+ *
+ * Blocks: up to `timeout_ms`; kf_consumer_wake() on the underlying consumer ends it with
+ * KF_ERR__INTR. Rebalance and other callbacks are served on this thread.
+ * Errors: the deserialization errors above; KF_ERR__INVALID_ARG (NULL arguments);
+ * KF_ERR__STATE (closed, or inside a callback); KF_ERR__INTR.
+ * Thread safety: as kf_consumer_poll().
+ */
+kf_error_t *kf_deserializing_consumer_poll(kf_deserializing_consumer_t *consumer, int timeout_ms, kf_deserialized_message_t **message_out);
 
 /**
  * The error's code: a librdkafka `rd_kafka_resp_err_t` number (see the KF_ERR_ constants), or
@@ -4964,58 +5175,47 @@ kf_error_t *kf_schema_registry_get_compatibility(const kf_schema_registry_client
 kf_error_t *kf_schema_registry_test_compatibility(const kf_schema_registry_client_t *client, const char *subject, const kf_schema_t *schema, int32_t version, bool *compatible_out);
 
 /**
- * A new, null buffer, e.g. for the output of kf_serializer_serialize().
+ * Python's to_dict hook: a serializer that first converts the caller's record with `to_dict`,
+ * then serializes the result with `inner` (typically kf_avro_serializer_new(), whose input is
+ * JSON text). `to_dict` is a kf_serde_cb: it gets `opaque`, the serialization context, and the
+ * bytes given to kf_serializer_serialize() or kf_serializing_producer_produce() (e.g. a C
+ * struct), and writes the record's JSON text into `out` with kf_buffer_set() (returning 0), or
+ * returns non-zero with the cause in `out`. A null input stays null: the hook is not called and
+ * `inner` gets null. A hook failure, and any failure of `inner`, is
+ * KF_ERR_KEY_SERIALIZATION / KF_ERR_VALUE_SERIALIZATION carrying the cause ("to_dict hook: ..."
+ * for the hook).
  *
- * Returns: caller owns; free with kf_buffer_destroy(). Thread safety: any thread.
+ * The new serializer keeps its own reference to `inner` (the caller may destroy its handle at
+ * once) and owns `opaque`: `free_opaque` (may be NULL) is called with it once the serializer
+ * and every producer using it are destroyed, or at once when this call fails.
+ * Runs `to_dict` on: the thread that serializes (several at once when a producer is shared).
+ * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
+ * when not NULL (KF_ERR__INVALID_ARG: NULL inner or to_dict).
+ * Thread safety: any thread.
  */
-kf_buffer_t *kf_buffer_new(void);
+kf_serializer_t *kf_serializer_new_with_to_dict(const kf_serializer_t *inner, kf_serde_cb to_dict, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
 
 /**
- * Frees a buffer made by kf_buffer_new(). NULL is a no-op. Never pass a buffer handed to a
- * callback or returned by kf_deserialized_message_key()/_value() (those are borrowed).
- * Thread safety: once, with no other call on the buffer running.
- */
-void kf_buffer_destroy(kf_buffer_t *buffer);
-
-/**
- * Replaces the buffer's content with a copy of `data` (`len` bytes); `data` NULL (with `len`
- * 0) makes it null, distinct from empty. Any native number is cleared. Used by custom serde
- * callbacks to write their result (or the cause of their failure) into `out`.
+ * Python's from_dict hook: a deserializer that deserializes with `inner` (typically
+ * kf_avro_deserializer_new(), whose output is JSON text), then converts the result with
+ * `from_dict` into the caller's representation. `from_dict` is a kf_serde_cb: it gets
+ * `opaque`, the context and the inner deserializer's output (JSON text, NUL not counted), and
+ * writes the caller's representation (e.g. a C struct) into `out` with kf_buffer_set()
+ * (returning 0), or returns non-zero with the cause in `out`. A null result of `inner` (a null
+ * message field) stays null: the hook is not called. A failure of `inner` or of the hook is
+ * KF_ERR_KEY_DESERIALIZATION / KF_ERR_VALUE_DESERIALIZATION carrying the cause
+ * ("from_dict hook: ..." for the hook); in kf_deserializing_consumer_poll() the message still
+ * comes back with its raw bytes.
  *
- * Errors: KF_ERR__INVALID_ARG for a NULL buffer, or NULL data with a non-zero length.
- * Thread safety: one thread at a time per buffer.
+ * The new deserializer keeps its own reference to `inner` (the caller may destroy its handle
+ * at once) and owns `opaque`: `free_opaque` (may be NULL) is called with it once the
+ * deserializer and every consumer using it are destroyed, or at once when this call fails.
+ * Runs `from_dict` on: the thread that deserializes (the consumer's poll thread).
+ * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
+ * set when not NULL (KF_ERR__INVALID_ARG: NULL inner or from_dict).
+ * Thread safety: any thread.
  */
-kf_error_t *kf_buffer_set(kf_buffer_t *buffer, const uint8_t *data, size_t len);
-
-/**
- * The buffer's bytes and their length in `*len_out` (may be NULL). Returns NULL for a null
- * buffer (then `*len_out` is 0); otherwise the bytes are followed by a NUL byte not counted in
- * the length, so a deserialized string can be used as a C string.
- *
- * Returns: borrowed, valid until the buffer is changed or destroyed. `buffer` NULL: NULL.
- * Thread safety: any thread, while nobody changes the buffer.
- */
-const uint8_t *kf_buffer_data(const kf_buffer_t *buffer, size_t *len_out);
-
-/**
- * The buffer as a 32-bit integer: the number an Integer deserializer decoded, or the
- * buffer's text parsed as a decimal integer.
- *
- * Errors: KF_ERR__INVALID_ARG for NULL arguments, a null buffer, a double, or text that is not
- * an int32. `*value_out` is written only on success.
- * Thread safety: any thread, while nobody changes the buffer.
- */
-kf_error_t *kf_buffer_int32(const kf_buffer_t *buffer, int32_t *value_out);
-
-/**
- * The buffer as a double: the number a Double (or Integer) deserializer decoded, or the
- * buffer's text parsed as a number.
- *
- * Errors: KF_ERR__INVALID_ARG for NULL arguments, a null buffer, or text that is not a number.
- * `*value_out` is written only on success.
- * Thread safety: any thread, while nobody changes the buffer.
- */
-kf_error_t *kf_buffer_double(const kf_buffer_t *buffer, double *value_out);
+kf_deserializer_t *kf_deserializer_new_with_from_dict(const kf_deserializer_t *inner, kf_serde_cb from_dict, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
 
 /**
  * Python's StringSerializer(codec): text to bytes in `codec` ("utf_8" when NULL; also "ascii",
@@ -5103,66 +5303,6 @@ kf_error_t *kf_serializer_serialize_int32(const kf_serializer_t *serializer, con
 kf_error_t *kf_serializer_serialize_double(const kf_serializer_t *serializer, const kf_serialization_context_t *ctx, double value, kf_buffer_t *out);
 
 /**
- * Python's StringDeserializer(codec): bytes in `codec` (as kf_serializer_new_string(), "utf_8"
- * when NULL) to UTF-8 text; bytes the codec cannot decode are a deserialization error. Null
- * stays null.
- *
- * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
- * set when not NULL (KF_ERR__INVALID_ARG: unknown codec or non-UTF-8 name).
- * Thread safety: any thread; the deserializer may be used from several threads at once.
- */
-kf_deserializer_t *kf_deserializer_new_string(const char *codec, kf_error_t **err_out);
-
-/**
- * Python's IntegerDeserializer: exactly 4 bytes, big-endian, to an int32 (kf_buffer_int32; the
- * buffer's bytes hold its decimal text). Any other length is a deserialization error. Null
- * stays null.
- *
- * Returns: caller owns; free with kf_deserializer_destroy(). Never NULL.
- * Thread safety: any thread.
- */
-kf_deserializer_t *kf_deserializer_new_integer(void);
-
-/**
- * Python's DoubleDeserializer: exactly 8 bytes, IEEE 754 big-endian, to a double
- * (kf_buffer_double; the buffer's bytes hold its text as Python's repr, "1.5"). Any other
- * length is a deserialization error. Null stays null.
- *
- * Returns: caller owns; free with kf_deserializer_destroy(). Never NULL.
- * Thread safety: any thread.
- */
-kf_deserializer_t *kf_deserializer_new_double(void);
-
-/**
- * A custom deserializer: `deserialize` (required) is called with `opaque` for every field, null
- * included (see kf_serde_cb); what it writes into `out` becomes the result. `free_opaque` (may
- * be NULL) frees `opaque` when the deserializer and every consumer holding it are destroyed
- * (or at once when this call fails).
- *
- * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
- * set when not NULL (KF_ERR__INVALID_ARG: NULL callback).
- * Thread safety: any thread. The callback runs on the threads that deserialize.
- */
-kf_deserializer_t *kf_deserializer_new_custom(kf_serde_cb deserialize, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
-
-/**
- * Frees a deserializer. Consumers made with it keep their own reference. NULL is a no-op.
- * Thread safety: once, with no other call on this handle running.
- */
-void kf_deserializer_destroy(kf_deserializer_t *deserializer);
-
-/**
- * Deserializes `data` (`len` bytes; NULL: null) into `out`: the bytes (for the built-ins, the
- * text form: the decoded string, or the number in decimal) and, for Integer and Double, the
- * native number (kf_buffer_int32, kf_buffer_double).
- *
- * Errors: KF_ERR_KEY_DESERIALIZATION or KF_ERR_VALUE_DESERIALIZATION (by `ctx->field`) carrying
- * the cause; `out` is then unchanged. KF_ERR__INVALID_ARG as kf_serializer_serialize().
- * Thread safety: any thread (the deserializer is shared; `out` is the caller's).
- */
-kf_error_t *kf_deserializer_deserialize(const kf_deserializer_t *deserializer, const kf_serialization_context_t *ctx, const uint8_t *data, size_t len, kf_buffer_t *out);
-
-/**
  * Python's SerializingProducer: a producer (configured by `config`, which is copied) whose
  * produce calls serialize the key with `key_serializer`, then the value with
  * `value_serializer` (Python's key.serializer and value.serializer; either may be NULL: bytes
@@ -5221,146 +5361,6 @@ kf_error_t *kf_serializing_producer_produce(kf_serializing_producer_t *producer,
  * Thread safety: any thread.
  */
 kf_error_t *kf_serializing_producer_produce_typed(kf_serializing_producer_t *producer, const char *topic, int32_t partition, const kf_serde_value_t *key, const kf_serde_value_t *value, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);
-
-/**
- * Python's DeserializingConsumer: a consumer (configured by `config`, copied; group.id is
- * required) whose kf_deserializing_consumer_poll() deserializes the value with
- * `value_deserializer`, then the key with `key_deserializer` (Python's value.deserializer and
- * key.deserializer; either may be NULL: the raw bytes are kept). The consumer keeps its own
- * reference to each deserializer: the caller may destroy its handles at once.
- *
- * Subscribe, assign, commit, close and every other consumer call go to the underlying
- * consumer, see kf_deserializing_consumer_consumer().
- * Returns: caller owns; kf_consumer_close(kf_deserializing_consumer_consumer(c)) then
- * kf_deserializing_consumer_destroy(). NULL on failure with `*err_out` set when not NULL
- * (KF_ERR__INVALID_ARG for a NULL or refused config, or one without group.id).
- * Thread safety: any thread.
- */
-kf_deserializing_consumer_t *kf_deserializing_consumer_new(const kf_config_t *config, const kf_deserializer_t *key_deserializer, const kf_deserializer_t *value_deserializer, kf_error_t **err_out);
-
-/**
- * Destroys the consumer as kf_consumer_destroy() does (close it first to leave the group
- * cleanly), and drops its deserializer references. NULL is a no-op.
- *
- * Errors: KF_ERR__STATE when called from inside one of this consumer's callbacks (nothing is
- * destroyed then).
- * Thread safety: no other call on this consumer may run concurrently or follow.
- */
-kf_error_t *kf_deserializing_consumer_destroy(kf_deserializing_consumer_t *consumer);
-
-/**
- * The underlying consumer, for kf_consumer_subscribe(), kf_consumer_assign(),
- * kf_consumer_commit(), kf_consumer_close() and every other consumer call (its own poll and
- * consume do not deserialize).
- *
- * Returns: borrowed, valid until kf_deserializing_consumer_destroy(); never destroy it
- * yourself. NULL when `consumer` is NULL.
- * Thread safety: as the consumer's.
- */
-kf_consumer_t *kf_deserializing_consumer_consumer(const kf_deserializing_consumer_t *consumer);
-
-/**
- * Python's DeserializingConsumer.poll: the next message, waiting up to `timeout_ms` (-1: no
- * limit), with its value, then its key, deserialized. `*message_out` gets the message (caller
- * owns; kf_deserialized_message_destroy()), or NULL when the wait ended without one. An error
- * event (KF_ERR__PARTITION_EOF, ...) comes back as a message whose kf_message_error_code() is
- * set, not deserialized (key and value null), as kf_consumer_poll() hands it over.
- *
- * A record that fails to deserialize never stops the consumer: the call returns
- * KF_ERR_VALUE_DESERIALIZATION or KF_ERR_KEY_DESERIALIZATION carrying the cause AND, unlike
- * other calls, still writes `*message_out`: the message with its raw, undeserialized key and
- * value in kf_deserialized_message_key()/_value() (topic, partition and offset through
- * kf_deserialized_message_message()), so the caller can log or dead-letter it. The message
- * counts as consumed (its offset is stored as for any polled message): the next poll returns
- * the next record.
- *
- * Blocks: up to `timeout_ms`; kf_consumer_wake() on the underlying consumer ends it with
- * KF_ERR__INTR. Rebalance and other callbacks are served on this thread.
- * Errors: the deserialization errors above; KF_ERR__INVALID_ARG (NULL arguments);
- * KF_ERR__STATE (closed, or inside a callback); KF_ERR__INTR.
- * Thread safety: as kf_consumer_poll().
- */
-kf_error_t *kf_deserializing_consumer_poll(kf_deserializing_consumer_t *consumer, int timeout_ms, kf_deserialized_message_t **message_out);
-
-/**
- * The message itself, for kf_message_topic(), kf_message_partition(), kf_message_offset(),
- * kf_message_headers(), kf_message_timestamp(), kf_message_error_code() and the raw
- * kf_message_key()/kf_message_value().
- *
- * Returns: borrowed, valid until kf_deserialized_message_destroy(); never destroy it yourself.
- * NULL when `message` is NULL.
- * Thread safety: any thread, while the message is not destroyed.
- */
-const kf_message_t *kf_deserialized_message_message(const kf_deserialized_message_t *message);
-
-/**
- * The deserialized key (kf_buffer_data, kf_buffer_int32, kf_buffer_double); its raw bytes when
- * there is no key deserializer or when deserialization failed. A null key is a null buffer.
- *
- * Returns: borrowed, valid until kf_deserialized_message_destroy(); never destroy it yourself.
- * NULL when `message` is NULL.
- * Thread safety: any thread, while the message is not destroyed.
- */
-const kf_buffer_t *kf_deserialized_message_key(const kf_deserialized_message_t *message);
-
-/**
- * The deserialized value, as kf_deserialized_message_key() for the key.
- *
- * Returns: borrowed, valid until kf_deserialized_message_destroy(); never destroy it yourself.
- * NULL when `message` is NULL.
- * Thread safety: any thread, while the message is not destroyed.
- */
-const kf_buffer_t *kf_deserialized_message_value(const kf_deserialized_message_t *message);
-
-/**
- * Frees a message from kf_deserializing_consumer_poll() with its key and value. NULL is a
- * no-op.
- * Thread safety: once, with no other call on the message running.
- */
-void kf_deserialized_message_destroy(kf_deserialized_message_t *message);
-
-/**
- * Python's to_dict hook: a serializer that first converts the caller's record with `to_dict`,
- * then serializes the result with `inner` (typically kf_avro_serializer_new(), whose input is
- * JSON text). `to_dict` is a kf_serde_cb: it gets `opaque`, the serialization context, and the
- * bytes given to kf_serializer_serialize() or kf_serializing_producer_produce() (e.g. a C
- * struct), and writes the record's JSON text into `out` with kf_buffer_set() (returning 0), or
- * returns non-zero with the cause in `out`. A null input stays null: the hook is not called and
- * `inner` gets null. A hook failure, and any failure of `inner`, is
- * KF_ERR_KEY_SERIALIZATION / KF_ERR_VALUE_SERIALIZATION carrying the cause ("to_dict hook: ..."
- * for the hook).
- *
- * The new serializer keeps its own reference to `inner` (the caller may destroy its handle at
- * once) and owns `opaque`: `free_opaque` (may be NULL) is called with it once the serializer
- * and every producer using it are destroyed, or at once when this call fails.
- * Runs `to_dict` on: the thread that serializes (several at once when a producer is shared).
- * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
- * when not NULL (KF_ERR__INVALID_ARG: NULL inner or to_dict).
- * Thread safety: any thread.
- */
-kf_serializer_t *kf_serializer_new_with_to_dict(const kf_serializer_t *inner, kf_serde_cb to_dict, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
-
-/**
- * Python's from_dict hook: a deserializer that deserializes with `inner` (typically
- * kf_avro_deserializer_new(), whose output is JSON text), then converts the result with
- * `from_dict` into the caller's representation. `from_dict` is a kf_serde_cb: it gets
- * `opaque`, the context and the inner deserializer's output (JSON text, NUL not counted), and
- * writes the caller's representation (e.g. a C struct) into `out` with kf_buffer_set()
- * (returning 0), or returns non-zero with the cause in `out`. A null result of `inner` (a null
- * message field) stays null: the hook is not called. A failure of `inner` or of the hook is
- * KF_ERR_KEY_DESERIALIZATION / KF_ERR_VALUE_DESERIALIZATION carrying the cause
- * ("from_dict hook: ..." for the hook); in kf_deserializing_consumer_poll() the message still
- * comes back with its raw bytes.
- *
- * The new deserializer keeps its own reference to `inner` (the caller may destroy its handle
- * at once) and owns `opaque`: `free_opaque` (may be NULL) is called with it once the
- * deserializer and every consumer using it are destroyed, or at once when this call fails.
- * Runs `from_dict` on: the thread that deserializes (the consumer's poll thread).
- * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
- * set when not NULL (KF_ERR__INVALID_ARG: NULL inner or from_dict).
- * Thread safety: any thread.
- */
-kf_deserializer_t *kf_deserializer_new_with_from_dict(const kf_deserializer_t *inner, kf_serde_cb from_dict, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
 
 /**
  * A new, empty list with room for `capacity` elements (it grows as needed). `capacity` is a

@@ -6,15 +6,26 @@ use rdkafka_sys as rd;
 
 use crate::kafka::rdkafka_int as sys;
 
+// Every error code kafkaffi defines or names is defined here, once. The C ABI's constants repeat
+// the numbers (cbindgen emits a constant only from a literal) and are checked against these at
+// compile time.
+
 /// kafkaffi's own error codes live at 100000 and above, far from librdkafka's (-200..-100 local,
 /// 0..~200 broker), so a code's origin is never ambiguous.
+pub(crate) const ERR_OWN_BEGIN: i32 = 100_000;
 /// A Rust panic was caught at the ABI boundary. The library state is still valid.
-pub(crate) const KF_ERR_PANIC: i32 = 100_000;
+pub(crate) const ERR_PANIC: i32 = 100_000;
+/// The serialization framework's failures (Python's KeySerializationError,
+/// ValueSerializationError, KeyDeserializationError, ValueDeserializationError).
+pub(crate) const ERR_KEY_SERIALIZATION: i32 = 100_001;
+pub(crate) const ERR_VALUE_SERIALIZATION: i32 = 100_002;
+pub(crate) const ERR_KEY_DESERIALIZATION: i32 = 100_003;
+pub(crate) const ERR_VALUE_DESERIALIZATION: i32 = 100_004;
 /// A Schema Registry request failed (see KafkaError::schema_registry for the HTTP status and the
 /// registry's error code).
-pub(crate) const KF_ERR_SCHEMA_REGISTRY: i32 = 100_010;
-/// kafkaffi's own code: a client used in a child process after fork() (see client::forked).
-pub(crate) const KF_ERR_FORKED: i32 = 100_020;
+pub(crate) const ERR_SCHEMA_REGISTRY: i32 = 100_010;
+/// A client used in a child process after fork() (see client::forked).
+pub(crate) const ERR_FORKED: i32 = 100_020;
 
 /// Local error codes of librdkafka that kafkaffi uses for its own argument and state checks.
 pub(crate) const ERR_INVALID_ARG: i32 =
@@ -30,7 +41,7 @@ pub struct KafkaError {
     pub retriable: bool,
     pub fatal: bool,
     pub txn_requires_abort: bool,
-    /// For a Schema Registry error (KF_ERR_SCHEMA_REGISTRY): the HTTP status (0 when no response
+    /// For a Schema Registry error (ERR_SCHEMA_REGISTRY): the HTTP status (0 when no response
     /// came) and the registry's error_code (0 when it sent none).
     pub schema_registry: Option<(i32, i32)>,
 }
@@ -91,7 +102,7 @@ impl KafkaError {
 
     pub fn panic(what: &str) -> Self {
         Self::new(
-            KF_ERR_PANIC,
+            ERR_PANIC,
             format!("internal error (a Rust panic was caught in {what}); please report it"),
         )
     }
@@ -138,28 +149,28 @@ fn describe(code: i32) -> String {
 /// kafkaffi's own codes: (name, description).
 fn own_code(code: i32) -> Option<(&'static CStr, &'static CStr)> {
     match code {
-        KF_ERR_PANIC => Some((c"_KF_PANIC", c"kafkaffi: internal error (panic caught)")),
-        crate::serdes::KF_ERR_KEY_SERIALIZATION => Some((
+        ERR_PANIC => Some((c"_KF_PANIC", c"kafkaffi: internal error (panic caught)")),
+        ERR_KEY_SERIALIZATION => Some((
             c"KEY_SERIALIZATION",
             c"kafkaffi: the key serializer failed (KeySerializationError)",
         )),
-        crate::serdes::KF_ERR_VALUE_SERIALIZATION => Some((
+        ERR_VALUE_SERIALIZATION => Some((
             c"VALUE_SERIALIZATION",
             c"kafkaffi: the value serializer failed (ValueSerializationError)",
         )),
-        crate::serdes::KF_ERR_KEY_DESERIALIZATION => Some((
+        ERR_KEY_DESERIALIZATION => Some((
             c"KEY_DESERIALIZATION",
             c"kafkaffi: the key deserializer failed (KeyDeserializationError)",
         )),
-        crate::serdes::KF_ERR_VALUE_DESERIALIZATION => Some((
+        ERR_VALUE_DESERIALIZATION => Some((
             c"VALUE_DESERIALIZATION",
             c"kafkaffi: the value deserializer failed (ValueDeserializationError)",
         )),
-        KF_ERR_SCHEMA_REGISTRY => Some((
+        ERR_SCHEMA_REGISTRY => Some((
             c"SCHEMA_REGISTRY",
             c"kafkaffi: Schema Registry request failed",
         )),
-        KF_ERR_FORKED => Some((
+        ERR_FORKED => Some((
             c"_FORKED",
             c"kafkaffi: client used in a child process after fork()",
         )),

@@ -398,7 +398,7 @@ fn configuration_errors_are_reported() {
 #[test]
 fn sasl_inherit_takes_the_sasl_credentials() {
     use kafkaffi::kafka::config::Config;
-    use kafkaffi::serdes::avro::LegacyConfig;
+    use kafkaffi::serdes::avro_legacy::LegacyConfig;
     let url = format!("mock://{}", unique("sr"));
     let conf = json!({"schema.registry.url": url,
                       "schema.registry.basic.auth.credentials.source": "sasl_inherit",

@@ -1,7 +1,9 @@
 //! Writes src/ffi/error_codes.rs: one KF_ERR_ constant per librdkafka error code, taken from
 //! the linked librdkafka's own table (rd_kafka_get_err_descs). Run after upgrading librdkafka:
 //!   cargo run --release --example gen_error_codes > src/ffi/error_codes.rs (a tool, kept in tools/)
-//! The test `error_codes_match_librdkafka` fails when the file is out of date.
+//! The test `every_kf_err_constant_matches_librdkafkas_error_table` fails when the file is out
+//! of date; the domain's names for the librdkafka codes it uses (crate::error) are checked
+//! against these constants at compile time (src/ffi/error.rs).
 use std::ffi::CStr;
 
 fn main() {

@@ -8,11 +8,11 @@ use std::os::raw::{c_char, c_void};
 
 use rdkafka_sys as rd;
 
-use super::serde::kf_deserializing_consumer_t;
+use super::kf_deserializing_consumer_t;
 use super::types::*;
 use super::{arg_cstr, arg_str, call, construct, free_handle, handle, opt, value, Handle};
 use crate::error::{KResult, KafkaError};
-use crate::serdes::avro::{legacy_avro_consumer, LegacyAvroProducer, LegacyOutMessage};
+use crate::serdes::avro_legacy::{legacy_avro_consumer, LegacyAvroProducer, LegacyOutMessage};
 
 /// Python's legacy AvroProducer: a producer whose produce serializes the key and the value
 /// with Avro (per-call or default schemas).

@@ -144,3 +144,24 @@ pub const KF_ERR_SCHEMA_REGISTRY: i32 = 100_010;
 /// its _destroy frees nothing of librdkafka (the child leaks it; the parent's copy is unaffected).
 /// Create new clients in the child instead.
 pub const KF_ERR__FORKED: i32 = 100_020;
+
+// The numbers are defined by the domain (crate::error). cbindgen writes a constant's expression
+// as it is, so a constant defined as a path would reach C as an undefined name: the C constants
+// keep their literals, and these checks fail the build when one drifts from its definition.
+const _: () = {
+    use super::error_codes as rd;
+    use crate::error as domain;
+    assert!(KF_ERR_KAFKAFFI_BEGIN == domain::ERR_OWN_BEGIN);
+    assert!(KF_ERR__KF_PANIC == domain::ERR_PANIC);
+    assert!(KF_ERR_KEY_SERIALIZATION == domain::ERR_KEY_SERIALIZATION);
+    assert!(KF_ERR_VALUE_SERIALIZATION == domain::ERR_VALUE_SERIALIZATION);
+    assert!(KF_ERR_KEY_DESERIALIZATION == domain::ERR_KEY_DESERIALIZATION);
+    assert!(KF_ERR_VALUE_DESERIALIZATION == domain::ERR_VALUE_DESERIALIZATION);
+    assert!(KF_ERR_SCHEMA_REGISTRY == domain::ERR_SCHEMA_REGISTRY);
+    assert!(KF_ERR__FORKED == domain::ERR_FORKED);
+    // librdkafka's codes the domain names itself (from rdkafka-sys), against the generated table.
+    assert!(rd::KF_ERR__INVALID_ARG == domain::ERR_INVALID_ARG);
+    assert!(rd::KF_ERR__STATE == domain::ERR_STATE);
+    assert!(rd::KF_ERR__INTR == domain::ERR_INTR);
+    assert!(rd::KF_ERR__FATAL == domain::ERR_FATAL);
+};

@@ -11,9 +11,9 @@ use std::os::raw::c_char;
 use std::sync::Arc;
 
 use super::schema_registry::{kf_schema_registry_client_t, kf_schema_t};
-use super::serde::{kf_deserializer_t, kf_serializer_t};
 use super::types::*;
 use super::{arg_str, construct, handle};
+use super::{kf_deserializer_t, kf_serializer_t};
 use crate::error::KResult;
 use crate::schema_registry::{Schema, SchemaRegistryClient, SchemaType};
 use crate::serdes::json_schema::{

@@ -15,9 +15,9 @@
 use std::os::raw::c_char;
 
 use super::schema_registry::kf_schema_registry_client_t;
-use super::serde::{kf_deserializer_t, kf_serializer_t};
 use super::types::*;
 use super::{arg_str, construct, handle};
+use super::{kf_deserializer_t, kf_serializer_t};
 use crate::error::KResult;
 use crate::serdes::protobuf::{
     ProtobufDeserializer, ProtobufDeserializerConfig, ProtobufSerializer, ProtobufSerializerConfig,

@@ -10,23 +10,12 @@
 //! stays null without calling the hook, as in Python.
 use std::os::raw::c_void;
 
-use super::serde::{custom, kf_deserializer_t, kf_serde_cb, kf_serializer_t};
+use super::callback::Opaque;
+use super::serde_callback::serde_callback;
 use super::types::*;
 use super::{construct, handle};
+use super::{kf_deserializer_t, kf_serde_cb, kf_serializer_t};
 use crate::serdes::{Deserializer, Input, SerdeKind, Serializer, Value};
-
-/// The hook as a Rust closure (SerdeKind::Custom's function).
-fn hook(
-    func: kf_serde_cb,
-    opaque: *mut c_void,
-    free_opaque: kf_free_fn,
-    f: &str,
-) -> crate::error::KResult<Box<crate::serdes::CustomFn>> {
-    match custom(func, opaque, free_opaque, f)? {
-        SerdeKind::Custom(cb) => Ok(cb),
-        _ => unreachable!("custom() makes a Custom serde"),
-    }
-}
 
 /// Python's to_dict hook: a serializer that first converts the caller's record with `to_dict`,
 /// then serializes the result with `inner` (typically kf_avro_serializer_new(), whose input is
@@ -55,16 +44,10 @@ pub extern "C" fn kf_serializer_new_with_to_dict(
 ) -> *mut kf_serializer_t {
     const F: &str = "kf_serializer_new_with_to_dict";
     construct(F, err_out, || {
-        let inner = match handle(inner, F, "inner") {
-            Ok(i) => i.clone(),
-            Err(e) => {
-                if let Some(free) = free_opaque {
-                    unsafe { free(opaque) };
-                }
-                return Err(e);
-            }
-        };
-        let cb = hook(to_dict, opaque, free_opaque, F)?;
+        // Owned from here: freed on any failure below, as documented.
+        let opaque = Opaque::new(opaque, free_opaque);
+        let inner = handle(inner, F, "inner")?.clone();
+        let cb = serde_callback(to_dict, opaque, F)?;
         Ok(Box::new(Serializer::new(SerdeKind::Custom(Box::new(
             move |ctx, data| {
                 let input = match data {
@@ -107,16 +90,10 @@ pub extern "C" fn kf_deserializer_new_with_from_dict(
 ) -> *mut kf_deserializer_t {
     const F: &str = "kf_deserializer_new_with_from_dict";
     construct(F, err_out, || {
-        let inner = match handle(inner, F, "inner") {
-            Ok(i) => i.clone(),
-            Err(e) => {
-                if let Some(free) = free_opaque {
-                    unsafe { free(opaque) };
-                }
-                return Err(e);
-            }
-        };
-        let cb = hook(from_dict, opaque, free_opaque, F)?;
+        // Owned from here: freed on any failure below, as documented.
+        let opaque = Opaque::new(opaque, free_opaque);
+        let inner = handle(inner, F, "inner")?.clone();
+        let cb = serde_callback(from_dict, opaque, F)?;
         Ok(Box::new(Deserializer::new(SerdeKind::Custom(Box::new(
             move |ctx, data| {
                 let v = inner.deserialize_inner(ctx, data)?;

@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::client::Client;
-use crate::error::{KResult, KafkaError, KF_ERR_FORKED};
+use crate::error::{KResult, KafkaError, ERR_FORKED};
 
 /// Bumped in a child process by the pthread_atfork handler (a process that forks twice counts
 /// twice): a client remembers the value it was created in.
@@ -29,7 +29,7 @@ pub(super) fn generation_watched() -> u64 {
 #[inline(never)]
 fn forked_error(call: &str) -> KafkaError {
     let mut e = KafkaError::from_code_msg(
-        KF_ERR_FORKED,
+        ERR_FORKED,
         format!(
             "{call}: this client was created before fork() and cannot be used in the child \
              process (librdkafka's threads do not survive fork()): create a new client here"

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 use serde_json::{json, Value};
 
-use crate::error::{KResult, KafkaError, KF_ERR_SCHEMA_REGISTRY};
+use crate::error::{KResult, KafkaError, ERR_SCHEMA_REGISTRY};
 
 /// The schema language of a Schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -172,7 +172,7 @@ fn unexpected(what: &str, v: &Value) -> KafkaError {
 
 /// A Schema Registry error: HTTP status (0 = no response) and the registry's error_code.
 pub(crate) fn registry_error(status: i32, error_code: i32, message: String) -> KafkaError {
-    let mut e = KafkaError::new(KF_ERR_SCHEMA_REGISTRY, message);
+    let mut e = KafkaError::new(ERR_SCHEMA_REGISTRY, message);
     e.schema_registry = Some((status, error_code));
     e
 }

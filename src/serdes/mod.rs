@@ -13,13 +13,16 @@ use std::sync::Arc;
 
 use rdkafka_sys as rd;
 
-use super::error::{KResult, KafkaError};
+use super::error::{
+    KResult, KafkaError, ERR_KEY_DESERIALIZATION, ERR_KEY_SERIALIZATION, ERR_VALUE_DESERIALIZATION,
+    ERR_VALUE_SERIALIZATION,
+};
 use crate::kafka::consumer::Consumer;
-use crate::kafka::message::Headers;
-use crate::kafka::message::Message;
+use crate::kafka::message::{Headers, Message};
 use crate::kafka::producer::{OutMessage, Producer};
 
 pub mod avro;
+pub mod avro_legacy;
 mod avro_writer;
 pub mod codec;
 pub mod json_schema;
@@ -28,14 +31,6 @@ mod protobuf_json;
 mod protobuf_wire;
 pub mod schema_based;
 use codec::Codec;
-
-/// kafkaffi's own error codes for the serialization framework (Python's
-/// KeySerializationError, ValueSerializationError, KeyDeserializationError,
-/// ValueDeserializationError).
-pub(crate) const KF_ERR_KEY_SERIALIZATION: i32 = 100_001;
-pub(crate) const KF_ERR_VALUE_SERIALIZATION: i32 = 100_002;
-pub(crate) const KF_ERR_KEY_DESERIALIZATION: i32 = 100_003;
-pub(crate) const KF_ERR_VALUE_DESERIALIZATION: i32 = 100_004;
 
 /// Which part of a message is being (de)serialized (Python's MessageField).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,11 +207,11 @@ pub struct Deserializer(pub Arc<SerdeKind>);
 fn serialization_error(field: Field, cause: impl std::fmt::Display) -> KafkaError {
     match field {
         Field::Key => KafkaError::new(
-            KF_ERR_KEY_SERIALIZATION,
+            ERR_KEY_SERIALIZATION,
             format!("KeySerializationError: {cause}"),
         ),
         Field::Value => KafkaError::new(
-            KF_ERR_VALUE_SERIALIZATION,
+            ERR_VALUE_SERIALIZATION,
             format!("ValueSerializationError: {cause}"),
         ),
     }
@@ -225,11 +220,11 @@ fn serialization_error(field: Field, cause: impl std::fmt::Display) -> KafkaErro
 fn deserialization_error(field: Field, cause: impl std::fmt::Display) -> KafkaError {
     match field {
         Field::Key => KafkaError::new(
-            KF_ERR_KEY_DESERIALIZATION,
+            ERR_KEY_DESERIALIZATION,
             format!("KeyDeserializationError: {cause}"),
         ),
         Field::Value => KafkaError::new(
-            KF_ERR_VALUE_DESERIALIZATION,
+            ERR_VALUE_DESERIALIZATION,
             format!("ValueDeserializationError: {cause}"),
         ),
     }

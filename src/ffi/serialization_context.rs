@@ -1,0 +1,63 @@
+//! kf_serialization_context_t: Python's SerializationContext, what a serde is told about the
+//! message it works on.
+use std::os::raw::c_char;
+
+use rdkafka_sys as rd;
+
+use super::arg;
+use super::arg_cstr;
+use super::types::kf_headers_t;
+use crate::error::{KResult, KafkaError};
+use crate::serdes::{Context, Field};
+
+/// kf_serialization_context_t.field: the message key.
+pub const KF_MESSAGE_FIELD_KEY: i32 = 0;
+/// kf_serialization_context_t.field: the message value.
+pub const KF_MESSAGE_FIELD_VALUE: i32 = 1;
+
+/// Python's SerializationContext: the topic, the field (KF_MESSAGE_FIELD_KEY or
+/// KF_MESSAGE_FIELD_VALUE) and the message's headers (borrowed; may be NULL). Filled by the
+/// caller for kf_serializer_serialize*() and kf_deserializer_deserialize(); handed (borrowed,
+/// for the call) to custom serde callbacks.
+#[repr(C)]
+pub struct kf_serialization_context_t {
+    pub topic: *const c_char,
+    pub field: i32,
+    pub headers: *const kf_headers_t,
+}
+
+impl kf_serialization_context_t {
+    /// The C view of a domain context, to hand to a custom serde callback.
+    pub(super) fn from_domain(c: &Context) -> Self {
+        kf_serialization_context_t {
+            topic: c.topic.as_ptr(),
+            field: match c.field {
+                Field::Key => KF_MESSAGE_FIELD_KEY,
+                Field::Value => KF_MESSAGE_FIELD_VALUE,
+            },
+            headers: c.headers as *const kf_headers_t,
+        }
+    }
+}
+
+/// The domain context of a caller's `ctx` argument.
+pub(super) unsafe fn context<'a>(
+    ctx: *const kf_serialization_context_t,
+    func: &str,
+) -> KResult<Context<'a>> {
+    let c = arg(ctx, func, "ctx")?;
+    let field = match c.field {
+        KF_MESSAGE_FIELD_KEY => Field::Key,
+        KF_MESSAGE_FIELD_VALUE => Field::Value,
+        f => {
+            return Err(KafkaError::invalid_arg(format!(
+                "{func}: ctx->field {f} is neither KF_MESSAGE_FIELD_KEY nor KF_MESSAGE_FIELD_VALUE"
+            )))
+        }
+    };
+    Ok(Context {
+        topic: arg_cstr(c.topic, func, "ctx->topic")?,
+        field,
+        headers: c.headers as *const rd::rd_kafka_headers_t,
+    })
+}
