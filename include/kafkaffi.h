@@ -3681,40 +3681,6 @@ kf_error_t *kf_config_set_commit_cb(kf_config_t *config, kf_commit_cb callback, 
 kf_error_t *kf_config_set_log_cb(kf_config_t *config, kf_log_cb callback, void *opaque, kf_free_fn free_opaque);
 
 /**
- * Answers an oauth_cb request with a token. `lifetime_ms` is the token's absolute expiry time
- * in milliseconds since the epoch. `extension_keys` and `extension_values` hold
- * `extension_count` SASL extensions (both may be NULL when the count is 0).
- *
- * Call only inside oauth_cb, on the `token` it was handed.
- * Errors: KF_ERR__INVALID_ARG for NULL arguments or a token librdkafka refuses (the message
- * says why).
- */
-kf_error_t *kf_oauth_token_set(kf_oauth_token_t *token, const char *token_value, int64_t lifetime_ms, const char *principal, const char *const *extension_keys, const char *const *extension_values, size_t extension_count);
-
-/**
- * Answers an oauth_cb request with a failure; librdkafka reports it through error_cb and asks
- * again later.
- *
- * Call only inside oauth_cb. Errors: KF_ERR__INVALID_ARG for NULL arguments.
- */
-kf_error_t *kf_oauth_token_fail(kf_oauth_token_t *token, const char *reason);
-
-/**
- * The broker name of a throttle event (borrowed, valid during the callback).
- */
-const char *kf_throttle_event_broker_name(const kf_throttle_event_t *event);
-
-/**
- * The broker id of a throttle event; -1 when `event` is NULL.
- */
-int32_t kf_throttle_event_broker_id(const kf_throttle_event_t *event);
-
-/**
- * The throttle time of a throttle event in milliseconds; -1 when `event` is NULL.
- */
-int32_t kf_throttle_event_throttle_time_ms(const kf_throttle_event_t *event);
-
-/**
  * A new consumer. group.id is required, as in the Python client (assign needs it too).
  * `config` is copied. Rebalance, commit and other callbacks are served by kf_consumer_poll(),
  * kf_consumer_consume() and kf_consumer_close().
@@ -3923,6 +3889,11 @@ kf_error_t *kf_consumer_event_fd(kf_consumer_t *consumer, int *fd_out);
  * Errors: KF_ERR__INVALID_ARG. Thread safety: any thread (not from a signal handler).
  */
 kf_error_t *kf_consumer_wake(kf_consumer_t *consumer);
+
+/**
+ * Frees consumer group metadata from kf_consumer_group_metadata(). NULL is a no-op.
+ */
+void kf_consumer_group_metadata_destroy(kf_consumer_group_metadata_t *cgmd);
 
 /**
  * The message itself, for kf_message_topic(), kf_message_partition(), kf_message_offset(),
@@ -4171,6 +4142,52 @@ const char *kf_error_code_description(int32_t code);
 void kf_string_free(char *s);
 
 /**
+ * A new, empty headers list for kf_producer_produce() (which copies it). `initial_capacity`
+ * is a hint (at most 1024 are reserved; the list grows as needed), so no value can exhaust
+ * memory.
+ *
+ * Returns: caller owns; free with kf_headers_destroy(). Thread safety: one thread at a time.
+ */
+kf_headers_t *kf_headers_new(size_t initial_capacity);
+
+/**
+ * Frees a headers list created with kf_headers_new(). NULL is a no-op. Never pass the headers
+ * of a message (they are borrowed).
+ */
+void kf_headers_destroy(kf_headers_t *headers);
+
+/**
+ * Appends a header. Names may repeat; order is kept. `value` NULL (with `value_len` 0) adds a
+ * null value, distinct from an empty one. The name and value are copied.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL headers or name, a non-UTF-8 name, or NULL value with a
+ * non-zero length.
+ */
+kf_error_t *kf_headers_add(kf_headers_t *headers, const char *name, const uint8_t *value, size_t value_len);
+
+/**
+ * The number of headers; 0 when `headers` is NULL.
+ */
+size_t kf_headers_count(const kf_headers_t *headers);
+
+/**
+ * The header at `index` (0-based, in order): its name, value (NULL for a null value) and value
+ * length, each written when its `_out` pointer is not NULL. Borrowed, valid as long as the list.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL headers; KF_ERR__NOENT when `index` is out of range.
+ */
+kf_error_t *kf_headers_get(const kf_headers_t *headers, size_t index, const char **name_out, const uint8_t **value_out, size_t *len_out);
+
+/**
+ * The last header named `name`: its value (NULL for a null value) and length, each written when
+ * its `_out` pointer is not NULL. Borrowed.
+ *
+ * Errors: KF_ERR__INVALID_ARG for a NULL headers or name; KF_ERR__NOENT when there is no such
+ * header.
+ */
+kf_error_t *kf_headers_get_last(const kf_headers_t *headers, const char *name, const uint8_t **value_out, size_t *len_out);
+
+/**
  * Python's JSONSerializer: serializes records given as JSON text with `schema_str` (a JSON
  * Schema, JSON text) to the Confluent wire format, registering or looking up the schema (type
  * JSON) in `client` under the subject the strategy names; the record strategies take the
@@ -4361,52 +4378,6 @@ int32_t kf_message_error_code(const kf_message_t *msg);
 kf_error_t *kf_message_error(const kf_message_t *msg);
 
 /**
- * A new, empty headers list for kf_producer_produce() (which copies it). `initial_capacity`
- * is a hint (at most 1024 are reserved; the list grows as needed), so no value can exhaust
- * memory.
- *
- * Returns: caller owns; free with kf_headers_destroy(). Thread safety: one thread at a time.
- */
-kf_headers_t *kf_headers_new(size_t initial_capacity);
-
-/**
- * Frees a headers list created with kf_headers_new(). NULL is a no-op. Never pass the headers
- * of a message (they are borrowed).
- */
-void kf_headers_destroy(kf_headers_t *headers);
-
-/**
- * Appends a header. Names may repeat; order is kept. `value` NULL (with `value_len` 0) adds a
- * null value, distinct from an empty one. The name and value are copied.
- *
- * Errors: KF_ERR__INVALID_ARG for NULL headers or name, a non-UTF-8 name, or NULL value with a
- * non-zero length.
- */
-kf_error_t *kf_headers_add(kf_headers_t *headers, const char *name, const uint8_t *value, size_t value_len);
-
-/**
- * The number of headers; 0 when `headers` is NULL.
- */
-size_t kf_headers_count(const kf_headers_t *headers);
-
-/**
- * The header at `index` (0-based, in order): its name, value (NULL for a null value) and value
- * length, each written when its `_out` pointer is not NULL. Borrowed, valid as long as the list.
- *
- * Errors: KF_ERR__INVALID_ARG for NULL headers; KF_ERR__NOENT when `index` is out of range.
- */
-kf_error_t *kf_headers_get(const kf_headers_t *headers, size_t index, const char **name_out, const uint8_t **value_out, size_t *len_out);
-
-/**
- * The last header named `name`: its value (NULL for a null value) and length, each written when
- * its `_out` pointer is not NULL. Borrowed.
- *
- * Errors: KF_ERR__INVALID_ARG for a NULL headers or name; KF_ERR__NOENT when there is no such
- * header.
- */
-kf_error_t *kf_headers_get_last(const kf_headers_t *headers, const char *name, const uint8_t **value_out, size_t *len_out);
-
-/**
  * Frees metadata returned by list_topics. NULL is a no-op.
  */
 void kf_metadata_destroy(kf_metadata_t *metadata);
@@ -4501,11 +4472,6 @@ size_t kf_metadata_partition_isr_count(const kf_metadata_t *metadata, size_t t, 
 int32_t kf_metadata_partition_isr(const kf_metadata_t *metadata, size_t t, size_t p, size_t i);
 
 /**
- * Frees consumer group metadata from kf_consumer_group_metadata(). NULL is a no-op.
- */
-void kf_consumer_group_metadata_destroy(kf_consumer_group_metadata_t *cgmd);
-
-/**
  * Starts a mock cluster of `broker_count` brokers (ids 1..broker_count) listening on
  * 127.0.0.1 ports chosen by the system. Topics are auto-created on first use.
  *
@@ -4583,6 +4549,25 @@ kf_error_t *kf_mock_cluster_partition_set_leader(kf_mock_cluster_t *cluster, con
  * Errors: KF_ERR__INVALID_ARG (also for another key_type).
  */
 kf_error_t *kf_mock_cluster_coordinator_set(kf_mock_cluster_t *cluster, const char *key_type, const char *key, int32_t broker_id);
+
+/**
+ * Answers an oauth_cb request with a token. `lifetime_ms` is the token's absolute expiry time
+ * in milliseconds since the epoch. `extension_keys` and `extension_values` hold
+ * `extension_count` SASL extensions (both may be NULL when the count is 0).
+ *
+ * Call only inside oauth_cb, on the `token` it was handed.
+ * Errors: KF_ERR__INVALID_ARG for NULL arguments or a token librdkafka refuses (the message
+ * says why).
+ */
+kf_error_t *kf_oauth_token_set(kf_oauth_token_t *token, const char *token_value, int64_t lifetime_ms, const char *principal, const char *const *extension_keys, const char *const *extension_values, size_t extension_count);
+
+/**
+ * Answers an oauth_cb request with a failure; librdkafka reports it through error_cb and asks
+ * again later.
+ *
+ * Call only inside oauth_cb. Errors: KF_ERR__INVALID_ARG for NULL arguments.
+ */
+kf_error_t *kf_oauth_token_fail(kf_oauth_token_t *token, const char *reason);
 
 /**
  * A new producer (librdkafka starts its threads and connects lazily). `config` is copied.
@@ -4854,47 +4839,42 @@ kf_serializer_t *kf_protobuf_serializer_new(const kf_schema_registry_client_t *c
 kf_deserializer_t *kf_protobuf_deserializer_new(const kf_schema_registry_client_t *client, const char *config_json, kf_error_t **err_out);
 
 /**
- * A new Schema Registry client, configured by a JSON object of the Python client's keys:
- * "url" (required: http://, https:// or mock://...; several separated by commas are tried in
- * turn on connection errors; user info in a URL, http://user:password@host, gives basic auth),
- * "basic.auth.user.info" ("user:password"), "basic.auth.credentials.source" (USER_INFO or
- * URL), "bearer.auth.credentials.source" (STATIC_TOKEN), "bearer.auth.token",
- * "bearer.auth.logical.cluster", "bearer.auth.identity.pool.id", "ssl.ca.location",
- * "ssl.certificate.location" and "ssl.key.location" (PEM files; the key unencrypted PKCS#8),
- * "timeout" (seconds per request, default 30), "cache.capacity" (entries per cache, default
- * 1000), "cache.latest.ttl.sec" (cached entries expire after it; it also turns on caching of
- * kf_schema_registry_get_latest_version). Values are strings or numbers.
+ * Frees a registered schema. NULL is a no-op.
  *
- * A "mock://<anything>" URL gives an in-process registry with the Confluent registry's
- * semantics (status codes, error codes, versions, soft and permanent deletes, compatibility
- * levels, checked on Avro schemas), shared by every client of the process that names the same
- * URL, so serdes can be tested with no server. Its global level starts as BACKWARD.
+ * Thread safety: once per registered schema.
+ */
+void kf_registered_schema_destroy(kf_registered_schema_t *registered);
+
+/**
+ * The schema id (with Apicurio's ccompat API, a content id). -1 when `registered` is NULL.
  *
- * Returns: caller owns; free with kf_schema_registry_client_destroy(). NULL on failure, with
- * `*err_out` set when `err_out` is not NULL.
- * Errors: KF_ERR__INVALID_ARG for a NULL or non-JSON config, an unknown key, a bad value, a
- * missing url, or TLS files that cannot be read or parsed. Nothing is sent to the registry.
  * Thread safety: any thread.
  */
-kf_schema_registry_client_t *kf_schema_registry_client_new(const char *config_json, kf_error_t **err_out);
+int32_t kf_registered_schema_id(const kf_registered_schema_t *registered);
 
 /**
- * Frees a client. NULL is a no-op. Never blocks (no request is in flight after every call on
- * it has returned). Objects documented as sharing the client (serializers made from it) keep
- * their own reference, so the client may be destroyed before them.
+ * The version under the subject. -1 when `registered` is NULL.
  *
- * Thread safety: once, after every other call on the client has returned.
+ * Thread safety: any thread.
  */
-void kf_schema_registry_client_destroy(kf_schema_registry_client_t *client);
+int32_t kf_registered_schema_version(const kf_registered_schema_t *registered);
 
 /**
- * How many requests the client has sent to the registry so far (HTTP requests, counting each
- * URL tried; for mock:// URLs, requests the in-process registry answered). Answers from the
- * client's cache send none, so this shows the cache at work.
+ * The subject.
  *
- * `client` NULL: 0. Thread safety: any thread.
+ * Returns: borrowed, valid until the registered schema is destroyed; NULL when `registered`
+ * is NULL. Thread safety: any thread.
  */
-uint64_t kf_schema_registry_client_request_count(const kf_schema_registry_client_t *client);
+const char *kf_registered_schema_subject(const kf_registered_schema_t *registered);
+
+/**
+ * The schema (read it with kf_schema_str, kf_schema_type, kf_schema_reference_...).
+ *
+ * Returns: borrowed, valid until the registered schema is destroyed; never pass it to
+ * kf_schema_destroy or kf_schema_add_reference. NULL when `registered` is NULL.
+ * Thread safety: any thread.
+ */
+const kf_schema_t *kf_registered_schema_schema(const kf_registered_schema_t *registered);
 
 /**
  * A new schema: its text (an Avro schema, a JSON Schema or a .proto file) and its type.
@@ -4970,42 +4950,47 @@ const char *kf_schema_reference_subject(const kf_schema_t *schema, size_t index)
 int32_t kf_schema_reference_version(const kf_schema_t *schema, size_t index);
 
 /**
- * Frees a registered schema. NULL is a no-op.
+ * A new Schema Registry client, configured by a JSON object of the Python client's keys:
+ * "url" (required: http://, https:// or mock://...; several separated by commas are tried in
+ * turn on connection errors; user info in a URL, http://user:password@host, gives basic auth),
+ * "basic.auth.user.info" ("user:password"), "basic.auth.credentials.source" (USER_INFO or
+ * URL), "bearer.auth.credentials.source" (STATIC_TOKEN), "bearer.auth.token",
+ * "bearer.auth.logical.cluster", "bearer.auth.identity.pool.id", "ssl.ca.location",
+ * "ssl.certificate.location" and "ssl.key.location" (PEM files; the key unencrypted PKCS#8),
+ * "timeout" (seconds per request, default 30), "cache.capacity" (entries per cache, default
+ * 1000), "cache.latest.ttl.sec" (cached entries expire after it; it also turns on caching of
+ * kf_schema_registry_get_latest_version). Values are strings or numbers.
  *
- * Thread safety: once per registered schema.
- */
-void kf_registered_schema_destroy(kf_registered_schema_t *registered);
-
-/**
- * The schema id (with Apicurio's ccompat API, a content id). -1 when `registered` is NULL.
+ * A "mock://<anything>" URL gives an in-process registry with the Confluent registry's
+ * semantics (status codes, error codes, versions, soft and permanent deletes, compatibility
+ * levels, checked on Avro schemas), shared by every client of the process that names the same
+ * URL, so serdes can be tested with no server. Its global level starts as BACKWARD.
  *
+ * Returns: caller owns; free with kf_schema_registry_client_destroy(). NULL on failure, with
+ * `*err_out` set when `err_out` is not NULL.
+ * Errors: KF_ERR__INVALID_ARG for a NULL or non-JSON config, an unknown key, a bad value, a
+ * missing url, or TLS files that cannot be read or parsed. Nothing is sent to the registry.
  * Thread safety: any thread.
  */
-int32_t kf_registered_schema_id(const kf_registered_schema_t *registered);
+kf_schema_registry_client_t *kf_schema_registry_client_new(const char *config_json, kf_error_t **err_out);
 
 /**
- * The version under the subject. -1 when `registered` is NULL.
+ * Frees a client. NULL is a no-op. Never blocks (no request is in flight after every call on
+ * it has returned). Objects documented as sharing the client (serializers made from it) keep
+ * their own reference, so the client may be destroyed before them.
  *
- * Thread safety: any thread.
+ * Thread safety: once, after every other call on the client has returned.
  */
-int32_t kf_registered_schema_version(const kf_registered_schema_t *registered);
+void kf_schema_registry_client_destroy(kf_schema_registry_client_t *client);
 
 /**
- * The subject.
+ * How many requests the client has sent to the registry so far (HTTP requests, counting each
+ * URL tried; for mock:// URLs, requests the in-process registry answered). Answers from the
+ * client's cache send none, so this shows the cache at work.
  *
- * Returns: borrowed, valid until the registered schema is destroyed; NULL when `registered`
- * is NULL. Thread safety: any thread.
+ * `client` NULL: 0. Thread safety: any thread.
  */
-const char *kf_registered_schema_subject(const kf_registered_schema_t *registered);
-
-/**
- * The schema (read it with kf_schema_str, kf_schema_type, kf_schema_reference_...).
- *
- * Returns: borrowed, valid until the registered schema is destroyed; never pass it to
- * kf_schema_destroy or kf_schema_add_reference. NULL when `registered` is NULL.
- * Thread safety: any thread.
- */
-const kf_schema_t *kf_registered_schema_schema(const kf_registered_schema_t *registered);
+uint64_t kf_schema_registry_client_request_count(const kf_schema_registry_client_t *client);
 
 /**
  * For a KF_ERR_SCHEMA_REGISTRY error: the HTTP status of the registry's answer (404, 409,
@@ -5361,6 +5346,21 @@ kf_error_t *kf_serializing_producer_produce(kf_serializing_producer_t *producer,
  * Thread safety: any thread.
  */
 kf_error_t *kf_serializing_producer_produce_typed(kf_serializing_producer_t *producer, const char *topic, int32_t partition, const kf_serde_value_t *key, const kf_serde_value_t *value, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);
+
+/**
+ * The broker name of a throttle event (borrowed, valid during the callback).
+ */
+const char *kf_throttle_event_broker_name(const kf_throttle_event_t *event);
+
+/**
+ * The broker id of a throttle event; -1 when `event` is NULL.
+ */
+int32_t kf_throttle_event_broker_id(const kf_throttle_event_t *event);
+
+/**
+ * The throttle time of a throttle event in milliseconds; -1 when `event` is NULL.
+ */
+int32_t kf_throttle_event_throttle_time_ms(const kf_throttle_event_t *event);
 
 /**
  * A new, empty list with room for `capacity` elements (it grows as needed). `capacity` is a

@@ -10,7 +10,8 @@ use std::os::raw::c_char;
 
 use std::sync::Arc;
 
-use super::schema_registry::{kf_schema_registry_client_t, kf_schema_t};
+use super::schema::kf_schema_t;
+use super::schema_registry::kf_schema_registry_client_t;
 use super::types::*;
 use super::{arg_str, construct, handle};
 use super::{kf_deserializer_t, kf_serializer_t};

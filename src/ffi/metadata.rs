@@ -7,7 +7,6 @@ use std::os::raw::c_char;
 
 use super::types::*;
 use super::{opt, value};
-use crate::kafka::consumer::GroupMetadata;
 use crate::kafka::metadata::{BrokerMetadata, Metadata, PartitionMetadata, TopicMetadata};
 
 fn broker<'a>(m: *const kf_metadata_t, b: usize) -> Option<&'a BrokerMetadata> {
@@ -201,13 +200,5 @@ pub extern "C" fn kf_metadata_partition_isr(
         partition(metadata, t, p)
             .and_then(|x| x.isrs().get(i).copied())
             .unwrap_or(-1)
-    })
-}
-
-/// Frees consumer group metadata from kf_consumer_group_metadata(). NULL is a no-op.
-#[no_mangle]
-pub extern "C" fn kf_consumer_group_metadata_destroy(cgmd: *mut kf_consumer_group_metadata_t) {
-    value((), || unsafe {
-        GroupMetadata::destroy(cgmd as *mut GroupMetadata)
     })
 }

@@ -1,122 +1,30 @@
-//! kf_schema_registry_client_t, kf_schema_t, kf_registered_schema_t: the Schema Registry client
-//! (Python's SchemaRegistryClient), over the Confluent REST API, or an in-process registry for
-//! `mock://` URLs.
+//! kf_schema_registry_client_t: the Schema Registry client (Python's SchemaRegistryClient), over
+//! the Confluent REST API, or an in-process registry for `mock://` URLs. Its schemas are
+//! kf_schema_t (schema.rs) and kf_registered_schema_t (registered_schema.rs).
 //!
-//! Thread safety: a client may be used from many threads at once. Schemas and registered
-//! schemas are plain values: one thread at a time may change a kf_schema_t; reading them from
-//! several threads is safe. No call of this family runs a callback.
+//! Thread safety: a client may be used from many threads at once. No call of this family runs
+//! a callback.
 //! Blocks: every operation that is not answered from the client's cache sends one HTTP request
 //! (per URL tried, on connection errors) and waits at most the configured "timeout" for each.
 use std::ffi::CString;
 use std::os::raw::c_char;
 use std::sync::Arc;
 
+use super::registered_schema::{kf_registered_schema_t, RegisteredValue};
+use super::schema::{kf_schema_t, SchemaValue};
 use super::types::{kf_error_t, Handle};
-use super::{
-    arg_str, call, construct, free_handle, handle, handle_mut, opt, out_arg, owned_string, value,
-};
-use crate::error::{to_cstring_lossy, KResult, KafkaError};
-use crate::schema_registry::{
-    RegisteredSchema, Schema, SchemaReference, SchemaRegistryClient, SchemaType,
-};
+use super::{arg_str, call, construct, free_handle, handle, opt, out_arg, owned_string, value};
+use crate::error::{KResult, KafkaError};
+use crate::schema_registry::{RegisteredSchema, Schema, SchemaRegistryClient};
 
 /// A Schema Registry client (Python's SchemaRegistryClient). Thread-safe.
 pub struct kf_schema_registry_client_t {
     _opaque: [u8; 0],
 }
 
-/// A schema: its text, its type (KF_SCHEMA_TYPE_...) and its references.
-pub struct kf_schema_t {
-    _opaque: [u8; 0],
-}
-
-/// A schema as registered under a subject: id, schema, subject, version.
-pub struct kf_registered_schema_t {
-    _opaque: [u8; 0],
-}
-
-/// A kf_schema_t: the schema plus the C strings its accessors lend.
-pub(crate) struct SchemaValue {
-    pub(crate) schema: Schema,
-    c_str: CString,
-    c_refs: Vec<(CString, CString)>,
-}
-
-impl SchemaValue {
-    fn new(schema: Schema) -> Self {
-        let c_str = to_cstring_lossy(schema.schema_str.clone());
-        let c_refs = schema
-            .references
-            .iter()
-            .map(|r| {
-                (
-                    to_cstring_lossy(r.name.clone()),
-                    to_cstring_lossy(r.subject.clone()),
-                )
-            })
-            .collect();
-        SchemaValue {
-            schema,
-            c_str,
-            c_refs,
-        }
-    }
-}
-
-/// A kf_registered_schema_t.
-pub(crate) struct RegisteredValue {
-    id: i32,
-    version: i32,
-    subject: CString,
-    schema: SchemaValue,
-}
-
-impl RegisteredValue {
-    fn new(r: RegisteredSchema) -> Self {
-        RegisteredValue {
-            id: r.id,
-            version: r.version,
-            subject: to_cstring_lossy(r.subject),
-            schema: SchemaValue::new(r.schema),
-        }
-    }
-}
-
 // An Arc, so that other kafkaffi objects (serializers) can share the client.
 unsafe impl Handle for kf_schema_registry_client_t {
     type Target = Arc<SchemaRegistryClient>;
-}
-unsafe impl Handle for kf_schema_t {
-    type Target = SchemaValue;
-}
-unsafe impl Handle for kf_registered_schema_t {
-    type Target = RegisteredValue;
-}
-
-/// Schema type Avro (the registry's "AVRO", its default).
-pub const KF_SCHEMA_TYPE_AVRO: i32 = 0;
-/// Schema type JSON Schema (the registry's "JSON").
-pub const KF_SCHEMA_TYPE_JSON: i32 = 1;
-/// Schema type Protobuf (the registry's "PROTOBUF").
-pub const KF_SCHEMA_TYPE_PROTOBUF: i32 = 2;
-
-fn type_from_int(t: i32, func: &str) -> KResult<SchemaType> {
-    match t {
-        KF_SCHEMA_TYPE_AVRO => Ok(SchemaType::Avro),
-        KF_SCHEMA_TYPE_JSON => Ok(SchemaType::Json),
-        KF_SCHEMA_TYPE_PROTOBUF => Ok(SchemaType::Protobuf),
-        _ => Err(KafkaError::invalid_arg(format!(
-            "{func}: schema_type {t} is not a KF_SCHEMA_TYPE_ value"
-        ))),
-    }
-}
-
-fn type_to_int(t: SchemaType) -> i32 {
-    match t {
-        SchemaType::Avro => KF_SCHEMA_TYPE_AVRO,
-        SchemaType::Json => KF_SCHEMA_TYPE_JSON,
-        SchemaType::Protobuf => KF_SCHEMA_TYPE_PROTOBUF,
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,197 +82,6 @@ pub extern "C" fn kf_schema_registry_client_request_count(
     client: *const kf_schema_registry_client_t,
 ) -> u64 {
     value(0, || opt(client).map_or(0, |c| c.request_count()))
-}
-
-// ---------------------------------------------------------------------------------------------
-// Schemas
-
-/// A new schema: its text (an Avro schema, a JSON Schema or a .proto file) and its type.
-///
-/// Returns: caller owns; free with kf_schema_destroy(). NULL on failure, with `*err_out` set
-/// when `err_out` is not NULL.
-/// Errors: KF_ERR__INVALID_ARG for a NULL or non-UTF-8 `schema_str` or an unknown type.
-/// Thread safety: any thread.
-#[no_mangle]
-pub extern "C" fn kf_schema_new(
-    schema_str: *const c_char,
-    schema_type: i32,
-    err_out: *mut *mut kf_error_t,
-) -> *mut kf_schema_t {
-    construct::<kf_schema_t>("kf_schema_new", err_out, || {
-        let s = unsafe { arg_str(schema_str, "kf_schema_new", "schema_str")? };
-        let t = type_from_int(schema_type, "kf_schema_new")?;
-        Ok(Box::new(SchemaValue::new(Schema::new(s, t))))
-    })
-}
-
-/// Frees a schema the caller owns. NULL is a no-op. Never pass the schema lent by
-/// kf_registered_schema_schema().
-///
-/// Thread safety: once per schema.
-#[no_mangle]
-pub extern "C" fn kf_schema_destroy(schema: *mut kf_schema_t) {
-    value((), || unsafe { free_handle(schema) })
-}
-
-/// Adds a reference to another registered schema: `name` as the schema imports it (an Avro
-/// full name, a JSON Schema $ref URL, a .proto import path), and the subject and version that
-/// hold it.
-///
-/// Errors: KF_ERR__INVALID_ARG for a NULL schema, name or subject, or non-UTF-8 text.
-/// Thread safety: one thread at a time per schema; strings borrowed from the schema before
-/// this call stay valid (they are not moved), new reference accessors see the new reference.
-#[no_mangle]
-pub extern "C" fn kf_schema_add_reference(
-    schema: *mut kf_schema_t,
-    name: *const c_char,
-    subject: *const c_char,
-    version: i32,
-) -> *mut kf_error_t {
-    call("kf_schema_add_reference", || {
-        let f = "kf_schema_add_reference";
-        let s = handle_mut(schema, f, "schema")?;
-        let name = unsafe { arg_str(name, f, "name")? };
-        let subject = unsafe { arg_str(subject, f, "subject")? };
-        s.schema.references.push(SchemaReference {
-            name: name.to_string(),
-            subject: subject.to_string(),
-            version,
-        });
-        s.c_refs.push((
-            to_cstring_lossy(name.to_string()),
-            to_cstring_lossy(subject.to_string()),
-        ));
-        Ok(())
-    })
-}
-
-/// The schema's text.
-///
-/// Returns: borrowed, valid until the schema is destroyed; NULL when `schema` is NULL.
-/// Thread safety: any thread.
-#[no_mangle]
-pub extern "C" fn kf_schema_str(schema: *const kf_schema_t) -> *const c_char {
-    value(std::ptr::null(), || {
-        opt(schema).map_or(std::ptr::null(), |s| s.c_str.as_ptr())
-    })
-}
-
-/// The schema's type: KF_SCHEMA_TYPE_AVRO, _JSON or _PROTOBUF; -1 when `schema` is NULL.
-///
-/// Thread safety: any thread.
-#[no_mangle]
-pub extern "C" fn kf_schema_type(schema: *const kf_schema_t) -> i32 {
-    value(-1, || {
-        opt(schema).map_or(-1, |s| type_to_int(s.schema.schema_type))
-    })
-}
-
-/// How many references the schema has; 0 when `schema` is NULL.
-///
-/// Thread safety: any thread.
-#[no_mangle]
-pub extern "C" fn kf_schema_reference_count(schema: *const kf_schema_t) -> usize {
-    value(0, || opt(schema).map_or(0, |s| s.schema.references.len()))
-}
-
-/// The name of reference `index` (0-based).
-///
-/// Returns: borrowed, valid until the schema is destroyed; NULL when `schema` is NULL or
-/// `index` is out of range. Thread safety: any thread.
-#[no_mangle]
-pub extern "C" fn kf_schema_reference_name(
-    schema: *const kf_schema_t,
-    index: usize,
-) -> *const c_char {
-    value(std::ptr::null(), || {
-        opt(schema)
-            .and_then(|s| s.c_refs.get(index))
-            .map_or(std::ptr::null(), |r| r.0.as_ptr())
-    })
-}
-
-/// The subject of reference `index` (0-based).
-///
-/// Returns: borrowed, valid until the schema is destroyed; NULL when `schema` is NULL or
-/// `index` is out of range. Thread safety: any thread.
-#[no_mangle]
-pub extern "C" fn kf_schema_reference_subject(
-    schema: *const kf_schema_t,
-    index: usize,
-) -> *const c_char {
-    value(std::ptr::null(), || {
-        opt(schema)
-            .and_then(|s| s.c_refs.get(index))
-            .map_or(std::ptr::null(), |r| r.1.as_ptr())
-    })
-}
-
-/// The version of reference `index` (0-based); -1 when `schema` is NULL or `index` is out of
-/// range. Thread safety: any thread.
-#[no_mangle]
-pub extern "C" fn kf_schema_reference_version(schema: *const kf_schema_t, index: usize) -> i32 {
-    value(-1, || {
-        opt(schema)
-            .and_then(|s| s.schema.references.get(index))
-            .map_or(-1, |r| r.version)
-    })
-}
-
-// ---------------------------------------------------------------------------------------------
-// Registered schemas
-
-/// Frees a registered schema. NULL is a no-op.
-///
-/// Thread safety: once per registered schema.
-#[no_mangle]
-pub extern "C" fn kf_registered_schema_destroy(registered: *mut kf_registered_schema_t) {
-    value((), || unsafe { free_handle(registered) })
-}
-
-/// The schema id (with Apicurio's ccompat API, a content id). -1 when `registered` is NULL.
-///
-/// Thread safety: any thread.
-#[no_mangle]
-pub extern "C" fn kf_registered_schema_id(registered: *const kf_registered_schema_t) -> i32 {
-    value(-1, || opt(registered).map_or(-1, |r| r.id))
-}
-
-/// The version under the subject. -1 when `registered` is NULL.
-///
-/// Thread safety: any thread.
-#[no_mangle]
-pub extern "C" fn kf_registered_schema_version(registered: *const kf_registered_schema_t) -> i32 {
-    value(-1, || opt(registered).map_or(-1, |r| r.version))
-}
-
-/// The subject.
-///
-/// Returns: borrowed, valid until the registered schema is destroyed; NULL when `registered`
-/// is NULL. Thread safety: any thread.
-#[no_mangle]
-pub extern "C" fn kf_registered_schema_subject(
-    registered: *const kf_registered_schema_t,
-) -> *const c_char {
-    value(std::ptr::null(), || {
-        opt(registered).map_or(std::ptr::null(), |r| r.subject.as_ptr())
-    })
-}
-
-/// The schema (read it with kf_schema_str, kf_schema_type, kf_schema_reference_...).
-///
-/// Returns: borrowed, valid until the registered schema is destroyed; never pass it to
-/// kf_schema_destroy or kf_schema_add_reference. NULL when `registered` is NULL.
-/// Thread safety: any thread.
-#[no_mangle]
-pub extern "C" fn kf_registered_schema_schema(
-    registered: *const kf_registered_schema_t,
-) -> *const kf_schema_t {
-    value(std::ptr::null(), || {
-        opt(registered).map_or(std::ptr::null(), |r| {
-            &r.schema as *const SchemaValue as *const kf_schema_t
-        })
-    })
 }
 
 // ---------------------------------------------------------------------------------------------
