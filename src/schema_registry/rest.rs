@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::{registry_error, RegistryConfig, Req, Transport};
+use super::{clip, registry_error, RegistryConfig, Req, Transport};
 use crate::error::{KResult, KafkaError};
 
 pub(crate) struct RestTransport {
@@ -136,7 +136,7 @@ impl Transport for RestTransport {
                     Ok(v) => v,
                     Err(_) => {
                         let mut t = text;
-                        t.truncate(200);
+                        clip(&mut t, 200);
                         serde_json::json!({ "message": t })
                     }
                 }
