@@ -21,7 +21,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KAFKAFFI_ABI_MAJOR 0
+/**
+ * The ABI major version: the shared library's soname is libkafkaffi.so.<KF_ABI_MAJOR>.
+ */
+#define KF_ABI_MAJOR 0
 
 /**
  * Which operation a result answers (kf_admin_result_operation()); librdkafka's numbering.
@@ -1527,16 +1530,6 @@
  * Any partition: let the partitioner choose (produce), or "all partitions" (subscribe).
  */
 #define KF_PARTITION_UA -1
-
-/**
- * The Confluent wire format's magic byte.
- */
-#define MAGIC_BYTE 0
-
-/**
- * Magic byte plus the 4-byte schema id.
- */
-#define HEADER_LEN 5
 
 /**
  * An ACL binding or an ACL binding filter (Python's AclBinding / AclBindingFilter); also the

@@ -618,6 +618,81 @@ fn basic_and_bearer_auth() {
 }
 
 #[test]
+fn non_ascii_after_percent_in_url_user_info() {
+    // "u:p%aé": a '%' not followed by two hex digits stays literal (as Python's unquote). This
+    // URL used to panic in the decoder (KF_ERR__KF_PANIC).
+    let (url, seen) = auth_server("Basic dTpwJWHDqQ==");
+    let in_url = url.replace("http://", "http://u:p%aé@");
+    let c = Client::new(&format!(r#"{{"url": "{in_url}", "timeout": 10}}"#)).unwrap();
+    assert_eq!(c.subjects().unwrap(), vec!["ok-subject".to_string()]);
+    assert_eq!(seen.lock().unwrap()[0], "Basic dTpwJWHDqQ==");
+}
+
+/// Answers every request with `status` and `body` (Content-Type `ctype`).
+fn canned_server(status: &'static str, ctype: &'static str, body: String) -> String {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for conn in l.incoming() {
+            let Ok(mut conn) = conn else { return };
+            let mut r = BufReader::new(conn.try_clone().unwrap());
+            loop {
+                let mut line = String::new();
+                if r.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+            }
+            let _ = write!(
+                conn,
+                "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    format!("http://127.0.0.1:{}", addr.port())
+}
+
+#[test]
+fn long_non_ascii_answers_are_cut_at_a_character_boundary() {
+    // Each answer is quoted in the error, cut to 200 bytes; byte 200 falls inside an 'é'.
+    // These used to panic in String::truncate (KF_ERR__KF_PANIC).
+    let pad = |n: usize| format!("{}{}", "x".repeat(n), "é".repeat(20));
+    // Not JSON: the raw text.
+    let url = canned_server("500 Internal Server Error", "text/plain", pad(199));
+    let e = Client::url(&url).subjects().unwrap_err();
+    assert_eq!((e.code, e.status), (KF_ERR_SCHEMA_REGISTRY, 500), "{e:?}");
+    assert!(
+        e.message.ends_with(&format!(": {}", "x".repeat(199))),
+        "{e:?}"
+    );
+    // JSON without "message": the JSON text (`["` then the string).
+    let url = canned_server(
+        "500 Internal Server Error",
+        "application/json",
+        format!("[\"{}\"]", pad(197)),
+    );
+    let e = Client::url(&url).subjects().unwrap_err();
+    assert_eq!((e.code, e.status), (KF_ERR_SCHEMA_REGISTRY, 500), "{e:?}");
+    assert!(
+        e.message.ends_with(&format!(": [\"{}", "x".repeat(197))),
+        "{e:?}"
+    );
+    // A 200 answer of the wrong shape (compact JSON text: `[1,"` then the string).
+    let url = canned_server(
+        "200 OK",
+        "application/json",
+        format!("[1, \"{}\"]", pad(195)),
+    );
+    let e = Client::url(&url).subjects().unwrap_err();
+    assert_eq!(e.code, KF_ERR_SCHEMA_REGISTRY, "{e:?}");
+    assert!(e.message.contains("not an array of strings"), "{e:?}");
+    assert!(
+        e.message.ends_with(&format!(": [1,\"{}", "x".repeat(195))),
+        "{e:?}"
+    );
+}
+
+#[test]
 fn config_errors() {
     for (cfg, what) in [
         ("not json", "JSON"),

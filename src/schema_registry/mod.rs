@@ -162,7 +162,7 @@ fn int_field(v: &Value, k: &str) -> KResult<i32> {
 
 fn unexpected(what: &str, v: &Value) -> KafkaError {
     let mut s = v.to_string();
-    s.truncate(200);
+    clip(&mut s, 200);
     registry_error(
         0,
         0,
@@ -404,14 +404,18 @@ fn without_user_info(url: &str) -> String {
     }
 }
 
+/// Decodes %XX escapes as Python's urllib.parse.unquote does (the Python client's reading of
+/// user info in a URL): a '%' not followed by two hex digits stays as it is, and bytes that do
+/// not form UTF-8 become U+FFFD. Works on bytes: the text after a '%' may be any character.
 fn percent_decode(s: &str) -> String {
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(x) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(x);
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push(h << 4 | l);
                 i += 3;
                 continue;
             }
@@ -420,6 +424,18 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Cuts `s` to at most `max` bytes, backing off to a character boundary (String::truncate
+/// panics inside a multi-byte character, and registry answers are any UTF-8).
+pub(crate) fn clip(s: &mut String, max: usize) {
+    if s.len() > max {
+        let mut n = max;
+        while !s.is_char_boundary(n) {
+            n -= 1;
+        }
+        s.truncate(n);
+    }
 }
 
 /// A small cache with a capacity (the oldest entry goes first) and an optional TTL.
@@ -528,7 +544,7 @@ impl SchemaRegistryClient {
             Some(m) => m.to_string(),
             None => {
                 let mut s = body.to_string();
-                s.truncate(200);
+                clip(&mut s, 200);
                 s
             }
         };
@@ -741,4 +757,44 @@ fn int_array(v: &Value) -> KResult<Vec<i32>> {
                 .collect()
         })
         .ok_or_else(|| unexpected("not an array of integers", v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decode_is_bytewise_and_lenient() {
+        assert_eq!(percent_decode("pa%3Ass"), "pa:ss");
+        assert_eq!(percent_decode("%c3%A9"), "é");
+        // A non-ASCII character right after '%' used to slice inside it and panic.
+        assert_eq!(percent_decode("p%aé"), "p%aé");
+        assert_eq!(percent_decode("%é"), "%é");
+        assert_eq!(percent_decode("%éé"), "%éé");
+        // Only two hex digits make an escape (from_str_radix took "+1" as 1).
+        assert_eq!(percent_decode("%+1x"), "%+1x");
+        assert_eq!(percent_decode("%4"), "%4");
+        assert_eq!(percent_decode("%"), "%");
+        assert_eq!(percent_decode("%ff"), "\u{fffd}");
+    }
+
+    #[test]
+    fn url_user_info_with_non_ascii_after_percent() {
+        let c = RegistryConfig::from_json(r#"{"url": "http://u:p%aé@h/x"}"#).unwrap();
+        assert_eq!(c.urls, ["http://h/x"]);
+        assert_eq!(c.basic_auth, Some(("u".into(), "p%aé".into())));
+    }
+
+    #[test]
+    fn clip_backs_off_to_a_char_boundary() {
+        let mut s = format!("{}é", "x".repeat(199));
+        clip(&mut s, 200);
+        assert_eq!(s, "x".repeat(199));
+        let mut s = "abc".to_string();
+        clip(&mut s, 200);
+        assert_eq!(s, "abc");
+        let mut s = "éé".to_string();
+        clip(&mut s, 2);
+        assert_eq!(s, "é");
+    }
 }

@@ -3,9 +3,11 @@
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
 use serde_json::Value;
 
-use super::{registry_error, RegistryConfig, Req, Transport};
+use super::{clip, registry_error, RegistryConfig, Req, Transport};
 use crate::error::{KResult, KafkaError};
 
 pub(crate) struct RestTransport {
@@ -56,7 +58,7 @@ impl RestTransport {
         if let Some((u, p)) = &c.basic_auth {
             headers.push((
                 "Authorization",
-                format!("Basic {}", base64(&format!("{u}:{p}"))),
+                format!("Basic {}", STANDARD.encode(format!("{u}:{p}"))),
             ));
         }
         if let Some(t) = &c.bearer_token {
@@ -136,7 +138,7 @@ impl Transport for RestTransport {
                     Ok(v) => v,
                     Err(_) => {
                         let mut t = text;
-                        t.truncate(200);
+                        clip(&mut t, 200);
                         serde_json::json!({ "message": t })
                     }
                 }
@@ -162,39 +164,4 @@ fn encode(s: &str) -> String {
         }
     }
     o
-}
-
-/// Standard base64 with padding (for the basic auth header).
-pub(crate) fn base64(s: &str) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let b = s.as_bytes();
-    let mut o = String::new();
-    for c in b.chunks(3) {
-        let n = (c[0] as u32) << 16
-            | (*c.get(1).unwrap_or(&0) as u32) << 8
-            | *c.get(2).unwrap_or(&0) as u32;
-        o.push(A[(n >> 18) as usize & 63] as char);
-        o.push(A[(n >> 12) as usize & 63] as char);
-        o.push(if c.len() > 1 {
-            A[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        o.push(if c.len() > 2 {
-            A[n as usize & 63] as char
-        } else {
-            '='
-        });
-    }
-    o
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn base64_rfc4648() {
-        assert_eq!(super::base64("user:pass"), "dXNlcjpwYXNz");
-        assert_eq!(super::base64("ab"), "YWI=");
-        assert_eq!(super::base64("a"), "YQ==");
-    }
 }

@@ -13,10 +13,11 @@ use super::{Context, Field};
 use crate::error::{KResult, KafkaError};
 use crate::schema_registry::{Schema, SchemaRegistryClient};
 
+// Private: cbindgen exports every `pub const` of the crate into the C header.
 /// The Confluent wire format's magic byte.
-pub const MAGIC_BYTE: u8 = 0;
+const MAGIC_BYTE: u8 = 0;
 /// Magic byte plus the 4-byte schema id.
-pub const HEADER_LEN: usize = 5;
+const HEADER_LEN: usize = 5;
 
 /// Python's subject.name.strategy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

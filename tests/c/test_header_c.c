@@ -9,5 +9,5 @@
 
 int main(void) {
     const char *version = kf_version();
-    return version != NULL && version[0] != '\0' && KAFKAFFI_ABI_MAJOR >= 0 ? 0 : 1;
+    return version != NULL && version[0] != '\0' && KF_ABI_MAJOR >= 0 ? 0 : 1;
 }

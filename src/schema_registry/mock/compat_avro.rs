@@ -1,5 +1,7 @@
 //! Avro schema compatibility (the Avro specification's schema resolution rules), used by the
-//! in-process mock registry to check BACKWARD / FORWARD / FULL levels for real.
+//! in-process mock registry to check BACKWARD / FORWARD / FULL levels for real. It follows the
+//! Confluent registry (Java Avro's SchemaCompatibility); apache-avro 0.21's checker answers
+//! differently on logical types, enum defaults, writer unions and named types (see the tests).
 use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
@@ -285,5 +287,85 @@ mod tests {
         let u = v(r#"["null","string"]"#);
         assert!(can_read(&u, &v(r#""string""#)).is_ok());
         assert!(can_read(&v(r#""string""#), &u).is_err());
+    }
+
+    const DECIMAL: &str = r#"{"type":"bytes","logicalType":"decimal","precision":4,"scale":2}"#;
+
+    /// (reader, writer) pairs that the Confluent registry (Java Avro's SchemaCompatibility,
+    /// which compares types without their logical types) finds compatible, and that
+    /// apache-avro 0.21's SchemaCompatibility::can_read refuses.
+    fn apache_avro_refuses() -> Vec<(&'static str, String, String)> {
+        let rec = |t: &str| {
+            format!(r#"{{"type":"record","name":"R","fields":[{{"name":"d","type":{t}}}]}}"#)
+        };
+        let inner = r#"{"type":"record","name":"I","fields":[{"name":"x","type":"int"}]}"#;
+        let two = |first: &str, second: &str| {
+            format!(
+                r#"{{"type":"record","name":"R","fields":[{{"name":"{first}","type":{inner}}},{{"name":"{second}","type":"I"}}]}}"#
+            )
+        };
+        vec![
+            // A schema with a decimal field against itself: no second version could register.
+            ("same decimal field", rec(DECIMAL), rec(DECIMAL)),
+            (
+                "same fixed duration",
+                r#"{"type":"fixed","name":"D","size":12,"logicalType":"duration"}"#.into(),
+                r#"{"type":"fixed","name":"D","size":12,"logicalType":"duration"}"#.into(),
+            ),
+            ("bytes read as decimal", DECIMAL.into(), r#""bytes""#.into()),
+            (
+                "int read as timestamp-millis",
+                r#"{"type":"long","logicalType":"timestamp-millis"}"#.into(),
+                r#""int""#.into(),
+            ),
+            (
+                "date read as long",
+                r#""long""#.into(),
+                r#"{"type":"int","logicalType":"date"}"#.into(),
+            ),
+            // The reader's enum default stands in for unknown symbols (Avro 1.9+).
+            (
+                "enum with a reader default",
+                r#"{"type":"enum","name":"E","symbols":["A","B"],"default":"A"}"#.into(),
+                r#"{"type":"enum","name":"E","symbols":["A","B","C"]}"#.into(),
+            ),
+            // Every branch of the writer's union is readable as long.
+            (
+                "writer union, plain reader",
+                r#""long""#.into(),
+                r#"["int","long"]"#.into(),
+            ),
+            // The same record with its fields reordered, a named type defined in the first.
+            ("named type defined elsewhere", two("b", "a"), two("a", "b")),
+        ]
+    }
+
+    #[test]
+    fn compatible_where_the_confluent_registry_is() {
+        for (what, r, w) in apache_avro_refuses() {
+            assert_eq!(can_read(&v(&r), &v(&w)), Ok(()), "{what}");
+        }
+        // And still refused where the registry refuses.
+        let e = |syms: &str| format!(r#"{{"type":"enum","name":"E","symbols":{syms}}}"#);
+        assert!(can_read(&v(&e(r#"["A","B"]"#)), &v(&e(r#"["A","B","C"]"#))).is_err());
+        assert!(can_read(&v(r#""int""#), &v(r#"["int","long"]"#)).is_err());
+        assert!(can_read(&v(r#""int""#), &v(DECIMAL)).is_err());
+    }
+
+    /// Why this checker exists although apache-avro has one: apache-avro 0.21 answers these
+    /// differently from the registry. If this fails, a newer apache-avro may now agree and
+    /// could replace this file (run the compat tests of tests/schema_registry.rs and
+    /// tests/avro.rs too: schemas with references must then be parsed with them).
+    #[test]
+    fn apache_avro_answers_these_differently() {
+        use apache_avro::schema_compatibility::SchemaCompatibility;
+        use apache_avro::Schema;
+        for (what, r, w) in apache_avro_refuses() {
+            let (r, w) = (
+                Schema::parse_str(&r).unwrap(),
+                Schema::parse_str(&w).unwrap(),
+            );
+            assert!(SchemaCompatibility::can_read(&w, &r).is_err(), "{what}");
+        }
     }
 }
