@@ -6,8 +6,6 @@
 //! comments reach the header.
 use std::os::raw::{c_char, c_void};
 
-use rdkafka_sys as rd;
-
 use super::kf_deserializing_consumer_t;
 use super::types::*;
 use super::{arg_cstr, arg_str, call, construct, free_handle, handle, opt, value, Handle};
@@ -118,7 +116,7 @@ pub extern "C" fn kf_avro_producer_produce(
             value: opt_str(value, F, "value")?.map(str::as_bytes),
             key_schema: opt_str(key_schema, F, "key_schema")?,
             value_schema: opt_str(value_schema, F, "value_schema")?,
-            headers: headers as *const rd::rd_kafka_headers_t,
+            headers: opt(headers),
             timestamp_ms,
             delivery: super::producer::delivery_slot(on_delivery, opaque, None),
         };

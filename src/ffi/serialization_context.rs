@@ -2,11 +2,8 @@
 //! message it works on.
 use std::os::raw::c_char;
 
-use rdkafka_sys as rd;
-
-use super::arg;
-use super::arg_cstr;
 use super::types::kf_headers_t;
+use super::{arg, arg_cstr, borrowed, opt};
 use crate::error::{KResult, KafkaError};
 use crate::serdes::{Context, Field};
 
@@ -35,7 +32,7 @@ impl kf_serialization_context_t {
                 Field::Key => KF_MESSAGE_FIELD_KEY,
                 Field::Value => KF_MESSAGE_FIELD_VALUE,
             },
-            headers: c.headers as *const kf_headers_t,
+            headers: c.headers.map_or(std::ptr::null(), borrowed),
         }
     }
 }
@@ -58,6 +55,6 @@ pub(super) unsafe fn context<'a>(
     Ok(Context {
         topic: arg_cstr(c.topic, func, "ctx->topic")?,
         field,
-        headers: c.headers as *const rd::rd_kafka_headers_t,
+        headers: opt(c.headers),
     })
 }

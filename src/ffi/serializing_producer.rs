@@ -4,8 +4,6 @@
 //! the configuration is the usual kf_config_t.
 use std::os::raw::{c_char, c_void};
 
-use rdkafka_sys as rd;
-
 use super::kf_serializer_t;
 use super::types::*;
 use super::{arg_bytes, arg_cstr, call, construct, free_handle, handle, opt, value, Handle};
@@ -165,7 +163,7 @@ unsafe fn serde_produce(
         partition,
         key: key()?,
         value: value()?,
-        headers: headers as *const rd::rd_kafka_headers_t,
+        headers: opt(headers),
         timestamp_ms,
         delivery: super::producer::delivery_slot(on_delivery, opaque, None),
     };

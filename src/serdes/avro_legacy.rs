@@ -7,8 +7,6 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 use serde_json::{Map, Value as Json};
 
-use rdkafka_sys as rd;
-
 use super::avro::{AvroDeserializer, AvroSerializer, Parsed};
 use super::schema_based::{bool_key, config_object, DeserializerConfig, SerializerConfig};
 use super::{
@@ -137,7 +135,7 @@ pub struct LegacyOutMessage<'a> {
     pub value: Option<&'a [u8]>,
     pub key_schema: Option<&'a str>,
     pub value_schema: Option<&'a str>,
-    pub headers: *const rd::rd_kafka_headers_t,
+    pub headers: Option<&'a Headers>,
     pub timestamp_ms: i64,
     pub delivery: Option<DeliverySlot>,
 }
@@ -238,8 +236,7 @@ impl LegacyAvroProducer {
             partition: m.partition,
             key: key.as_deref(),
             value: value.as_deref(),
-            // The caller's headers list, alive for the call (copied by produce).
-            headers: unsafe { Headers::from_ptr(m.headers) },
+            headers: m.headers,
             timestamp_ms: m.timestamp_ms,
             delivery: m.delivery,
         })

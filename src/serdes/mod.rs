@@ -11,8 +11,6 @@
 use std::ffi::CStr;
 use std::sync::Arc;
 
-use rdkafka_sys as rd;
-
 use super::error::{
     KResult, KafkaError, ERR_KEY_DESERIALIZATION, ERR_KEY_SERIALIZATION, ERR_VALUE_DESERIALIZATION,
     ERR_VALUE_SERIALIZATION,
@@ -44,7 +42,7 @@ pub enum Field {
 pub struct Context<'a> {
     pub topic: &'a CStr,
     pub field: Field,
-    pub headers: *const rd::rd_kafka_headers_t,
+    pub headers: Option<&'a Headers>,
 }
 
 /// The unserialized data handed to a serializer.
@@ -363,7 +361,7 @@ pub struct SerdeOutMessage<'a> {
     pub partition: i32,
     pub key: Input<'a>,
     pub value: Input<'a>,
-    pub headers: *const rd::rd_kafka_headers_t,
+    pub headers: Option<&'a Headers>,
     pub timestamp_ms: i64,
     pub delivery: Option<crate::kafka::callbacks::DeliverySlot>,
 }
@@ -401,8 +399,7 @@ impl SerializingProducer {
             partition: m.partition,
             key: key.as_deref(),
             value: value.as_deref(),
-            // The caller's headers list, alive for the call (copied by produce).
-            headers: unsafe { Headers::from_ptr(m.headers) },
+            headers: m.headers,
             timestamp_ms: m.timestamp_ms,
             delivery: m.delivery,
         })
@@ -465,7 +462,7 @@ impl DeserializingConsumer {
         }
         let raw_key = rm.key().map(<[u8]>::to_vec);
         let raw_value = rm.value().map(<[u8]>::to_vec);
-        let headers = rm.headers().map_or(std::ptr::null(), |h| h.as_ptr()) as *mut _;
+        let headers = rm.headers();
         let topic = rm.topic_ptr();
         let topic = if topic.is_null() {
             c""
