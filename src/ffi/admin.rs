@@ -17,16 +17,18 @@
 use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_void};
 
+use super::callback::Opaque;
 use super::types::*;
 use super::{
-    arg, arg_cstr, call, construct, free_handle, handle, handle_mut, opt, out_arg, value, Handle,
+    arg, arg_cstr, call, construct, free_handle, handle, handle_mut, in_fn, opt, out_arg, value,
+    Handle,
 };
+use crate::error::{KResult, KafkaError};
 use crate::kafka::admin::inputs::{
     check_range, AclSpec, ConfigResource, NewPartitions, NewTopic, ScramAlteration,
 };
 use crate::kafka::admin::result::AdminResult;
 use crate::kafka::admin::{Admin, AdminOptions, GroupPartitions, Request, ResultCallback};
-use crate::error::{KResult, KafkaError};
 
 pub mod inputs;
 pub mod result;
@@ -464,7 +466,7 @@ pub extern "C" fn kf_admin_options_set_isolation_level(
     const F: &str = "kf_admin_options_set_isolation_level";
     call(F, || {
         let o = options_mut(options, F)?;
-        check_range(F, "isolation_level", isolation_level, 0, 1)?;
+        check_range("isolation_level", isolation_level, 0, 1).map_err(in_fn(F))?;
         o.isolation_level = Some(isolation_level);
         Ok(())
     })
@@ -483,7 +485,7 @@ unsafe fn int_list(
     arg(p, func, what)?;
     let v = std::slice::from_raw_parts(p, n).to_vec();
     for &x in &v {
-        check_range(func, what, x, 0, max)?;
+        check_range(what, x, 0, max).map_err(in_fn(func))?;
     }
     Ok(v)
 }
@@ -554,11 +556,11 @@ fn run<'a>(
     let req = build()?;
     match delivery {
         Delivery::Wait(out) => {
-            let res = a.run(&req, opts)?;
+            let res = a.run(&req, opts).map_err(in_fn(func))?;
             unsafe { *out = super::new_handle::<kf_admin_result_t>(Box::new(res)) };
             Ok(())
         }
-        Delivery::Callback(cb) => a.run_async(&req, opts, cb),
+        Delivery::Callback(cb) => a.run_async(&req, opts, cb).map_err(in_fn(func)),
     }
 }
 
@@ -566,9 +568,18 @@ fn wait(out: *mut *mut kf_admin_result_t) -> Delivery {
     Delivery::Wait(out)
 }
 
+/// The C callback as the domain's closure. The opaque has no free function here (the `_async`
+/// forms take none): it is only carried to the callback, which runs at most once.
 fn callback(func: &str, cb: kf_admin_result_cb, opaque: *mut c_void) -> KResult<Delivery> {
     let f = cb.ok_or_else(|| KafkaError::invalid_arg(format!("{func}: callback is NULL")))?;
-    Ok(Delivery::Callback(ResultCallback { func: f, opaque }))
+    let opaque = Opaque::new(opaque, None);
+    let cb: ResultCallback = Box::new(move |r: &AdminResult| unsafe {
+        f(
+            opaque.get(),
+            r as *const AdminResult as *const kf_admin_result_t,
+        )
+    });
+    Ok(Delivery::Callback(cb))
 }
 
 /// An array of `n` handles (none NULL).
@@ -2009,7 +2020,7 @@ unsafe fn elect_leaders_req<'a>(
     election_type: c_int,
     partitions: *const kf_topic_partition_list_t,
 ) -> KResult<Request<'a>> {
-    check_range(func, "election_type", election_type, 0, 1)?;
+    check_range("election_type", election_type, 0, 1).map_err(in_fn(func))?;
     Ok(Request::ElectLeaders(
         election_type,
         (partitions as *const rdkafka_sys::rd_kafka_topic_partition_list_t).as_ref(),

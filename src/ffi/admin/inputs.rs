@@ -7,12 +7,14 @@
 use std::os::raw::{c_char, c_int};
 
 use super::super::types::*;
-use super::super::{arg_bytes, arg_cstr, call, construct, free_handle, handle_mut, opt, value};
+use super::super::{
+    arg_bytes, arg_cstr, call, construct, free_handle, handle_mut, in_fn, opt, value,
+};
 use super::*;
+use crate::error::{KResult, KafkaError};
 use crate::kafka::admin::inputs::{
     AclSpec, ConfigResource, NewPartitions, NewTopic, ScramAlteration,
 };
-use crate::error::{KResult, KafkaError};
 
 unsafe fn broker_ids<'a>(p: *const i32, n: usize, func: &str) -> KResult<&'a [i32]> {
     if n == 0 {
@@ -65,11 +67,8 @@ pub extern "C" fn kf_new_topic_new(
     const F: &str = "kf_new_topic_new";
     construct(F, err_out, || unsafe {
         let t = arg_cstr(topic, F, "topic")?;
-        Ok(Box::new(NewTopic::new(
-            t,
-            num_partitions,
-            replication_factor,
-        )?))
+        let topic = NewTopic::new(t, num_partitions, replication_factor).map_err(in_fn(F))?;
+        Ok(Box::new(topic))
     })
 }
 
@@ -91,6 +90,7 @@ pub extern "C" fn kf_new_topic_set_replica_assignment(
     call(F, || unsafe {
         let t = handle_mut(new_topic, F, "new_topic")?;
         t.set_replica_assignment(partition, self::broker_ids(broker_ids, count, F)?)
+            .map_err(in_fn(F))
     })
 }
 
@@ -109,6 +109,7 @@ pub extern "C" fn kf_new_topic_set_config(
     call(F, || unsafe {
         let t = handle_mut(new_topic, F, "new_topic")?;
         t.set_config(arg_cstr(name, F, "name")?, arg_cstr(value, F, "value")?)
+            .map_err(in_fn(F))
     })
 }
 
@@ -137,7 +138,9 @@ pub extern "C" fn kf_new_partitions_new(
     const F: &str = "kf_new_partitions_new";
     construct(F, err_out, || unsafe {
         let t = arg_cstr(topic, F, "topic")?;
-        Ok(Box::new(NewPartitions::new(t, new_total_count)?))
+        Ok(Box::new(
+            NewPartitions::new(t, new_total_count).map_err(in_fn(F))?,
+        ))
     })
 }
 
@@ -158,6 +161,7 @@ pub extern "C" fn kf_new_partitions_set_replica_assignment(
     call(F, || unsafe {
         let p = handle_mut(new_partitions, F, "new_partitions")?;
         p.set_replica_assignment(new_partition_index, self::broker_ids(broker_ids, count, F)?)
+            .map_err(in_fn(F))
     })
 }
 
@@ -187,7 +191,7 @@ pub extern "C" fn kf_config_resource_new(
     const F: &str = "kf_config_resource_new";
     construct(F, err_out, || unsafe {
         let n = arg_cstr(name, F, "name")?;
-        Ok(Box::new(ConfigResource::new(restype, n)?))
+        Ok(Box::new(ConfigResource::new(restype, n).map_err(in_fn(F))?))
     })
 }
 
@@ -207,6 +211,7 @@ pub extern "C" fn kf_config_resource_set_config(
     call(F, || unsafe {
         let r = handle_mut(resource, F, "resource")?;
         r.set_config(arg_cstr(name, F, "name")?, arg_cstr(value, F, "value")?)
+            .map_err(in_fn(F))
     })
 }
 
@@ -229,7 +234,7 @@ pub extern "C" fn kf_config_resource_add_incremental_config(
         let r = handle_mut(resource, F, "resource")?;
         let n = arg_cstr(name, F, "name")?;
         let v = opt_cstr(value, F, "value")?;
-        r.add_incremental_config(n, op_type, v)
+        r.add_incremental_config(n, op_type, v).map_err(in_fn(F))
     })
 }
 
@@ -267,7 +272,7 @@ unsafe fn acl_new(
         permission_type,
         filter,
     };
-    Ok(Box::new(spec.checked(func)?))
+    Ok(Box::new(spec.checked().map_err(in_fn(func))?))
 }
 
 /// An ACL binding (Python's AclBinding): principal `principal` (e.g. "User:alice") from `host`
@@ -437,9 +442,9 @@ pub extern "C" fn kf_user_scram_credential_upsertion_new(
         let pw = arg_bytes(password, password_len, F, "password")?
             .ok_or_else(|| KafkaError::invalid_arg(format!("{F}: password is NULL")))?;
         let s = arg_bytes(salt, salt_len, F, "salt")?;
-        Ok(Box::new(ScramAlteration::upsertion(
-            u, mechanism, iterations, pw, s,
-        )?))
+        let alteration =
+            ScramAlteration::upsertion(u, mechanism, iterations, pw, s).map_err(in_fn(F))?;
+        Ok(Box::new(alteration))
     })
 }
 
@@ -459,7 +464,9 @@ pub extern "C" fn kf_user_scram_credential_deletion_new(
     const F: &str = "kf_user_scram_credential_deletion_new";
     construct(F, err_out, || unsafe {
         let u = arg_cstr(user, F, "user")?;
-        Ok(Box::new(ScramAlteration::deletion(u, mechanism)?))
+        Ok(Box::new(
+            ScramAlteration::deletion(u, mechanism).map_err(in_fn(F))?,
+        ))
     })
 }
 

@@ -12,11 +12,11 @@ use std::os::raw::{c_char, c_int};
 use super::super::types::*;
 use super::super::{arg_cstr, free_handle, opt, value};
 use super::*;
+use crate::error::ERR_INVALID_ARG;
 use crate::kafka::admin::result::{
     AdminResult, ClusterDescription, ConfigEntry, GroupDescription, Item, Member, Node,
     PartitionInfo, TopicDescription, Value,
 };
-use crate::error::ERR_INVALID_ARG;
 
 fn s(c: &CString) -> *const c_char {
     c.as_ptr()

@@ -2,6 +2,8 @@
 //! AclBindingFilter, UserScramCredentialUpsertion / Deletion), each owning its librdkafka object
 //! or, for ACLs, plain values checked by librdkafka when built. librdkafka copies every input
 //! when an operation starts, so an input may be reused or destroyed right after the call.
+//! Errors describe what is wrong; the caller adds which call met it.
+
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
 
@@ -10,11 +12,11 @@ use rdkafka_sys as rd;
 use super::sys;
 use crate::error::{errstr_text, KResult, KafkaError, ERR_INVALID_ARG};
 
-fn errstr_error(what: &str, buf: &[c_char]) -> KafkaError {
-    KafkaError::invalid_arg(format!("{what}: {}", errstr_text(buf)))
+fn errstr_error(buf: &[c_char]) -> KafkaError {
+    KafkaError::invalid_arg(errstr_text(buf))
 }
 
-fn code_check(what: &str, code: i32, buf: Option<&[c_char]>) -> KResult<()> {
+fn code_check(code: i32, buf: Option<&[c_char]>) -> KResult<()> {
     if code == 0 {
         return Ok(());
     }
@@ -24,14 +26,14 @@ fn code_check(what: &str, code: i32, buf: Option<&[c_char]>) -> KResult<()> {
             .to_string_lossy()
             .into_owned(),
     };
-    Err(KafkaError::from_code_msg(code, format!("{what}: {detail}")))
+    Err(KafkaError::from_code_msg(code, detail))
 }
 
 /// Checks that an enum-like integer from C is in range.
-pub fn check_range(func: &str, what: &str, v: i32, lo: i32, hi: i32) -> KResult<()> {
+pub fn check_range(what: &str, v: i32, lo: i32, hi: i32) -> KResult<()> {
     if v < lo || v > hi {
         Err(KafkaError::invalid_arg(format!(
-            "{func}: {what} {v} is out of range ({lo}..{hi})"
+            "{what} {v} is out of range ({lo}..{hi})"
         )))
     } else {
         Ok(())
@@ -60,7 +62,7 @@ impl NewTopic {
             )
         };
         if ptr.is_null() {
-            return Err(errstr_error("kf_new_topic_new", &errstr));
+            return Err(errstr_error(&errstr));
         }
         Ok(NewTopic {
             ptr,
@@ -81,13 +83,13 @@ impl NewTopic {
                 errstr.len(),
             )
         };
-        code_check("kf_new_topic_set_replica_assignment", code, Some(&errstr))
+        code_check(code, Some(&errstr))
     }
 
     pub fn set_config(&mut self, name: &CStr, value: &CStr) -> KResult<()> {
         let code =
             unsafe { sys::rd_kafka_NewTopic_set_config(self.ptr, name.as_ptr(), value.as_ptr()) };
-        code_check("kf_new_topic_set_config", code, None)
+        code_check(code, None)
     }
 }
 
@@ -118,7 +120,7 @@ impl NewPartitions {
             )
         };
         if ptr.is_null() {
-            return Err(errstr_error("kf_new_partitions_new", &errstr));
+            return Err(errstr_error(&errstr));
         }
         Ok(NewPartitions {
             ptr,
@@ -139,11 +141,7 @@ impl NewPartitions {
                 errstr.len(),
             )
         };
-        code_check(
-            "kf_new_partitions_set_replica_assignment",
-            code,
-            Some(&errstr),
-        )
+        code_check(code, Some(&errstr))
     }
 }
 
@@ -179,17 +177,11 @@ unsafe impl Sync for ConfigResource {}
 
 impl ConfigResource {
     pub fn new(restype: i32, name: &CStr) -> KResult<ConfigResource> {
-        check_range(
-            "kf_config_resource_new",
-            "restype",
-            restype,
-            0,
-            RESOURCE_MAX,
-        )?;
+        check_range("restype", restype, 0, RESOURCE_MAX)?;
         let ptr = unsafe { sys::rd_kafka_ConfigResource_new(restype, name.as_ptr()) };
         if ptr.is_null() {
             return Err(KafkaError::invalid_arg(format!(
-                "kf_config_resource_new: librdkafka refused resource type {restype}"
+                "librdkafka refused resource type {restype}"
             )));
         }
         Ok(ConfigResource {
@@ -204,7 +196,7 @@ impl ConfigResource {
         let code = unsafe {
             sys::rd_kafka_ConfigResource_set_config(self.ptr, name.as_ptr(), value.as_ptr())
         };
-        code_check("kf_config_resource_set_config", code, None)
+        code_check(code, None)
     }
 
     pub fn add_incremental_config(
@@ -213,11 +205,10 @@ impl ConfigResource {
         op: i32,
         value: Option<&CStr>,
     ) -> KResult<()> {
-        const F: &str = "kf_config_resource_add_incremental_config";
-        check_range(F, "op_type", op, 0, ALTER_OP_MAX)?;
+        check_range("op_type", op, 0, ALTER_OP_MAX)?;
         if self.incremental_names.iter().any(|n| n.as_c_str() == name) {
             return Err(KafkaError::invalid_arg(format!(
-                "{F}: \"{}\" was already added to this resource",
+                "\"{}\" was already added to this resource",
                 name.to_string_lossy()
             )));
         }
@@ -234,13 +225,7 @@ impl ConfigResource {
                 self.incremental_names.push(name.to_owned());
                 Ok(())
             }
-            Some(mut e) => {
-                e.message = crate::error::to_cstring_lossy(format!(
-                    "{F}: {}",
-                    e.message.to_string_lossy()
-                ));
-                Err(e)
-            }
+            Some(e) => Err(e),
         }
     }
 }
@@ -276,29 +261,18 @@ impl Drop for RdAcl {
 
 impl AclSpec {
     /// Checks the values by building a librdkafka binding from them.
-    pub fn checked(self, func: &str) -> KResult<AclSpec> {
-        check_range(func, "restype", self.restype, 0, RESOURCE_MAX)?;
+    pub fn checked(self) -> KResult<AclSpec> {
+        check_range("restype", self.restype, 0, RESOURCE_MAX)?;
+        check_range("resource_pattern_type", self.pattern_type, 0, PATTERN_MAX)?;
+        check_range("operation", self.operation, 0, ACL_OPERATION_MAX)?;
         check_range(
-            func,
-            "resource_pattern_type",
-            self.pattern_type,
-            0,
-            PATTERN_MAX,
-        )?;
-        check_range(func, "operation", self.operation, 0, ACL_OPERATION_MAX)?;
-        check_range(
-            func,
             "permission_type",
             self.permission_type,
             0,
             ACL_PERMISSION_MAX,
         )?;
-        self.to_rd().map_err(|e| {
-            KafkaError::from_code_msg(
-                ERR_INVALID_ARG,
-                format!("{func}: {}", e.message.to_string_lossy()),
-            )
-        })?;
+        self.to_rd()
+            .map_err(|e| KafkaError::from_code_msg(ERR_INVALID_ARG, e.message.to_string_lossy()))?;
         Ok(self)
     }
 
@@ -349,8 +323,7 @@ impl ScramAlteration {
         password: &[u8],
         salt: Option<&[u8]>,
     ) -> KResult<ScramAlteration> {
-        const F: &str = "kf_user_scram_credential_upsertion_new";
-        check_range(F, "mechanism", mechanism, 1, SCRAM_MECHANISM_MAX)?;
+        check_range("mechanism", mechanism, 1, SCRAM_MECHANISM_MAX)?;
         let (sp, sl) = salt.map_or((std::ptr::null(), 0), |s| (s.as_ptr(), s.len()));
         let ptr = unsafe {
             sys::rd_kafka_UserScramCredentialUpsertion_new(
@@ -365,7 +338,7 @@ impl ScramAlteration {
         };
         if ptr.is_null() {
             return Err(KafkaError::invalid_arg(format!(
-                "{F}: librdkafka refused the values"
+                "librdkafka refused the values"
             )));
         }
         Ok(ScramAlteration {
@@ -375,13 +348,12 @@ impl ScramAlteration {
     }
 
     pub fn deletion(user: &CStr, mechanism: i32) -> KResult<ScramAlteration> {
-        const F: &str = "kf_user_scram_credential_deletion_new";
-        check_range(F, "mechanism", mechanism, 1, SCRAM_MECHANISM_MAX)?;
+        check_range("mechanism", mechanism, 1, SCRAM_MECHANISM_MAX)?;
         let ptr =
             unsafe { sys::rd_kafka_UserScramCredentialDeletion_new(user.as_ptr(), mechanism) };
         if ptr.is_null() {
             return Err(KafkaError::invalid_arg(format!(
-                "{F}: librdkafka refused the values"
+                "librdkafka refused the values"
             )));
         }
         Ok(ScramAlteration {
