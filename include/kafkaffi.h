@@ -1901,7 +1901,10 @@ extern "C" {
 /**
  * A new admin client. `config` is copied; its error, throttle, stats, log and oauth callbacks
  * are served inside kf_admin_poll() and every blocking admin call (delivery and commit
- * callbacks do not apply).
+ * callbacks do not apply). The first asynchronous operation starts a thread of the client that
+ * takes the operations' answers as they arrive (and starts their retries); their callbacks
+ * still run inside kf_admin_poll(). retry.backoff.ms and retry.backoff.max.ms set the pauses of
+ * the consumer group operations' retries.
  *
  * Returns: caller owns; free with kf_admin_destroy(). NULL on failure, with `*err_out` set when
  * `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL config, or a config librdkafka refuses).
@@ -1913,8 +1916,9 @@ extern "C" {
 kf_admin_t *kf_admin_new(const kf_config_t *config, kf_error_t **err_out);
 
 /**
- * Destroys the admin client without waiting. Operations still running are abandoned: their
- * asynchronous callbacks never run. Runs no callback. NULL is a no-op.
+ * Destroys the admin client without waiting. Operations still running are abandoned (retries
+ * not yet started never start): their asynchronous callbacks never run, nor do those of
+ * results not yet served by kf_admin_poll(). Runs no callback. NULL is a no-op.
  *
  * Errors: KF_ERR__STATE when called from inside one of this client's callbacks (then nothing is
  * destroyed).
@@ -1993,7 +1997,8 @@ void kf_admin_options_destroy(kf_admin_options_t *options);
 /**
  * Sets the overall time an operation may take (broker lookup, request, response), in
  * milliseconds (Python's request_timeout). When it passes, every item not yet answered gets
- * KF_ERR__TIMED_OUT. All operations take it.
+ * KF_ERR__TIMED_OUT. The consumer group operations' retries of a loading or moving coordinator
+ * stop there too. All operations take it.
  *
  * Errors: KF_ERR__INVALID_ARG for NULL options or a negative timeout.
  * Thread safety: one thread at a time per options object.
@@ -2281,6 +2286,11 @@ kf_error_t *kf_admin_describe_cluster_async(kf_admin_t *admin, const kf_admin_op
  * listing(): id, simple flag, state, type), then one item without a name for each broker that
  * could not be asked (Python's errors list). Options: request timeout, state and type filters.
  *
+ * Retries: while a broker answers COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE or
+ * NOT_COORDINATOR (it has just started, or its groups are moving), the listing is asked again
+ * after a pause (retry.backoff.ms, doubling up to retry.backoff.max.ms) until the request
+ * timeout is spent; then the last listing is the result, with that broker's error item.
+ *
  * `options` may be NULL. `*result_out`: on success, caller owns; free with
  * kf_admin_result_destroy().
  * Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
@@ -2293,6 +2303,9 @@ kf_error_t *kf_admin_list_consumer_groups(kf_admin_t *admin, const kf_admin_opti
 /**
  * list_consumer_groups, asynchronously: as kf_admin_list_consumer_groups(); `callback(opaque,
  * result)` gets the result (borrowed for the call) from a later kf_admin_poll().
+ *
+ * Retries: as the blocking form; a retry starts when its pause is over whether or not
+ * kf_admin_poll() is running (only the result waits for it).
  *
  * Errors: as kf_admin_list_consumer_groups(), plus a NULL callback; on error the callback never
  * runs.
@@ -2308,6 +2321,12 @@ kf_error_t *kf_admin_list_consumer_groups_async(kf_admin_t *admin, const kf_admi
  * exist is described in state KF_CONSUMER_GROUP_STATE_DEAD (Kafka's answer) or gets
  * KF_ERR_GROUP_ID_NOT_FOUND. Options: request timeout, include_authorized_operations.
  *
+ * Retries: a group whose coordinator answers COORDINATOR_LOAD_IN_PROGRESS,
+ * COORDINATOR_NOT_AVAILABLE or NOT_COORDINATOR (a broker has just started, or the group is
+ * moving) is asked again after a pause (retry.backoff.ms, doubling up to retry.backoff.max.ms),
+ * the other groups keeping their answers, until the request timeout is spent; then its item
+ * carries that error.
+ *
  * `groups`: `count` UTF-8 group ids. `options` may be NULL. `*result_out`: on success, caller
  * owns; free with kf_admin_result_destroy().
  * Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
@@ -2322,6 +2341,9 @@ kf_error_t *kf_admin_describe_consumer_groups(kf_admin_t *admin, const char *con
  * `callback(opaque, result)` gets the result (borrowed for the call) from a later
  * kf_admin_poll().
  *
+ * Retries: as the blocking form; a retry starts when its pause is over whether or not
+ * kf_admin_poll() is running (only the result waits for it).
+ *
  * Errors: as kf_admin_describe_consumer_groups(), plus a NULL callback; on error the callback
  * never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
@@ -2332,6 +2354,12 @@ kf_error_t *kf_admin_describe_consumer_groups_async(kf_admin_t *admin, const cha
  * delete_consumer_groups: deletes the groups (Python's AdminClient.delete_consumer_groups).
  * One item per group, in input order; item errors such as KF_ERR_GROUP_ID_NOT_FOUND or
  * KF_ERR_NON_EMPTY_GROUP. Options: request timeout.
+ *
+ * Retries: a group whose coordinator answers COORDINATOR_LOAD_IN_PROGRESS,
+ * COORDINATOR_NOT_AVAILABLE or NOT_COORDINATOR (a broker has just started, or the group is
+ * moving) is asked again after a pause (retry.backoff.ms, doubling up to retry.backoff.max.ms),
+ * the other groups keeping their answers, until the request timeout is spent; then its item
+ * carries that error.
  *
  * `groups`: `count` UTF-8 group ids. `options` may be NULL. `*result_out`: on success, caller
  * owns; free with kf_admin_result_destroy().
@@ -2347,6 +2375,9 @@ kf_error_t *kf_admin_delete_consumer_groups(kf_admin_t *admin, const char *const
  * `callback(opaque, result)` gets the result (borrowed for the call) from a later
  * kf_admin_poll().
  *
+ * Retries: as the blocking form; a retry starts when its pause is over whether or not
+ * kf_admin_poll() is running (only the result waits for it).
+ *
  * Errors: as kf_admin_delete_consumer_groups(), plus a NULL callback; on error the callback
  * never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
@@ -2360,6 +2391,12 @@ kf_error_t *kf_admin_delete_consumer_groups_async(kf_admin_t *admin, const char 
  * per-partition error each). A group's `partitions` NULL lists all its committed partitions.
  * Several groups are queried in parallel (one request each). Options: request timeout,
  * require_stable_offsets.
+ *
+ * Retries: a group whose coordinator answers COORDINATOR_LOAD_IN_PROGRESS,
+ * COORDINATOR_NOT_AVAILABLE or NOT_COORDINATOR (a broker has just started, or the group is
+ * moving) is asked again after a pause (retry.backoff.ms, doubling up to retry.backoff.max.ms),
+ * the other groups keeping their answers, until the request timeout is spent; then its item
+ * carries that error.
  *
  * `groups`: `count` (at least 1) elements; each list is copied. `options` may be NULL.
  * `*result_out`: on success, caller owns; free with kf_admin_result_destroy().
@@ -2376,6 +2413,9 @@ kf_error_t *kf_admin_list_consumer_group_offsets(kf_admin_t *admin, const kf_con
  * `callback(opaque, result)` gets the result (borrowed for the call) from a later
  * kf_admin_poll(), once every group has answered.
  *
+ * Retries: as the blocking form; a retry starts when its pause is over whether or not
+ * kf_admin_poll() is running (only the result waits for it).
+ *
  * Errors: as kf_admin_list_consumer_group_offsets(), plus a NULL callback; on error the
  * callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
@@ -2388,6 +2428,12 @@ kf_error_t *kf_admin_list_consumer_group_offsets_async(kf_admin_t *admin, const 
  * input order, with its partitions and a per-partition error each; item errors such as
  * KF_ERR_UNKNOWN_MEMBER_ID (group active). Several groups run in parallel. Options: request
  * timeout.
+ *
+ * Retries: a group whose coordinator answers COORDINATOR_LOAD_IN_PROGRESS,
+ * COORDINATOR_NOT_AVAILABLE or NOT_COORDINATOR (for the group or for its partitions: a broker
+ * has just started, or the group is moving) is asked again after a pause (retry.backoff.ms,
+ * doubling up to retry.backoff.max.ms), the other groups keeping their answers, until the
+ * request timeout is spent; then its item carries that error.
  *
  * `groups`: `count` (at least 1) elements, each with a non-NULL `partitions` whose offsets are
  * committed (copied). `options` may be NULL. `*result_out`: on success, caller owns; free with
@@ -2405,6 +2451,9 @@ kf_error_t *kf_admin_alter_consumer_group_offsets(kf_admin_t *admin, const kf_co
  * `callback(opaque, result)` gets the result (borrowed for the call) from a later
  * kf_admin_poll(), once every group has answered.
  *
+ * Retries: as the blocking form; a retry starts when its pause is over whether or not
+ * kf_admin_poll() is running (only the result waits for it).
+ *
  * Errors: as kf_admin_alter_consumer_group_offsets(), plus a NULL callback; on error the
  * callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
@@ -2417,6 +2466,12 @@ kf_error_t *kf_admin_alter_consumer_group_offsets_async(kf_admin_t *admin, const
  * group, in input order, with its partitions and a per-partition error each (for instance
  * KF_ERR_GROUP_SUBSCRIBED_TO_TOPIC); item errors such as KF_ERR_GROUP_ID_NOT_FOUND. Several
  * groups run in parallel. Options: request timeout.
+ *
+ * Retries: a group whose coordinator answers COORDINATOR_LOAD_IN_PROGRESS,
+ * COORDINATOR_NOT_AVAILABLE or NOT_COORDINATOR (a broker has just started, or the group is
+ * moving) is asked again after a pause (retry.backoff.ms, doubling up to retry.backoff.max.ms),
+ * the other groups keeping their answers, until the request timeout is spent; then its item
+ * carries that error.
  *
  * `groups`: `count` (at least 1) elements, each with a non-NULL `partitions` (copied).
  * `options` may be NULL. `*result_out`: on success, caller owns; free with
@@ -2433,6 +2488,9 @@ kf_error_t *kf_admin_delete_consumer_group_offsets(kf_admin_t *admin, const kf_c
  * delete_consumer_group_offsets, asynchronously: as kf_admin_delete_consumer_group_offsets();
  * `callback(opaque, result)` gets the result (borrowed for the call) from a later
  * kf_admin_poll(), once every group has answered.
+ *
+ * Retries: as the blocking form; a retry starts when its pause is over whether or not
+ * kf_admin_poll() is running (only the result waits for it).
  *
  * Errors: as kf_admin_delete_consumer_group_offsets(), plus a NULL callback; on error the
  * callback never runs.

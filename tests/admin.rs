@@ -1106,6 +1106,184 @@ fn group_offsets_on_the_mock_cluster() {
     ok(kf_admin_destroy(a));
 }
 
+fn push_errors(cluster: &Cluster, api_key: i16, errors: &[i32]) {
+    ok(kf_mock_cluster_push_request_errors(
+        cluster.mock,
+        api_key,
+        errors.as_ptr(),
+        errors.len(),
+    ));
+}
+
+/// The errors of a group coordinator that is loading or moving (a broker just started).
+const COORDINATOR_ERRORS: [i32; 3] = [
+    KF_ERR_COORDINATOR_LOAD_IN_PROGRESS,
+    KF_ERR_NOT_COORDINATOR,
+    KF_ERR_COORDINATOR_NOT_AVAILABLE,
+];
+
+#[test]
+fn group_offsets_retry_coordinator_errors_within_the_request_timeout_on_the_mock_cluster() {
+    let cluster = Cluster::mock(1);
+    let a = new_admin(&cluster, &[]);
+    let t = unique("adm-retry");
+    cluster.create_topic(&t, 2);
+    let (g1, g2) = (unique("adm-retry-g"), unique("adm-retry-g"));
+    let (id1, id2) = (cs(&g1), cs(&g2));
+    let offs = tp_list(&[(&t, 0, 5), (&t, 1, 9)]);
+    let one = [kf_consumer_group_topic_partitions_t {
+        group_id: id1.as_ptr(),
+        partitions: offs,
+    }];
+    let both = [
+        kf_consumer_group_topic_partitions_t {
+            group_id: id1.as_ptr(),
+            partitions: offs,
+        },
+        kf_consumer_group_topic_partitions_t {
+            group_id: id2.as_ptr(),
+            partitions: offs,
+        },
+    ];
+    let committed = vec![(t.clone(), 0, 5, 0), (t.clone(), 1, 9, 0)];
+
+    // alter: the coordinator refuses every partition (OffsetCommit answers per partition),
+    // three times; the fourth request commits. The pauses double: 100 + 200 + 400 ms.
+    push_errors(&cluster, KF_APIKEY_OFFSET_COMMIT, &COORDINATOR_ERRORS);
+    let started = Instant::now();
+    let r = run(|r| kf_admin_alter_consumer_group_offsets(a, one.as_ptr(), 1, null(), r));
+    assert!(
+        started.elapsed() >= Duration::from_millis(600),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(r.items(), vec![(Some(g1.clone()), 0)]);
+    assert_eq!(offsets_of(&r, 0), committed);
+    drop(r);
+    // Two groups, each with its own request: the one refused is asked again, the other keeps
+    // its answer.
+    push_errors(&cluster, KF_APIKEY_OFFSET_COMMIT, &COORDINATOR_ERRORS[..1]);
+    let r = run(|r| kf_admin_alter_consumer_group_offsets(a, both.as_ptr(), 2, null(), r));
+    assert_eq!(
+        r.items(),
+        vec![(Some(g1.clone()), 0), (Some(g2.clone()), 0)]
+    );
+    assert_eq!(offsets_of(&r, 0), committed);
+    assert_eq!(offsets_of(&r, 1), committed);
+    drop(r);
+
+    // list: OffsetFetch's group-level error, for one of the two groups' requests.
+    push_errors(&cluster, KF_APIKEY_OFFSET_FETCH, &COORDINATOR_ERRORS[..1]);
+    let r = run(|r| kf_admin_list_consumer_group_offsets(a, both.as_ptr(), 2, null(), r));
+    assert_eq!(
+        r.items(),
+        vec![(Some(g1.clone()), 0), (Some(g2.clone()), 0)]
+    );
+    assert_eq!(offsets_of(&r, 0), committed);
+    assert_eq!(offsets_of(&r, 1), committed);
+    drop(r);
+
+    // More refusals than the request timeout leaves room for: the last one is the group's
+    // result, once the timeout is spent.
+    push_errors(
+        &cluster,
+        KF_APIKEY_OFFSET_FETCH,
+        &[KF_ERR_COORDINATOR_LOAD_IN_PROGRESS; 100],
+    );
+    let o = options();
+    ok(kf_admin_options_set_request_timeout(o, 1000));
+    let started = Instant::now();
+    let r = run(|r| kf_admin_list_consumer_group_offsets(a, one.as_ptr(), 1, o, r));
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(700) && took < Duration::from_secs(5),
+        "{took:?}"
+    );
+    assert_eq!(
+        r.items(),
+        vec![(Some(g1.clone()), KF_ERR_COORDINATOR_LOAD_IN_PROGRESS)]
+    );
+    drop(r);
+    ok(kf_mock_cluster_clear_request_errors(
+        cluster.mock,
+        KF_APIKEY_OFFSET_FETCH,
+    ));
+    // A permanent error is not retried.
+    push_errors(
+        &cluster,
+        KF_APIKEY_OFFSET_FETCH,
+        &[KF_ERR_GROUP_AUTHORIZATION_FAILED],
+    );
+    let started = Instant::now();
+    let r = run(|r| kf_admin_list_consumer_group_offsets(a, one.as_ptr(), 1, null(), r));
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(
+        r.items(),
+        vec![(Some(g1.clone()), KF_ERR_GROUP_AUTHORIZATION_FAILED)]
+    );
+    drop(r);
+    kf_admin_options_destroy(o);
+    kf_topic_partition_list_destroy(offs);
+    ok(kf_admin_destroy(a));
+}
+
+#[test]
+fn async_group_offsets_retry_without_waiting_for_poll_on_the_mock_cluster() {
+    let cluster = Cluster::mock(1);
+    let a = new_admin(&cluster, &[]);
+    let t = unique("adm-retry-async");
+    cluster.create_topic(&t, 1);
+    let g = unique("adm-retry-async-g");
+    let gid = cs(&g);
+    let offs = tp_list(&[(&t, 0, 3)]);
+    let groups = [kf_consumer_group_topic_partitions_t {
+        group_id: gid.as_ptr(),
+        partitions: offs,
+    }];
+    let seen = Seen::new(a);
+    // Three refusals take 700 ms of pauses. No poll meanwhile: the retries start on their own,
+    // so one short poll afterwards finds the result.
+    push_errors(&cluster, KF_APIKEY_OFFSET_COMMIT, &COORDINATOR_ERRORS);
+    ok(kf_admin_alter_consumer_group_offsets_async(
+        a,
+        groups.as_ptr(),
+        1,
+        null(),
+        Some(on_result),
+        seen.opaque(),
+    ));
+    std::thread::sleep(Duration::from_millis(2000));
+    ok(kf_admin_poll(a, 500, null_mut()));
+    assert_eq!(seen.len(), 1, "the retries waited for poll");
+    let results = seen.results.lock().unwrap().clone();
+    assert_eq!(
+        (results[0].0, results[0].1.clone()),
+        (
+            KF_ADMIN_OP_ALTER_CONSUMER_GROUP_OFFSETS,
+            vec![(Some(g.clone()), 0)]
+        )
+    );
+    // Destroyed while a retry waits for its turn: the retry never starts, the callback never
+    // runs.
+    push_errors(
+        &cluster,
+        KF_APIKEY_OFFSET_FETCH,
+        &[KF_ERR_COORDINATOR_LOAD_IN_PROGRESS; 50],
+    );
+    ok(kf_admin_list_consumer_group_offsets_async(
+        a,
+        groups.as_ptr(),
+        1,
+        null(),
+        Some(on_result),
+        seen.opaque(),
+    ));
+    ok(kf_admin_poll(a, 300, null_mut()));
+    ok(kf_admin_destroy(a));
+    assert_eq!(seen.len(), 1);
+    kf_topic_partition_list_destroy(offs);
+}
+
 // ---------------------------------------------------------------------------------------------
 // offsets, records, leaders
 
@@ -1753,7 +1931,9 @@ fn async_operations_deliver_results_in_poll_on_broker_and_mock() {
             seen.opaque(),
         ));
         kf_topic_partition_list_destroy(l);
-        // Group offsets: two groups, two librdkafka requests, one result.
+        // Group offsets: two groups, two librdkafka requests, one result. On a broker that has
+        // just started, a group's coordinator may still be loading (COORDINATOR_LOAD_IN_PROGRESS):
+        // the library asks again within the request timeout, so both groups answer.
         let (g1, g2) = (cs(&unique("adm-async-g")), cs(&unique("adm-async-g")));
         let gs = [
             kf_consumer_group_topic_partitions_t {

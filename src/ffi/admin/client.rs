@@ -17,7 +17,10 @@ pub(super) fn admin<'a>(p: *const kf_admin_t, func: &str) -> KResult<&'a Admin> 
 
 /// A new admin client. `config` is copied; its error, throttle, stats, log and oauth callbacks
 /// are served inside kf_admin_poll() and every blocking admin call (delivery and commit
-/// callbacks do not apply).
+/// callbacks do not apply). The first asynchronous operation starts a thread of the client that
+/// takes the operations' answers as they arrive (and starts their retries); their callbacks
+/// still run inside kf_admin_poll(). retry.backoff.ms and retry.backoff.max.ms set the pauses of
+/// the consumer group operations' retries.
 ///
 /// Returns: caller owns; free with kf_admin_destroy(). NULL on failure, with `*err_out` set when
 /// `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL config, or a config librdkafka refuses).
@@ -36,8 +39,9 @@ pub extern "C" fn kf_admin_new(
     })
 }
 
-/// Destroys the admin client without waiting. Operations still running are abandoned: their
-/// asynchronous callbacks never run. Runs no callback. NULL is a no-op.
+/// Destroys the admin client without waiting. Operations still running are abandoned (retries
+/// not yet started never start): their asynchronous callbacks never run, nor do those of
+/// results not yet served by kf_admin_poll(). Runs no callback. NULL is a no-op.
 ///
 /// Errors: KF_ERR__STATE when called from inside one of this client's callbacks (then nothing is
 /// destroyed).

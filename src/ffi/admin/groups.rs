@@ -23,6 +23,11 @@ pub struct kf_consumer_group_topic_partitions_t {
 /// listing(): id, simple flag, state, type), then one item without a name for each broker that
 /// could not be asked (Python's errors list). Options: request timeout, state and type filters.
 ///
+/// Retries: while a broker answers COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE or
+/// NOT_COORDINATOR (it has just started, or its groups are moving), the listing is asked again
+/// after a pause (retry.backoff.ms, doubling up to retry.backoff.max.ms) until the request
+/// timeout is spent; then the last listing is the result, with that broker's error item.
+///
 /// `options` may be NULL. `*result_out`: on success, caller owns; free with
 /// kf_admin_result_destroy().
 /// Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
@@ -45,6 +50,9 @@ pub extern "C" fn kf_admin_list_consumer_groups(
 
 /// list_consumer_groups, asynchronously: as kf_admin_list_consumer_groups(); `callback(opaque,
 /// result)` gets the result (borrowed for the call) from a later kf_admin_poll().
+///
+/// Retries: as the blocking form; a retry starts when its pause is over whether or not
+/// kf_admin_poll() is running (only the result waits for it).
 ///
 /// Errors: as kf_admin_list_consumer_groups(), plus a NULL callback; on error the callback never
 /// runs.
@@ -75,6 +83,12 @@ pub extern "C" fn kf_admin_list_consumer_groups_async(
 /// exist is described in state KF_CONSUMER_GROUP_STATE_DEAD (Kafka's answer) or gets
 /// KF_ERR_GROUP_ID_NOT_FOUND. Options: request timeout, include_authorized_operations.
 ///
+/// Retries: a group whose coordinator answers COORDINATOR_LOAD_IN_PROGRESS,
+/// COORDINATOR_NOT_AVAILABLE or NOT_COORDINATOR (a broker has just started, or the group is
+/// moving) is asked again after a pause (retry.backoff.ms, doubling up to retry.backoff.max.ms),
+/// the other groups keeping their answers, until the request timeout is spent; then its item
+/// carries that error.
+///
 /// `groups`: `count` UTF-8 group ids. `options` may be NULL. `*result_out`: on success, caller
 /// owns; free with kf_admin_result_destroy().
 /// Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
@@ -102,6 +116,9 @@ pub extern "C" fn kf_admin_describe_consumer_groups(
 /// describe_consumer_groups, asynchronously: as kf_admin_describe_consumer_groups();
 /// `callback(opaque, result)` gets the result (borrowed for the call) from a later
 /// kf_admin_poll().
+///
+/// Retries: as the blocking form; a retry starts when its pause is over whether or not
+/// kf_admin_poll() is running (only the result waits for it).
 ///
 /// Errors: as kf_admin_describe_consumer_groups(), plus a NULL callback; on error the callback
 /// never runs.
@@ -135,6 +152,12 @@ pub extern "C" fn kf_admin_describe_consumer_groups_async(
 /// One item per group, in input order; item errors such as KF_ERR_GROUP_ID_NOT_FOUND or
 /// KF_ERR_NON_EMPTY_GROUP. Options: request timeout.
 ///
+/// Retries: a group whose coordinator answers COORDINATOR_LOAD_IN_PROGRESS,
+/// COORDINATOR_NOT_AVAILABLE or NOT_COORDINATOR (a broker has just started, or the group is
+/// moving) is asked again after a pause (retry.backoff.ms, doubling up to retry.backoff.max.ms),
+/// the other groups keeping their answers, until the request timeout is spent; then its item
+/// carries that error.
+///
 /// `groups`: `count` UTF-8 group ids. `options` may be NULL. `*result_out`: on success, caller
 /// owns; free with kf_admin_result_destroy().
 /// Blocks: until the result arrives (at most the request timeout plus a few seconds), serving
@@ -162,6 +185,9 @@ pub extern "C" fn kf_admin_delete_consumer_groups(
 /// delete_consumer_groups, asynchronously: as kf_admin_delete_consumer_groups();
 /// `callback(opaque, result)` gets the result (borrowed for the call) from a later
 /// kf_admin_poll().
+///
+/// Retries: as the blocking form; a retry starts when its pause is over whether or not
+/// kf_admin_poll() is running (only the result waits for it).
 ///
 /// Errors: as kf_admin_delete_consumer_groups(), plus a NULL callback; on error the callback
 /// never runs.
@@ -198,6 +224,12 @@ pub extern "C" fn kf_admin_delete_consumer_groups_async(
 /// Several groups are queried in parallel (one request each). Options: request timeout,
 /// require_stable_offsets.
 ///
+/// Retries: a group whose coordinator answers COORDINATOR_LOAD_IN_PROGRESS,
+/// COORDINATOR_NOT_AVAILABLE or NOT_COORDINATOR (a broker has just started, or the group is
+/// moving) is asked again after a pause (retry.backoff.ms, doubling up to retry.backoff.max.ms),
+/// the other groups keeping their answers, until the request timeout is spent; then its item
+/// carries that error.
+///
 /// `groups`: `count` (at least 1) elements; each list is copied. `options` may be NULL.
 /// `*result_out`: on success, caller owns; free with kf_admin_result_destroy().
 /// Blocks: until every group's result arrives (at most the request timeout plus a few seconds),
@@ -226,6 +258,9 @@ pub extern "C" fn kf_admin_list_consumer_group_offsets(
 /// list_consumer_group_offsets, asynchronously: as kf_admin_list_consumer_group_offsets();
 /// `callback(opaque, result)` gets the result (borrowed for the call) from a later
 /// kf_admin_poll(), once every group has answered.
+///
+/// Retries: as the blocking form; a retry starts when its pause is over whether or not
+/// kf_admin_poll() is running (only the result waits for it).
 ///
 /// Errors: as kf_admin_list_consumer_group_offsets(), plus a NULL callback; on error the
 /// callback never runs.
@@ -261,6 +296,12 @@ pub extern "C" fn kf_admin_list_consumer_group_offsets_async(
 /// KF_ERR_UNKNOWN_MEMBER_ID (group active). Several groups run in parallel. Options: request
 /// timeout.
 ///
+/// Retries: a group whose coordinator answers COORDINATOR_LOAD_IN_PROGRESS,
+/// COORDINATOR_NOT_AVAILABLE or NOT_COORDINATOR (for the group or for its partitions: a broker
+/// has just started, or the group is moving) is asked again after a pause (retry.backoff.ms,
+/// doubling up to retry.backoff.max.ms), the other groups keeping their answers, until the
+/// request timeout is spent; then its item carries that error.
+///
 /// `groups`: `count` (at least 1) elements, each with a non-NULL `partitions` whose offsets are
 /// committed (copied). `options` may be NULL. `*result_out`: on success, caller owns; free with
 /// kf_admin_result_destroy().
@@ -290,6 +331,9 @@ pub extern "C" fn kf_admin_alter_consumer_group_offsets(
 /// alter_consumer_group_offsets, asynchronously: as kf_admin_alter_consumer_group_offsets();
 /// `callback(opaque, result)` gets the result (borrowed for the call) from a later
 /// kf_admin_poll(), once every group has answered.
+///
+/// Retries: as the blocking form; a retry starts when its pause is over whether or not
+/// kf_admin_poll() is running (only the result waits for it).
 ///
 /// Errors: as kf_admin_alter_consumer_group_offsets(), plus a NULL callback; on error the
 /// callback never runs.
@@ -325,6 +369,12 @@ pub extern "C" fn kf_admin_alter_consumer_group_offsets_async(
 /// KF_ERR_GROUP_SUBSCRIBED_TO_TOPIC); item errors such as KF_ERR_GROUP_ID_NOT_FOUND. Several
 /// groups run in parallel. Options: request timeout.
 ///
+/// Retries: a group whose coordinator answers COORDINATOR_LOAD_IN_PROGRESS,
+/// COORDINATOR_NOT_AVAILABLE or NOT_COORDINATOR (a broker has just started, or the group is
+/// moving) is asked again after a pause (retry.backoff.ms, doubling up to retry.backoff.max.ms),
+/// the other groups keeping their answers, until the request timeout is spent; then its item
+/// carries that error.
+///
 /// `groups`: `count` (at least 1) elements, each with a non-NULL `partitions` (copied).
 /// `options` may be NULL. `*result_out`: on success, caller owns; free with
 /// kf_admin_result_destroy().
@@ -354,6 +404,9 @@ pub extern "C" fn kf_admin_delete_consumer_group_offsets(
 /// delete_consumer_group_offsets, asynchronously: as kf_admin_delete_consumer_group_offsets();
 /// `callback(opaque, result)` gets the result (borrowed for the call) from a later
 /// kf_admin_poll(), once every group has answered.
+///
+/// Retries: as the blocking form; a retry starts when its pause is over whether or not
+/// kf_admin_poll() is running (only the result waits for it).
 ///
 /// Errors: as kf_admin_delete_consumer_group_offsets(), plus a NULL callback; on error the
 /// callback never runs.

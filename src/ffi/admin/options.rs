@@ -46,7 +46,8 @@ fn check_timeout(func: &str, ms: c_int) -> KResult<()> {
 
 /// Sets the overall time an operation may take (broker lookup, request, response), in
 /// milliseconds (Python's request_timeout). When it passes, every item not yet answered gets
-/// KF_ERR__TIMED_OUT. All operations take it.
+/// KF_ERR__TIMED_OUT. The consumer group operations' retries of a loading or moving coordinator
+/// stop there too. All operations take it.
 ///
 /// Errors: KF_ERR__INVALID_ARG for NULL options or a negative timeout.
 /// Thread safety: one thread at a time per options object.

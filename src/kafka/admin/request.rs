@@ -9,6 +9,7 @@ use super::inputs::{
     check_range, AclSpec, ConfigResource, NewPartitions, NewTopic, RdAcl, ScramAlteration,
 };
 use super::result::{Expected, ExpectedKind};
+use super::retry::GroupCall;
 use super::sys;
 use crate::error::KResult;
 use crate::kafka::topic_partition::TopicPartitionList;
@@ -268,54 +269,15 @@ impl Request<'_> {
                 rd::rd_kafka_TopicCollection_destroy(coll);
             }
             Request::DescribeCluster => rd::rd_kafka_DescribeCluster(rk, o, q),
-            Request::ListConsumerGroups => rd::rd_kafka_ListConsumerGroups(rk, o, q),
-            Request::DescribeConsumerGroups(g) => {
-                let mut names: Vec<*const c_char> = g.iter().map(|n| n.as_ptr()).collect();
-                rd::rd_kafka_DescribeConsumerGroups(rk, names.as_mut_ptr(), names.len(), o, q);
-            }
-            Request::DeleteConsumerGroups(g) => {
-                let mut v: Vec<_> = g
-                    .iter()
-                    .map(|n| rd::rd_kafka_DeleteGroup_new(n.as_ptr()))
-                    .collect();
-                rd::rd_kafka_DeleteGroups(rk, v.as_mut_ptr(), v.len(), o, q);
-                rd::rd_kafka_DeleteGroup_destroy_array(v.as_mut_ptr(), v.len());
-            }
-            Request::ListConsumerGroupOffsets(g) => {
-                let g = &g[i];
-                let parts = g.partitions.map_or(std::ptr::null(), |l| l as *const _);
-                let mut v = [rd::rd_kafka_ListConsumerGroupOffsets_new(
-                    g.group_id.as_ptr(),
-                    parts,
-                )];
-                rd::rd_kafka_ListConsumerGroupOffsets(rk, v.as_mut_ptr(), 1, o, q);
-                rd::rd_kafka_ListConsumerGroupOffsets_destroy(v[0]);
-            }
-            Request::AlterConsumerGroupOffsets(g) => {
-                let g = &g[i];
-                let empty = TopicPartitionList::new(0);
-                let parts = g
-                    .partitions
-                    .map_or(empty.ptr as *const _, |l| l as *const _);
-                let mut v = [rd::rd_kafka_AlterConsumerGroupOffsets_new(
-                    g.group_id.as_ptr(),
-                    parts,
-                )];
-                rd::rd_kafka_AlterConsumerGroupOffsets(rk, v.as_mut_ptr(), 1, o, q);
-                rd::rd_kafka_AlterConsumerGroupOffsets_destroy(v[0]);
-            }
-            Request::DeleteConsumerGroupOffsets(g) => {
-                let g = &g[i];
-                let empty = TopicPartitionList::new(0);
-                let parts = g
-                    .partitions
-                    .map_or(empty.ptr as *const _, |l| l as *const _);
-                let mut v = [rd::rd_kafka_DeleteConsumerGroupOffsets_new(
-                    g.group_id.as_ptr(),
-                    parts,
-                )];
-                rd::rd_kafka_DeleteConsumerGroupOffsets(rk, v.as_mut_ptr(), 1, o, q);
-                rd::rd_kafka_DeleteConsumerGroupOffsets_destroy(v[0]);
+            Request::ListConsumerGroups
+            | Request::DescribeConsumerGroups(_)
+            | Request::DeleteConsumerGroups(_)
+            | Request::ListConsumerGroupOffsets(_)
+            | Request::AlterConsumerGroupOffsets(_)
+            | Request::DeleteConsumerGroupOffsets(_) => {
+                if let Some(call) = self.group_call(i) {
+                    call.start(rk, o, q);
+                }
             }
             Request::CreateAcls(_) => {
                 let Prepared::Acls(a) = prepared else {
@@ -377,4 +339,38 @@ impl Request<'_> {
 pub(super) enum Prepared {
     None,
     Acls(Vec<RdAcl>),
+}
+
+impl Request<'_> {
+    /// Request `i` of a group-coordinator operation as a call that owns its inputs, so that it
+    /// can be started again after the caller's inputs are gone (a retry from poll's timer);
+    /// None for the other operations.
+    pub(super) fn group_call(&self, i: usize) -> Option<GroupCall> {
+        let names = |v: &[&CStr]| v.iter().map(|&n| n.to_owned()).collect();
+        let group = |g: &[GroupPartitions]| {
+            let g = &g[i];
+            (
+                g.group_id.to_owned(),
+                g.partitions.map(TopicPartitionList::copy_of),
+            )
+        };
+        Some(match self {
+            Request::ListConsumerGroups => GroupCall::ListGroups,
+            Request::DescribeConsumerGroups(v) => GroupCall::Describe(names(v)),
+            Request::DeleteConsumerGroups(v) => GroupCall::Delete(names(v)),
+            Request::ListConsumerGroupOffsets(g) => {
+                let (id, parts) = group(g);
+                GroupCall::ListOffsets(id, parts)
+            }
+            Request::AlterConsumerGroupOffsets(g) => {
+                let (id, parts) = group(g);
+                GroupCall::AlterOffsets(id, parts.unwrap_or_else(|| TopicPartitionList::new(0)))
+            }
+            Request::DeleteConsumerGroupOffsets(g) => {
+                let (id, parts) = group(g);
+                GroupCall::DeleteOffsets(id, parts.unwrap_or_else(|| TopicPartitionList::new(0)))
+            }
+            _ => return None,
+        })
+    }
 }

@@ -209,7 +209,7 @@ impl AdminResult {
 
 /// Lists every expected input (with the request error when it has no result of its own), in
 /// input order, followed by any result that matched no input.
-fn order(sub: SubResult, expected: &[Expected]) -> Vec<Item> {
+pub(super) fn order(sub: SubResult, expected: &[Expected]) -> Vec<Item> {
     let mut rest: Vec<Option<Item>> = sub.items.into_iter().map(Some).collect();
     let mut out = Vec::with_capacity(expected.len().max(rest.len()));
     for exp in expected {
