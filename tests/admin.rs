@@ -183,6 +183,28 @@ fn topic_config(a: *mut kf_admin_t, topic: &str, key: &str) -> Entry {
     entry(kf_admin_result_item_config_find(r.0, 0, cs(key).as_ptr()))
 }
 
+/// Waits until the broker describes the topic's `key` as `want` says. A config change is
+/// acknowledged by the controller and reaches the broker that answers describe_configs a
+/// moment later (KRaft propagates metadata asynchronously), so a read right after an alter may
+/// still see the old value.
+#[track_caller]
+fn wait_config(a: *mut kf_admin_t, topic: &str, key: &str, want: impl Fn(&Entry) -> bool) -> Entry {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let e = topic_config(a, topic, key);
+        if want(&e) {
+            return e;
+        }
+        assert!(Instant::now() < deadline, "{topic} {key} is still {e:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[track_caller]
+fn wait_config_value(a: *mut kf_admin_t, topic: &str, key: &str, value: &str) {
+    wait_config(a, topic, key, |e| e.value.as_deref() == Some(value));
+}
+
 fn partition_count(a: *mut kf_admin_t, topic: &str) -> usize {
     let r = describe_topics(a, &[topic], null());
     assert_eq!(r.code(0), 0, "describe {topic}");
@@ -560,18 +582,9 @@ fn incremental_and_full_alter_configs_per_resource_errors() {
         KF_RESOURCE_TOPIC
     );
     drop(r);
-    assert_eq!(
-        topic_config(a, &t, "retention.ms").value.as_deref(),
-        Some("7200000")
-    );
-    assert_eq!(
-        topic_config(a, &t, "cleanup.policy").value.as_deref(),
-        Some("delete,compact")
-    );
-    assert_eq!(
-        topic_config(a, &t, "max.message.bytes").value.as_deref(),
-        Some("500000")
-    );
+    wait_config_value(a, &t, "retention.ms", "7200000");
+    wait_config_value(a, &t, "cleanup.policy", "delete,compact");
+    wait_config_value(a, &t, "max.message.bytes", "500000");
 
     // subtract and delete (back to the default).
     let r3 = config_resource(KF_RESOURCE_TOPIC, &t);
@@ -590,12 +603,8 @@ fn incremental_and_full_alter_configs_per_resource_errors() {
     let r = run(|r| kf_admin_incremental_alter_configs(a, [r3 as *const _].as_ptr(), 1, null(), r));
     assert_eq!(r.items(), vec![(Some(t.clone()), 0)]);
     drop(r);
-    assert_eq!(
-        topic_config(a, &t, "cleanup.policy").value.as_deref(),
-        Some("compact")
-    );
-    let mmb = topic_config(a, &t, "max.message.bytes");
-    assert!(mmb.default, "{mmb:?}");
+    wait_config_value(a, &t, "cleanup.policy", "compact");
+    wait_config(a, &t, "max.message.bytes", |e| e.default);
 
     // An invalid value: that resource's own error (the broker's INVALID_CONFIG).
     let r4 = config_resource(KF_RESOURCE_TOPIC, &t);
@@ -638,15 +647,10 @@ fn incremental_and_full_alter_configs_per_resource_errors() {
     assert_eq!(kf_admin_result_operation(r.0), KF_ADMIN_OP_ALTER_CONFIGS);
     assert_eq!(r.items(), vec![(Some(t.clone()), 0)]);
     drop(r);
-    assert_eq!(
-        topic_config(a, &t, "retention.ms").value.as_deref(),
-        Some("5000000")
-    );
-    let cp = topic_config(a, &t, "cleanup.policy");
-    assert!(
-        cp.default && cp.value.as_deref() == Some("delete"),
-        "{cp:?}"
-    );
+    wait_config_value(a, &t, "retention.ms", "5000000");
+    wait_config(a, &t, "cleanup.policy", |e| {
+        e.default && e.value.as_deref() == Some("delete")
+    });
 
     for x in [r1, r2, r3, r4, r5, r6] {
         kf_config_resource_destroy(x);
@@ -1014,11 +1018,17 @@ fn consumer_groups_list_describe_offsets_and_delete() {
     // Once the member has left: listed as empty; alter, then delete offsets, then the group.
     ok(kf_consumer_close(c));
     ok(kf_consumer_destroy(c));
-    let groups = listed_groups(a, null());
-    assert_eq!(
-        groups.get(&g).map(|x| x.0),
-        Some(KF_CONSUMER_GROUP_STATE_EMPTY)
-    );
+    // The member leaves on close; the group then goes through a rebalance on its way to Empty,
+    // which a listing right away may not show yet: wait for it (bounded).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let state = listed_groups(a, null()).get(&g).map(|x| x.0);
+        if state == Some(KF_CONSUMER_GROUP_STATE_EMPTY) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "group state still {state:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 
     let r = run(|r| kf_admin_alter_consumer_group_offsets(a, alter.as_ptr(), 1, null(), r));
     assert_eq!(r.items(), vec![(Some(g.clone()), 0)]);
@@ -1532,6 +1542,27 @@ fn elect_leaders_per_partition_results() {
 // ---------------------------------------------------------------------------------------------
 // SCRAM credentials
 
+/// describe_user_scram_credentials of `users`, repeated until `user`'s item has error code
+/// `code`: a credential change is acknowledged by the controller and reaches the broker that
+/// answers describe a moment later (KRaft propagates metadata asynchronously).
+#[track_caller]
+fn described_scram(a: *mut kf_admin_t, users: &[&str], user: &str, code: i32) -> Res {
+    let s = strs(users);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let r = run(|r| {
+            kf_admin_describe_user_scram_credentials(a, s.ptrs.as_ptr(), s.ptrs.len(), null(), r)
+        });
+        let got = r.items().into_iter().find(|x| x.0.as_deref() == Some(user));
+        if got.as_ref().map(|x| x.1) == Some(code) {
+            return r;
+        }
+        assert!(Instant::now() < deadline, "{user}: still {got:?}");
+        drop(r);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 fn scram(r: &Res, i: usize) -> Vec<(i32, i32)> {
     (0..kf_admin_result_item_scram_credential_count(r.0, i))
         .map(|c| {
@@ -1571,8 +1602,7 @@ fn user_scram_credentials_upsert_describe_delete() {
     drop(r);
 
     let nobody = unique("adm-scram-nobody");
-    let s = strs(&[&user, "scramuser", &nobody]);
-    let r = run(|r| kf_admin_describe_user_scram_credentials(a, s.ptrs.as_ptr(), 3, null(), r));
+    let r = described_scram(a, &[&user, "scramuser", &nobody], &user, 0);
     assert_eq!(
         kf_admin_result_operation(r.0),
         KF_ADMIN_OP_DESCRIBE_USER_SCRAM_CREDENTIALS
@@ -1630,8 +1660,7 @@ fn user_scram_credentials_upsert_describe_delete() {
         ]
     );
     drop(r);
-    let s1 = strs(&[&user]);
-    let r = run(|r| kf_admin_describe_user_scram_credentials(a, s1.ptrs.as_ptr(), 1, null(), r));
+    let r = described_scram(a, &[&user], &user, KF_ERR_RESOURCE_NOT_FOUND);
     assert_eq!(
         r.items(),
         vec![(Some(user.clone()), KF_ERR_RESOURCE_NOT_FOUND)]
@@ -1670,7 +1699,10 @@ fn scram_upsertion_authenticates_a_new_sha512_user() {
     assert_eq!(r.items(), vec![(Some(user.clone()), 0)]);
     drop(r);
     kf_user_scram_credential_alteration_destroy(up);
-    // The new user connects over SASL/SCRAM-SHA-512 (no authorizer on this broker).
+    // The controller has the credential; the broker learns it a moment later (KRaft metadata
+    // propagation): wait until the broker describes it, then log in with it.
+    drop(described_scram(a, &[&user], &user, 0));
+    // The new user connects over SASL/SCRAM-SHA-512.
     let sasl = std::env::var("KAFKA_SASL_BOOTSTRAP_SERVERS").expect("KAFKA_SASL_BOOTSTRAP_SERVERS");
     let conf = kf_config_new();
     for (k, v) in [
@@ -1781,13 +1813,21 @@ fn acls_per_item_results_with_or_without_an_authorizer() {
     let fg = filter(KF_RESOURCE_GROUP, &g);
     // librdkafka 2.12 drops the top-level error of a DescribeAcls response (SECURITY_DISABLED
     // without an authorizer): the filter's item comes back without error and with no binding.
-    let r = run(|r| kf_admin_describe_acls(a, ft, null(), r));
+    // With an authorizer, the controller has the new binding when create_acls returns, and the
+    // broker's authorizer, which answers describe_acls, a moment later: wait for it (bounded).
+    let bindings = if authorizer { 1 } else { 0 };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let r = loop {
+        let r = run(|r| kf_admin_describe_acls(a, ft, null(), r));
+        if kf_admin_result_item_acl_count(r.0, 0) == bindings || Instant::now() >= deadline {
+            break r;
+        }
+        drop(r);
+        std::thread::sleep(Duration::from_millis(100));
+    };
     assert_eq!(kf_admin_result_operation(r.0), KF_ADMIN_OP_DESCRIBE_ACLS);
     assert_eq!(r.items(), vec![(Some(t.clone()), 0)]);
-    assert_eq!(
-        kf_admin_result_item_acl_count(r.0, 0),
-        if authorizer { 1 } else { 0 }
-    );
+    assert_eq!(kf_admin_result_item_acl_count(r.0, 0), bindings);
     drop(r);
     let r =
         run(|r| kf_admin_delete_acls(a, [ft as *const _, fg as *const _].as_ptr(), 2, null(), r));
