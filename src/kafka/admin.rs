@@ -294,6 +294,17 @@ impl Admin {
         served
     }
 
+    /// Replaces the SASL PLAIN/SCRAM username and password for the next (re)authentication.
+    pub fn set_sasl_credentials(&self, username: &CStr, password: &CStr) -> KResult<()> {
+        let err = unsafe {
+            rd::rd_kafka_sasl_set_credentials(self.client.rk, username.as_ptr(), password.as_ptr())
+        };
+        match unsafe { KafkaError::from_rd_error(err) } {
+            None => Ok(()),
+            Some(e) => Err(e),
+        }
+    }
+
     pub fn list_topics(
         &self,
         topic: Option<&CStr>,

@@ -157,10 +157,6 @@ pub extern "C" fn kf_admin_set_sasl_credentials(
         let a = self::admin(admin, F)?;
         let u = arg_cstr(username, F, "username")?;
         let p = arg_cstr(password, F, "password")?;
-        let err = rdkafka_sys::rd_kafka_sasl_set_credentials(a.client.rk, u.as_ptr(), p.as_ptr());
-        match KafkaError::from_rd_error(err) {
-            None => Ok(()),
-            Some(e) => Err(e),
-        }
+        a.set_sasl_credentials(u, p)
     })
 }

@@ -2,7 +2,7 @@
 use std::os::raw::{c_int, c_void};
 
 use super::super::types::*;
-use super::super::{call, in_fn};
+use super::super::{call, in_fn, opt};
 use super::run::*;
 use super::*;
 use crate::error::KResult;
@@ -32,7 +32,7 @@ pub extern "C" fn kf_admin_list_offsets(
 ) -> *mut kf_error_t {
     const F: &str = "kf_admin_list_offsets";
     call(F, || {
-        run(F, admin, options, wait(result_out), || unsafe {
+        run(F, admin, options, wait(result_out), || {
             Ok(Request::ListOffsets(list(partitions, F, "partitions")?))
         })
     })
@@ -58,7 +58,7 @@ pub extern "C" fn kf_admin_list_offsets_async(
             admin,
             options,
             self::callback(F, callback, opaque)?,
-            || unsafe { Ok(Request::ListOffsets(list(partitions, F, "partitions")?)) },
+            || Ok(Request::ListOffsets(list(partitions, F, "partitions")?)),
         )
     })
 }
@@ -84,7 +84,7 @@ pub extern "C" fn kf_admin_delete_records(
 ) -> *mut kf_error_t {
     const F: &str = "kf_admin_delete_records";
     call(F, || {
-        run(F, admin, options, wait(result_out), || unsafe {
+        run(F, admin, options, wait(result_out), || {
             Ok(Request::DeleteRecords(list(
                 before_offsets,
                 F,
@@ -115,7 +115,7 @@ pub extern "C" fn kf_admin_delete_records_async(
             admin,
             options,
             self::callback(F, callback, opaque)?,
-            || unsafe {
+            || {
                 Ok(Request::DeleteRecords(list(
                     before_offsets,
                     F,
@@ -149,22 +149,19 @@ pub extern "C" fn kf_admin_elect_leaders(
 ) -> *mut kf_error_t {
     const F: &str = "kf_admin_elect_leaders";
     call(F, || {
-        run(F, admin, options, wait(result_out), || unsafe {
+        run(F, admin, options, wait(result_out), || {
             elect_leaders_req(F, election_type, partitions)
         })
     })
 }
 
-unsafe fn elect_leaders_req<'a>(
+fn elect_leaders_req<'a>(
     func: &str,
     election_type: c_int,
     partitions: *const kf_topic_partition_list_t,
 ) -> KResult<Request<'a>> {
     check_range("election_type", election_type, 0, 1).map_err(in_fn(func))?;
-    Ok(Request::ElectLeaders(
-        election_type,
-        (partitions as *const rdkafka_sys::rd_kafka_topic_partition_list_t).as_ref(),
-    ))
+    Ok(Request::ElectLeaders(election_type, opt(partitions)))
 }
 
 /// elect_leaders, asynchronously: as kf_admin_elect_leaders(); `callback(opaque, result)` gets
@@ -188,7 +185,7 @@ pub extern "C" fn kf_admin_elect_leaders_async(
             admin,
             options,
             self::callback(F, callback, opaque)?,
-            || unsafe { elect_leaders_req(F, election_type, partitions) },
+            || elect_leaders_req(F, election_type, partitions),
         )
     })
 }

@@ -14,6 +14,7 @@ use crate::error::{KResult, KafkaError};
 use crate::kafka::admin::inputs::AclSpec;
 use crate::kafka::admin::result::AdminResult;
 use crate::kafka::admin::{GroupPartitions, Request, ResultCallback};
+use crate::kafka::topic_partition::PartitionList;
 
 /// The result of an asynchronous admin operation (the `_async` forms). `result` is borrowed for
 /// the duration of the call: read what you need (or keep copies) before returning.
@@ -127,8 +128,7 @@ pub(super) unsafe fn groups<'a>(
         .iter()
         .enumerate()
         .map(|(i, g)| {
-            let partitions =
-                (g.partitions as *const rdkafka_sys::rd_kafka_topic_partition_list_t).as_ref();
+            let partitions = opt(g.partitions);
             if partitions_required && partitions.is_none() {
                 return Err(KafkaError::invalid_arg(format!(
                     "{func}: groups[{i}].partitions is NULL"
@@ -142,16 +142,12 @@ pub(super) unsafe fn groups<'a>(
         .collect()
 }
 
-pub(super) unsafe fn list<'a>(
+pub(super) fn list<'a>(
     p: *const kf_topic_partition_list_t,
     func: &str,
     what: &str,
-) -> KResult<&'a rdkafka_sys::rd_kafka_topic_partition_list_t> {
-    arg(
-        p as *const rdkafka_sys::rd_kafka_topic_partition_list_t,
-        func,
-        what,
-    )
+) -> KResult<&'a PartitionList> {
+    handle(p, func, what)
 }
 
 pub(super) fn acl_filter(func: &str, a: &AclSpec) -> KResult<()> {

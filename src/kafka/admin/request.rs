@@ -12,7 +12,7 @@ use super::result::{Expected, ExpectedKind};
 use super::retry::GroupCall;
 use super::sys;
 use crate::error::KResult;
-use crate::kafka::topic_partition::TopicPartitionList;
+use crate::kafka::topic_partition::{PartitionList, TopicPartitionList};
 
 /// The operations, numbered as librdkafka's rd_kafka_admin_op_t.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -75,7 +75,7 @@ impl Op {
 /// ConsumerGroupTopicPartitions); `partitions` None means all (list_consumer_group_offsets).
 pub struct GroupPartitions<'a> {
     pub group_id: &'a CStr,
-    pub partitions: Option<&'a rd::rd_kafka_topic_partition_list_t>,
+    pub partitions: Option<&'a PartitionList>,
 }
 
 /// An operation with its inputs (borrowed: librdkafka copies them when the request starts).
@@ -99,20 +99,18 @@ pub enum Request<'a> {
     DeleteAcls(Vec<&'a AclSpec>),
     DescribeUserScramCredentials(Vec<&'a CStr>),
     AlterUserScramCredentials(Vec<&'a ScramAlteration>),
-    ListOffsets(&'a rd::rd_kafka_topic_partition_list_t),
-    DeleteRecords(&'a rd::rd_kafka_topic_partition_list_t),
-    ElectLeaders(i32, Option<&'a rd::rd_kafka_topic_partition_list_t>),
+    ListOffsets(&'a PartitionList),
+    DeleteRecords(&'a PartitionList),
+    ElectLeaders(i32, Option<&'a PartitionList>),
 }
 
-fn partitions_expected(l: &rd::rd_kafka_topic_partition_list_t) -> Vec<Expected> {
-    (0..l.cnt.max(0) as usize)
-        .map(|i| unsafe {
-            let p = &*l.elems.add(i);
-            Expected {
-                name: Some(CStr::from_ptr(p.topic).to_owned()),
-                partition: p.partition,
-                kind: ExpectedKind::Partition,
-            }
+fn partitions_expected(l: &PartitionList) -> Vec<Expected> {
+    (0..l.len())
+        .filter_map(|i| l.get(i))
+        .map(|p| Expected {
+            name: Some(p.topic().to_owned()),
+            partition: p.partition(),
+            kind: ExpectedKind::Partition,
         })
         .collect()
 }
@@ -314,16 +312,16 @@ impl Request<'_> {
             }
             Request::ListOffsets(l) => {
                 // librdkafka takes a mutable list; give it a copy.
-                let copy = TopicPartitionList::copy_of(l);
+                let copy = TopicPartitionList::copied(l);
                 rd::rd_kafka_ListOffsets(rk, copy.ptr, o, q);
             }
             Request::DeleteRecords(l) => {
-                let mut v = [rd::rd_kafka_DeleteRecords_new(*l)];
+                let mut v = [rd::rd_kafka_DeleteRecords_new(l.as_ptr())];
                 rd::rd_kafka_DeleteRecords(rk, v.as_mut_ptr(), 1, o, q);
                 rd::rd_kafka_DeleteRecords_destroy(v[0]);
             }
             Request::ElectLeaders(t, l) => {
-                let copy = l.map(TopicPartitionList::copy_of);
+                let copy = l.map(TopicPartitionList::copied);
                 let el = sys::rd_kafka_ElectLeaders_new(
                     *t,
                     copy.as_ref().map_or(std::ptr::null_mut(), |c| c.ptr),
@@ -351,7 +349,7 @@ impl Request<'_> {
             let g = &g[i];
             (
                 g.group_id.to_owned(),
-                g.partitions.map(TopicPartitionList::copy_of),
+                g.partitions.map(TopicPartitionList::copied),
             )
         };
         Some(match self {
