@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 
 pub use kafkaffi::ffi::*;
 
+pub mod invalid_args;
+
 pub fn cs(s: &str) -> CString {
     CString::new(s).unwrap()
 }
