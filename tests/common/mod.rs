@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 pub use kafkaffi::ffi::*;
 
+pub mod handles;
 pub mod invalid_args;
 
 pub fn cs(s: &str) -> CString {
