@@ -1,6 +1,7 @@
 //! Configuration through the C ABI: set / get / JSON, dup, callback registrations and the
 //! release of their opaques, and a configuration librdkafka refuses.
 mod common;
+use common::handles::*;
 use common::invalid_args::*;
 use common::*;
 use std::os::raw::{c_char, c_int, c_void};
@@ -29,7 +30,8 @@ fn get_ok(c: *const kf_config_t, key: &str) -> String {
 
 #[test]
 fn config_set_get_round_trip() {
-    let c = kf_config_new();
+    let conf = own(kf_config_new());
+    let c = conf.get();
     for (k, v) in [
         ("bootstrap.servers", "h1:9092,h2:9093"),
         ("client.id", "round-trip"),
@@ -48,12 +50,12 @@ fn config_set_get_round_trip() {
         cs("11").as_ptr(),
     ));
     assert_eq!(get_ok(c, "linger.ms"), "11");
-    kf_config_destroy(c);
 }
 
 #[test]
 fn config_get_answers_defaults_for_never_set_properties() {
-    let c = kf_config_new();
+    let conf = own(kf_config_new());
+    let c = conf.get();
     // Global and topic-level properties alike (librdkafka only learns topic-level keys once
     // one is set; kafkaffi still answers their defaults).
     assert_eq!(get_ok(c, "linger.ms"), "5");
@@ -63,12 +65,12 @@ fn config_get_answers_defaults_for_never_set_properties() {
     let (code, msg) = get(c, "no.such.property").unwrap_err();
     assert_eq!(code, KF_ERR__INVALID_ARG);
     assert!(msg.contains("no.such.property"), "{msg}");
-    kf_config_destroy(c);
 }
 
 #[test]
 fn config_unknown_key_is_invalid_arg_naming_the_key() {
-    let c = kf_config_new();
+    let conf = own(kf_config_new());
+    let c = conf.get();
     let msg = inv(
         kf_config_set(c, cs("no.such.key").as_ptr(), cs("1").as_ptr()),
         &["no.such.key"],
@@ -79,12 +81,12 @@ fn config_unknown_key_is_invalid_arg_naming_the_key() {
         kf_config_set(c, cs("akcs").as_ptr(), cs("all").as_ptr()),
         &["akcs"],
     );
-    kf_config_destroy(c);
 }
 
 #[test]
 fn config_bad_value_names_the_key_and_leaves_the_config_unchanged() {
-    let c = kf_config_new();
+    let conf = own(kf_config_new());
+    let c = conf.get();
     ok(kf_config_set(c, cs("acks").as_ptr(), cs("1").as_ptr()));
     ok(kf_config_set(c, cs("linger.ms").as_ptr(), cs("5").as_ptr()));
     ok(kf_config_set(
@@ -106,12 +108,12 @@ fn config_bad_value_names_the_key_and_leaves_the_config_unchanged() {
     assert_eq!(get_ok(c, "linger.ms"), "5");
     assert_eq!(get_ok(c, "enable.idempotence"), "false");
     assert_eq!(get_ok(c, "compression.type"), "none");
-    kf_config_destroy(c);
 }
 
 #[test]
 fn config_set_json_types_and_nested_default_topic_config() {
-    let c = kf_config_new();
+    let conf = own(kf_config_new());
+    let c = conf.get();
     ok(kf_config_set_json(
         c,
         cs(r#"{
@@ -150,14 +152,13 @@ fn config_set_json_types_and_nested_default_topic_config() {
         cs("enable.idempotence").as_ptr(),
         cs("false").as_ptr(),
     ));
-    let p = new_producer(c);
-    ok(kf_producer_destroy(p));
-    kf_config_destroy(c);
+    ok(own(new_producer(c)).destroy());
 }
 
 #[test]
 fn config_set_json_errors_are_clear() {
-    let c = kf_config_new();
+    let conf = own(kf_config_new());
+    let c = conf.get();
     ok(kf_config_set(c, cs("linger.ms").as_ptr(), cs("5").as_ptr()));
     let cases: &[(&str, &[&str])] = &[
         ("{not json", &["JSON"]),
@@ -201,19 +202,23 @@ fn config_set_json_errors_are_clear() {
         "5",
         "failed calls changed the config"
     );
-    kf_config_destroy(c);
 }
 
 #[test]
 fn config_dup_copies_properties_independently() {
-    let c = kf_config_new();
+    let c = own(kf_config_new());
     ok(kf_config_set(
-        c,
+        c.get(),
         cs("client.id").as_ptr(),
         cs("orig").as_ptr(),
     ));
-    ok(kf_config_set(c, cs("acks").as_ptr(), cs("1").as_ptr()));
-    let d = kf_config_dup(c);
+    ok(kf_config_set(
+        c.get(),
+        cs("acks").as_ptr(),
+        cs("1").as_ptr(),
+    ));
+    let dup = own(kf_config_dup(c.get()));
+    let d = dup.get();
     assert!(!d.is_null());
     assert_eq!(get_ok(d, "client.id"), "orig");
     assert_eq!(get_ok(d, "acks"), "1");
@@ -223,14 +228,14 @@ fn config_dup_copies_properties_independently() {
         cs("copy").as_ptr(),
     ));
     assert_eq!(
-        get_ok(c, "client.id"),
+        get_ok(c.get(), "client.id"),
         "orig",
         "changing the dup changed the original"
     );
-    kf_config_destroy(c);
+    drop(c);
     // The dup outlives the original.
     assert_eq!(get_ok(d, "client.id"), "copy");
-    kf_config_destroy(d);
+    drop(dup);
     assert!(kf_config_dup(null()).is_null());
 }
 
@@ -239,25 +244,25 @@ fn config_dup_copies_callbacks_that_fire_for_a_client_made_from_the_dup() {
     let cluster = Cluster::mock(1);
     let n = counter();
     let (stats, freed) = (&n.calls, &n.freed);
-    let c = cluster.config(&[("statistics.interval.ms", "100")]);
+    let c = own(cluster.config(&[("statistics.interval.ms", "100")]));
     ok(kf_config_set_stats_cb(
-        c,
+        c.get(),
         Some(count_stats),
         as_opaque(n),
         Some(count_free),
     ));
-    let d = kf_config_dup(c);
-    kf_config_destroy(c);
+    let d = own(kf_config_dup(c.get()));
+    drop(c);
     assert_eq!(
         freed.load(SeqCst),
         0,
         "the dup still holds the registration"
     );
-    let p = new_producer(d);
-    kf_config_destroy(d);
+    let p = own(new_producer(d.get()));
+    drop(d);
     let deadline = Instant::now() + Duration::from_secs(10);
     while stats.load(SeqCst) == 0 && Instant::now() < deadline {
-        ok(kf_producer_poll(p, 100, null_mut()));
+        ok(kf_producer_poll(p.get(), 100, null_mut()));
     }
     assert!(
         stats.load(SeqCst) > 0,
@@ -268,7 +273,7 @@ fn config_dup_copies_callbacks_that_fire_for_a_client_made_from_the_dup() {
         0,
         "the producer still holds the registration"
     );
-    ok(kf_producer_destroy(p));
+    ok(p.destroy());
     assert_eq!(freed.load(SeqCst), 1);
 }
 
@@ -277,52 +282,51 @@ fn free_opaque_runs_once_when_the_last_holder_is_gone() {
     let cluster = Cluster::mock(1);
     // Config -> dup -> producer: freed only after all three are gone, exactly once.
     let freed = counter();
-    let c = cluster.config(&[]);
+    let c = own(cluster.config(&[]));
     ok(kf_config_set_error_cb(
-        c,
+        c.get(),
         Some(noop_error),
         as_opaque(freed),
         Some(count_free),
     ));
-    let d = kf_config_dup(c);
-    let p = new_producer(d);
-    let p2 = new_producer(c);
-    kf_config_destroy(c);
-    kf_config_destroy(d);
+    let d = own(kf_config_dup(c.get()));
+    let p = own(new_producer(d.get()));
+    let p2 = own(new_producer(c.get()));
+    drop((c, d));
     assert_eq!(freed.freed.load(SeqCst), 0);
-    ok(kf_producer_destroy(p));
+    ok(p.destroy());
     assert_eq!(freed.freed.load(SeqCst), 0);
-    ok(kf_producer_destroy(p2));
+    ok(p2.destroy());
     assert_eq!(freed.freed.load(SeqCst), 1);
 
     // A consumer holds it too.
     let freed = counter();
-    let c = cluster.config(&[("group.id", &unique("g"))]);
+    let c = own(cluster.config(&[("group.id", &unique("g"))]));
     ok(kf_config_set_stats_cb(
-        c,
+        c.get(),
         Some(count_stats),
         as_opaque(freed),
         Some(count_free),
     ));
-    let consumer = new_consumer(c);
-    kf_config_destroy(c);
+    let consumer = own(new_consumer(c.get()));
+    drop(c);
     assert_eq!(freed.freed.load(SeqCst), 0);
-    ok(kf_consumer_close(consumer));
+    ok(kf_consumer_close(consumer.get()));
     assert_eq!(freed.freed.load(SeqCst), 0, "close is not destroy");
-    ok(kf_consumer_destroy(consumer));
+    ok(consumer.destroy());
     assert_eq!(freed.freed.load(SeqCst), 1);
 
     // A config that never made a client.
     let freed = counter();
-    let c = kf_config_new();
-    ok(kf_config_set_log_cb(c, None, null_mut(), None));
+    let c = own(kf_config_new());
+    ok(kf_config_set_log_cb(c.get(), None, null_mut(), None));
     ok(kf_config_set_stats_cb(
-        c,
+        c.get(),
         Some(count_stats),
         as_opaque(freed),
         Some(count_free),
     ));
-    kf_config_destroy(c);
+    drop(c);
     assert_eq!(freed.freed.load(SeqCst), 1);
 }
 
@@ -333,15 +337,15 @@ fn free_opaque_on_unregister_and_replace() {
     // old registration (freeing its opaque when nothing else holds it).
     let old = counter();
     let given = counter();
-    let c = kf_config_new();
+    let c = own(kf_config_new());
     ok(kf_config_set_error_cb(
-        c,
+        c.get(),
         Some(noop_error),
         as_opaque(old),
         Some(count_free),
     ));
     ok(kf_config_set_error_cb(
-        c,
+        c.get(),
         None,
         as_opaque(given),
         Some(count_free),
@@ -356,7 +360,7 @@ fn free_opaque_on_unregister_and_replace() {
         1,
         "the replaced registration was not released"
     );
-    kf_config_destroy(c);
+    drop(c);
     assert_eq!(
         (old.freed.load(SeqCst), given.freed.load(SeqCst)),
         (1, 1),
@@ -366,17 +370,17 @@ fn free_opaque_on_unregister_and_replace() {
     // Replacing a registration a client still holds: freed when the client goes.
     let held = counter();
     let newer = counter();
-    let c = cluster.config(&[]);
-    ok(kf_config_set_throttle_cb(c, None, null_mut(), None));
+    let c = own(cluster.config(&[]));
+    ok(kf_config_set_throttle_cb(c.get(), None, null_mut(), None));
     ok(kf_config_set_stats_cb(
-        c,
+        c.get(),
         Some(count_stats),
         as_opaque(held),
         Some(count_free),
     ));
-    let p = new_producer(c);
+    let p = own(new_producer(c.get()));
     ok(kf_config_set_stats_cb(
-        c,
+        c.get(),
         Some(count_stats),
         as_opaque(newer),
         Some(count_free),
@@ -386,9 +390,9 @@ fn free_opaque_on_unregister_and_replace() {
         0,
         "freed while the producer holds it"
     );
-    ok(kf_producer_destroy(p));
+    ok(p.destroy());
     assert_eq!(held.freed.load(SeqCst), 1);
-    kf_config_destroy(c);
+    drop(c);
     assert_eq!(newer.freed.load(SeqCst), 1);
     assert_eq!(held.freed.load(SeqCst), 1);
 
@@ -419,12 +423,12 @@ fn free_opaque_on_unregister_and_replace() {
     ];
     for (name, set) in setters {
         let n = counter();
-        let c = kf_config_new();
-        ok(set(c, as_opaque(n), Some(count_free)));
-        let d = kf_config_dup(c);
-        kf_config_destroy(c);
+        let c = own(kf_config_new());
+        ok(set(c.get(), as_opaque(n), Some(count_free)));
+        let d = own(kf_config_dup(c.get()));
+        drop(c);
         assert_eq!(n.freed.load(SeqCst), 0, "{name}");
-        kf_config_destroy(d);
+        drop(d);
         assert_eq!(n.freed.load(SeqCst), 1, "{name}");
         // NULL config: an error, and free_opaque is not called.
         let n = counter();
@@ -457,7 +461,8 @@ unsafe extern "C" fn noop_log(_o: *mut c_void, _l: c_int, _f: *const c_char, _m:
 
 #[test]
 fn a_config_librdkafka_refuses_fails_the_constructor_with_a_message() {
-    let c = kf_config_new();
+    let conf = own(kf_config_new());
+    let c = conf.get();
     // Idempotence needs acks=all: librdkafka refuses the combination when the client is made.
     ok(kf_config_set(
         c,
@@ -472,5 +477,23 @@ fn a_config_librdkafka_refuses_fails_the_constructor_with_a_message() {
     assert!(msg.contains("acks"), "{msg}");
     // Without err_out the failure is still reported by NULL.
     assert!(kf_producer_new(c, null_mut()).is_null());
-    kf_config_destroy(c);
+}
+
+/// The owned handles of tests/common/handles.rs destroy what they hold when a test fails
+/// half-way (here: the config's stats_cb registration is released).
+#[test]
+fn owned_handles_are_destroyed_when_a_test_fails() {
+    let n = counter();
+    let failed = std::panic::catch_unwind(|| {
+        let c = own(kf_config_new());
+        ok(kf_config_set_stats_cb(
+            c.get(),
+            Some(count_stats),
+            as_opaque(n),
+            Some(count_free),
+        ));
+        panic!("a failed assertion");
+    });
+    assert!(failed.is_err());
+    assert_eq!(n.freed.load(SeqCst), 1, "the config was not destroyed");
 }

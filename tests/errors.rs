@@ -1,6 +1,7 @@
 //! Error values (codes, names, descriptions, copies, accessors on NULL) and the version
 //! functions, through the C ABI.
 mod common;
+use common::handles::*;
 use common::*;
 use std::ffi::CStr;
 use std::os::raw::{c_char, c_int};
@@ -142,26 +143,29 @@ fn error_accessors_on_null_return_documented_fallbacks() {
 
 #[test]
 fn error_copy_is_an_independent_owned_error() {
-    let c = kf_config_new();
-    let e = kf_config_set(c, cs("no.such.key").as_ptr(), cs("1").as_ptr());
+    let c = own(kf_config_new());
+    let e = own(kf_config_set(
+        c.get(),
+        cs("no.such.key").as_ptr(),
+        cs("1").as_ptr(),
+    ));
     assert!(!e.is_null());
-    let copy = kf_error_copy(e);
-    assert!(!copy.is_null() && copy != e);
-    let msg = text(kf_error_message(e));
-    kf_error_destroy(e);
+    let copy = own(kf_error_copy(e.get()));
+    assert!(!copy.is_null() && copy.get() != e.get());
+    let msg = text(kf_error_message(e.get()));
+    drop(e);
     // The copy outlives the original.
-    assert_eq!(kf_error_code(copy), KF_ERR__INVALID_ARG);
-    assert_eq!(text(kf_error_name(copy)), "_INVALID_ARG");
-    assert_eq!(text(kf_error_message(copy)), msg);
+    let c1 = copy.get();
+    assert_eq!(kf_error_code(c1), KF_ERR__INVALID_ARG);
+    assert_eq!(text(kf_error_name(c1)), "_INVALID_ARG");
+    assert_eq!(text(kf_error_message(c1)), msg);
     assert!(msg.contains("no.such.key"));
-    assert!(!kf_error_is_fatal(copy));
-    assert!(!kf_error_is_retriable(copy));
-    assert!(!kf_error_txn_requires_abort(copy));
-    let copy2 = kf_error_copy(copy);
-    kf_error_destroy(copy);
-    assert_eq!(text(kf_error_message(copy2)), msg);
-    kf_error_destroy(copy2);
-    kf_config_destroy(c);
+    assert!(!kf_error_is_fatal(c1));
+    assert!(!kf_error_is_retriable(c1));
+    assert!(!kf_error_txn_requires_abort(c1));
+    let copy2 = own(kf_error_copy(c1));
+    drop(copy);
+    assert_eq!(text(kf_error_message(copy2.get())), msg);
 }
 
 #[test]

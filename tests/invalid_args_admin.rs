@@ -2,6 +2,7 @@
 //! and _async), the operation inputs, and the result accessors on NULL and out of range
 //! (tests/admin.rs and tests/admin_acl.rs test the behaviour).
 mod common;
+use common::handles::*;
 use common::invalid_args::*;
 use common::*;
 use std::os::raw::{c_char, c_void};
@@ -14,16 +15,10 @@ unsafe extern "C" fn noop_admin_result(
 }
 
 /// An admin client whose bootstrap server refuses connections: enough for argument checks.
-fn unreachable_admin() -> *mut kafkaffi::ffi::kf_admin_t {
-    let c = kf_config_new();
-    ok(kf_config_set(
-        c,
-        cs("bootstrap.servers").as_ptr(),
-        cs("127.0.0.1:1").as_ptr(),
-    ));
+fn unreachable_admin() -> Owned<kf_admin_t> {
+    let c = config(&[("bootstrap.servers", "127.0.0.1:1")]);
     let mut e = null_mut();
-    let a = kafkaffi::ffi::kf_admin_new(c, &mut e);
-    kf_config_destroy(c);
+    let a = own(kf_admin_new(c.get(), &mut e));
     ok(e);
     a
 }
@@ -35,29 +30,16 @@ fn invalid_args_admin_client_and_options() {
     assert!(kf_admin_new(null(), &mut e).is_null());
     inv(e, &["kf_admin_new", "config"]);
     assert!(kf_admin_new(null(), null_mut()).is_null());
-    let bad = kf_config_new();
-    ok(kf_config_set(
-        bad,
-        cs("bootstrap.servers").as_ptr(),
-        cs("x:1").as_ptr(),
-    ));
-    ok(kf_config_set(
-        bad,
-        cs("sasl.mechanism").as_ptr(),
-        cs("GSSAPI").as_ptr(),
-    ));
-    ok(kf_config_set(
-        bad,
-        cs("security.protocol").as_ptr(),
-        cs("SASL_PLAINTEXT").as_ptr(),
-    ));
+    let bad = config(&[
+        ("bootstrap.servers", "x:1"),
+        ("sasl.mechanism", "GSSAPI"),
+        ("security.protocol", "SASL_PLAINTEXT"),
+    ]);
     let mut e = null_mut();
-    let refused = kf_admin_new(bad, &mut e);
-    kf_config_destroy(bad);
+    // Refused, or made (and destroyed when dropped).
+    let refused = own(kf_admin_new(bad.get(), &mut e));
     if refused.is_null() {
         assert_eq!(err(e).0, KF_ERR__INVALID_ARG);
-    } else {
-        ok(kf_admin_destroy(refused));
     }
     ok(kf_admin_destroy(null_mut()));
     inv(
@@ -70,7 +52,8 @@ fn invalid_args_admin_client_and_options() {
         kf_admin_event_fd(null_mut(), &mut fd),
         &["kf_admin_event_fd", "admin"],
     );
-    let a = unreachable_admin();
+    let admin = unreachable_admin();
+    let a = admin.get();
     inv(
         kf_admin_event_fd(a, null_mut()),
         &["kf_admin_event_fd", "fd_out"],
@@ -105,7 +88,8 @@ fn invalid_args_admin_client_and_options() {
     );
 
     // options
-    let o = kf_admin_options_new();
+    let options = own(kf_admin_options_new());
+    let o = options.get();
     assert!(!o.is_null());
     for (f, e) in [
         (
@@ -183,22 +167,22 @@ fn invalid_args_admin_client_and_options() {
         &["kf_admin_describe_cluster", "require_stable_offsets"],
     );
     assert!(r.is_null());
-    kf_admin_options_destroy(o);
     kf_admin_options_destroy(null_mut());
-    ok(kf_admin_destroy(a));
 }
 
 #[test]
 fn invalid_args_admin_operations() {
     use kafkaffi::ffi::*;
-    let a = unreachable_admin();
+    let admin = unreachable_admin();
+    let a = admin.get();
     let cb: kf_admin_result_cb = Some(noop_admin_result);
     let mut r = null_mut();
     let name = cs("t");
     let names = [name.as_ptr()];
     let bad_names = [bad_utf8()];
     let null_names: [*const c_char; 1] = [null()];
-    let l = kf_topic_partition_list_new(1);
+    let list = own(kf_topic_partition_list_new(1));
+    let l = list.get();
     ok(kf_topic_partition_list_add(l, name.as_ptr(), 0, null_mut()));
 
     let g = [kf_consumer_group_topic_partitions_t {
@@ -712,8 +696,6 @@ fn invalid_args_admin_operations() {
         &["election_type"],
     );
     assert!(r.is_null());
-    kf_topic_partition_list_destroy(l);
-    ok(kf_admin_destroy(a));
 }
 
 #[test]
@@ -731,8 +713,9 @@ fn invalid_args_admin_inputs() {
     inv(e, &[NT]);
     assert!(kf_new_topic_new(cs("t").as_ptr(), 1, -7, null_mut()).is_null());
     e = null_mut();
-    let t = kf_new_topic_new(cs("t").as_ptr(), 2, -1, &mut e);
+    let new_topic = own(kf_new_topic_new(cs("t").as_ptr(), 2, -1, &mut e));
     ok(e);
+    let t = new_topic.get();
     const RA: &str = "kf_new_topic_set_replica_assignment";
     inv(
         kf_new_topic_set_replica_assignment(null_mut(), 0, [1].as_ptr(), 1),
@@ -763,7 +746,6 @@ fn invalid_args_admin_inputs() {
         kf_new_topic_set_config(t, cs("a").as_ptr(), bad_utf8()),
         &[SC, "value", "UTF-8"],
     );
-    kf_new_topic_destroy(t);
     kf_new_topic_destroy(null_mut());
     // NewPartitions
     const NP: &str = "kf_new_partitions_new";
@@ -772,8 +754,9 @@ fn invalid_args_admin_inputs() {
     assert!(kf_new_partitions_new(cs("t").as_ptr(), usize::MAX, &mut e).is_null());
     inv(e, &[NP]);
     e = null_mut();
-    let p = kf_new_partitions_new(cs("t").as_ptr(), 4, &mut e);
+    let new_partitions = own(kf_new_partitions_new(cs("t").as_ptr(), 4, &mut e));
     ok(e);
+    let p = new_partitions.get();
     const PRA: &str = "kf_new_partitions_set_replica_assignment";
     inv(
         kf_new_partitions_set_replica_assignment(null_mut(), 0, [1].as_ptr(), 1),
@@ -783,7 +766,6 @@ fn invalid_args_admin_inputs() {
         kf_new_partitions_set_replica_assignment(p, 0, null(), 3),
         &[PRA, "broker_ids"],
     );
-    kf_new_partitions_destroy(p);
     kf_new_partitions_destroy(null_mut());
     // ConfigResource
     const CR: &str = "kf_config_resource_new";
@@ -793,8 +775,13 @@ fn invalid_args_admin_inputs() {
     inv(e, &[CR, "restype", "99"]);
     assert!(kf_config_resource_new(-1, cs("t").as_ptr(), null_mut()).is_null());
     e = null_mut();
-    let r = kf_config_resource_new(KF_RESOURCE_TOPIC, cs("t").as_ptr(), &mut e);
+    let resource = own(kf_config_resource_new(
+        KF_RESOURCE_TOPIC,
+        cs("t").as_ptr(),
+        &mut e,
+    ));
     ok(e);
+    let r = resource.get();
     const CS: &str = "kf_config_resource_set_config";
     inv(
         kf_config_resource_set_config(null_mut(), cs("a").as_ptr(), null()),
@@ -839,7 +826,6 @@ fn invalid_args_admin_inputs() {
         ),
         &[AI],
     );
-    kf_config_resource_destroy(r);
     kf_config_resource_destroy(null_mut());
     // ACL bindings and filters
     let s = |x: &str| cs(x);
@@ -965,18 +951,19 @@ fn invalid_args_admin_result_accessors_on_null_and_out_of_range() {
     use kafkaffi::ffi::*;
     // A real result to index out of range: the request times out against a closed port.
     let a = unreachable_admin();
-    let o = kf_admin_options_new();
-    ok(kf_admin_options_set_request_timeout(o, 200));
+    let o = own(kf_admin_options_new());
+    ok(kf_admin_options_set_request_timeout(o.get(), 200));
     let t = cs("t");
     let mut real = null_mut();
     ok(kf_admin_describe_topics(
-        a,
+        a.get(),
         [t.as_ptr()].as_ptr(),
         1,
-        o,
+        o.get(),
         &mut real,
     ));
-    kf_admin_options_destroy(o);
+    let result = own(real);
+    drop(o);
     assert_eq!(kf_admin_result_item_count(real), 1);
     assert_eq!(kf_admin_result_item_error_code(real, 0), KF_ERR__TIMED_OUT);
     for r in [null_mut(), real] {
@@ -1012,9 +999,9 @@ fn invalid_args_admin_result_accessors_on_null_and_out_of_range() {
     assert!(kf_admin_result_item_topic_description(real, 0).is_null());
     assert!(kf_admin_result_item_config_find(real, 0, null()).is_null());
     assert!(kf_admin_result_item_config_find(real, 0, bad_utf8()).is_null());
-    kf_admin_result_destroy(real);
+    drop(result);
     kf_admin_result_destroy(null_mut());
-    ok(kf_admin_destroy(a));
+    ok(a.destroy());
     // Borrowed descriptions, on NULL.
     assert!(kf_config_entry_name(null()).is_null());
     assert!(kf_config_entry_value(null()).is_null());

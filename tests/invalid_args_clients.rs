@@ -3,6 +3,7 @@
 //! list, metadata and mock cluster functions. invalid_args_coverage.rs checks that the
 //! invalid_args_*.rs files together call every exported function.
 mod common;
+use common::handles::*;
 use common::invalid_args::*;
 use common::*;
 use std::os::raw::{c_char, c_int, c_void};
@@ -12,7 +13,8 @@ use std::sync::Mutex;
 
 #[test]
 fn invalid_args_config() {
-    let c = kf_config_new();
+    let conf = own(kf_config_new());
+    let c = conf.get();
     const S: &str = "kf_config_set";
     inv(
         kf_config_set(null_mut(), cs("a").as_ptr(), cs("b").as_ptr()),
@@ -85,7 +87,6 @@ fn invalid_args_config() {
         inv(e, &[f, "config"]);
     }
     kf_config_destroy(null_mut());
-    kf_config_destroy(c);
 }
 
 #[test]
@@ -200,23 +201,20 @@ fn now_ms() -> i64 {
 #[test]
 fn invalid_args_oauth_token_inside_the_callback() {
     let mut probe = OauthProbe::default();
-    let c = kf_config_new();
-    for (k, v) in [
+    let c = config(&[
         ("bootstrap.servers", "127.0.0.1:1"),
         ("security.protocol", "SASL_PLAINTEXT"),
         ("sasl.mechanism", "OAUTHBEARER"),
-    ] {
-        ok(kf_config_set(c, cs(k).as_ptr(), cs(v).as_ptr()));
-    }
+    ]);
     ok(kf_config_set_oauth_cb(
-        c,
+        c.get(),
         Some(probing_oauth_cb),
         &mut probe as *mut OauthProbe as *mut c_void,
         None,
     ));
-    let p = new_producer(c); // the first token is asked for while the producer is created
-    kf_config_destroy(c);
-    ok(kf_producer_destroy(p));
+    // The first token is asked for while the producer is created.
+    ok(own(new_producer(c.get())).destroy());
+    drop(c);
     let by = |label: &str| {
         probe
             .results
@@ -255,9 +253,8 @@ fn invalid_args_oauth_token_inside_the_callback() {
 #[test]
 fn invalid_args_producer() {
     let cluster = Cluster::mock(1);
-    let conf = cluster.config(&[]);
-    let p = new_producer(conf);
-    kf_config_destroy(conf);
+    let producer = cluster.producer(&[]);
+    let p = producer.get();
 
     let mut e = null_mut();
     assert!(kf_producer_new(null(), &mut e).is_null());
@@ -459,22 +456,20 @@ fn invalid_args_producer() {
     let mut remaining = 1;
     ok(kf_producer_flush(p, 1000, &mut remaining));
     assert_eq!(remaining, 0);
-    ok(kf_producer_destroy(p));
 }
 
 #[test]
 fn invalid_args_transactions() {
     use kafkaffi::ffi::*;
     let cluster = Cluster::mock(1);
-    let conf = cluster.config(&[("transactional.id", &unique("inv-txn"))]);
-    let p = new_producer(conf);
-    kf_config_destroy(conf);
-    let conf = cluster.config(&[("group.id", "inv-txn-group")]);
-    let c = new_consumer(conf);
-    kf_config_destroy(conf);
+    let producer = cluster.producer(&[("transactional.id", &unique("inv-txn"))]);
+    let p = producer.get();
+    let consumer = cluster.consumer(&[("group.id", "inv-txn-group")]);
     let mut g = null_mut();
-    ok(kf_consumer_group_metadata(c, &mut g));
-    let l = tp_list(&[("t", 0, 5)]);
+    ok(kf_consumer_group_metadata(consumer.get(), &mut g));
+    let group_metadata = own(g);
+    let offsets = own(tp_list(&[("t", 0, 5)]));
+    let (g, l) = (group_metadata.get(), offsets.get());
     let n = null_mut::<kf_producer_t>();
 
     inv(
@@ -511,11 +506,7 @@ fn invalid_args_transactions() {
     ok(kf_producer_init_transactions(p, 30_000));
     ok(kf_producer_begin_transaction(p));
     ok(kf_producer_abort_transaction(p, 30_000));
-    kf_topic_partition_list_destroy(l);
-    kf_consumer_group_metadata_destroy(g);
-    ok(kf_consumer_close(c));
-    ok(kf_consumer_destroy(c));
-    ok(kf_producer_destroy(p));
+    ok(kf_consumer_close(consumer.get()));
 }
 
 #[test]
@@ -523,9 +514,8 @@ fn invalid_args_consumer() {
     let cluster = Cluster::mock(1);
     let topic = unique("inv");
     cluster.create_topic(&topic, 1);
-    let conf = cluster.config(&[("group.id", &unique("g"))]);
-    let c = new_consumer(conf);
-    kf_config_destroy(conf);
+    let consumer = cluster.consumer(&[("group.id", &unique("g"))]);
+    let c = consumer.get();
 
     let mut e = null_mut();
     assert!(kf_consumer_new(null(), &mut e).is_null());
@@ -533,7 +523,8 @@ fn invalid_args_consumer() {
     assert!(kf_consumer_new(null(), null_mut()).is_null());
     ok(kf_consumer_destroy(null_mut()));
 
-    let list = tp_list(&[(&topic, 0, 0)]);
+    let owned_list = own(tp_list(&[(&topic, 0, 0)]));
+    let list = owned_list.get();
     let mut out_list: *mut kf_topic_partition_list_t = null_mut();
     let n = null_mut::<kf_consumer_t>();
 
@@ -769,11 +760,9 @@ fn invalid_args_consumer() {
     // Still usable: assign and read back the assignment.
     ok(kf_consumer_assign(c, list));
     ok(kf_consumer_assignment(c, &mut out_list));
-    assert_eq!(kf_topic_partition_list_count(out_list), 1);
-    kf_topic_partition_list_destroy(out_list);
-    kf_topic_partition_list_destroy(list);
+    let assigned = own(out_list);
+    assert_eq!(kf_topic_partition_list_count(assigned.get()), 1);
     ok(kf_consumer_close(c));
-    ok(kf_consumer_destroy(c));
 }
 
 #[test]
@@ -805,7 +794,8 @@ fn invalid_args_message_accessors_on_null() {
 
 #[test]
 fn invalid_args_headers() {
-    let h = kf_headers_new(0);
+    let headers = own(kf_headers_new(0));
+    let h = headers.get();
     assert!(!h.is_null());
     const A: &str = "kf_headers_add";
     let name = cs("n");
@@ -850,12 +840,12 @@ fn invalid_args_headers() {
         null_mut(),
     ));
     kf_headers_destroy(null_mut());
-    kf_headers_destroy(h);
 }
 
 #[test]
 fn invalid_args_topic_partition_list() {
-    let l = kf_topic_partition_list_new(0);
+    let list = own(kf_topic_partition_list_new(0));
+    let l = list.get();
     assert!(!l.is_null());
     const A: &str = "kf_topic_partition_list_add";
     let t = cs("t");
@@ -945,7 +935,6 @@ fn invalid_args_topic_partition_list() {
     // The list is intact.
     assert_eq!(kf_topic_partition_list_count(l), 1);
     assert_eq!(kf_topic_partition_list_partition(l, 0), 3);
-    kf_topic_partition_list_destroy(l);
 }
 
 #[test]
@@ -979,16 +968,15 @@ fn invalid_args_metadata_indexes_out_of_range() {
     let cluster = Cluster::mock(1);
     let topic = unique("md");
     cluster.create_topic(&topic, 1);
-    let conf = cluster.config(&[]);
-    let p = new_producer(conf);
-    kf_config_destroy(conf);
+    let p = cluster.producer(&[]);
     let mut md = null_mut();
     ok(kf_producer_list_topics(
-        p,
+        p.get(),
         cs(&topic).as_ptr(),
         5000,
         &mut md,
     ));
+    let _metadata = own(md);
     assert_eq!(kf_metadata_topic_count(md), 1);
     assert_eq!(kf_metadata_broker_id(md, 1), -1);
     assert!(kf_metadata_broker_host(md, 1).is_null());
@@ -1008,8 +996,6 @@ fn invalid_args_metadata_indexes_out_of_range() {
     assert_eq!(kf_metadata_partition_isr(md, 0, 0, 5), -1);
     // In range, for contrast.
     assert_eq!(kf_metadata_partition_id(md, 0, 0), 0);
-    kf_metadata_destroy(md);
-    ok(kf_producer_destroy(p));
 }
 
 #[test]
@@ -1021,7 +1007,8 @@ fn invalid_args_mock_cluster() {
     kf_mock_cluster_destroy(null_mut());
     assert!(kf_mock_cluster_bootstrap_servers(null()).is_null());
 
-    let m = kf_mock_cluster_new(1, null_mut());
+    let mock = own(kf_mock_cluster_new(1, null_mut()));
+    let m = mock.get();
     assert!(!m.is_null());
     let n = null_mut::<kf_mock_cluster_t>();
     let t = cs("t");
@@ -1108,7 +1095,6 @@ fn invalid_args_mock_cluster() {
     );
     // Still usable.
     ok(kf_mock_cluster_topic_create(m, t.as_ptr(), 1, 1));
-    kf_mock_cluster_destroy(m);
 }
 
 /// Many threads hammering the argument checks at once: errors are independent objects.

@@ -1,6 +1,7 @@
 //! Invalid arguments to the Schema Registry client, schemas and registered schemas (on a
 //! mock:// registry: nothing may reach it).
 mod common;
+use common::handles::*;
 use common::invalid_args::*;
 use common::*;
 use std::os::raw::c_char;
@@ -26,7 +27,12 @@ fn invalid_args_schema_registry() {
     assert!(kf_schema_new(cs("{}").as_ptr(), -1, &mut e).is_null());
     inv(e, &["kf_schema_new", "schema_type"]);
     kf_schema_destroy(null_mut());
-    let s = kf_schema_new(cs("\"string\"").as_ptr(), KF_SCHEMA_TYPE_AVRO, null_mut());
+    let schema = own(kf_schema_new(
+        cs("\"string\"").as_ptr(),
+        KF_SCHEMA_TYPE_AVRO,
+        null_mut(),
+    ));
+    let s = schema.get();
     assert!(!s.is_null());
     const AR: &str = "kf_schema_add_reference";
     let (n, sub) = (cs("n"), cs("s"));
@@ -63,7 +69,8 @@ fn invalid_args_schema_registry() {
     kf_schema_registry_subjects_free(null_mut(), 3);
 
     let url = format!("{{\"url\": \"mock://{}\"}}", unique("inv"));
-    let c = kf_schema_registry_client_new(cs(&url).as_ptr(), null_mut());
+    let client = own(kf_schema_registry_client_new(cs(&url).as_ptr(), null_mut()));
+    let c = client.get();
     assert!(!c.is_null());
     let nc = null_mut::<kf_schema_registry_client_t>();
     let subj = cs("subj");
@@ -242,6 +249,4 @@ fn invalid_args_schema_registry() {
     assert_eq!(kf_schema_registry_client_request_count(c), 0);
     assert!(vers.is_null() && subs.is_null() && rs.is_null() && sch.is_null() && lvl.is_null());
     assert_eq!((id, b, cnt), (0, false, 0));
-    kf_schema_destroy(s);
-    kf_schema_registry_client_destroy(c);
 }

@@ -2,22 +2,31 @@
 //! custom serdes, SerializingProducer, DeserializingConsumer, the Avro, Protobuf and JSON Schema
 //! serdes, the to_dict / from_dict hooks and the legacy AvroProducer / AvroConsumer.
 mod common;
+use common::handles::*;
 use common::invalid_args::*;
 use common::*;
 use std::os::raw::{c_char, c_int, c_void};
 use std::ptr::{null, null_mut};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 
+/// A client of a new mock:// registry.
+fn mock_registry(url: &str) -> Owned<kf_schema_registry_client_t> {
+    let mut e = null_mut();
+    let c = own(kf_schema_registry_client_new(
+        cs(&format!(r#"{{"url": "{url}"}}"#)).as_ptr(),
+        &mut e,
+    ));
+    ok(e);
+    c
+}
+
 /// The Avro serializer and deserializer constructors with NULL and non-UTF-8 arguments.
 #[test]
 fn invalid_args_avro() {
     use kafkaffi::ffi::*;
+    let client = mock_registry(&format!("mock://{}", unique("sr")));
+    let c = client.get();
     let mut e = null_mut();
-    let c = kf_schema_registry_client_new(
-        cs(&format!(r#"{{"url": "mock://{}"}}"#, unique("sr"))).as_ptr(),
-        &mut e,
-    );
-    ok(e);
     let schema = cs(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#);
     const SER: &str = "kf_avro_serializer_new";
     assert!(kf_avro_serializer_new(null(), schema.as_ptr(), null(), &mut e).is_null());
@@ -34,10 +43,9 @@ fn invalid_args_avro() {
     inv(e, &["\"x\""]);
     assert!(kf_avro_serializer_new(null(), null(), null(), null_mut()).is_null());
     e = null_mut();
-    let s = kf_avro_serializer_new(c, schema.as_ptr(), null(), &mut e);
+    let s = own(kf_avro_serializer_new(c, schema.as_ptr(), null(), &mut e));
     ok(e);
     assert!(!s.is_null());
-    kf_serializer_destroy(s);
 
     const DE: &str = "kf_avro_deserializer_new";
     assert!(kf_avro_deserializer_new(null(), null(), null(), &mut e).is_null());
@@ -50,23 +58,23 @@ fn invalid_args_avro() {
     inv(e, &[DE, "config_json", "UTF-8"]);
     assert!(kf_avro_deserializer_new(null(), null(), null(), null_mut()).is_null());
     e = null_mut();
-    let d = kf_avro_deserializer_new(c, null(), cs("{}").as_ptr(), &mut e);
+    let d = own(kf_avro_deserializer_new(
+        c,
+        null(),
+        cs("{}").as_ptr(),
+        &mut e,
+    ));
     ok(e);
     assert!(!d.is_null());
-    kf_deserializer_destroy(d);
-    kf_schema_registry_client_destroy(c);
 }
 
 /// The Protobuf serializer and deserializer constructors with NULL and non-UTF-8 arguments.
 #[test]
 fn invalid_args_protobuf() {
     use kafkaffi::ffi::*;
+    let client = mock_registry(&format!("mock://{}", unique("sr")));
+    let c = client.get();
     let mut e = null_mut();
-    let c = kf_schema_registry_client_new(
-        cs(&format!(r#"{{"url": "mock://{}"}}"#, unique("sr"))).as_ptr(),
-        &mut e,
-    );
-    ok(e);
     let schema = cs("syntax = \"proto3\"; message M { int32 a = 1; }");
     const SER: &str = "kf_protobuf_serializer_new";
     assert!(kf_protobuf_serializer_new(null(), schema.as_ptr(), null(), null(), &mut e).is_null());
@@ -84,10 +92,15 @@ fn invalid_args_protobuf() {
     inv(e, &["\"x\""]);
     assert!(kf_protobuf_serializer_new(null(), null(), null(), null(), null_mut()).is_null());
     e = null_mut();
-    let s = kf_protobuf_serializer_new(c, schema.as_ptr(), cs("M").as_ptr(), null(), &mut e);
+    let s = own(kf_protobuf_serializer_new(
+        c,
+        schema.as_ptr(),
+        cs("M").as_ptr(),
+        null(),
+        &mut e,
+    ));
     ok(e);
     assert!(!s.is_null());
-    kf_serializer_destroy(s);
 
     const DE: &str = "kf_protobuf_deserializer_new";
     assert!(kf_protobuf_deserializer_new(null(), null(), &mut e).is_null());
@@ -98,23 +111,18 @@ fn invalid_args_protobuf() {
     inv(e, &["\"x\""]);
     assert!(kf_protobuf_deserializer_new(null(), null(), null_mut()).is_null());
     e = null_mut();
-    let d = kf_protobuf_deserializer_new(c, cs("{}").as_ptr(), &mut e);
+    let d = own(kf_protobuf_deserializer_new(c, cs("{}").as_ptr(), &mut e));
     ok(e);
     assert!(!d.is_null());
-    kf_deserializer_destroy(d);
-    kf_schema_registry_client_destroy(c);
 }
 
 /// The JSON Schema serializer and deserializer constructors with NULL and non-UTF-8 arguments.
 #[test]
 fn invalid_args_json_schema() {
     use kafkaffi::ffi::*;
+    let client = mock_registry(&format!("mock://{}", unique("sr")));
+    let c = client.get();
     let mut e = null_mut();
-    let c = kf_schema_registry_client_new(
-        cs(&format!(r#"{{"url": "mock://{}"}}"#, unique("sr"))).as_ptr(),
-        &mut e,
-    );
-    ok(e);
     let schema = cs(r#"{"type":"object"}"#);
     const SER: &str = "kf_json_schema_serializer_new";
     assert!(kf_json_schema_serializer_new(null(), schema.as_ptr(), null(), &mut e).is_null());
@@ -139,8 +147,9 @@ fn invalid_args_json_schema() {
     inv(e, &["\"x\""]);
     assert!(kf_json_schema_deserializer_new(null(), null(), null(), null_mut()).is_null());
     e = null_mut();
-    let js = kf_schema_new(schema.as_ptr(), KF_SCHEMA_TYPE_JSON, &mut e);
+    let json_schema = own(kf_schema_new(schema.as_ptr(), KF_SCHEMA_TYPE_JSON, &mut e));
     ok(e);
+    let js = json_schema.get();
     const SS: &str = "kf_json_schema_serializer_new_with_schema";
     assert!(kf_json_schema_serializer_new_with_schema(null(), js, null(), &mut e).is_null());
     inv(e, &[SS, "client"]);
@@ -157,15 +166,21 @@ fn invalid_args_json_schema() {
         kf_json_schema_deserializer_new_with_schema(null(), null(), null(), null_mut()).is_null()
     );
     e = null_mut();
-    let s = kf_json_schema_serializer_new_with_schema(c, js, null(), &mut e);
+    let s = own(kf_json_schema_serializer_new_with_schema(
+        c,
+        js,
+        null(),
+        &mut e,
+    ));
     ok(e);
-    let d = kf_json_schema_deserializer_new(c, null(), cs("{}").as_ptr(), &mut e);
+    let d = own(kf_json_schema_deserializer_new(
+        c,
+        null(),
+        cs("{}").as_ptr(),
+        &mut e,
+    ));
     ok(e);
     assert!(!s.is_null() && !d.is_null());
-    kf_serializer_destroy(s);
-    kf_deserializer_destroy(d);
-    kf_schema_destroy(js);
-    kf_schema_registry_client_destroy(c);
 }
 
 /// The Avro constructors taking a kf_schema_t, the to_dict / from_dict hooks and the legacy
@@ -173,12 +188,17 @@ fn invalid_args_json_schema() {
 #[test]
 fn invalid_args_avro_schema_hooks_and_legacy() {
     use kafkaffi::ffi::*;
-    let mut e = null_mut();
     let url = format!("mock://{}", unique("sr"));
-    let c = kf_schema_registry_client_new(cs(&format!(r#"{{"url": "{url}"}}"#)).as_ptr(), &mut e);
+    let client = mock_registry(&url);
+    let c = client.get();
+    let mut e = null_mut();
+    let owned_schema = own(kf_schema_new(
+        cs(r#""int""#).as_ptr(),
+        KF_SCHEMA_TYPE_AVRO,
+        &mut e,
+    ));
     ok(e);
-    let schema = kf_schema_new(cs(r#""int""#).as_ptr(), KF_SCHEMA_TYPE_AVRO, &mut e);
-    ok(e);
+    let schema = owned_schema.get();
     const SS: &str = "kf_avro_serializer_new_with_schema";
     assert!(kf_avro_serializer_new_with_schema(null(), schema, null(), &mut e).is_null());
     inv(e, &[SS, "client"]);
@@ -194,11 +214,22 @@ fn invalid_args_avro_schema_hooks_and_legacy() {
     inv(e, &[DS, "config_json", "UTF-8"]);
     assert!(kf_avro_deserializer_new_with_schema(null(), null(), null(), null_mut()).is_null());
     e = null_mut();
-    let s = kf_avro_serializer_new_with_schema(c, schema, null(), &mut e);
+    let serializer = own(kf_avro_serializer_new_with_schema(
+        c,
+        schema,
+        null(),
+        &mut e,
+    ));
     ok(e);
-    let d = kf_avro_deserializer_new_with_schema(c, null(), null(), &mut e);
+    let deserializer = own(kf_avro_deserializer_new_with_schema(
+        c,
+        null(),
+        null(),
+        &mut e,
+    ));
     ok(e);
-    kf_schema_destroy(schema);
+    drop(owned_schema);
+    let (s, d) = (serializer.get(), deserializer.get());
 
     unsafe extern "C" fn hook(
         _: *mut c_void,
@@ -244,9 +275,6 @@ fn invalid_args_avro_schema_hooks_and_legacy() {
         4,
         "the opaque is released when the constructor fails"
     );
-    kf_serializer_destroy(s);
-    kf_deserializer_destroy(d);
-    kf_schema_registry_client_destroy(c);
 
     const PN: &str = "kf_avro_producer_new";
     let conf = cs(&format!(r#"{{"schema.registry.url": "{url}"}}"#));
@@ -260,14 +288,15 @@ fn invalid_args_avro_schema_hooks_and_legacy() {
     inv(e, &[PN, "default_value_schema", "UTF-8"]);
     assert!(kf_avro_producer_new(null(), null(), null(), null(), null_mut()).is_null());
     e = null_mut();
-    let p = kf_avro_producer_new(
+    let producer = own(kf_avro_producer_new(
         null(),
         conf.as_ptr(),
         null(),
         cs(r#""string""#).as_ptr(),
         &mut e,
-    );
+    ));
     ok(e);
+    let p = producer.get();
     const PP: &str = "kf_avro_producer_produce";
     let t = cs("t");
     let produce = |p: *mut kf_avro_producer_t,
@@ -309,7 +338,6 @@ fn invalid_args_avro_schema_hooks_and_legacy() {
     assert!(kf_avro_producer_producer(null()).is_null());
     assert!(!kf_avro_producer_producer(p).is_null());
     ok(kf_avro_producer_destroy(null_mut()));
-    ok(kf_avro_producer_destroy(p));
 
     const CN: &str = "kf_avro_consumer_new";
     assert!(kf_avro_consumer_new(null(), null(), null(), null(), &mut e).is_null());
@@ -325,10 +353,17 @@ fn invalid_args_avro_schema_hooks_and_legacy() {
     inv(e, &[CN, "reader_value_schema", "UTF-8"]);
     assert!(kf_avro_consumer_new(null(), null(), null(), null(), null_mut()).is_null());
     e = null_mut();
-    let cons = kf_avro_consumer_new(null(), cconf.as_ptr(), null(), null(), &mut e);
+    let cons = own(kf_avro_consumer_new(
+        null(),
+        cconf.as_ptr(),
+        null(),
+        null(),
+        &mut e,
+    ));
     ok(e);
-    ok(kf_consumer_close(kf_deserializing_consumer_consumer(cons)));
-    ok(kf_deserializing_consumer_destroy(cons));
+    ok(kf_consumer_close(kf_deserializing_consumer_consumer(
+        cons.get(),
+    )));
 }
 
 #[test]
@@ -358,7 +393,8 @@ fn invalid_args_serde() {
 
     // Buffers.
     kf_buffer_destroy(null_mut());
-    let b = kf_buffer_new();
+    let buffer = own(kf_buffer_new());
+    let b = buffer.get();
     assert!(!b.is_null());
     inv(
         kf_buffer_set(null_mut(), b"x".as_ptr(), 1),
@@ -410,7 +446,8 @@ fn invalid_args_serde() {
         "the opaque of a refused registration is freed"
     );
     kf_serializer_destroy(null_mut());
-    let s = kf_serializer_new_integer();
+    let serializer = own(kf_serializer_new_integer());
+    let s = serializer.get();
     let sd = kf_serializer_new_double();
     kf_serializer_destroy(sd);
     const S: &str = "kf_serializer_serialize";
@@ -479,7 +516,8 @@ fn invalid_args_serde() {
     kf_deserializer_destroy(null_mut());
     let dd = kf_deserializer_new_double();
     kf_deserializer_destroy(dd);
-    let di = kf_deserializer_new_integer();
+    let deserializer = own(kf_deserializer_new_integer());
+    let di = deserializer.get();
     const D: &str = "kf_deserializer_deserialize";
     inv(
         kf_deserializer_deserialize(null(), &good, null(), 0, b),
@@ -508,11 +546,16 @@ fn invalid_args_serde() {
     inv(e, &["kf_serializing_producer_new", "config"]);
     ok(kf_serializing_producer_destroy(null_mut()));
     assert!(kf_serializing_producer_producer(null()).is_null());
-    let conf = cluster.config(&[]);
+    let producer_conf = own(cluster.config(&[]));
     e = null_mut(); // constructors write err_out only on failure
-    let p = kf_serializing_producer_new(conf, null(), s, &mut e);
+    let producer = own(kf_serializing_producer_new(
+        producer_conf.get(),
+        null(),
+        s,
+        &mut e,
+    ));
     ok(e);
-    kf_config_destroy(conf);
+    let p = producer.get();
     const P: &str = "kf_serializing_producer_produce";
     let produce = |p, topic, key: *const u8, klen| {
         kf_serializing_producer_produce(
@@ -566,12 +609,12 @@ fn invalid_args_serde() {
         &[PT, "key", "UTF-8"],
     );
     assert_eq!(kf_producer_len(kf_serializing_producer_producer(p)), 0);
-    ok(kf_serializing_producer_destroy(p));
 
     // DeserializingConsumer and its messages.
     assert!(kf_deserializing_consumer_new(null(), di, di, &mut e).is_null());
     inv(e, &["kf_deserializing_consumer_new", "config"]);
-    let conf = cluster.config(&[]);
+    let consumer_conf = own(cluster.config(&[]));
+    let conf = consumer_conf.get();
     assert!(kf_deserializing_consumer_new(conf, di, di, &mut e).is_null());
     inv(e, &["group.id"]);
     ok(kf_config_set(
@@ -580,9 +623,9 @@ fn invalid_args_serde() {
         cs("g").as_ptr(),
     ));
     e = null_mut();
-    let c = kf_deserializing_consumer_new(conf, null(), di, &mut e);
+    let consumer = own(kf_deserializing_consumer_new(conf, null(), di, &mut e));
     ok(e);
-    kf_config_destroy(conf);
+    let c = consumer.get();
     ok(kf_deserializing_consumer_destroy(null_mut()));
     assert!(kf_deserializing_consumer_consumer(null()).is_null());
     const C: &str = "kf_deserializing_consumer_poll";
@@ -599,13 +642,8 @@ fn invalid_args_serde() {
     let (code, _) = err(kf_deserializing_consumer_poll(c, 0, &mut m));
     assert_eq!(code, KF_ERR__STATE, "polling a closed consumer");
     assert!(m.is_null());
-    ok(kf_deserializing_consumer_destroy(c));
     assert!(kf_deserialized_message_message(null()).is_null());
     assert!(kf_deserialized_message_key(null()).is_null());
     assert!(kf_deserialized_message_value(null()).is_null());
     kf_deserialized_message_destroy(null_mut());
-
-    kf_serializer_destroy(s);
-    kf_deserializer_destroy(di);
-    kf_buffer_destroy(b);
 }

@@ -113,3 +113,29 @@ impl<T: Destroy> Drop for Owned<T> {
         }
     }
 }
+
+/// A configuration with `props` (no bootstrap.servers unless given).
+#[track_caller]
+pub fn config(props: &[(&str, &str)]) -> Owned<kf_config_t> {
+    let c = own(kf_config_new());
+    for (k, v) in props {
+        ok(kf_config_set(c.get(), cs(k).as_ptr(), cs(v).as_ptr()));
+    }
+    c
+}
+
+impl Cluster {
+    /// A producer on this cluster with `props` (its configuration already released).
+    #[track_caller]
+    pub fn producer(&self, props: &[(&str, &str)]) -> Owned<kf_producer_t> {
+        let conf = own(self.config(props));
+        own(new_producer(conf.get()))
+    }
+
+    /// A consumer on this cluster with `props` (its configuration already released).
+    #[track_caller]
+    pub fn consumer(&self, props: &[(&str, &str)]) -> Owned<kf_consumer_t> {
+        let conf = own(self.config(props));
+        own(new_consumer(conf.get()))
+    }
+}
