@@ -3,8 +3,53 @@
 # header, built with CMake and run by ctest), on a real Kafka broker that this script starts and
 # always stops, and on librdkafka's in-process mock cluster. Every suite runs even when an
 # earlier one failed; the exit status is non-zero if any failed.
+#
+#   scripts/test.sh           everything, on the servers it starts
+#   scripts/test.sh --quick   only what needs no server (a few minutes): see quick() below
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The tests that need no server, with none started and none reachable: the Rust tests minus those
+# listed in tests/needs_servers.txt (left out by exact name, never run as no-ops), and the ctest
+# tests not labelled "broker". The server variables of the caller's environment are dropped, so a
+# test that needs a server and is not listed fails here instead of quietly using one.
+quick() {
+  local v suite failed=()
+  while read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(KAFKA_|SCHEMA_REGISTRY_)' || true)
+
+  cargo test --release --locked --no-run || failed+=("cargo build")
+  cargo test --release --locked --lib || failed+=("cargo test --lib")
+  for suite in tests/*.rs; do
+    suite="$(basename "$suite" .rs)"
+    local skip=()
+    mapfile -t skip < <(awk -v s="$suite" '$1 == s { print "--skip"; print $2 }' tests/needs_servers.txt)
+    cargo test --release --locked --test "$suite" -- --exact "${skip[@]}" \
+      || failed+=("cargo test --test $suite")
+  done
+  if cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release && cmake --build build; then
+    ctest --test-dir build --output-on-failure -LE broker || failed+=("ctest")
+  else
+    failed+=("cmake build")
+  fi
+
+  if ((${#failed[@]})); then
+    echo "FAILED (quick): ${failed[*]}" >&2
+    return 1
+  fi
+  echo "All quick tests passed (no server)."
+}
+
+case "${1:-}" in
+  "") ;;
+  --quick)
+    quick
+    exit
+    ;;
+  *)
+    echo "usage: scripts/test.sh [--quick]" >&2
+    exit 2
+    ;;
+esac
 
 scripts/kafka/start.sh
 trap 'scripts/kafka/stop.sh' EXIT
