@@ -1288,17 +1288,10 @@ fn eos_with_fault(
             })();
             match result {
                 Ok(false) => {
-                    loop {
-                        let e = kf_producer_abort_transaction(p, 30_000);
-                        if e.is_null() {
-                            break;
-                        }
-                        assert!(
-                            kf_error_is_retriable(e),
-                            "abort failed: {}",
-                            text(kf_error_message(e))
-                        );
-                        kf_error_destroy(e);
+                    if !abort_in_time(p, txn_start, &mut retries) {
+                        let _ = kf_producer_destroy(p);
+                        p = new_txn_producer();
+                        restarts += 1;
                     }
                     voluntary_aborts += 1;
                     done_positions = rewind(c);
@@ -1327,17 +1320,10 @@ fn eos_with_fault(
                         restarts += 1;
                     } else {
                         kf_error_destroy(e);
-                        loop {
-                            let e = kf_producer_abort_transaction(p, 30_000);
-                            if e.is_null() {
-                                break;
-                            }
-                            assert!(
-                                kf_error_is_retriable(e),
-                                "abort failed: {}",
-                                text(kf_error_message(e))
-                            );
-                            kf_error_destroy(e);
+                        if !abort_in_time(p, txn_start, &mut retries) {
+                            let _ = kf_producer_destroy(p);
+                            p = new_txn_producer();
+                            restarts += 1;
                         }
                         aborts += 1;
                     }
@@ -1364,6 +1350,34 @@ fn eos_with_fault(
     ));
     ledger.report(scenario, true);
     (commits, aborts, restarts)
+}
+
+/// Aborts the current transaction, retrying retriable failures by the rule of
+/// retry_in_transaction(). False when it gave up: the caller then replaces the producer (a new
+/// one under the same transactional.id fences this one and settles its transaction), as for a
+/// commit that never gets through. Unbounded retries here once stalled a CI run for ten minutes
+/// after the coordinator's broker came back.
+fn abort_in_time(p: *mut kf_producer_t, txn_start: Instant, retries: &mut usize) -> bool {
+    loop {
+        let e = kf_producer_abort_transaction(p, 30_000);
+        if e.is_null() {
+            return true;
+        }
+        assert!(
+            kf_error_is_retriable(e) || kf_error_is_fatal(e),
+            "abort failed: {}",
+            text(kf_error_message(e))
+        );
+        let retry = retry_in_transaction(e, txn_start);
+        if !retry {
+            log(&format!("abort failed: {}", text(kf_error_message(e))));
+        }
+        kf_error_destroy(e);
+        if !retry {
+            return false;
+        }
+        *retries += 1;
+    }
 }
 
 /// Whether the processor retries a transactional call that failed with `e`: a retriable error
