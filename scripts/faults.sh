@@ -27,5 +27,6 @@ trap '"$ROOT/scripts/cluster/stop.sh"' EXIT
 . "${KAFKAFFI_CLUSTER_DIR:-/tmp/kafkaffi-cluster}/env"
 start=$SECONDS
 # --nocapture: the tables are the point. Real-cluster scenarios take turns inside the binary.
-timeout "$limit" cargo test --release --locked --test faults -- --nocapture "$@"
+# --include-ignored: the exactly-once scenario that is ignored in scripts/test.sh (see tests/faults.rs).
+timeout "$limit" cargo test --release --locked --test faults -- --nocapture --include-ignored "$@"
 echo "faults: all scenarios passed in $((SECONDS - start)) s (messages per scenario: $KAFKAFFI_FAULTS_MESSAGES, rate $KAFKAFFI_FAULTS_RATE/s)"

@@ -1400,7 +1400,12 @@ fn retry_in_transaction(e: *mut kf_error_t, txn_start: Instant) -> bool {
     retry
 }
 
+// Ignored in the default run: on the CI machine of 2026-12-07 the processor stalls for 600 s after
+// the coordinator's broker restarts, then is fenced and misses its deadline, with the code before
+// the restructure (4f16e51) as with the code after it; issue 11's note has the runs. The cause is
+// not known yet. scripts/faults.sh still runs it (--include-ignored).
 #[test]
+#[ignore = "stalls 600 s after the coordinator restarts (also before the restructure); see issue 11"]
 fn real_transaction_coordinator_killed_during_an_exactly_once_processor() {
     let real = Real::get();
     let cluster = real.cluster();
