@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use super::callback::Opaque;
 use super::types::*;
-use super::{arg, arg_cstr, borrowed, call, construct, free_handle, handle, in_fn, opt, out_arg};
-use crate::error::{KResult, KafkaError};
+use super::{arg, arg_cstr, borrowed, call, construct, handle, in_fn, opt, out_arg};
+use crate::error::KResult;
 use crate::kafka::callbacks::{RebalanceCallbacks, RebalanceFn};
 use crate::kafka::consumer::Consumer;
 use crate::kafka::message::Message;
@@ -92,18 +92,7 @@ pub extern "C" fn kf_consumer_close(consumer: *mut kf_consumer_t) -> *mut kf_err
 /// destroyed then).
 #[no_mangle]
 pub extern "C" fn kf_consumer_destroy(consumer: *mut kf_consumer_t) -> *mut kf_error_t {
-    call("kf_consumer_destroy", || {
-        let Some(c) = opt(consumer) else {
-            return Ok(());
-        };
-        if c.client.in_callback() {
-            return Err(KafkaError::state(
-                "kf_consumer_destroy: called from inside one of this consumer's callbacks",
-            ));
-        }
-        unsafe { free_handle(consumer) };
-        Ok(())
-    })
+    super::destroy_client(consumer, "kf_consumer_destroy", "consumer", |x| &x.client)
 }
 
 /// Subscribes to `topic_count` topics; a name starting with '^' is a regular expression.

@@ -5,9 +5,8 @@
 use std::os::raw::c_int;
 
 use super::types::*;
-use super::{call, construct, free_handle, handle, new_handle, opt, out_arg, value, Handle};
+use super::{call, construct, handle, new_handle, opt, out_arg, value, Handle};
 use super::{kf_deserialized_message_t, kf_deserializer_t};
-use crate::error::KafkaError;
 use crate::serdes::DeserializingConsumer;
 
 /// A consumer that deserializes keys and values (Python's DeserializingConsumer).
@@ -59,19 +58,12 @@ pub extern "C" fn kf_deserializing_consumer_new(
 pub extern "C" fn kf_deserializing_consumer_destroy(
     consumer: *mut kf_deserializing_consumer_t,
 ) -> *mut kf_error_t {
-    call("kf_deserializing_consumer_destroy", || {
-        let Some(c) = opt(consumer) else {
-            return Ok(());
-        };
-        if c.consumer.client.in_callback() {
-            return Err(KafkaError::state(
-                "kf_deserializing_consumer_destroy: called from inside one of this consumer's \
-                 callbacks",
-            ));
-        }
-        unsafe { free_handle(consumer) };
-        Ok(())
-    })
+    super::destroy_client(
+        consumer,
+        "kf_deserializing_consumer_destroy",
+        "consumer",
+        |x| &x.consumer.client,
+    )
 }
 
 /// The underlying consumer, for kf_consumer_subscribe(), kf_consumer_assign(),

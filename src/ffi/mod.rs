@@ -106,6 +106,29 @@ pub(crate) fn in_fn(func: &str) -> impl FnOnce(KafkaError) -> KafkaError + '_ {
     }
 }
 
+/// A client's destroy: frees the handle, unless the calling thread is inside one of that
+/// client's callbacks (freeing it there would pull the client from under the callback): then
+/// KF_ERR__STATE and nothing is freed. NULL is a no-op. `noun` names the client in the message.
+pub(crate) fn destroy_client<H: Handle>(
+    p: *mut H,
+    func: &str,
+    noun: &str,
+    client: impl FnOnce(&H::Target) -> &crate::kafka::client::Client,
+) -> *mut kf_error_t {
+    call(func, || {
+        let Some(target) = opt(p) else {
+            return Ok(());
+        };
+        if client(target).in_callback() {
+            return Err(KafkaError::state(format!(
+                "{func}: called from inside one of this {noun}'s callbacks"
+            )));
+        }
+        unsafe { free_handle(p) };
+        Ok(())
+    })
+}
+
 /// Hands an error to the caller (freed with kf_error_destroy).
 pub(crate) fn error_out(e: KafkaError) -> *mut kf_error_t {
     new_handle(Box::new(e))

@@ -7,8 +7,7 @@ use std::os::raw::{c_char, c_int, c_void};
 
 use super::types::*;
 use super::{
-    arg, arg_bytes, arg_cstr, borrowed, call, construct, error_out, free_handle, handle, opt,
-    out_arg, value,
+    arg, arg_bytes, arg_cstr, borrowed, call, construct, error_out, handle, opt, out_arg, value,
 };
 use crate::error::{KResult, KafkaError};
 use crate::kafka::callbacks::{DeliveryHandler, DeliverySlot, ValueRelease};
@@ -120,18 +119,7 @@ pub extern "C" fn kf_producer_new(
 /// Thread safety: no other call on this producer may run concurrently or follow.
 #[no_mangle]
 pub extern "C" fn kf_producer_destroy(producer: *mut kf_producer_t) -> *mut kf_error_t {
-    call("kf_producer_destroy", || {
-        let Some(p) = opt(producer) else {
-            return Ok(());
-        };
-        if p.client.in_callback() {
-            return Err(KafkaError::state(
-                "kf_producer_destroy: called from inside one of this producer's callbacks",
-            ));
-        }
-        unsafe { free_handle(producer) };
-        Ok(())
-    })
+    super::destroy_client(producer, "kf_producer_destroy", "producer", |x| &x.client)
 }
 
 unsafe fn out_message<'a>(

@@ -169,13 +169,6 @@ impl Headers {
         (p as *const Headers).as_ref()
     }
 
-    /// # Safety
-    /// As from_ptr, and nothing else reads or writes the list meanwhile.
-    #[inline]
-    pub unsafe fn from_ptr_mut<'a>(p: *mut rd::rd_kafka_headers_t) -> Option<&'a mut Headers> {
-        (p as *mut Headers).as_mut()
-    }
-
     #[inline]
     pub fn as_ptr(&self) -> *const rd::rd_kafka_headers_t {
         &self.0

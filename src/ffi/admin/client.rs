@@ -3,9 +3,9 @@
 use std::os::raw::{c_char, c_int};
 
 use super::super::types::*;
-use super::super::{arg_cstr, call, construct, free_handle, handle, opt, out_arg};
+use super::super::{arg_cstr, call, construct, handle, out_arg};
 use super::kf_admin_t;
-use crate::error::{KResult, KafkaError};
+use crate::error::KResult;
 use crate::kafka::admin::Admin;
 
 /// The admin client behind a handle, refused in a child process after fork().
@@ -48,18 +48,7 @@ pub extern "C" fn kf_admin_new(
 /// Thread safety: no other call on this admin client may run concurrently or follow.
 #[no_mangle]
 pub extern "C" fn kf_admin_destroy(admin: *mut kf_admin_t) -> *mut kf_error_t {
-    call("kf_admin_destroy", || {
-        let Some(a) = opt(admin) else {
-            return Ok(());
-        };
-        if a.client.in_callback() {
-            return Err(KafkaError::state(
-                "kf_admin_destroy: called from inside one of this admin client's callbacks",
-            ));
-        }
-        unsafe { free_handle(admin) };
-        Ok(())
-    })
+    crate::ffi::destroy_client(admin, "kf_admin_destroy", "admin client", |x| &x.client)
 }
 
 /// Serves the results of asynchronous operations (their callbacks) and the client's callbacks,
