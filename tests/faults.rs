@@ -45,6 +45,17 @@ fn log(what: &str) {
     eprintln!("[{}] {what}", chrono_now());
 }
 
+/// Runs `f` and logs its duration when it took longer than 2 s: in the exactly-once scenarios a
+/// stall must say which call it was in.
+fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    let t = Instant::now();
+    let r = f();
+    if t.elapsed() > Duration::from_secs(2) {
+        log(&format!("slow call: {what} took {:.1?}", t.elapsed()));
+    }
+    r
+}
+
 fn chrono_now() -> String {
     let t = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -503,7 +514,9 @@ fn produce_paced(
             }
             let (code, msg) = err(e);
             assert_eq!(code, KF_ERR__QUEUE_FULL, "produce: {msg}");
-            ok(kf_producer_poll(p, 100, null_mut()));
+            ok(timed("poll on a full queue", || {
+                kf_producer_poll(p, 100, null_mut())
+            }));
         }
         ledger.sent[part as usize] += 1;
         progress.done.store(i + 1, Ordering::Relaxed);
@@ -1084,7 +1097,9 @@ fn eos_with_fault(
         kf_config_destroy(conf);
         let deadline = Instant::now() + Duration::from_secs(90);
         loop {
-            let e = kf_producer_init_transactions(p, 30_000);
+            let e = timed("init_transactions", || {
+                kf_producer_init_transactions(p, 30_000)
+            });
             if e.is_null() {
                 break;
             }
@@ -1123,7 +1138,9 @@ fn eos_with_fault(
         let mut res = null_mut();
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            let e = kf_consumer_committed(c, l, 10_000, &mut res);
+            let e = timed("committed", || {
+                kf_consumer_committed(c, l, 10_000, &mut res)
+            });
             if e.is_null() {
                 break;
             }
@@ -1150,7 +1167,7 @@ fn eos_with_fault(
         let refs: Vec<(&str, i32, i64)> =
             items.iter().map(|(t, p, o)| (t.as_str(), *p, *o)).collect();
         let s = tp_list(&refs);
-        ok(kf_consumer_seek(c, s, 10_000));
+        ok(timed("seek", || kf_consumer_seek(c, s, 10_000)));
         kf_topic_partition_list_destroy(s);
         committed
     };
@@ -1168,6 +1185,8 @@ fn eos_with_fault(
         let deadline = start + Duration::from_secs(180 + (total as f64 / pace) as u64);
         // Processed = committed positions reached the end of every input partition.
         let mut done_positions = vec![-1i64; PARTITIONS as usize];
+        // When the consumer last returned a message; an idle spell of 10 s is logged.
+        let mut last_message = Instant::now();
         loop {
             assert!(
                 Instant::now() < deadline,
@@ -1195,12 +1214,21 @@ fn eos_with_fault(
                 kf_message_destroy(m);
             }
             if msgs.is_empty() {
+                if last_message.elapsed() > Duration::from_secs(10) {
+                    log(&format!(
+                        "no input for {:.0?}; committed positions {done_positions:?} of {:?}",
+                        last_message.elapsed(),
+                        ledger.sent
+                    ));
+                    last_message = Instant::now();
+                }
                 continue;
             }
+            last_message = Instant::now();
             // One transaction per batch.
             let txn_start = Instant::now();
             let result: Result<bool, *mut kf_error_t> = (|| {
-                let e = kf_producer_begin_transaction(p);
+                let e = timed("begin_transaction", || kf_producer_begin_transaction(p));
                 if !e.is_null() {
                     return Err(e);
                 }
@@ -1228,7 +1256,9 @@ fn eos_with_fault(
                         }
                         if kf_error_code(e) == KF_ERR__QUEUE_FULL {
                             kf_error_destroy(e);
-                            ok(kf_producer_poll(p, 100, null_mut()));
+                            ok(timed("poll on a full queue", || {
+                                kf_producer_poll(p, 100, null_mut())
+                            }));
                             continue;
                         }
                         return Err(e);
@@ -1247,7 +1277,9 @@ fn eos_with_fault(
                 ok(kf_consumer_group_metadata(c, &mut gm));
                 let mut r = Ok(());
                 loop {
-                    let e = kf_producer_send_offsets_to_transaction(p, l, gm, 30_000);
+                    let e = timed("send_offsets_to_transaction", || {
+                        kf_producer_send_offsets_to_transaction(p, l, gm, 30_000)
+                    });
                     if e.is_null() {
                         break;
                     }
@@ -1268,7 +1300,9 @@ fn eos_with_fault(
                     return Ok(false);
                 }
                 loop {
-                    let e = kf_producer_commit_transaction(p, 30_000);
+                    let e = timed("commit_transaction", || {
+                        kf_producer_commit_transaction(p, 30_000)
+                    });
                     if e.is_null() {
                         break;
                     }
@@ -1289,7 +1323,7 @@ fn eos_with_fault(
             match result {
                 Ok(false) => {
                     if !abort_in_time(p, txn_start, &mut retries) {
-                        let _ = kf_producer_destroy(p);
+                        let _ = timed("producer destroy", || kf_producer_destroy(p));
                         p = new_txn_producer();
                         restarts += 1;
                     }
@@ -1315,13 +1349,13 @@ fn eos_with_fault(
                         // A fatal error (or one we cannot abort from): a new producer with the
                         // same transactional.id fences this one and resolves its transaction.
                         kf_error_destroy(e);
-                        let _ = kf_producer_destroy(p);
+                        let _ = timed("producer destroy", || kf_producer_destroy(p));
                         p = new_txn_producer();
                         restarts += 1;
                     } else {
                         kf_error_destroy(e);
                         if !abort_in_time(p, txn_start, &mut retries) {
-                            let _ = kf_producer_destroy(p);
+                            let _ = timed("producer destroy", || kf_producer_destroy(p));
                             p = new_txn_producer();
                             restarts += 1;
                         }
@@ -1359,7 +1393,9 @@ fn eos_with_fault(
 /// after the coordinator's broker came back.
 fn abort_in_time(p: *mut kf_producer_t, txn_start: Instant, retries: &mut usize) -> bool {
     loop {
-        let e = kf_producer_abort_transaction(p, 30_000);
+        let e = timed("abort_transaction", || {
+            kf_producer_abort_transaction(p, 30_000)
+        });
         if e.is_null() {
             return true;
         }
