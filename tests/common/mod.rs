@@ -110,6 +110,10 @@ impl Cluster {
         for (k, v) in props {
             ok(kf_config_set(c, cs(k).as_ptr(), cs(v).as_ptr()));
         }
+        // librdkafka's debug contexts for every client of a test run, when investigating one.
+        if let Ok(debug) = std::env::var("KAFKAFFI_TEST_DEBUG") {
+            ok(kf_config_set(c, cs("debug").as_ptr(), cs(&debug).as_ptr()));
+        }
         c
     }
 
