@@ -3747,7 +3747,7 @@ kf_error_t *kf_config_set_commit_cb(kf_config_t *config, kf_commit_cb callback, 
 kf_error_t *kf_config_set_log_cb(kf_config_t *config, kf_log_cb callback, void *opaque, kf_free_fn free_opaque);
 
 /**
- * Registers the opaque release: `release(opaque, released)` is called exactly once for every
+ * Registers the opaque release: `callback(opaque, released)` is called exactly once for every
  * per-call opaque whose callback will never run, so that a binding can free what it pinned for
  * it (a cgo.Handle, a Python handle, a koffi registration). Those opaques are:
  * - a produced message's `opaque` given with its own `on_delivery` (kf_producer_produce(),
@@ -3765,7 +3765,7 @@ kf_error_t *kf_config_set_log_cb(kf_config_t *config, kf_log_cb callback, void *
  * opaque exists: a release set per client afterwards could miss opaques passed before it, or
  * race with a destroy. Clients copy the registration; `free_opaque` (may be NULL) is called
  * with `opaque` once no configuration or client holds the registration any more (after the
- * releases of the last client's destroy). `release` NULL removes the registration (then
+ * releases of the last client's destroy). `callback` NULL removes the registration (then
  * `opaque` is freed at once); without one, abandoned opaques are dropped silently.
  * Runs on: the thread calling the client's destroy, inside it; never on a librdkafka thread.
  * It must not call the client being destroyed.
@@ -3773,7 +3773,7 @@ kf_error_t *kf_config_set_log_cb(kf_config_t *config, kf_log_cb callback, void *
  * Blocks: no.
  * Thread safety: as every kf_config_* call: one thread at a time per configuration.
  */
-kf_error_t *kf_config_set_opaque_release_cb(kf_config_t *config, kf_opaque_release_cb release, void *opaque, kf_free_fn free_opaque);
+kf_error_t *kf_config_set_opaque_release_cb(kf_config_t *config, kf_opaque_release_cb callback, void *opaque, kf_free_fn free_opaque);
 
 /**
  * A new consumer. group.id is required, as in the Python client (assign needs it too).

@@ -248,15 +248,14 @@ fn producer_destroy_releases_what_was_never_reported_on_the_mock_with_its_broker
 }
 
 #[test]
-fn purged_messages_report_to_their_callback_and_are_not_released() {
+fn purged_messages_report_to_their_callback_or_are_released_when_destroyed_unpolled() {
     let cluster = Cluster::mock(1);
     let t = unique("rel-purge");
     cluster.create_topic(&t, 1);
-    let tr = Tracker::new(10);
+    let tr = Tracker::new(20);
     let conf = cluster.config(&[("message.timeout.ms", "300000")]);
     tr.register(conf);
     let p = new_producer(conf);
-    kf_config_destroy(conf);
     ok(kf_mock_cluster_broker_down(cluster.mock, 1));
     for i in 0..10 {
         produce(p, &t, b"purged", tr.op(i));
@@ -273,6 +272,17 @@ fn purged_messages_report_to_their_callback_and_are_not_released() {
     ok(kf_producer_destroy(p));
     assert_eq!(tr.counts(0..10), vec![(1, 0); 10]);
     assert_eq!(tr.releases.load(SeqCst), 0);
+    // Purged, then destroyed before a poll served the purge's reports: released.
+    let p = new_producer(conf);
+    kf_config_destroy(conf);
+    for i in 10..20 {
+        produce(p, &t, b"purged", tr.op(i));
+    }
+    ok(kf_producer_purge(p, true, true, true));
+    ok(kf_producer_destroy(p));
+    assert_eq!(tr.counts(10..20), vec![(0, 1); 10]);
+    assert_eq!(tr.releases.load(SeqCst), 10);
+    tr.assert_released_here();
     assert_eq!(tr.freed.load(SeqCst), 1);
 }
 

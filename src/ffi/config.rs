@@ -366,7 +366,7 @@ pub extern "C" fn kf_config_set_log_cb(
     )
 }
 
-/// Registers the opaque release: `release(opaque, released)` is called exactly once for every
+/// Registers the opaque release: `callback(opaque, released)` is called exactly once for every
 /// per-call opaque whose callback will never run, so that a binding can free what it pinned for
 /// it (a cgo.Handle, a Python handle, a koffi registration). Those opaques are:
 /// - a produced message's `opaque` given with its own `on_delivery` (kf_producer_produce(),
@@ -384,7 +384,7 @@ pub extern "C" fn kf_config_set_log_cb(
 /// opaque exists: a release set per client afterwards could miss opaques passed before it, or
 /// race with a destroy. Clients copy the registration; `free_opaque` (may be NULL) is called
 /// with `opaque` once no configuration or client holds the registration any more (after the
-/// releases of the last client's destroy). `release` NULL removes the registration (then
+/// releases of the last client's destroy). `callback` NULL removes the registration (then
 /// `opaque` is freed at once); without one, abandoned opaques are dropped silently.
 /// Runs on: the thread calling the client's destroy, inside it; never on a librdkafka thread.
 /// It must not call the client being destroyed.
@@ -394,14 +394,14 @@ pub extern "C" fn kf_config_set_log_cb(
 #[no_mangle]
 pub extern "C" fn kf_config_set_opaque_release_cb(
     config: *mut kf_config_t,
-    release: kf_opaque_release_cb,
+    callback: kf_opaque_release_cb,
     opaque: *mut c_void,
     free_opaque: kf_free_fn,
 ) -> *mut kf_error_t {
     register(
         "kf_config_set_opaque_release_cb",
         config,
-        release,
+        callback,
         opaque,
         free_opaque,
         |c, reg| {

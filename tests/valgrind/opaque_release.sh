@@ -31,7 +31,7 @@ if [[ -z "$program" ]]; then
   # The library's soname is libkafkaffi.so.0: give the loader that name.
   ln -s "$lib" "$work/libkafkaffi.so.0"
   ln -s "$lib" "$work/libkafkaffi.so"
-  "${CC:-cc}" -std=c11 -Wall -Wextra -Werror -g -O1 -I"$root/include" -I"$root/tests/c" \
+  "${CC:-cc}" -Wall -Wextra -Werror -g -O1 -I"$root/include" -I"$root/tests/c" \
     "$root/tests/c/test_opaque_release.c" -L"$work" -lkafkaffi -lpthread -Wl,-rpath,"$work" \
     -o "$work/test_opaque_release"
   program="$work/test_opaque_release"
