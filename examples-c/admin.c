@@ -124,8 +124,9 @@ static bool describe_topic_config(kf_admin_t *admin, const char *topic, const ch
     return true;
 }
 
-/* The callback of kf_admin_list_consumer_groups_async(): runs inside kf_admin_poll(). */
-static void on_groups(void *opaque, const kf_admin_result_t *res) {
+/* The callback of kf_admin_list_consumer_groups_async(): runs inside kf_admin_poll(). The result
+ * is handed over: the callback frees it. */
+static void on_groups(void *opaque, kf_admin_result_t *res) {
     size_t i, n = kf_admin_result_item_count(res);
     const kf_error_t *req = kf_admin_result_error(res);
     char buf[512];
@@ -144,6 +145,7 @@ static void on_groups(void *opaque, const kf_admin_result_t *res) {
                                                                                     : "classic protocol",
                kf_consumer_group_listing_is_simple_consumer_group(g) ? ", simple" : "");
     }
+    kf_admin_result_destroy(res);
 }
 
 int main(int argc, char **argv) {

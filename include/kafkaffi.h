@@ -1738,13 +1738,17 @@ typedef struct kf_topic_partition_list_t kf_topic_partition_list_t;
 typedef struct kf_user_scram_credential_alteration_t kf_user_scram_credential_alteration_t;
 
 /**
- * The result of an asynchronous admin operation (the `_async` forms). `result` is borrowed for
- * the duration of the call: read what you need (or keep copies) before returning.
+ * The result of an asynchronous admin operation (the `_async` forms), handed over: the
+ * callback owns `result` and frees it with kf_admin_result_destroy(), during the callback or
+ * later, on any thread. Called at most once per operation. When it will never be called (the
+ * admin client is destroyed before the result was handed over), the client's opaque release
+ * (kf_config_set_opaque_release_cb()) gets `opaque` instead, once; when the `_async` call
+ * itself fails, neither runs and `opaque` stays the caller's.
  * Runs on: the application thread inside kf_admin_poll(). The callback may start other admin
  * operations (blocking ones too) but not call kf_admin_poll() or kf_admin_destroy() (they fail
  * with KF_ERR__STATE there).
  */
-typedef void (*kf_admin_result_cb)(void *opaque, const kf_admin_result_t *result);
+typedef void (*kf_admin_result_cb)(void *opaque, kf_admin_result_t *result);
 
 /**
  * A consumer group with the partitions an offsets operation concerns (Python's
@@ -1803,6 +1807,15 @@ typedef void (*kf_commit_cb)(void *opaque, const kf_error_t *err, const kf_topic
  * logger: one log line. `level` is syslog's (0 emerg .. 7 debug); strings borrowed for the call.
  */
 typedef void (*kf_log_cb)(void *opaque, int level, const char *facility, const char *message);
+
+/**
+ * The opaque release (kf_config_set_opaque_release_cb()): `opaque` is the registration's own
+ * opaque; `released` is a per-call opaque (one given to kf_producer_produce() with an
+ * on_delivery callback, or to an `_async` admin call) whose callback will never run.
+ * Runs on: the thread inside the client's destroy (kf_producer_destroy(), kf_admin_destroy(),
+ * ...), never on a librdkafka thread. It must not call the client being destroyed.
+ */
+typedef void (*kf_opaque_release_cb)(void *opaque, void *released);
 
 /**
  * on_assign / on_revoke / on_lost: a rebalance event. The callback may call
@@ -1918,7 +1931,9 @@ kf_admin_t *kf_admin_new(const kf_config_t *config, kf_error_t **err_out);
 /**
  * Destroys the admin client without waiting. Operations still running are abandoned (retries
  * not yet started never start): their asynchronous callbacks never run, nor do those of
- * results not yet served by kf_admin_poll(). Runs no callback. NULL is a no-op.
+ * results not yet served by kf_admin_poll(). Runs no callback; on this thread it gives the
+ * opaque of each of those `_async` calls to the opaque release
+ * (kf_config_set_opaque_release_cb(), once each). NULL is a no-op.
  *
  * Errors: KF_ERR__STATE when called from inside one of this client's callbacks (then nothing is
  * destroyed).
@@ -2091,12 +2106,12 @@ kf_error_t *kf_admin_options_set_match_consumer_group_types(kf_admin_options_t *
 kf_error_t *kf_admin_create_topics(kf_admin_t *admin, const kf_new_topic_t *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
 /**
- * create_topics, asynchronously: as kf_admin_create_topics(), but returns once the request
- * has started; `callback(opaque, result)` gets the result (borrowed for the call) from a later
+ * create_topics, asynchronously: as kf_admin_create_topics(), but returns once the request has
+ * started; `callback(opaque, result)` gets the result (owned: see kf_admin_result_cb) from a later
  * kf_admin_poll().
  *
  * Errors: as kf_admin_create_topics() (KF_ERR__INVALID_ARG also for a NULL callback); when the
- * call fails, the callback is never called.
+ * call fails, the callback is never called and `opaque` is not released.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
  */
 kf_error_t *kf_admin_create_topics_async(kf_admin_t *admin, const kf_new_topic_t *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
@@ -2117,8 +2132,8 @@ kf_error_t *kf_admin_create_topics_async(kf_admin_t *admin, const kf_new_topic_t
 kf_error_t *kf_admin_delete_topics(kf_admin_t *admin, const char *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
 /**
- * delete_topics, asynchronously: as kf_admin_delete_topics(); `callback(opaque, result)` gets
- * the result (borrowed for the call) from a later kf_admin_poll().
+ * delete_topics, asynchronously: as kf_admin_delete_topics(); `callback(opaque, result)` gets the
+ * result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
  *
  * Errors: as kf_admin_delete_topics(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
@@ -2141,8 +2156,8 @@ kf_error_t *kf_admin_delete_topics_async(kf_admin_t *admin, const char *const *t
 kf_error_t *kf_admin_create_partitions(kf_admin_t *admin, const kf_new_partitions_t *const *new_partitions, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
 /**
- * create_partitions, asynchronously: as kf_admin_create_partitions(); `callback(opaque,
- * result)` gets the result (borrowed for the call) from a later kf_admin_poll().
+ * create_partitions, asynchronously: as kf_admin_create_partitions(); `callback(opaque, result)`
+ * gets the result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
  *
  * Errors: as kf_admin_create_partitions(), plus a NULL callback; on error the callback never
  * runs.
@@ -2169,7 +2184,7 @@ kf_error_t *kf_admin_describe_configs(kf_admin_t *admin, const kf_config_resourc
 
 /**
  * describe_configs, asynchronously: as kf_admin_describe_configs(); `callback(opaque, result)`
- * gets the result (borrowed for the call) from a later kf_admin_poll().
+ * gets the result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
  *
  * Errors: as kf_admin_describe_configs(), plus a NULL callback; on error the callback never
  * runs.
@@ -2193,8 +2208,8 @@ kf_error_t *kf_admin_describe_configs_async(kf_admin_t *admin, const kf_config_r
 kf_error_t *kf_admin_alter_configs(kf_admin_t *admin, const kf_config_resource_t *const *resources, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
 /**
- * alter_configs, asynchronously: as kf_admin_alter_configs(); `callback(opaque, result)` gets
- * the result (borrowed for the call) from a later kf_admin_poll().
+ * alter_configs, asynchronously: as kf_admin_alter_configs(); `callback(opaque, result)` gets the
+ * result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
  *
  * Errors: as kf_admin_alter_configs(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
@@ -2219,7 +2234,7 @@ kf_error_t *kf_admin_incremental_alter_configs(kf_admin_t *admin, const kf_confi
 
 /**
  * incremental_alter_configs, asynchronously: as kf_admin_incremental_alter_configs();
- * `callback(opaque, result)` gets the result (borrowed for the call) from a later
+ * `callback(opaque, result)` gets the result (owned: see kf_admin_result_cb) from a later
  * kf_admin_poll().
  *
  * Errors: as kf_admin_incremental_alter_configs(), plus a NULL callback; on error the callback
@@ -2245,8 +2260,8 @@ kf_error_t *kf_admin_incremental_alter_configs_async(kf_admin_t *admin, const kf
 kf_error_t *kf_admin_describe_topics(kf_admin_t *admin, const char *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
 /**
- * describe_topics, asynchronously: as kf_admin_describe_topics(); `callback(opaque, result)`
- * gets the result (borrowed for the call) from a later kf_admin_poll().
+ * describe_topics, asynchronously: as kf_admin_describe_topics(); `callback(opaque, result)` gets
+ * the result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
  *
  * Errors: as kf_admin_describe_topics(), plus a NULL callback; on error the callback never
  * runs.
@@ -2271,8 +2286,8 @@ kf_error_t *kf_admin_describe_topics_async(kf_admin_t *admin, const char *const 
 kf_error_t *kf_admin_describe_cluster(kf_admin_t *admin, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
 /**
- * describe_cluster, asynchronously: as kf_admin_describe_cluster(); `callback(opaque,
- * result)` gets the result (borrowed for the call) from a later kf_admin_poll().
+ * describe_cluster, asynchronously: as kf_admin_describe_cluster(); `callback(opaque, result)`
+ * gets the result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
  *
  * Errors: as kf_admin_describe_cluster(), plus a NULL callback; on error the callback never
  * runs.
@@ -2302,7 +2317,7 @@ kf_error_t *kf_admin_list_consumer_groups(kf_admin_t *admin, const kf_admin_opti
 
 /**
  * list_consumer_groups, asynchronously: as kf_admin_list_consumer_groups(); `callback(opaque,
- * result)` gets the result (borrowed for the call) from a later kf_admin_poll().
+ * result)` gets the result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
  *
  * Retries: as the blocking form; a retry starts when its pause is over whether or not
  * kf_admin_poll() is running (only the result waits for it).
@@ -2338,7 +2353,7 @@ kf_error_t *kf_admin_describe_consumer_groups(kf_admin_t *admin, const char *con
 
 /**
  * describe_consumer_groups, asynchronously: as kf_admin_describe_consumer_groups();
- * `callback(opaque, result)` gets the result (borrowed for the call) from a later
+ * `callback(opaque, result)` gets the result (owned: see kf_admin_result_cb) from a later
  * kf_admin_poll().
  *
  * Retries: as the blocking form; a retry starts when its pause is over whether or not
@@ -2371,9 +2386,8 @@ kf_error_t *kf_admin_describe_consumer_groups_async(kf_admin_t *admin, const cha
 kf_error_t *kf_admin_delete_consumer_groups(kf_admin_t *admin, const char *const *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
 /**
- * delete_consumer_groups, asynchronously: as kf_admin_delete_consumer_groups();
- * `callback(opaque, result)` gets the result (borrowed for the call) from a later
- * kf_admin_poll().
+ * delete_consumer_groups, asynchronously: as kf_admin_delete_consumer_groups(); `callback(opaque,
+ * result)` gets the result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
  *
  * Retries: as the blocking form; a retry starts when its pause is over whether or not
  * kf_admin_poll() is running (only the result waits for it).
@@ -2410,7 +2424,7 @@ kf_error_t *kf_admin_list_consumer_group_offsets(kf_admin_t *admin, const kf_con
 
 /**
  * list_consumer_group_offsets, asynchronously: as kf_admin_list_consumer_group_offsets();
- * `callback(opaque, result)` gets the result (borrowed for the call) from a later
+ * `callback(opaque, result)` gets the result (owned: see kf_admin_result_cb) from a later
  * kf_admin_poll(), once every group has answered.
  *
  * Retries: as the blocking form; a retry starts when its pause is over whether or not
@@ -2448,7 +2462,7 @@ kf_error_t *kf_admin_alter_consumer_group_offsets(kf_admin_t *admin, const kf_co
 
 /**
  * alter_consumer_group_offsets, asynchronously: as kf_admin_alter_consumer_group_offsets();
- * `callback(opaque, result)` gets the result (borrowed for the call) from a later
+ * `callback(opaque, result)` gets the result (owned: see kf_admin_result_cb) from a later
  * kf_admin_poll(), once every group has answered.
  *
  * Retries: as the blocking form; a retry starts when its pause is over whether or not
@@ -2486,7 +2500,7 @@ kf_error_t *kf_admin_delete_consumer_group_offsets(kf_admin_t *admin, const kf_c
 
 /**
  * delete_consumer_group_offsets, asynchronously: as kf_admin_delete_consumer_group_offsets();
- * `callback(opaque, result)` gets the result (borrowed for the call) from a later
+ * `callback(opaque, result)` gets the result (owned: see kf_admin_result_cb) from a later
  * kf_admin_poll(), once every group has answered.
  *
  * Retries: as the blocking form; a retry starts when its pause is over whether or not
@@ -2515,7 +2529,7 @@ kf_error_t *kf_admin_create_acls(kf_admin_t *admin, const kf_acl_binding_t *cons
 
 /**
  * create_acls, asynchronously: as kf_admin_create_acls(); `callback(opaque, result)` gets the
- * result (borrowed for the call) from a later kf_admin_poll().
+ * result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
  *
  * Errors: as kf_admin_create_acls(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
@@ -2542,8 +2556,8 @@ kf_error_t *kf_admin_create_acls_async(kf_admin_t *admin, const kf_acl_binding_t
 kf_error_t *kf_admin_describe_acls(kf_admin_t *admin, const kf_acl_binding_t *filter, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
 /**
- * describe_acls, asynchronously: as kf_admin_describe_acls(); `callback(opaque, result)` gets
- * the result (borrowed for the call) from a later kf_admin_poll().
+ * describe_acls, asynchronously: as kf_admin_describe_acls(); `callback(opaque, result)` gets the
+ * result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
  *
  * Errors: as kf_admin_describe_acls(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
@@ -2566,7 +2580,7 @@ kf_error_t *kf_admin_delete_acls(kf_admin_t *admin, const kf_acl_binding_t *cons
 
 /**
  * delete_acls, asynchronously: as kf_admin_delete_acls(); `callback(opaque, result)` gets the
- * result (borrowed for the call) from a later kf_admin_poll().
+ * result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
  *
  * Errors: as kf_admin_delete_acls(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
@@ -2590,9 +2604,9 @@ kf_error_t *kf_admin_delete_acls_async(kf_admin_t *admin, const kf_acl_binding_t
 kf_error_t *kf_admin_describe_user_scram_credentials(kf_admin_t *admin, const char *const *users, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
 /**
- * describe_user_scram_credentials, asynchronously: as
- * kf_admin_describe_user_scram_credentials(); `callback(opaque, result)` gets the result
- * (borrowed for the call) from a later kf_admin_poll().
+ * describe_user_scram_credentials, asynchronously: as kf_admin_describe_user_scram_credentials();
+ * `callback(opaque, result)` gets the result (owned: see kf_admin_result_cb) from a later
+ * kf_admin_poll().
  *
  * Errors: as kf_admin_describe_user_scram_credentials(), plus a NULL callback; on error the
  * callback never runs.
@@ -2617,7 +2631,7 @@ kf_error_t *kf_admin_alter_user_scram_credentials(kf_admin_t *admin, const kf_us
 
 /**
  * alter_user_scram_credentials, asynchronously: as kf_admin_alter_user_scram_credentials();
- * `callback(opaque, result)` gets the result (borrowed for the call) from a later
+ * `callback(opaque, result)` gets the result (owned: see kf_admin_result_cb) from a later
  * kf_admin_poll().
  *
  * Errors: as kf_admin_alter_user_scram_credentials(), plus a NULL callback; on error the
@@ -2645,8 +2659,8 @@ kf_error_t *kf_admin_alter_user_scram_credentials_async(kf_admin_t *admin, const
 kf_error_t *kf_admin_list_offsets(kf_admin_t *admin, const kf_topic_partition_list_t *partitions, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
 /**
- * list_offsets, asynchronously: as kf_admin_list_offsets(); `callback(opaque, result)` gets
- * the result (borrowed for the call) from a later kf_admin_poll().
+ * list_offsets, asynchronously: as kf_admin_list_offsets(); `callback(opaque, result)` gets the
+ * result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
  *
  * Errors: as kf_admin_list_offsets(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
@@ -2670,8 +2684,8 @@ kf_error_t *kf_admin_list_offsets_async(kf_admin_t *admin, const kf_topic_partit
 kf_error_t *kf_admin_delete_records(kf_admin_t *admin, const kf_topic_partition_list_t *before_offsets, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
 /**
- * delete_records, asynchronously: as kf_admin_delete_records(); `callback(opaque, result)`
- * gets the result (borrowed for the call) from a later kf_admin_poll().
+ * delete_records, asynchronously: as kf_admin_delete_records(); `callback(opaque, result)` gets
+ * the result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
  *
  * Errors: as kf_admin_delete_records(), plus a NULL callback; on error the callback never
  * runs.
@@ -2697,8 +2711,8 @@ kf_error_t *kf_admin_delete_records_async(kf_admin_t *admin, const kf_topic_part
 kf_error_t *kf_admin_elect_leaders(kf_admin_t *admin, int election_type, const kf_topic_partition_list_t *partitions, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
 /**
- * elect_leaders, asynchronously: as kf_admin_elect_leaders(); `callback(opaque, result)` gets
- * the result (borrowed for the call) from a later kf_admin_poll().
+ * elect_leaders, asynchronously: as kf_admin_elect_leaders(); `callback(opaque, result)` gets the
+ * result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
  *
  * Errors: as kf_admin_elect_leaders(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
@@ -2922,9 +2936,10 @@ kf_user_scram_credential_alteration_t *kf_user_scram_credential_deletion_new(con
 void kf_user_scram_credential_alteration_destroy(kf_user_scram_credential_alteration_t *alteration);
 
 /**
- * Frees a result. NULL is a no-op. Never pass a result handed to a kf_admin_result_cb.
+ * Frees a result: one from a blocking operation's `*result_out` or one handed to a
+ * kf_admin_result_cb (the callback owns it). NULL is a no-op.
  *
- * Thread safety: no other call on the result may run concurrently or follow.
+ * Thread safety: any thread; no other call on the result may run concurrently or follow.
  */
 void kf_admin_result_destroy(kf_admin_result_t *result);
 
@@ -3730,6 +3745,35 @@ kf_error_t *kf_config_set_commit_cb(kf_config_t *config, kf_commit_cb callback, 
  * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
  */
 kf_error_t *kf_config_set_log_cb(kf_config_t *config, kf_log_cb callback, void *opaque, kf_free_fn free_opaque);
+
+/**
+ * Registers the opaque release: `callback(opaque, released)` is called exactly once for every
+ * per-call opaque whose callback will never run, so that a binding can free what it pinned for
+ * it (a cgo.Handle, a Python handle, a koffi registration). Those opaques are:
+ * - a produced message's `opaque` given with its own `on_delivery` (kf_producer_produce(),
+ *   kf_producer_produce_zerocopy(), kf_producer_produce_batch(), the serializing producers'
+ *   produce calls) when the producer is destroyed before the message's delivery report was
+ *   served: undelivered messages (purged by destroy) and reports librdkafka already queued but
+ *   no poll served. A report that is served calls `on_delivery` instead (a purged message's
+ *   report, KF_ERR__PURGE_QUEUE or KF_ERR__PURGE_INFLIGHT, included), never both. An opaque
+ *   given with a NULL `on_delivery` is not kept, so it is never released;
+ * - an `_async` admin call's `opaque` when the admin client is destroyed before the call's
+ *   result was handed to its callback (see kf_admin_result_cb).
+ * An opaque given to a call that fails is never released: it stays the caller's.
+ *
+ * Set on the configuration, so it is fixed for the client's whole life, before the first
+ * opaque exists: a release set per client afterwards could miss opaques passed before it, or
+ * race with a destroy. Clients copy the registration; `free_opaque` (may be NULL) is called
+ * with `opaque` once no configuration or client holds the registration any more (after the
+ * releases of the last client's destroy). `callback` NULL removes the registration (then
+ * `opaque` is freed at once); without one, abandoned opaques are dropped silently.
+ * Runs on: the thread calling the client's destroy, inside it; never on a librdkafka thread.
+ * It must not call the client being destroyed.
+ * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+ * Blocks: no.
+ * Thread safety: as every kf_config_* call: one thread at a time per configuration.
+ */
+kf_error_t *kf_config_set_opaque_release_cb(kf_config_t *config, kf_opaque_release_cb callback, void *opaque, kf_free_fn free_opaque);
 
 /**
  * A new consumer. group.id is required, as in the Python client (assign needs it too).
@@ -4633,9 +4677,11 @@ kf_error_t *kf_oauth_token_fail(kf_oauth_token_t *token, const char *reason);
 kf_producer_t *kf_producer_new(const kf_config_t *config, kf_error_t **err_out);
 
 /**
- * Destroys the producer without waiting: messages not yet delivered are dropped without a
- * delivery report (call kf_producer_flush() first to deliver them). Runs no callback.
- * NULL is a no-op.
+ * Destroys the producer without waiting: messages not yet delivered, and delivery reports not
+ * yet served by a poll, are dropped without running a delivery callback (call
+ * kf_producer_flush() first to deliver them). Runs no callback; on this thread it gives the
+ * per-message opaques of those messages to the opaque release (kf_config_set_opaque_release_cb(),
+ * once each) and zero-copy values to their free_value. NULL is a no-op.
  *
  * Errors: KF_ERR__STATE when called from inside one of this producer's callbacks (then nothing
  * is destroyed).
@@ -4648,7 +4694,10 @@ kf_error_t *kf_producer_destroy(kf_producer_t *producer);
  * owning them. `partition` is a partition number or KF_PARTITION_UA (the partitioner picks).
  * `key`/`value` NULL means null (NULL requires length 0); non-NULL with length 0 is empty.
  * `headers` may be NULL. `timestamp_ms` 0 means now. `on_delivery` (may be NULL) is this
- * message's delivery callback, called with `opaque` instead of the config's on_delivery.
+ * message's delivery callback, called with `opaque` instead of the config's on_delivery. With
+ * an `on_delivery`, `opaque` comes back exactly once: to `on_delivery`, or, if the producer is
+ * destroyed before the report is served, to the opaque release
+ * (kf_config_set_opaque_release_cb()). With a NULL `on_delivery`, `opaque` is not kept.
  *
  * The delivery report is served by a later kf_producer_poll() or kf_producer_flush().
  * Errors: KF_ERR__QUEUE_FULL when queue.buffering.max.messages/kbytes is reached (poll, then

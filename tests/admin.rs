@@ -1904,7 +1904,7 @@ impl Seen {
     }
 }
 
-unsafe extern "C" fn on_result(opaque: *mut c_void, r: *const kf_admin_result_t) {
+unsafe extern "C" fn on_result(opaque: *mut c_void, r: *mut kf_admin_result_t) {
     let seen = &*(opaque as *const Seen);
     let items = (0..kf_admin_result_item_count(r))
         .map(|i| {
@@ -1924,6 +1924,8 @@ unsafe extern "C" fn on_result(opaque: *mut c_void, r: *const kf_admin_result_t)
         std::thread::current().id(),
         poll_code,
     ));
+    // The result is handed over: the callback frees it.
+    kf_admin_result_destroy(r);
 }
 
 fn poll_until(a: *mut kf_admin_t, seen: &Seen, n: usize) {

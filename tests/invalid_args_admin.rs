@@ -8,10 +8,8 @@ use common::*;
 use std::os::raw::{c_char, c_void};
 use std::ptr::{null, null_mut};
 
-unsafe extern "C" fn noop_admin_result(
-    _o: *mut c_void,
-    _r: *const kafkaffi::ffi::kf_admin_result_t,
-) {
+unsafe extern "C" fn noop_admin_result(_o: *mut c_void, r: *mut kafkaffi::ffi::kf_admin_result_t) {
+    kafkaffi::ffi::result::kf_admin_result_destroy(r);
 }
 
 /// An admin client whose bootstrap server refuses connections: enough for argument checks.

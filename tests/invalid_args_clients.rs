@@ -83,6 +83,10 @@ fn invalid_args_config() {
             "kf_config_set_log_cb",
             kf_config_set_log_cb(null_mut(), None, null_mut(), None),
         ),
+        (
+            "kf_config_set_opaque_release_cb",
+            kf_config_set_opaque_release_cb(null_mut(), None, null_mut(), None),
+        ),
     ] {
         inv(e, &[f, "config"]);
     }

@@ -290,7 +290,7 @@ struct AdminReentry {
     codes: Mutex<Vec<(&'static str, i32)>>,
 }
 
-unsafe extern "C" fn admin_result_reenters(opaque: *mut c_void, result: *const kf_admin_result_t) {
+unsafe extern "C" fn admin_result_reenters(opaque: *mut c_void, result: *mut kf_admin_result_t) {
     let st = &*(opaque as *const AdminReentry);
     let mut served = 0;
     let mut r = st.codes.lock().unwrap();
@@ -299,7 +299,7 @@ unsafe extern "C" fn admin_result_reenters(opaque: *mut c_void, result: *const k
         code(kf_admin_poll(st.admin, 0, &mut served)),
     ));
     r.push(("kf_admin_destroy", code(kf_admin_destroy(st.admin))));
-    let _ = result; // borrowed for the callback
+    kafkaffi::ffi::result::kf_admin_result_destroy(result); // handed over to the callback
 }
 
 #[test]

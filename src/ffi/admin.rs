@@ -5,7 +5,8 @@
 //!   result, serving the admin client's callbacks (error, stats, log, throttle, oauth) on the
 //!   calling thread while it waits;
 //! - `kf_admin_<op>_async(admin, inputs..., options, callback, opaque)` starts it and returns; the
-//!   result is handed to `callback` by a later kf_admin_poll() on the thread inside it.
+//!   result is handed over (owned) to `callback` by a later kf_admin_poll() on the thread inside
+//!   it.
 //!
 //! Either way the result (kf_admin_result_t) lists every item (topic, resource, group, user,
 //! ACL binding or filter, partition) with its own value or its own error: one item's failure
@@ -28,9 +29,9 @@
 //!   Blocks: until the result arrives: at most the request timeout (kf_admin_options_set_
 //!   request_timeout, default socket.timeout.ms) plus a few seconds; serves the client's callbacks
 //!   meanwhile; kf_admin_wake() ends the wait with KF_ERR__INTR.
-//! Common to every `_async` form: `callback` (required) gets the result from a later
-//! kf_admin_poll(); it is not called when the call itself returns an error, nor after
-//! kf_admin_destroy().
+//! Common to every `_async` form: `callback` (required) gets the result, handed over, from a
+//! later kf_admin_poll(); it is not called when the call itself returns an error, nor after
+//! kf_admin_destroy() (which gives the opaque to the client's opaque release instead).
 use super::Handle;
 use crate::kafka::admin::inputs::{
     AclSpec, ConfigResource, NewPartitions, NewTopic, ScramAlteration,

@@ -365,3 +365,49 @@ pub extern "C" fn kf_config_set_log_cb(
         },
     )
 }
+
+/// Registers the opaque release: `callback(opaque, released)` is called exactly once for every
+/// per-call opaque whose callback will never run, so that a binding can free what it pinned for
+/// it (a cgo.Handle, a Python handle, a koffi registration). Those opaques are:
+/// - a produced message's `opaque` given with its own `on_delivery` (kf_producer_produce(),
+///   kf_producer_produce_zerocopy(), kf_producer_produce_batch(), the serializing producers'
+///   produce calls) when the producer is destroyed before the message's delivery report was
+///   served: undelivered messages (purged by destroy) and reports librdkafka already queued but
+///   no poll served. A report that is served calls `on_delivery` instead (a purged message's
+///   report, KF_ERR__PURGE_QUEUE or KF_ERR__PURGE_INFLIGHT, included), never both. An opaque
+///   given with a NULL `on_delivery` is not kept, so it is never released;
+/// - an `_async` admin call's `opaque` when the admin client is destroyed before the call's
+///   result was handed to its callback (see kf_admin_result_cb).
+/// An opaque given to a call that fails is never released: it stays the caller's.
+///
+/// Set on the configuration, so it is fixed for the client's whole life, before the first
+/// opaque exists: a release set per client afterwards could miss opaques passed before it, or
+/// race with a destroy. Clients copy the registration; `free_opaque` (may be NULL) is called
+/// with `opaque` once no configuration or client holds the registration any more (after the
+/// releases of the last client's destroy). `callback` NULL removes the registration (then
+/// `opaque` is freed at once); without one, abandoned opaques are dropped silently.
+/// Runs on: the thread calling the client's destroy, inside it; never on a librdkafka thread.
+/// It must not call the client being destroyed.
+/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+/// Blocks: no.
+/// Thread safety: as every kf_config_* call: one thread at a time per configuration.
+#[no_mangle]
+pub extern "C" fn kf_config_set_opaque_release_cb(
+    config: *mut kf_config_t,
+    callback: kf_opaque_release_cb,
+    opaque: *mut c_void,
+    free_opaque: kf_free_fn,
+) -> *mut kf_error_t {
+    register(
+        "kf_config_set_opaque_release_cb",
+        config,
+        callback,
+        opaque,
+        free_opaque,
+        |c, reg| {
+            c.opaque_release = reg.map(|(f, o)| {
+                Arc::new(move |released: *mut c_void| unsafe { f(o.get(), released) }) as Arc<_>
+            })
+        },
+    )
+}

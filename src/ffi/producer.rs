@@ -110,9 +110,11 @@ pub extern "C" fn kf_producer_new(
     })
 }
 
-/// Destroys the producer without waiting: messages not yet delivered are dropped without a
-/// delivery report (call kf_producer_flush() first to deliver them). Runs no callback.
-/// NULL is a no-op.
+/// Destroys the producer without waiting: messages not yet delivered, and delivery reports not
+/// yet served by a poll, are dropped without running a delivery callback (call
+/// kf_producer_flush() first to deliver them). Runs no callback; on this thread it gives the
+/// per-message opaques of those messages to the opaque release (kf_config_set_opaque_release_cb(),
+/// once each) and zero-copy values to their free_value. NULL is a no-op.
 ///
 /// Errors: KF_ERR__STATE when called from inside one of this producer's callbacks (then nothing
 /// is destroyed).
@@ -152,7 +154,10 @@ unsafe fn out_message<'a>(
 /// owning them. `partition` is a partition number or KF_PARTITION_UA (the partitioner picks).
 /// `key`/`value` NULL means null (NULL requires length 0); non-NULL with length 0 is empty.
 /// `headers` may be NULL. `timestamp_ms` 0 means now. `on_delivery` (may be NULL) is this
-/// message's delivery callback, called with `opaque` instead of the config's on_delivery.
+/// message's delivery callback, called with `opaque` instead of the config's on_delivery. With
+/// an `on_delivery`, `opaque` comes back exactly once: to `on_delivery`, or, if the producer is
+/// destroyed before the report is served, to the opaque release
+/// (kf_config_set_opaque_release_cb()). With a NULL `on_delivery`, `opaque` is not kept.
 ///
 /// The delivery report is served by a later kf_producer_poll() or kf_producer_flush().
 /// Errors: KF_ERR__QUEUE_FULL when queue.buffering.max.messages/kbytes is reached (poll, then

@@ -121,6 +121,14 @@ pub type kf_free_fn = Option<unsafe extern "C" fn(opaque: *mut c_void)>;
 /// (kf_producer_produce_zerocopy): called with the registration's opaque and the value pointer.
 pub type kf_release_fn = Option<unsafe extern "C" fn(free_opaque: *mut c_void, value: *mut u8)>;
 
+/// The opaque release (kf_config_set_opaque_release_cb()): `opaque` is the registration's own
+/// opaque; `released` is a per-call opaque (one given to kf_producer_produce() with an
+/// on_delivery callback, or to an `_async` admin call) whose callback will never run.
+/// Runs on: the thread inside the client's destroy (kf_producer_destroy(), kf_admin_destroy(),
+/// ...), never on a librdkafka thread. It must not call the client being destroyed.
+pub type kf_opaque_release_cb =
+    Option<unsafe extern "C" fn(opaque: *mut c_void, released: *mut c_void)>;
+
 /// error_cb: a client-level error (broker down, authentication failure, fatal error).
 /// `err` is borrowed for the duration of the call; check kf_error_is_fatal().
 pub type kf_error_cb = Option<unsafe extern "C" fn(opaque: *mut c_void, err: *const kf_error_t)>;

@@ -37,9 +37,11 @@ use result::{convert, AdminResult};
 use retry::{retry_options, Backoff, Retry, Sub};
 use worker::{tag, Pending, Worker, MAX_SUBS};
 
-/// What an asynchronous call does with its result, on the thread inside poll. The result is
-/// borrowed for the call. Dropped without being called when the client is destroyed first.
-pub type ResultCallback = Box<dyn FnOnce(&AdminResult) + Send>;
+/// What an asynchronous call does with its result: called once, with the result (handed over)
+/// on the thread inside poll, or with None on the thread that destroys the client when the
+/// client is destroyed before the result was handed over. Dropped without being called only
+/// when the call that would have started the operation fails.
+pub type ResultCallback = Box<dyn FnOnce(Option<AdminResult>) + Send>;
 
 pub struct Admin {
     pub client: Client,
@@ -288,7 +290,7 @@ impl Admin {
         let mut served = 0;
         while let Some(ready) = self.worker.calls().take_ready() {
             let (cb, result) = (ready.cb, ready.result);
-            let _ = catch_unwind(AssertUnwindSafe(move || cb(&result)));
+            let _ = catch_unwind(AssertUnwindSafe(move || cb(Some(result))));
             served += 1;
         }
         served
@@ -325,6 +327,11 @@ impl Drop for Admin {
             rd::rd_kafka_queue_destroy(self.results);
             rd::rd_kafka_queue_destroy(self.main);
         }
-        // Pending calls are dropped without their callbacks; then `client` is destroyed.
+        // Calls still running, and results poll has not handed over, never reach their
+        // callbacks: each is told so (None), here on the destroying thread, once. Then `client`
+        // is destroyed.
+        for cb in self.worker.calls().abandon() {
+            let _ = catch_unwind(AssertUnwindSafe(move || cb(None)));
+        }
     }
 }

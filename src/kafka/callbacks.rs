@@ -5,6 +5,7 @@
 //! Every callback runs only on an application thread inside a blocking call of its client
 //! (poll, flush, consume, close...), never on a librdkafka thread; see `serving`.
 use std::ffi::CStr;
+use std::os::raw::c_void;
 use std::sync::Arc;
 
 use super::consumer::Consumer;
@@ -28,6 +29,10 @@ pub type DeliveryFn = dyn Fn(&Message, Option<&KafkaError>) + Send + Sync;
 pub type CommitFn = dyn Fn(Option<&KafkaError>, Option<&PartitionList>) + Send + Sync;
 /// logger: syslog level, facility, message.
 pub type LogFn = dyn Fn(i32, &CStr, &CStr) + Send + Sync;
+/// The release of per-call opaques: called once with each opaque (a message's delivery
+/// handler's, an asynchronous admin call's) whose callback will never run because the client
+/// is destroyed first, on the thread that destroys the client.
+pub type OpaqueReleaseFn = dyn Fn(*mut c_void) + Send + Sync;
 /// on_assign / on_revoke / on_lost: the consumer (to call assign on) and the partitions.
 pub type RebalanceFn = dyn Fn(&Consumer, &PartitionList) + Send + Sync;
 
@@ -42,6 +47,8 @@ pub struct Callbacks {
     pub delivery: Option<Arc<DeliveryFn>>,
     pub commit: Option<Arc<CommitFn>>,
     pub log: Option<Arc<LogFn>>,
+    /// Not a callback of librdkafka's: see OpaqueReleaseFn.
+    pub opaque_release: Option<Arc<OpaqueReleaseFn>>,
 }
 
 /// Rebalance callbacks given to subscribe.
@@ -55,10 +62,19 @@ pub struct RebalanceCallbacks {
 /// A per-message delivery handler that allocates nothing on the produce path: a plain function
 /// and two words of context that only it interprets (the C ABI keeps a C function pointer and
 /// its opaque there). Copied into the client's slot table and out again for the report.
+/// `ctx[1]` is the application's opaque: when the handler will never be called (the client is
+/// destroyed before the report is served), the client's opaque release gets it instead.
 #[derive(Clone, Copy)]
 pub struct DeliveryHandler {
     pub call: unsafe fn(ctx: [usize; 2], report: &Message, err: Option<&KafkaError>),
     pub ctx: [usize; 2],
+}
+
+impl DeliveryHandler {
+    /// The opaque handed to the client's opaque release when this handler is never called.
+    pub fn opaque(&self) -> *mut c_void {
+        self.ctx[1] as *mut c_void
+    }
 }
 
 /// Gives a zero-copy value back once librdkafka is done with it: a plain function, two words of

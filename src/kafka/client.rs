@@ -3,6 +3,7 @@
 //! callbacks), the pollable event file descriptor, and destruction. How callbacks are served is
 //! in `serving`, the functions librdkafka calls in `trampolines`, fork detection in `fork`.
 use std::os::raw::{c_char, c_int, c_void};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 
 use parking_lot::Mutex;
@@ -39,7 +40,7 @@ pub struct ClientState {
     /// Consumers: the main queue (error, stats, log, throttle, oauth events) has events to serve.
     pub(super) main_pending: AtomicBool,
     /// Set by destroy: no application callback runs any more; delivery reports only release
-    /// zero-copy values.
+    /// zero-copy values and hand their handlers' opaques to the opaque release.
     pub(super) destroying: AtomicBool,
     /// Consumers: the consumer queue, yielded when the main queue gets an event so that a
     /// blocked consumer poll returns and serves it.
@@ -263,6 +264,15 @@ impl ClientState {
         }
         slot
     }
+
+    /// A delivery slot whose report will never reach its handler (the client is being
+    /// destroyed): the handler's opaque goes to the opaque release, if one is set. A zero-copy
+    /// value is the caller's to release.
+    pub(super) fn abandon(&self, slot: &DeliverySlot) {
+        if let (Some(h), Some(release)) = (slot.handler, &self.callbacks.opaque_release) {
+            release(h.opaque());
+        }
+    }
 }
 
 impl Drop for Client {
@@ -278,7 +288,8 @@ impl Drop for Client {
             if self.kind == ClientKind::Producer {
                 // librdkafka drops undelivered messages on destroy without a report, which would
                 // never give zero-copy values back: purge them and serve their reports, with the
-                // application's delivery callbacks suppressed.
+                // application's delivery callbacks suppressed (their opaques are released, on
+                // this thread: see deliver()).
                 let all = rd::RD_KAFKA_PURGE_F_QUEUE | rd::RD_KAFKA_PURGE_F_INFLIGHT;
                 rd::rd_kafka_purge(self.rk, all as c_int);
                 for _ in 0..1000 {
@@ -303,6 +314,17 @@ impl Drop for Client {
                 libc::close(fds[0]);
                 libc::close(fds[1]);
             }
+        }
+        // Any message whose report librdkafka dropped without serving it (none after the purge
+        // above, but nothing in librdkafka promises it): its handler's opaque is released now,
+        // once, like those of the reports served above.
+        let left: Vec<DeliverySlot> = {
+            let mut slab = self.state.per_message.lock();
+            slab.free.clear();
+            slab.slots.drain(..).flatten().collect()
+        };
+        for slot in &left {
+            let _ = catch_unwind(AssertUnwindSafe(|| self.state.abandon(slot)));
         }
     }
 }

@@ -175,7 +175,13 @@ unsafe fn deliver(t: *const ThreadState, msg: *const rd::rd_kafka_message_t, opa
     } else {
         st.take_delivery(m._private)
     };
-    if !st.destroying.load(Ordering::Acquire) {
+    if st.destroying.load(Ordering::Acquire) {
+        // Served by destroy after its purge, on the destroying thread: the handler will never
+        // run, so its opaque is released instead.
+        if let Some(s) = &slot {
+            st.abandon(s);
+        }
+    } else {
         let own = slot.and_then(|s| s.handler);
         if own.is_some() || st.callbacks.delivery.is_some() {
             let code = m.err as i32;

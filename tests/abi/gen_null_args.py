@@ -84,6 +84,7 @@ CALLBACKS = {
     "kf_delivery_cb": "fx_delivery_cb",
     "kf_error_cb": "fx_error_cb",
     "kf_free_fn": "fx_free_fn",
+    "kf_opaque_release_cb": "fx_opaque_release_cb",
     "kf_throttle_cb": "fx_throttle_cb",
     "kf_stats_cb": "fx_stats_cb",
     "kf_oauth_cb": "fx_oauth_cb",

@@ -420,9 +420,9 @@ void fx_with_oauth_token(void (*body)(kf_oauth_token_t *token)) {
     if (!oauth_ran) fx_die("oauth_cb never ran", NULL);
 }
 
-void fx_admin_result_cb(void *opaque, const kf_admin_result_t *result) {
+void fx_admin_result_cb(void *opaque, kf_admin_result_t *result) {
     (void)opaque;
-    (void)result;
+    kf_admin_result_destroy(result);
 }
 void fx_delivery_cb(void *opaque, const kf_message_t *msg, const kf_error_t *err) {
     (void)opaque;
@@ -434,6 +434,10 @@ void fx_error_cb(void *opaque, const kf_error_t *err) {
     (void)err;
 }
 void fx_free_fn(void *opaque) { (void)opaque; }
+void fx_opaque_release_cb(void *opaque, void *released) {
+    (void)opaque;
+    (void)released;
+}
 void fx_throttle_cb(void *opaque, const kf_throttle_event_t *event) {
     (void)opaque;
     (void)event;

@@ -63,10 +63,11 @@ uint8_t *fx_zerocopy_value(void);                /* 1 byte, released by fx_relea
 void fx_with_oauth_token(void (*body)(kf_oauth_token_t *token));
 
 /* Callbacks of every callback type: they do nothing. */
-void fx_admin_result_cb(void *opaque, const kf_admin_result_t *result);
+void fx_admin_result_cb(void *opaque, kf_admin_result_t *result);
 void fx_delivery_cb(void *opaque, const kf_message_t *msg, const kf_error_t *err);
 void fx_error_cb(void *opaque, const kf_error_t *err);
 void fx_free_fn(void *opaque);
+void fx_opaque_release_cb(void *opaque, void *released);
 void fx_throttle_cb(void *opaque, const kf_throttle_event_t *event);
 void fx_stats_cb(void *opaque, const char *json, size_t json_len);
 void fx_oauth_cb(void *opaque, const char *oauthbearer_config, kf_oauth_token_t *token);

@@ -39,6 +39,9 @@ static void never_commit_cb(void *o, const kf_error_t *e, const kf_topic_partiti
 static void never_log_cb(void *o, int l, const char *f, const char *m) {
     (void)o, (void)l, (void)f, (void)m;
 }
+static void never_opaque_release(void *o, void *released) {
+    (void)o, (void)released;
+}
 
 static int delivered_ok, delivered_failed;
 static void count_delivery(void *opaque, const kf_message_t *msg, const kf_error_t *err) {
@@ -191,6 +194,8 @@ static void test_callback_registrations(void) {
     INVALID(kf_config_set_delivery_cb(NULL, count_delivery, &token, count_free), "config");
     INVALID(kf_config_set_commit_cb(NULL, never_commit_cb, &token, count_free), "config");
     INVALID(kf_config_set_log_cb(NULL, never_log_cb, &token, count_free), "config");
+    INVALID(kf_config_set_opaque_release_cb(NULL, never_opaque_release, &token, count_free),
+            "config");
     CHECK(freed_count == 0, "free_opaque not called after a refused registration (%d)",
           freed_count);
 
@@ -203,7 +208,8 @@ static void test_callback_registrations(void) {
     OK(kf_config_set_delivery_cb(conf, NULL, &token, count_free));
     OK(kf_config_set_commit_cb(conf, NULL, &token, count_free));
     OK(kf_config_set_log_cb(conf, NULL, &token, count_free));
-    CHECK(freed_count == 7, "a NULL callback frees its opaque at once (%d of 7)", freed_count);
+    OK(kf_config_set_opaque_release_cb(conf, NULL, &token, count_free));
+    CHECK(freed_count == 8, "a NULL callback frees its opaque at once (%d of 8)", freed_count);
 
     /* A registration lives as long as the last configuration holding it. */
     freed_count = 0;
@@ -794,8 +800,9 @@ static void test_consumer(t_cluster_t *cluster) {
 /* ---- admin client ------------------------------------------------------------------------- */
 
 static int admin_cb_calls;
-static void never_admin_cb(void *opaque, const kf_admin_result_t *result) {
-    (void)opaque, (void)result;
+static void never_admin_cb(void *opaque, kf_admin_result_t *result) {
+    (void)opaque;
+    kf_admin_result_destroy(result);
     admin_cb_calls++;
 }
 

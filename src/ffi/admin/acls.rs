@@ -48,7 +48,7 @@ unsafe fn create_acls_req<'a>(
 }
 
 /// create_acls, asynchronously: as kf_admin_create_acls(); `callback(opaque, result)` gets the
-/// result (borrowed for the call) from a later kf_admin_poll().
+/// result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
 ///
 /// Errors: as kf_admin_create_acls(), plus a NULL callback; on error the callback never runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
@@ -105,8 +105,8 @@ pub extern "C" fn kf_admin_describe_acls(
     })
 }
 
-/// describe_acls, asynchronously: as kf_admin_describe_acls(); `callback(opaque, result)` gets
-/// the result (borrowed for the call) from a later kf_admin_poll().
+/// describe_acls, asynchronously: as kf_admin_describe_acls(); `callback(opaque, result)` gets the
+/// result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
 ///
 /// Errors: as kf_admin_describe_acls(), plus a NULL callback; on error the callback never runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
@@ -173,7 +173,7 @@ unsafe fn delete_acls_req<'a>(
 }
 
 /// delete_acls, asynchronously: as kf_admin_delete_acls(); `callback(opaque, result)` gets the
-/// result (borrowed for the call) from a later kf_admin_poll().
+/// result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
 ///
 /// Errors: as kf_admin_delete_acls(), plus a NULL callback; on error the callback never runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().

@@ -41,7 +41,9 @@ pub extern "C" fn kf_admin_new(
 
 /// Destroys the admin client without waiting. Operations still running are abandoned (retries
 /// not yet started never start): their asynchronous callbacks never run, nor do those of
-/// results not yet served by kf_admin_poll(). Runs no callback. NULL is a no-op.
+/// results not yet served by kf_admin_poll(). Runs no callback; on this thread it gives the
+/// opaque of each of those `_async` calls to the opaque release
+/// (kf_config_set_opaque_release_cb(), once each). NULL is a no-op.
 ///
 /// Errors: KF_ERR__STATE when called from inside one of this client's callbacks (then nothing is
 /// destroyed).

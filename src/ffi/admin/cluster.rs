@@ -37,8 +37,8 @@ pub extern "C" fn kf_admin_describe_topics(
     })
 }
 
-/// describe_topics, asynchronously: as kf_admin_describe_topics(); `callback(opaque, result)`
-/// gets the result (borrowed for the call) from a later kf_admin_poll().
+/// describe_topics, asynchronously: as kf_admin_describe_topics(); `callback(opaque, result)` gets
+/// the result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
 ///
 /// Errors: as kf_admin_describe_topics(), plus a NULL callback; on error the callback never
 /// runs.
@@ -94,8 +94,8 @@ pub extern "C" fn kf_admin_describe_cluster(
     })
 }
 
-/// describe_cluster, asynchronously: as kf_admin_describe_cluster(); `callback(opaque,
-/// result)` gets the result (borrowed for the call) from a later kf_admin_poll().
+/// describe_cluster, asynchronously: as kf_admin_describe_cluster(); `callback(opaque, result)`
+/// gets the result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
 ///
 /// Errors: as kf_admin_describe_cluster(), plus a NULL callback; on error the callback never
 /// runs.

@@ -42,7 +42,7 @@ pub extern "C" fn kf_admin_describe_configs(
 }
 
 /// describe_configs, asynchronously: as kf_admin_describe_configs(); `callback(opaque, result)`
-/// gets the result (borrowed for the call) from a later kf_admin_poll().
+/// gets the result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
 ///
 /// Errors: as kf_admin_describe_configs(), plus a NULL callback; on error the callback never
 /// runs.
@@ -107,8 +107,8 @@ pub extern "C" fn kf_admin_alter_configs(
     })
 }
 
-/// alter_configs, asynchronously: as kf_admin_alter_configs(); `callback(opaque, result)` gets
-/// the result (borrowed for the call) from a later kf_admin_poll().
+/// alter_configs, asynchronously: as kf_admin_alter_configs(); `callback(opaque, result)` gets the
+/// result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
 ///
 /// Errors: as kf_admin_alter_configs(), plus a NULL callback; on error the callback never runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
@@ -174,7 +174,7 @@ pub extern "C" fn kf_admin_incremental_alter_configs(
 }
 
 /// incremental_alter_configs, asynchronously: as kf_admin_incremental_alter_configs();
-/// `callback(opaque, result)` gets the result (borrowed for the call) from a later
+/// `callback(opaque, result)` gets the result (owned: see kf_admin_result_cb) from a later
 /// kf_admin_poll().
 ///
 /// Errors: as kf_admin_incremental_alter_configs(), plus a NULL callback; on error the callback

@@ -49,7 +49,7 @@ pub extern "C" fn kf_admin_list_consumer_groups(
 }
 
 /// list_consumer_groups, asynchronously: as kf_admin_list_consumer_groups(); `callback(opaque,
-/// result)` gets the result (borrowed for the call) from a later kf_admin_poll().
+/// result)` gets the result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
 ///
 /// Retries: as the blocking form; a retry starts when its pause is over whether or not
 /// kf_admin_poll() is running (only the result waits for it).
@@ -114,7 +114,7 @@ pub extern "C" fn kf_admin_describe_consumer_groups(
 }
 
 /// describe_consumer_groups, asynchronously: as kf_admin_describe_consumer_groups();
-/// `callback(opaque, result)` gets the result (borrowed for the call) from a later
+/// `callback(opaque, result)` gets the result (owned: see kf_admin_result_cb) from a later
 /// kf_admin_poll().
 ///
 /// Retries: as the blocking form; a retry starts when its pause is over whether or not
@@ -182,9 +182,8 @@ pub extern "C" fn kf_admin_delete_consumer_groups(
     })
 }
 
-/// delete_consumer_groups, asynchronously: as kf_admin_delete_consumer_groups();
-/// `callback(opaque, result)` gets the result (borrowed for the call) from a later
-/// kf_admin_poll().
+/// delete_consumer_groups, asynchronously: as kf_admin_delete_consumer_groups(); `callback(opaque,
+/// result)` gets the result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
 ///
 /// Retries: as the blocking form; a retry starts when its pause is over whether or not
 /// kf_admin_poll() is running (only the result waits for it).
@@ -256,7 +255,7 @@ pub extern "C" fn kf_admin_list_consumer_group_offsets(
 }
 
 /// list_consumer_group_offsets, asynchronously: as kf_admin_list_consumer_group_offsets();
-/// `callback(opaque, result)` gets the result (borrowed for the call) from a later
+/// `callback(opaque, result)` gets the result (owned: see kf_admin_result_cb) from a later
 /// kf_admin_poll(), once every group has answered.
 ///
 /// Retries: as the blocking form; a retry starts when its pause is over whether or not
@@ -329,7 +328,7 @@ pub extern "C" fn kf_admin_alter_consumer_group_offsets(
 }
 
 /// alter_consumer_group_offsets, asynchronously: as kf_admin_alter_consumer_group_offsets();
-/// `callback(opaque, result)` gets the result (borrowed for the call) from a later
+/// `callback(opaque, result)` gets the result (owned: see kf_admin_result_cb) from a later
 /// kf_admin_poll(), once every group has answered.
 ///
 /// Retries: as the blocking form; a retry starts when its pause is over whether or not
@@ -402,7 +401,7 @@ pub extern "C" fn kf_admin_delete_consumer_group_offsets(
 }
 
 /// delete_consumer_group_offsets, asynchronously: as kf_admin_delete_consumer_group_offsets();
-/// `callback(opaque, result)` gets the result (borrowed for the call) from a later
+/// `callback(opaque, result)` gets the result (owned: see kf_admin_result_cb) from a later
 /// kf_admin_poll(), once every group has answered.
 ///
 /// Retries: as the blocking form; a retry starts when its pause is over whether or not

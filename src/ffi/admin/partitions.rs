@@ -38,8 +38,8 @@ pub extern "C" fn kf_admin_list_offsets(
     })
 }
 
-/// list_offsets, asynchronously: as kf_admin_list_offsets(); `callback(opaque, result)` gets
-/// the result (borrowed for the call) from a later kf_admin_poll().
+/// list_offsets, asynchronously: as kf_admin_list_offsets(); `callback(opaque, result)` gets the
+/// result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
 ///
 /// Errors: as kf_admin_list_offsets(), plus a NULL callback; on error the callback never runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
@@ -94,8 +94,8 @@ pub extern "C" fn kf_admin_delete_records(
     })
 }
 
-/// delete_records, asynchronously: as kf_admin_delete_records(); `callback(opaque, result)`
-/// gets the result (borrowed for the call) from a later kf_admin_poll().
+/// delete_records, asynchronously: as kf_admin_delete_records(); `callback(opaque, result)` gets
+/// the result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
 ///
 /// Errors: as kf_admin_delete_records(), plus a NULL callback; on error the callback never
 /// runs.
@@ -164,8 +164,8 @@ fn elect_leaders_req<'a>(
     Ok(Request::ElectLeaders(election_type, opt(partitions)))
 }
 
-/// elect_leaders, asynchronously: as kf_admin_elect_leaders(); `callback(opaque, result)` gets
-/// the result (borrowed for the call) from a later kf_admin_poll().
+/// elect_leaders, asynchronously: as kf_admin_elect_leaders(); `callback(opaque, result)` gets the
+/// result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
 ///
 /// Errors: as kf_admin_elect_leaders(), plus a NULL callback; on error the callback never runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().

@@ -34,9 +34,10 @@ fn ptr<T, H>(x: Option<&T>) -> *const H {
     x.map_or(std::ptr::null(), |x| x as *const T as *const H)
 }
 
-/// Frees a result. NULL is a no-op. Never pass a result handed to a kf_admin_result_cb.
+/// Frees a result: one from a blocking operation's `*result_out` or one handed to a
+/// kf_admin_result_cb (the callback owns it). NULL is a no-op.
 ///
-/// Thread safety: no other call on the result may run concurrently or follow.
+/// Thread safety: any thread; no other call on the result may run concurrently or follow.
 #[no_mangle]
 pub extern "C" fn kf_admin_result_destroy(result: *mut kf_admin_result_t) {
     value((), || unsafe { free_handle(result) })

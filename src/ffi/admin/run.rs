@@ -2,6 +2,7 @@
 //! the C inputs, and runs it blocking (a result handed out) or asynchronously (a C callback).
 use std::ffi::CStr;
 use std::os::raw::{c_char, c_void};
+use std::sync::Arc;
 
 use super::super::callback::Opaque;
 use super::super::types::*;
@@ -14,20 +15,27 @@ use crate::error::{KResult, KafkaError};
 use crate::kafka::admin::inputs::AclSpec;
 use crate::kafka::admin::result::AdminResult;
 use crate::kafka::admin::{GroupPartitions, Request, ResultCallback};
+use crate::kafka::callbacks::OpaqueReleaseFn;
 use crate::kafka::topic_partition::PartitionList;
 
-/// The result of an asynchronous admin operation (the `_async` forms). `result` is borrowed for
-/// the duration of the call: read what you need (or keep copies) before returning.
+/// The result of an asynchronous admin operation (the `_async` forms), handed over: the
+/// callback owns `result` and frees it with kf_admin_result_destroy(), during the callback or
+/// later, on any thread. Called at most once per operation. When it will never be called (the
+/// admin client is destroyed before the result was handed over), the client's opaque release
+/// (kf_config_set_opaque_release_cb()) gets `opaque` instead, once; when the `_async` call
+/// itself fails, neither runs and `opaque` stays the caller's.
 /// Runs on: the application thread inside kf_admin_poll(). The callback may start other admin
 /// operations (blocking ones too) but not call kf_admin_poll() or kf_admin_destroy() (they fail
 /// with KF_ERR__STATE there).
 pub type kf_admin_result_cb =
-    Option<unsafe extern "C" fn(opaque: *mut c_void, result: *const kf_admin_result_t)>;
+    Option<unsafe extern "C" fn(opaque: *mut c_void, result: *mut kf_admin_result_t)>;
+
+type AdminResultFn = unsafe extern "C" fn(*mut c_void, *mut kf_admin_result_t);
 
 /// How an operation's result is delivered.
 pub(super) enum Delivery {
     Wait(*mut *mut kf_admin_result_t),
-    Callback(ResultCallback),
+    Callback(AdminResultFn, *mut c_void),
 }
 
 /// Checks the common arguments, builds the request and runs it.
@@ -50,7 +58,10 @@ pub(super) fn run<'a>(
             unsafe { *out = new_handle::<kf_admin_result_t>(Box::new(res)) };
             Ok(())
         }
-        Delivery::Callback(cb) => a.run_async(&req, opts, cb).map_err(in_fn(func)),
+        Delivery::Callback(f, opaque) => {
+            let cb = result_callback(f, opaque, a.client.state.callbacks.opaque_release.clone());
+            a.run_async(&req, opts, cb).map_err(in_fn(func))
+        }
     }
 }
 
@@ -58,22 +69,35 @@ pub(super) fn wait(out: *mut *mut kf_admin_result_t) -> Delivery {
     Delivery::Wait(out)
 }
 
-/// The C callback as the domain's closure. The opaque has no free function here (the `_async`
-/// forms take none): it is only carried to the callback, which runs at most once.
+/// Checks an `_async` form's callback.
 pub(super) fn callback(
     func: &str,
     cb: kf_admin_result_cb,
     opaque: *mut c_void,
 ) -> KResult<Delivery> {
     let f = cb.ok_or_else(|| KafkaError::invalid_arg(format!("{func}: callback is NULL")))?;
+    Ok(Delivery::Callback(f, opaque))
+}
+
+/// The C callback as the domain's closure: the result is handed over as a new handle; an
+/// abandoned call's opaque goes to the client's opaque release. (If the closure is dropped
+/// uncalled, because the call failed, the opaque is left alone.)
+fn result_callback(
+    f: AdminResultFn,
+    opaque: *mut c_void,
+    release: Option<Arc<OpaqueReleaseFn>>,
+) -> ResultCallback {
     let opaque = Opaque::new(opaque, None);
-    let cb: ResultCallback = Box::new(move |r: &AdminResult| unsafe {
-        f(
-            opaque.get(),
-            r as *const AdminResult as *const kf_admin_result_t,
-        )
-    });
-    Ok(Delivery::Callback(cb))
+    Box::new(move |r: Option<AdminResult>| unsafe {
+        match r {
+            Some(r) => f(opaque.get(), new_handle::<kf_admin_result_t>(Box::new(r))),
+            None => {
+                if let Some(release) = release {
+                    release(opaque.get())
+                }
+            }
+        }
+    })
 }
 
 /// An array of `n` handles (none NULL).
@@ -180,6 +204,7 @@ pub(super) fn acl_binding(func: &str, a: &AclSpec) -> KResult<()> {
 //   Blocks: until the result arrives: at most the request timeout (kf_admin_options_set_
 //   request_timeout, default socket.timeout.ms) plus a few seconds; serves the client's callbacks
 //   meanwhile; kf_admin_wake() ends the wait with KF_ERR__INTR.
-// Common to every `_async` form: `callback` (required) gets the result from a later
-// kf_admin_poll(); it is not called when the call itself returns an error, nor after
-// kf_admin_destroy().
+// Common to every `_async` form: `callback` (required) gets the result, handed over, from a
+// later kf_admin_poll(); it is not called when the call itself returns an error, nor after
+// kf_admin_destroy() (which gives the opaque to the opaque release instead): see
+// kf_admin_result_cb.

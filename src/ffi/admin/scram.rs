@@ -37,9 +37,9 @@ pub extern "C" fn kf_admin_describe_user_scram_credentials(
     })
 }
 
-/// describe_user_scram_credentials, asynchronously: as
-/// kf_admin_describe_user_scram_credentials(); `callback(opaque, result)` gets the result
-/// (borrowed for the call) from a later kf_admin_poll().
+/// describe_user_scram_credentials, asynchronously: as kf_admin_describe_user_scram_credentials();
+/// `callback(opaque, result)` gets the result (owned: see kf_admin_result_cb) from a later
+/// kf_admin_poll().
 ///
 /// Errors: as kf_admin_describe_user_scram_credentials(), plus a NULL callback; on error the
 /// callback never runs.
@@ -102,7 +102,7 @@ pub extern "C" fn kf_admin_alter_user_scram_credentials(
 }
 
 /// alter_user_scram_credentials, asynchronously: as kf_admin_alter_user_scram_credentials();
-/// `callback(opaque, result)` gets the result (borrowed for the call) from a later
+/// `callback(opaque, result)` gets the result (owned: see kf_admin_result_cb) from a later
 /// kf_admin_poll().
 ///
 /// Errors: as kf_admin_alter_user_scram_credentials(), plus a NULL callback; on error the

@@ -37,12 +37,12 @@ pub extern "C" fn kf_admin_create_topics(
     })
 }
 
-/// create_topics, asynchronously: as kf_admin_create_topics(), but returns once the request
-/// has started; `callback(opaque, result)` gets the result (borrowed for the call) from a later
+/// create_topics, asynchronously: as kf_admin_create_topics(), but returns once the request has
+/// started; `callback(opaque, result)` gets the result (owned: see kf_admin_result_cb) from a later
 /// kf_admin_poll().
 ///
 /// Errors: as kf_admin_create_topics() (KF_ERR__INVALID_ARG also for a NULL callback); when the
-/// call fails, the callback is never called.
+/// call fails, the callback is never called and `opaque` is not released.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
 #[no_mangle]
 pub extern "C" fn kf_admin_create_topics_async(
@@ -92,8 +92,8 @@ pub extern "C" fn kf_admin_delete_topics(
     })
 }
 
-/// delete_topics, asynchronously: as kf_admin_delete_topics(); `callback(opaque, result)` gets
-/// the result (borrowed for the call) from a later kf_admin_poll().
+/// delete_topics, asynchronously: as kf_admin_delete_topics(); `callback(opaque, result)` gets the
+/// result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
 ///
 /// Errors: as kf_admin_delete_topics(), plus a NULL callback; on error the callback never runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
@@ -150,8 +150,8 @@ pub extern "C" fn kf_admin_create_partitions(
     })
 }
 
-/// create_partitions, asynchronously: as kf_admin_create_partitions(); `callback(opaque,
-/// result)` gets the result (borrowed for the call) from a later kf_admin_poll().
+/// create_partitions, asynchronously: as kf_admin_create_partitions(); `callback(opaque, result)`
+/// gets the result (owned: see kf_admin_result_cb) from a later kf_admin_poll().
 ///
 /// Errors: as kf_admin_create_partitions(), plus a NULL callback; on error the callback never
 /// runs.

@@ -3,7 +3,7 @@
 //! needs when their pause is over, and, once a call has every answer, queues the call's result
 //! and wakes poll (and the event fd). The callbacks themselves run in poll, on the
 //! application's thread. Started by the first asynchronous call; stopped before the client is
-//! destroyed, dropping the calls still running without their callbacks.
+//! destroyed, which then tells the callbacks of the calls still running that they are abandoned.
 use std::collections::{HashMap, VecDeque};
 use std::os::raw::c_int;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -62,6 +62,16 @@ pub(super) struct Calls {
 impl Calls {
     pub fn take_ready(&self) -> Option<Ready> {
         self.ready.lock().pop_front()
+    }
+
+    /// Takes the callbacks of every call not handed over yet, running or ready (the worker has
+    /// stopped).
+    pub fn abandon(&self) -> Vec<ResultCallback> {
+        let mut cbs: Vec<ResultCallback> = self.ready.lock().drain(..).map(|r| r.cb).collect();
+        let mut pending: Vec<(u64, Pending)> = self.pending.lock().drain().collect();
+        pending.sort_by_key(|(id, _)| *id); // in the order the calls were made
+        cbs.extend(pending.into_iter().map(|(_, p)| p.cb));
+        cbs
     }
 }
 
