@@ -2269,3 +2269,33 @@ extern "C" {
     fn poll(fds: *mut libc_pollfd, n: u64, timeout: c_int) -> c_int;
     fn read(fd: c_int, buf: *mut c_void, n: usize) -> isize;
 }
+
+/// A request that fails as a whole (no broker answers within the request timeout) gives a result
+/// whose error says so, the partition asked for listed with that error. librdkafka's
+/// rd_kafka_DeleteRecords_result_offsets() asserts on such a result, which aborted the host
+/// process.
+#[test]
+fn delete_records_with_no_broker_is_an_error_result_not_an_abort() {
+    let conf = kf_config_new();
+    ok(kf_config_set(
+        conf,
+        cs("bootstrap.servers").as_ptr(),
+        cs("127.0.0.1:1").as_ptr(),
+    ));
+    let mut e = null_mut();
+    let a = kf_admin_new(conf, &mut e);
+    kf_config_destroy(conf);
+    ok(e);
+    let o = options();
+    ok(kf_admin_options_set_request_timeout(o, 1000));
+    let l = tp_list(&[("no-broker-topic", 0, 4)]);
+    let r = run(|r| kf_admin_delete_records(a, l, o, r));
+    kf_topic_partition_list_destroy(l);
+    assert_eq!(kf_admin_result_operation(r.0), KF_ADMIN_OP_DELETE_RECORDS);
+    assert_ne!(r.error_code(), 0, "the request cannot have succeeded");
+    assert_eq!(r.count(), 1);
+    assert_eq!(r.code(0), r.error_code());
+    drop(r);
+    kf_admin_options_destroy(o);
+    ok(kf_admin_destroy(a));
+}

@@ -757,6 +757,12 @@ pub unsafe fn convert(op: Op, ev: *mut rd::rd_kafka_event_t, expected: &[Expecte
                 .collect()
         }),
         Op::DeleteRecords => or_empty(rd::rd_kafka_event_DeleteRecords_result(ev), |r| {
+            if code != 0 {
+                // A request that failed as a whole (no broker within the timeout) carries no
+                // offsets list, and rd_kafka_DeleteRecords_result_offsets() asserts on that,
+                // aborting the process.
+                return Vec::new();
+            }
             partition_items(rd::rd_kafka_DeleteRecords_result_offsets(r))
         }),
         Op::ElectLeaders => or_empty(rd::rd_kafka_event_ElectLeaders_result(ev), |r| {
