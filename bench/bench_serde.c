@@ -114,8 +114,8 @@ int main(int argc, char **argv) {
     char conf[256];
     snprintf(conf, sizeof conf, "{\"url\": \"mock://bench-serde-%ld\"}", (long)now_ns());
     kf_error_t *err = NULL;
-    kf_schema_registry_client_t *client = kf_schema_registry_client_new(conf, &err);
-    check(err, "kf_schema_registry_client_new");
+    kf_schema_registry_t *client = kf_schema_registry_new(conf, &err);
+    check(err, "kf_schema_registry_new");
 
     char *record = read_file(dir, "user.json");
     char *schema = NULL;
@@ -154,7 +154,7 @@ int main(int argc, char **argv) {
 
     kf_serializer_t *json_ser = ser;
     kf_deserializer_t *json_de = de;
-    kf_serialization_context_t ctx = {topic, KF_MESSAGE_FIELD_VALUE, NULL};
+    kf_serialization_context_t ctx = {sizeof(kf_serialization_context_t), topic, KF_MESSAGE_FIELD_VALUE, NULL};
     size_t record_len = strlen(record);
     while (record_len && (record[record_len - 1] == '\n' || record[record_len - 1] == ' '))
         record[--record_len] = '\0';
@@ -251,7 +251,7 @@ int main(int argc, char **argv) {
     }
     kf_serializer_destroy(json_ser);
     kf_deserializer_destroy(json_de);
-    kf_schema_registry_client_destroy(client);
+    kf_schema_registry_destroy(client);
     free(schema);
     free(record);
     return 0;

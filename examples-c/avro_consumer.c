@@ -62,7 +62,7 @@ static int64_t now_ms(void) {
  * The embedded cluster starts empty: produce `count` sample records (key and value as JSON
  * text, serialized by Avro serializers) so that there is something to consume.
  */
-static bool produce_samples(const char *bootstrap, kf_schema_registry_client_t *registry,
+static bool produce_samples(const char *bootstrap, kf_schema_registry_t *registry,
                             const char *topic, long count) {
     kf_error_t *err = NULL;
     kf_config_t *conf = kf_config_new();
@@ -128,7 +128,7 @@ int main(int argc, char **argv) {
     const char *registry_url = getenv("SCHEMA_REGISTRY_URL");
     const char *topics[1];
     kf_mock_cluster_t *mock = NULL;
-    kf_schema_registry_client_t *registry = NULL;
+    kf_schema_registry_t *registry = NULL;
     kf_deserializer_t *key_de = NULL, *value_de = NULL;
     kf_deserializing_consumer_t *consumer = NULL;
     kf_config_t *conf = NULL;
@@ -142,8 +142,8 @@ int main(int argc, char **argv) {
     if (registry_url == NULL || registry_url[0] == '\0')
         registry_url = "mock://avro-example";
     snprintf(registry_conf, sizeof registry_conf, "{\"url\": \"%s\"}", registry_url);
-    registry = kf_schema_registry_client_new(registry_conf, &err);
-    if (!check(err, "kf_schema_registry_client_new"))
+    registry = kf_schema_registry_new(registry_conf, &err);
+    if (!check(err, "kf_schema_registry_new"))
         return 1;
 
     /* 2. The cluster: the real one, or a mock cluster seeded with sample records. */
@@ -218,7 +218,7 @@ out:
     kf_config_destroy(conf);
     kf_deserializer_destroy(value_de);
     kf_deserializer_destroy(key_de);
-    kf_schema_registry_client_destroy(registry);
+    kf_schema_registry_destroy(registry);
     kf_mock_cluster_destroy(mock);
     return status;
 }

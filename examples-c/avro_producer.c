@@ -8,7 +8,7 @@
  * SerializingProducer with an AvroSerializer does:
  *
  *   - The value serializer is an Avro serializer (kf_avro_serializer_new) wrapped in a to_dict
- *     hook (kf_serializer_new_with_to_dict): the program hands over a C struct (user_t), the
+ *     hook (kf_to_dict_serializer_new): the program hands over a C struct (user_t), the
  *     hook turns it into the JSON text the Avro serializer takes. The first record registers
  *     the schema under the subject "<topic>-value"; later records send no registry request.
  *   - The key is an Avro "string", given as JSON text ("\"user-1\"").
@@ -114,7 +114,7 @@ int main(int argc, char **argv) {
     const char *bootstrap = getenv("KAFKA_BOOTSTRAP_SERVERS");
     const char *registry_url = getenv("SCHEMA_REGISTRY_URL");
     kf_mock_cluster_t *mock = NULL;
-    kf_schema_registry_client_t *registry = NULL;
+    kf_schema_registry_t *registry = NULL;
     kf_serializer_t *avro_value = NULL, *value_ser = NULL, *key_ser = NULL;
     kf_serializing_producer_t *producer = NULL;
     kf_config_t *conf = NULL;
@@ -138,8 +138,8 @@ int main(int argc, char **argv) {
     if (registry_url == NULL || registry_url[0] == '\0')
         registry_url = "mock://avro-example";
     snprintf(registry_conf, sizeof registry_conf, "{\"url\": \"%s\"}", registry_url);
-    registry = kf_schema_registry_client_new(registry_conf, &err);
-    if (!check(err, "kf_schema_registry_client_new"))
+    registry = kf_schema_registry_new(registry_conf, &err);
+    if (!check(err, "kf_schema_registry_new"))
         goto out;
     printf("cluster %s, registry %s, topic %s\n", bootstrap, registry_url, topic);
 
@@ -150,8 +150,8 @@ int main(int argc, char **argv) {
     avro_value = kf_avro_serializer_new(registry, USER_SCHEMA, NULL, &err);
     if (!check(err, "kf_avro_serializer_new (value)"))
         goto out;
-    value_ser = kf_serializer_new_with_to_dict(avro_value, user_to_dict, NULL, NULL, &err);
-    if (!check(err, "kf_serializer_new_with_to_dict"))
+    value_ser = kf_to_dict_serializer_new(avro_value, user_to_dict, NULL, NULL, &err);
+    if (!check(err, "kf_to_dict_serializer_new"))
         goto out;
 
     /* 4. The producer. It keeps its own references to the serializers. */
@@ -177,7 +177,7 @@ int main(int argc, char **argv) {
                                               (const uint8_t *)key, strlen(key),
                                               (const uint8_t *)&user, sizeof user, NULL, 0, NULL,
                                               NULL);
-        /* A serialization error (KF_ERR_VALUE_SERIALIZATION, ...) enqueues nothing. */
+        /* A serialization error (KF_ERR__VALUE_SERIALIZATION, ...) enqueues nothing. */
         if (!check(err, "kf_serializing_producer_produce"))
             goto out;
         check(kf_producer_poll(kf_serializing_producer_producer(producer), 0, NULL),
@@ -199,7 +199,7 @@ out:
     kf_serializer_destroy(value_ser);
     kf_serializer_destroy(avro_value);
     kf_serializer_destroy(key_ser);
-    kf_schema_registry_client_destroy(registry);
+    kf_schema_registry_destroy(registry);
     kf_mock_cluster_destroy(mock);
     return status;
 }

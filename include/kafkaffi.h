@@ -434,33 +434,11 @@
 
 /**
  * kafkaffi: an internal error (a Rust panic) was caught at the ABI boundary; the call failed
- * but the library is still usable. Please report it.
+ * but the library is still usable. Please report it. (The serialization failures are
+ * librdkafka's codes: KF_ERR__KEY_SERIALIZATION, KF_ERR__VALUE_SERIALIZATION,
+ * KF_ERR__KEY_DESERIALIZATION, KF_ERR__VALUE_DESERIALIZATION.)
  */
-#define KF_ERR__KF_PANIC 100000
-
-/**
- * kafkaffi: the key serializer failed (Python's KeySerializationError); the message carries
- * the cause. Nothing was produced.
- */
-#define KF_ERR_KEY_SERIALIZATION 100001
-
-/**
- * kafkaffi: the value serializer failed (Python's ValueSerializationError); the message
- * carries the cause. Nothing was produced.
- */
-#define KF_ERR_VALUE_SERIALIZATION 100002
-
-/**
- * kafkaffi: the key deserializer failed (Python's KeyDeserializationError); the message
- * carries the cause, and kf_deserializing_consumer_poll() still hands over the raw message.
- */
-#define KF_ERR_KEY_DESERIALIZATION 100003
-
-/**
- * kafkaffi: the value deserializer failed (Python's ValueDeserializationError); the message
- * carries the cause, and kf_deserializing_consumer_poll() still hands over the raw message.
- */
-#define KF_ERR_VALUE_DESERIALIZATION 100004
+#define KF_ERR__PANIC 100000
 
 /**
  * kafkaffi: a Schema Registry request failed: an HTTP error answer (see
@@ -1644,6 +1622,13 @@ typedef struct kf_error_t kf_error_t;
 typedef struct kf_headers_t kf_headers_t;
 
 /**
+ * A list of 32-bit integers the library hands over (kf_schema_registry_get_versions(),
+ * kf_schema_registry_delete_subject()): kf_int32_list_count() and kf_int32_list_values(),
+ * freed with kf_int32_list_destroy(). Immutable: any thread may read it, concurrently.
+ */
+typedef struct kf_int32_list_t kf_int32_list_t;
+
+/**
  * A member of a consumer group description (Python's MemberDescription); borrowed from the
  * result.
  */
@@ -1698,7 +1683,7 @@ typedef struct kf_registered_schema_t kf_registered_schema_t;
 /**
  * A Schema Registry client (Python's SchemaRegistryClient). Thread-safe.
  */
-typedef struct kf_schema_registry_client_t kf_schema_registry_client_t;
+typedef struct kf_schema_registry_t kf_schema_registry_t;
 
 /**
  * A schema: its text, its type (KF_SCHEMA_TYPE_...) and its references.
@@ -1715,6 +1700,13 @@ typedef struct kf_serializer_t kf_serializer_t;
  * A producer that serializes keys and values (Python's SerializingProducer).
  */
 typedef struct kf_serializing_producer_t kf_serializing_producer_t;
+
+/**
+ * A list of strings the library hands over (kf_schema_registry_get_subjects()): read it with
+ * kf_string_list_count() and kf_string_list_get(), free it with kf_string_list_destroy().
+ * Immutable: any thread may read it, concurrently.
+ */
+typedef struct kf_string_list_t kf_string_list_t;
 
 /**
  * A throttle event handed to throttle_cb (Python's ThrottleEvent).
@@ -1847,11 +1839,28 @@ typedef struct {
  * Python's SerializationContext: the topic, the field (KF_MESSAGE_FIELD_KEY or
  * KF_MESSAGE_FIELD_VALUE) and the message's headers (borrowed; may be NULL). Filled by the
  * caller for kf_serializer_serialize*() and kf_deserializer_deserialize(); handed (borrowed,
- * for the call) to custom serde callbacks.
+ * for the call) to custom serde callbacks, with `size` set to the library's sizeof.
+ *
+ * Starts with `size`: set it to `sizeof(kf_serialization_context_t)`. The library refuses a
+ * size below the first published one (KF_ERR__INVALID_ARG) and never reads past `size`, so
+ * fields can be appended in later versions (a field past `size` reads as zero).
  */
 typedef struct {
+    /**
+     * The struct's size in bytes (see above).
+     */
+    size_t size;
+    /**
+     * The topic (NUL-terminated UTF-8, required).
+     */
     const char *topic;
+    /**
+     * KF_MESSAGE_FIELD_KEY or KF_MESSAGE_FIELD_VALUE.
+     */
     int32_t field;
+    /**
+     * The message's headers (borrowed; may be NULL).
+     */
     const kf_headers_t *headers;
 } kf_serialization_context_t;
 
@@ -1860,8 +1869,8 @@ typedef struct {
  * (borrowed for the call), the input bytes (`data` NULL: null, with `len` 0) and an output
  * buffer. Write the result with kf_buffer_set(out, ...) (left untouched, the result is null)
  * and return 0; return any other value to fail, after putting the cause as text into `out`
- * with kf_buffer_set(). The failure becomes KF_ERR_KEY_SERIALIZATION /
- * KF_ERR_VALUE_SERIALIZATION (or the deserialization codes) carrying that cause.
+ * with kf_buffer_set(). The failure becomes KF_ERR__KEY_SERIALIZATION /
+ * KF_ERR__VALUE_SERIALIZATION (or the deserialization codes) carrying that cause.
  *
  * A serializer's input is the bytes given to the generic calls, the UTF-8 of a string, or the
  * decimal text of an int32 or double. A deserializer's input is the message field's bytes.
@@ -1869,7 +1878,7 @@ typedef struct {
  * kf_serializing_producer_produce*() or kf_deserializing_consumer_poll() (a producer may be
  * used from several threads at once: the callback must then be thread-safe).
  */
-typedef int (*kf_serde_cb)(void *opaque, const kf_serialization_context_t *ctx, const uint8_t *data, size_t len, kf_buffer_t *out);
+typedef int32_t (*kf_serde_cb)(void *opaque, const kf_serialization_context_t *ctx, const uint8_t *data, size_t len, kf_buffer_t *out);
 
 /**
  * Gives a zero-copy value back to the application once librdkafka is done with it
@@ -1898,12 +1907,35 @@ typedef struct {
 /**
  * An unserialized key or value for kf_serializing_producer_produce_typed(): `kind` (one of the
  * KF_SERDE_VALUE_ constants) says which field holds it.
+ *
+ * Starts with `size`: set it to `sizeof(kf_serde_value_t)`. The library refuses a size below
+ * the first published one (KF_ERR__INVALID_ARG) and never reads past `size`, so fields can be
+ * appended in later versions (a field past `size` reads as zero).
  */
 typedef struct {
+    /**
+     * The struct's size in bytes (see above).
+     */
+    size_t size;
+    /**
+     * Which field holds the value: a KF_SERDE_VALUE_ constant.
+     */
     int32_t kind;
+    /**
+     * KF_SERDE_VALUE_BYTES, KF_SERDE_VALUE_STRING: the bytes (NULL with `len` 0: null bytes).
+     */
     const uint8_t *data;
+    /**
+     * The length of `data` in bytes.
+     */
     size_t len;
+    /**
+     * KF_SERDE_VALUE_INT32: the value.
+     */
     int32_t int32;
+    /**
+     * KF_SERDE_VALUE_DOUBLE: the value.
+     */
     double dbl;
 } kf_serde_value_t;
 
@@ -3345,7 +3377,7 @@ int32_t kf_admin_result_item_scram_iterations(const kf_admin_result_t *result, s
 /**
  * Python's AvroSerializer: serializes records given as JSON text (in the mapping below) with
  * `schema_str` (an Avro schema, JSON text) to the Confluent wire format, registering or
- * looking up the schema in `client` under the subject the strategy names.
+ * looking up the schema in `registry` under the subject the strategy names.
  *
  * The JSON mapping of Avro, for every Avro function of kafkaffi (serializers, deserializers,
  * kf_avro_producer_produce(), kf_avro_consumer_new()), in and out. A record is the JSON of the
@@ -3391,16 +3423,16 @@ int32_t kf_admin_result_item_scram_iterations(const kf_admin_result_t *result, s
  * value stays null. For a schema that references other subjects' types, use
  * kf_avro_serializer_new_with_schema().
  *
- * The serializer keeps its own reference to `client`, which may be destroyed first.
+ * The serializer keeps its own reference to `registry`, which may be destroyed first.
  * Errors while serializing (invalid JSON, a record that does not match the schema, a registry
- * error) are KF_ERR_KEY_SERIALIZATION / KF_ERR_VALUE_SERIALIZATION with the cause.
+ * error) are KF_ERR__KEY_SERIALIZATION / KF_ERR__VALUE_SERIALIZATION with the cause.
  *
  * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
- * when not NULL (KF_ERR__INVALID_ARG: NULL client, invalid schema, bad configuration).
+ * when not NULL (KF_ERR__INVALID_ARG: NULL registry, invalid schema, bad configuration).
  * Thread safety: any thread; the serializer may be used from several threads at once
  * (serializing may block on the registry the first time a subject is seen).
  */
-kf_serializer_t *kf_avro_serializer_new(const kf_schema_registry_client_t *client, const char *schema_str, const char *config_json, kf_error_t **err_out);
+kf_serializer_t *kf_avro_serializer_new(const kf_schema_registry_t *registry, const char *schema_str, const char *config_json, kf_error_t **err_out);
 
 /**
  * As kf_avro_serializer_new(), with the schema as a kf_schema_t (Python's AvroSerializer
@@ -3415,16 +3447,16 @@ kf_serializer_t *kf_avro_serializer_new(const kf_schema_registry_client_t *clien
  * Blocks: on the registry while fetching the references (at most the client's timeout per
  * request; answers are cached by the client).
  * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
- * when not NULL: KF_ERR__INVALID_ARG (NULL client, a schema that is not Avro or does not
+ * when not NULL: KF_ERR__INVALID_ARG (NULL registry, a schema that is not Avro or does not
  * parse with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced subject
  * version the registry cannot return).
  * Thread safety: any thread; the serializer may be used from several threads at once.
  */
-kf_serializer_t *kf_avro_serializer_new_with_schema(const kf_schema_registry_client_t *client, const kf_schema_t *schema, const char *config_json, kf_error_t **err_out);
+kf_serializer_t *kf_avro_serializer_new_with_schema(const kf_schema_registry_t *registry, const kf_schema_t *schema, const char *config_json, kf_error_t **err_out);
 
 /**
  * Python's AvroDeserializer: reads Confluent wire-format bytes, fetches the writer's schema by
- * its id from `client` (with the schemas it references; cached after the first time) and
+ * its id from `registry` (with the schemas it references; cached after the first time) and
  * returns the record as JSON text (in the mapping documented on kf_avro_serializer_new()),
  * read with `reader_schema_str` (an Avro schema; schema resolution applies: fields added with
  * defaults, removed fields, promotions) or, when NULL, with the writer's schema. A null value
@@ -3438,18 +3470,18 @@ kf_serializer_t *kf_avro_serializer_new_with_schema(const kf_schema_registry_cli
  * record strategies take the record name from the writer's schema). Unknown keys are
  * rejected.
  *
- * Errors while deserializing are KF_ERR_KEY_DESERIALIZATION / KF_ERR_VALUE_DESERIALIZATION
+ * Errors while deserializing are KF_ERR__KEY_DESERIALIZATION / KF_ERR__VALUE_DESERIALIZATION
  * with the cause: a payload shorter than the 5-byte header, a magic byte other than 0, a
  * schema id the registry does not know, an Avro body that is truncated or does not match,
  * with use.latest.version a subject without versions.
  *
- * The deserializer keeps its own reference to `client`, which may be destroyed first.
+ * The deserializer keeps its own reference to `registry`, which may be destroyed first.
  *
  * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
- * set when not NULL (KF_ERR__INVALID_ARG: NULL client, invalid schema, bad configuration).
+ * set when not NULL (KF_ERR__INVALID_ARG: NULL registry, invalid schema, bad configuration).
  * Thread safety: any thread; the deserializer may be used from several threads at once.
  */
-kf_deserializer_t *kf_avro_deserializer_new(const kf_schema_registry_client_t *client, const char *reader_schema_str, const char *config_json, kf_error_t **err_out);
+kf_deserializer_t *kf_avro_deserializer_new(const kf_schema_registry_t *registry, const char *reader_schema_str, const char *config_json, kf_error_t **err_out);
 
 /**
  * As kf_avro_deserializer_new(), with the reader schema as a kf_schema_t (may be NULL: read
@@ -3459,12 +3491,12 @@ kf_deserializer_t *kf_avro_deserializer_new(const kf_schema_registry_client_t *c
  *
  * Blocks: on the registry while fetching the references (answers are cached by the client).
  * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
- * set when not NULL: KF_ERR__INVALID_ARG (NULL client, a schema that is not Avro or does not
+ * set when not NULL: KF_ERR__INVALID_ARG (NULL registry, a schema that is not Avro or does not
  * parse with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced subject
  * version the registry cannot return).
  * Thread safety: any thread; the deserializer may be used from several threads at once.
  */
-kf_deserializer_t *kf_avro_deserializer_new_with_schema(const kf_schema_registry_client_t *client, const kf_schema_t *reader_schema, const char *config_json, kf_error_t **err_out);
+kf_deserializer_t *kf_avro_deserializer_new_with_schema(const kf_schema_registry_t *registry, const kf_schema_t *reader_schema, const char *config_json, kf_error_t **err_out);
 
 /**
  * Python's AvroProducer(config, default_key_schema, default_value_schema): a producer
@@ -3481,7 +3513,7 @@ kf_deserializer_t *kf_avro_deserializer_new_with_schema(const kf_schema_registry
  * registry credentials are then sasl.username / sasl.password),
  * "schema.registry.ssl.ca.location", "schema.registry.ssl.certificate.location",
  * "schema.registry.ssl.key.location", "schema.registry.timeout", ... every key of
- * kf_schema_registry_client_new(). "schema.registry.auto.register.schemas" (default true;
+ * kf_schema_registry_new(). "schema.registry.auto.register.schemas" (default true;
  * false: the schema must already be registered) is the legacy serializer's. Every other key is
  * a librdkafka property, applied on top of a copy of `base`, which carries callbacks and any
  * property set there. Records are JSON text in the mapping documented on
@@ -3504,7 +3536,7 @@ kf_avro_producer_t *kf_avro_producer_new(const kf_config_t *base, const char *co
  * time), and enqueues the message as kf_producer_produce() does (same partition, headers,
  * timestamp and delivery arguments).
  *
- * Errors: KF_ERR_VALUE_SERIALIZATION / KF_ERR_KEY_SERIALIZATION carrying the cause (a non-null
+ * Errors: KF_ERR__VALUE_SERIALIZATION / KF_ERR__KEY_SERIALIZATION carrying the cause (a non-null
  * field without any schema: "Avro schema required for values" / "... for key"; an invalid
  * schema; a record that does not match; a registry error) with nothing enqueued;
  * KF_ERR__INVALID_ARG (NULL producer or topic, non-UTF-8 text); otherwise as
@@ -3543,7 +3575,7 @@ kf_error_t *kf_avro_producer_destroy(kf_avro_producer_t *producer);
  * from the Confluent wire format to JSON text (kf_deserialized_message_value()/_key()), fetching
  * the writer's schema by id, read with `reader_value_schema` / `reader_key_schema` (Avro schemas
  * as JSON text; NULL: the writer's schema). A null field stays null. A message that fails to
- * decode comes back with KF_ERR_VALUE_DESERIALIZATION / KF_ERR_KEY_DESERIALIZATION and its raw
+ * decode comes back with KF_ERR__VALUE_DESERIALIZATION / KF_ERR__KEY_DESERIALIZATION and its raw
  * bytes, as for any kf_deserializing_consumer_t; the consumer goes on with the next ones.
  *
  * Returns: caller owns; close with kf_consumer_close(kf_deserializing_consumer_consumer(c)),
@@ -3667,7 +3699,7 @@ kf_config_t *kf_config_dup(const kf_config_t *config);
  * the registration any more.
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
- * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+ * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
  */
 kf_error_t *kf_config_set_error_cb(kf_config_t *config, kf_error_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -3679,7 +3711,7 @@ kf_error_t *kf_config_set_error_cb(kf_config_t *config, kf_error_cb callback, vo
  * the registration any more.
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
- * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+ * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
  */
 kf_error_t *kf_config_set_throttle_cb(kf_config_t *config, kf_throttle_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -3691,7 +3723,7 @@ kf_error_t *kf_config_set_throttle_cb(kf_config_t *config, kf_throttle_cb callba
  * the registration any more.
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
- * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+ * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
  */
 kf_error_t *kf_config_set_stats_cb(kf_config_t *config, kf_stats_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -3704,7 +3736,7 @@ kf_error_t *kf_config_set_stats_cb(kf_config_t *config, kf_stats_cb callback, vo
  * the registration any more.
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
- * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+ * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
  */
 kf_error_t *kf_config_set_oauth_cb(kf_config_t *config, kf_oauth_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -3717,7 +3749,7 @@ kf_error_t *kf_config_set_oauth_cb(kf_config_t *config, kf_oauth_cb callback, vo
  * the registration any more.
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
- * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+ * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
  */
 kf_error_t *kf_config_set_delivery_cb(kf_config_t *config, kf_delivery_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -3729,7 +3761,7 @@ kf_error_t *kf_config_set_delivery_cb(kf_config_t *config, kf_delivery_cb callba
  * the registration any more.
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
- * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+ * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
  */
 kf_error_t *kf_config_set_commit_cb(kf_config_t *config, kf_commit_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -3742,7 +3774,7 @@ kf_error_t *kf_config_set_commit_cb(kf_config_t *config, kf_commit_cb callback, 
  * the registration any more.
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
- * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+ * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
  */
 kf_error_t *kf_config_set_log_cb(kf_config_t *config, kf_log_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -3769,7 +3801,7 @@ kf_error_t *kf_config_set_log_cb(kf_config_t *config, kf_log_cb callback, void *
  * `opaque` is freed at once); without one, abandoned opaques are dropped silently.
  * Runs on: the thread calling the client's destroy, inside it; never on a librdkafka thread.
  * It must not call the client being destroyed.
- * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+ * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
  * Blocks: no.
  * Thread safety: as every kf_config_* call: one thread at a time per configuration.
  */
@@ -4028,7 +4060,7 @@ const kf_buffer_t *kf_deserialized_message_value(const kf_deserialized_message_t
 void kf_deserialized_message_destroy(kf_deserialized_message_t *message);
 
 /**
- * Python's StringDeserializer(codec): bytes in `codec` (as kf_serializer_new_string(), "utf_8"
+ * Python's StringDeserializer(codec): bytes in `codec` (as kf_string_serializer_new(), "utf_8"
  * when NULL) to UTF-8 text; bytes the codec cannot decode are a deserialization error. Null
  * stays null.
  *
@@ -4036,7 +4068,7 @@ void kf_deserialized_message_destroy(kf_deserialized_message_t *message);
  * set when not NULL (KF_ERR__INVALID_ARG: unknown codec or non-UTF-8 name).
  * Thread safety: any thread; the deserializer may be used from several threads at once.
  */
-kf_deserializer_t *kf_deserializer_new_string(const char *codec, kf_error_t **err_out);
+kf_deserializer_t *kf_string_deserializer_new(const char *codec, kf_error_t **err_out);
 
 /**
  * Python's IntegerDeserializer: exactly 4 bytes, big-endian, to an int32 (kf_buffer_int32; the
@@ -4046,7 +4078,7 @@ kf_deserializer_t *kf_deserializer_new_string(const char *codec, kf_error_t **er
  * Returns: caller owns; free with kf_deserializer_destroy(). Never NULL.
  * Thread safety: any thread.
  */
-kf_deserializer_t *kf_deserializer_new_integer(void);
+kf_deserializer_t *kf_integer_deserializer_new(void);
 
 /**
  * Python's DoubleDeserializer: exactly 8 bytes, IEEE 754 big-endian, to a double
@@ -4056,7 +4088,7 @@ kf_deserializer_t *kf_deserializer_new_integer(void);
  * Returns: caller owns; free with kf_deserializer_destroy(). Never NULL.
  * Thread safety: any thread.
  */
-kf_deserializer_t *kf_deserializer_new_double(void);
+kf_deserializer_t *kf_double_deserializer_new(void);
 
 /**
  * A custom deserializer: `deserialize` (required) is called with `opaque` for every field, null
@@ -4068,7 +4100,7 @@ kf_deserializer_t *kf_deserializer_new_double(void);
  * set when not NULL (KF_ERR__INVALID_ARG: NULL callback).
  * Thread safety: any thread. The callback runs on the threads that deserialize.
  */
-kf_deserializer_t *kf_deserializer_new_custom(kf_serde_cb deserialize, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
+kf_deserializer_t *kf_custom_deserializer_new(kf_serde_cb deserialize, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
 
 /**
  * Frees a deserializer. Consumers made with it keep their own reference. NULL is a no-op.
@@ -4081,7 +4113,7 @@ void kf_deserializer_destroy(kf_deserializer_t *deserializer);
  * text form: the decoded string, or the number in decimal) and, for Integer and Double, the
  * native number (kf_buffer_int32, kf_buffer_double).
  *
- * Errors: KF_ERR_KEY_DESERIALIZATION or KF_ERR_VALUE_DESERIALIZATION (by `ctx->field`) carrying
+ * Errors: KF_ERR__KEY_DESERIALIZATION or KF_ERR__VALUE_DESERIALIZATION (by `ctx->field`) carrying
  * the cause; `out` is then unchanged. KF_ERR__INVALID_ARG as kf_serializer_serialize().
  * Thread safety: any thread (the deserializer is shared; `out` is the caller's).
  */
@@ -4132,7 +4164,7 @@ kf_consumer_t *kf_deserializing_consumer_consumer(const kf_deserializing_consume
  * set, not deserialized (key and value null), as kf_consumer_poll() hands it over.
  *
  * A record that fails to deserialize never stops the consumer: the call returns
- * KF_ERR_VALUE_DESERIALIZATION or KF_ERR_KEY_DESERIALIZATION carrying the cause AND, unlike
+ * KF_ERR__VALUE_DESERIALIZATION or KF_ERR__KEY_DESERIALIZATION carrying the cause AND, unlike
  * other calls, still writes `*message_out`: the message with its raw, undeserialized key and
  * value in kf_deserialized_message_key()/_value() (topic, partition and offset through
  * kf_deserialized_message_message()), so the caller can log or dead-letter it. The message
@@ -4285,7 +4317,7 @@ kf_error_t *kf_headers_get_last(const kf_headers_t *headers, const char *name, c
 /**
  * Python's JSONSerializer: serializes records given as JSON text with `schema_str` (a JSON
  * Schema, JSON text) to the Confluent wire format, registering or looking up the schema (type
- * JSON) in `client` under the subject the strategy names; the record strategies take the
+ * JSON) in `registry` under the subject the strategy names; the record strategies take the
  * record name from the schema's "title".
  *
  * The JSON mapping, for every JSON Schema function of kafkaffi, in and out: a record is JSON
@@ -4315,18 +4347,18 @@ kf_error_t *kf_headers_get_last(const kf_headers_t *headers, const char *name, c
  * value stays null. For a schema that references other subjects' schemas, use
  * kf_json_schema_serializer_new_with_schema().
  *
- * The serializer keeps its own reference to `client`, which may be destroyed first.
+ * The serializer keeps its own reference to `registry`, which may be destroyed first.
  * Errors while serializing (invalid JSON, a record the schema rejects, a registry error) are
- * KF_ERR_KEY_SERIALIZATION / KF_ERR_VALUE_SERIALIZATION with the cause (for a validation
+ * KF_ERR__KEY_SERIALIZATION / KF_ERR__VALUE_SERIALIZATION with the cause (for a validation
  * failure, where in the record and what the schema requires).
  *
  * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
- * when not NULL (KF_ERR__INVALID_ARG: NULL client, a schema that is not valid JSON or not a
+ * when not NULL (KF_ERR__INVALID_ARG: NULL registry, a schema that is not valid JSON or not a
  * valid JSON Schema, bad configuration).
  * Thread safety: any thread; the serializer may be used from several threads at once
  * (serializing may block on the registry the first time a subject is seen).
  */
-kf_serializer_t *kf_json_schema_serializer_new(const kf_schema_registry_client_t *client, const char *schema_str, const char *config_json, kf_error_t **err_out);
+kf_serializer_t *kf_json_schema_serializer_new(const kf_schema_registry_t *registry, const char *schema_str, const char *config_json, kf_error_t **err_out);
 
 /**
  * As kf_json_schema_serializer_new(), with the schema as a kf_schema_t (Python's
@@ -4336,21 +4368,21 @@ kf_serializer_t *kf_json_schema_serializer_new(const kf_schema_registry_client_t
  * (recursively; they must be registered already) and made available to `$ref` under their
  * names; the schema is registered (or looked up) with its references. `schema` is copied: the
  * caller keeps ownership. `schema` NULL is allowed only with use.latest.version=true. The
- * serializer keeps its own reference to `client`, which may be destroyed first.
+ * serializer keeps its own reference to `registry`, which may be destroyed first.
  *
  * Blocks: on the registry while fetching the references (at most the client's timeout per
  * request; answers are cached by the client).
  * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
- * when not NULL: KF_ERR__INVALID_ARG (NULL client, a schema that is not JSON or does not
+ * when not NULL: KF_ERR__INVALID_ARG (NULL registry, a schema that is not JSON or does not
  * compile with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced
  * subject version the registry cannot return).
  * Thread safety: any thread; the serializer may be used from several threads at once.
  */
-kf_serializer_t *kf_json_schema_serializer_new_with_schema(const kf_schema_registry_client_t *client, const kf_schema_t *schema, const char *config_json, kf_error_t **err_out);
+kf_serializer_t *kf_json_schema_serializer_new_with_schema(const kf_schema_registry_t *registry, const kf_schema_t *schema, const char *config_json, kf_error_t **err_out);
 
 /**
  * Python's JSONDeserializer: reads Confluent wire-format bytes, fetches the writer's schema by
- * its id from `client` (with the schemas it references; cached after the first time), parses
+ * its id from `registry` (with the schemas it references; cached after the first time), parses
  * the JSON body, validates it and returns the record as JSON text (in the mapping documented
  * on kf_json_schema_serializer_new(): Python's compact form, members in the payload's order).
  * A null value stays null.
@@ -4363,34 +4395,81 @@ kf_serializer_t *kf_json_schema_serializer_new_with_schema(const kf_schema_regis
  * for the serializer; the record strategies take the title of the writer's schema);
  * "validate" (default true; false: no validation). Unknown keys are rejected.
  *
- * Errors while deserializing are KF_ERR_KEY_DESERIALIZATION / KF_ERR_VALUE_DESERIALIZATION
+ * Errors while deserializing are KF_ERR__KEY_DESERIALIZATION / KF_ERR__VALUE_DESERIALIZATION
  * with the cause: a payload shorter than the 5-byte header, a magic byte other than 0, a
  * schema id the registry does not know, a body that is not valid JSON (e.g. truncated), a
  * record the schema rejects, with use.latest.version a subject without versions.
  *
- * The deserializer keeps its own reference to `client`, which may be destroyed first.
+ * The deserializer keeps its own reference to `registry`, which may be destroyed first.
  *
  * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
- * set when not NULL (KF_ERR__INVALID_ARG: NULL client, invalid schema, bad configuration).
+ * set when not NULL (KF_ERR__INVALID_ARG: NULL registry, invalid schema, bad configuration).
  * Thread safety: any thread; the deserializer may be used from several threads at once.
  */
-kf_deserializer_t *kf_json_schema_deserializer_new(const kf_schema_registry_client_t *client, const char *schema_str, const char *config_json, kf_error_t **err_out);
+kf_deserializer_t *kf_json_schema_deserializer_new(const kf_schema_registry_t *registry, const char *schema_str, const char *config_json, kf_error_t **err_out);
 
 /**
  * As kf_json_schema_deserializer_new(), with the reader schema as a kf_schema_t (may be NULL:
  * validate with the writer's schema): its type must be KF_SCHEMA_TYPE_JSON; its references
  * name other subjects' schemas, fetched from the registry now and made available to `$ref`
  * under their names. `schema` is copied: the caller keeps ownership. The deserializer keeps
- * its own reference to `client`, which may be destroyed first.
+ * its own reference to `registry`, which may be destroyed first.
  *
  * Blocks: on the registry while fetching the references (answers are cached by the client).
  * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
- * set when not NULL: KF_ERR__INVALID_ARG (NULL client, a schema that is not JSON or does not
+ * set when not NULL: KF_ERR__INVALID_ARG (NULL registry, a schema that is not JSON or does not
  * compile with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced
  * subject version the registry cannot return).
  * Thread safety: any thread; the deserializer may be used from several threads at once.
  */
-kf_deserializer_t *kf_json_schema_deserializer_new_with_schema(const kf_schema_registry_client_t *client, const kf_schema_t *schema, const char *config_json, kf_error_t **err_out);
+kf_deserializer_t *kf_json_schema_deserializer_new_with_schema(const kf_schema_registry_t *registry, const kf_schema_t *schema, const char *config_json, kf_error_t **err_out);
+
+/**
+ * The number of strings in `list`.
+ *
+ * Returns: the count; 0 for NULL.
+ * Blocks: no. Thread safety: any thread.
+ */
+size_t kf_string_list_count(const kf_string_list_t *list);
+
+/**
+ * The string at `index` (0 .. kf_string_list_count() - 1).
+ *
+ * Returns: borrowed NUL-terminated UTF-8, valid until kf_string_list_destroy(list); NULL for a
+ * NULL list or an index out of range.
+ * Blocks: no. Thread safety: any thread.
+ */
+const char *kf_string_list_get(const kf_string_list_t *list, size_t index);
+
+/**
+ * Frees a string list and its strings. NULL is a no-op.
+ *
+ * Blocks: no. Thread safety: once, with no other call on this list running.
+ */
+void kf_string_list_destroy(kf_string_list_t *list);
+
+/**
+ * The number of values in `list`.
+ *
+ * Returns: the count; 0 for NULL.
+ * Blocks: no. Thread safety: any thread.
+ */
+size_t kf_int32_list_count(const kf_int32_list_t *list);
+
+/**
+ * All the values of `list` at once: an array of kf_int32_list_count(list) elements.
+ *
+ * Returns: borrowed, valid until kf_int32_list_destroy(list); NULL for a NULL or empty list.
+ * Blocks: no. Thread safety: any thread.
+ */
+const int32_t *kf_int32_list_values(const kf_int32_list_t *list);
+
+/**
+ * Frees an int32 list. NULL is a no-op.
+ *
+ * Blocks: no. Thread safety: once, with no other call on this list running.
+ */
+void kf_int32_list_destroy(kf_int32_list_t *list);
 
 /**
  * Frees a message returned by kf_consumer_poll() or kf_consumer_consume(). NULL is a no-op.
@@ -4833,7 +4912,7 @@ kf_error_t *kf_producer_fatal_error(const kf_producer_t *producer);
  * mapping, further down in this comment) or, with "record.format": "binary", as the message's
  * binary encoding, to the Confluent wire format: magic byte 0, the schema id (4 bytes big-endian),
  * the message indexes, the message's binary encoding. The schema (type PROTOBUF, the .proto text
- * as given) is registered or looked up in `client` under the subject the strategy names; the
+ * as given) is registered or looked up in `registry` under the subject the strategy names; the
  * record strategies use the message's full name ("pkg.Outer.Inner").
  *
  * Message indexes: the position of the message in its file (the top-level index, then the
@@ -4890,22 +4969,22 @@ kf_error_t *kf_producer_fatal_error(const kf_producer_t *producer);
  * schema id is cached in the serializer after the first record: steady state sends no request
  * to the registry. A null value stays null.
  *
- * The serializer keeps its own reference to `client`, which may be destroyed first.
+ * The serializer keeps its own reference to `registry`, which may be destroyed first.
  * Errors while serializing (invalid JSON, a field the message does not have, a value of the
  * wrong type, binary input that does not decode, a registry error such as an incompatible
- * schema) are KF_ERR_KEY_SERIALIZATION / KF_ERR_VALUE_SERIALIZATION with the cause.
+ * schema) are KF_ERR__KEY_SERIALIZATION / KF_ERR__VALUE_SERIALIZATION with the cause.
  *
  * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
- * when not NULL (KF_ERR__INVALID_ARG: NULL client, a schema that does not compile, an import
+ * when not NULL (KF_ERR__INVALID_ARG: NULL registry, a schema that does not compile, an import
  * that is neither built in nor in "dependencies", an unknown message name, bad configuration).
  * Thread safety: any thread; the serializer may be used from several threads at once
  * (serializing may block on the registry the first time a subject is seen).
  */
-kf_serializer_t *kf_protobuf_serializer_new(const kf_schema_registry_client_t *client, const char *schema_str, const char *message_name, const char *config_json, kf_error_t **err_out);
+kf_serializer_t *kf_protobuf_serializer_new(const kf_schema_registry_t *registry, const char *schema_str, const char *message_name, const char *config_json, kf_error_t **err_out);
 
 /**
  * Python's ProtobufDeserializer, without generated classes: reads Confluent wire-format bytes,
- * fetches the writer's schema by its id from `client` (with the files it references; cached
+ * fetches the writer's schema by its id from `registry` (with the files it references; cached
  * after the first time; .proto text or a base64 FileDescriptorProto), picks the message by the
  * message indexes and returns the record as JSON text (in the proto3 JSON mapping documented
  * on kf_protobuf_serializer_new()) or, with "record.format": "binary", as the message's binary
@@ -4924,19 +5003,19 @@ kf_serializer_t *kf_protobuf_serializer_new(const kf_schema_registry_client_t *c
  * true: fields at their default value are output too), after Python's json_format arguments.
  * Unknown keys are rejected.
  *
- * Errors while deserializing are KF_ERR_KEY_DESERIALIZATION / KF_ERR_VALUE_DESERIALIZATION
+ * Errors while deserializing are KF_ERR__KEY_DESERIALIZATION / KF_ERR__VALUE_DESERIALIZATION
  * with the cause: a payload shorter than the 5-byte header, a magic byte other than 0, a
  * schema id the registry does not know, truncated or invalid message indexes, a message index
  * out of range, a body that is not a valid encoding of the message, with use.latest.version a
  * subject without versions.
  *
- * The deserializer keeps its own reference to `client`, which may be destroyed first.
+ * The deserializer keeps its own reference to `registry`, which may be destroyed first.
  *
  * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
- * set when not NULL (KF_ERR__INVALID_ARG: NULL client, bad configuration).
+ * set when not NULL (KF_ERR__INVALID_ARG: NULL registry, bad configuration).
  * Thread safety: any thread; the deserializer may be used from several threads at once.
  */
-kf_deserializer_t *kf_protobuf_deserializer_new(const kf_schema_registry_client_t *client, const char *config_json, kf_error_t **err_out);
+kf_deserializer_t *kf_protobuf_deserializer_new(const kf_schema_registry_t *registry, const char *config_json, kf_error_t **err_out);
 
 /**
  * Frees a registered schema. NULL is a no-op.
@@ -5066,13 +5145,13 @@ int32_t kf_schema_reference_version(const kf_schema_t *schema, size_t index);
  * levels, checked on Avro schemas), shared by every client of the process that names the same
  * URL, so serdes can be tested with no server. Its global level starts as BACKWARD.
  *
- * Returns: caller owns; free with kf_schema_registry_client_destroy(). NULL on failure, with
+ * Returns: caller owns; free with kf_schema_registry_destroy(). NULL on failure, with
  * `*err_out` set when `err_out` is not NULL.
  * Errors: KF_ERR__INVALID_ARG for a NULL or non-JSON config, an unknown key, a bad value, a
  * missing url, or TLS files that cannot be read or parsed. Nothing is sent to the registry.
  * Thread safety: any thread.
  */
-kf_schema_registry_client_t *kf_schema_registry_client_new(const char *config_json, kf_error_t **err_out);
+kf_schema_registry_t *kf_schema_registry_new(const char *config_json, kf_error_t **err_out);
 
 /**
  * Frees a client. NULL is a no-op. Never blocks (no request is in flight after every call on
@@ -5081,16 +5160,17 @@ kf_schema_registry_client_t *kf_schema_registry_client_new(const char *config_js
  *
  * Thread safety: once, after every other call on the client has returned.
  */
-void kf_schema_registry_client_destroy(kf_schema_registry_client_t *client);
+void kf_schema_registry_destroy(kf_schema_registry_t *registry);
 
 /**
  * How many requests the client has sent to the registry so far (HTTP requests, counting each
  * URL tried; for mock:// URLs, requests the in-process registry answered). Answers from the
- * client's cache send none, so this shows the cache at work.
+ * client's cache send none, so this shows the cache at work. A counter of events, not of
+ * elements, hence uint64_t.
  *
- * `client` NULL: 0. Thread safety: any thread.
+ * `registry` NULL: 0. Thread safety: any thread.
  */
-uint64_t kf_schema_registry_client_request_count(const kf_schema_registry_client_t *client);
+uint64_t kf_schema_registry_request_count(const kf_schema_registry_t *registry);
 
 /**
  * For a KF_ERR_SCHEMA_REGISTRY error: the HTTP status of the registry's answer (404, 409,
@@ -5121,7 +5201,7 @@ int32_t kf_schema_registry_error_code(const kf_error_t *err);
  * refusal (409 incompatible, 422 / 42201 invalid schema) or no answer.
  * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
  */
-kf_error_t *kf_schema_registry_register_schema(const kf_schema_registry_client_t *client, const char *subject, const kf_schema_t *schema, bool normalize, int32_t *id_out);
+kf_error_t *kf_schema_registry_register_schema(kf_schema_registry_t *registry, const char *subject, const kf_schema_t *schema, bool normalize, int32_t *id_out);
 
 /**
  * The schema with id `id` (Python's get_schema). Cached.
@@ -5131,7 +5211,7 @@ kf_error_t *kf_schema_registry_register_schema(const kf_schema_registry_client_t
  * unknown id, or no answer).
  * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
  */
-kf_error_t *kf_schema_registry_get_schema(const kf_schema_registry_client_t *client, int32_t id, kf_schema_t **schema_out);
+kf_error_t *kf_schema_registry_get_schema(const kf_schema_registry_t *registry, int32_t id, kf_schema_t **schema_out);
 
 /**
  * The latest version of `subject` (Python's get_latest_version). Cached only when
@@ -5142,7 +5222,7 @@ kf_error_t *kf_schema_registry_get_schema(const kf_schema_registry_client_t *cli
  * unknown subject, or no answer).
  * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
  */
-kf_error_t *kf_schema_registry_get_latest_version(const kf_schema_registry_client_t *client, const char *subject, kf_registered_schema_t **registered_out);
+kf_error_t *kf_schema_registry_get_latest_version(const kf_schema_registry_t *registry, const char *subject, kf_registered_schema_t **registered_out);
 
 /**
  * Version `version` of `subject` (Python's get_version). Cached.
@@ -5152,44 +5232,28 @@ kf_error_t *kf_schema_registry_get_latest_version(const kf_schema_registry_clien
  * subject, 40402 unknown version, or no answer).
  * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
  */
-kf_error_t *kf_schema_registry_get_version(const kf_schema_registry_client_t *client, const char *subject, int32_t version, kf_registered_schema_t **registered_out);
+kf_error_t *kf_schema_registry_get_version(const kf_schema_registry_t *registry, const char *subject, int32_t version, kf_registered_schema_t **registered_out);
 
 /**
  * The versions of `subject` that are not deleted, ascending (Python's get_versions).
  *
- * `*versions_out` (NULL when there are none) and `*count_out`: the caller owns the array;
- * free it with kf_schema_registry_versions_free(versions, count).
+ * `*versions_out`: caller owns; read with kf_int32_list_count() and kf_int32_list_values(),
+ * free with kf_int32_list_destroy().
  * Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40401 unknown
  * subject, or no answer).
  * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
  */
-kf_error_t *kf_schema_registry_get_versions(const kf_schema_registry_client_t *client, const char *subject, int32_t **versions_out, size_t *count_out);
-
-/**
- * Frees an array of versions returned by kf_schema_registry_get_versions or
- * kf_schema_registry_delete_subject, with the count returned alongside. NULL is a no-op.
- *
- * Thread safety: any thread, once per array.
- */
-void kf_schema_registry_versions_free(int32_t *versions, size_t count);
+kf_error_t *kf_schema_registry_get_versions(const kf_schema_registry_t *registry, const char *subject, kf_int32_list_t **versions_out);
 
 /**
  * The subjects that are not deleted (Python's get_subjects).
  *
- * `*subjects_out` (NULL when there are none) and `*count_out`: the caller owns the array and
- * its strings; free them with kf_schema_registry_subjects_free(subjects, count).
+ * `*subjects_out`: caller owns; read with kf_string_list_count() and kf_string_list_get(),
+ * free with kf_string_list_destroy().
  * Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (no answer).
  * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
  */
-kf_error_t *kf_schema_registry_get_subjects(const kf_schema_registry_client_t *client, char ***subjects_out, size_t *count_out);
-
-/**
- * Frees an array of subjects returned by kf_schema_registry_get_subjects, with its strings,
- * given the count returned alongside. NULL is a no-op.
- *
- * Thread safety: any thread, once per array.
- */
-void kf_schema_registry_subjects_free(char **subjects, size_t count);
+kf_error_t *kf_schema_registry_get_subjects(const kf_schema_registry_t *registry, kf_string_list_t **subjects_out);
 
 /**
  * The version of `subject` that holds `schema` (Python's lookup_schema). Cached.
@@ -5199,20 +5263,20 @@ void kf_schema_registry_subjects_free(char **subjects, size_t count);
  * subject, 40403 schema not under the subject, or no answer).
  * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
  */
-kf_error_t *kf_schema_registry_lookup_schema(const kf_schema_registry_client_t *client, const char *subject, const kf_schema_t *schema, bool normalize, kf_registered_schema_t **registered_out);
+kf_error_t *kf_schema_registry_lookup_schema(const kf_schema_registry_t *registry, const char *subject, const kf_schema_t *schema, bool normalize, kf_registered_schema_t **registered_out);
 
 /**
  * Deletes `subject` (Python's delete_subject): soft (`permanent` false), or permanent, which
  * the registry allows only after a soft delete. Forgets the subject's cached entries.
  *
- * `versions_out`/`count_out` (both NULL, or both set): the deleted versions, freed with
- * kf_schema_registry_versions_free().
+ * `versions_out` (may be NULL): the deleted versions; caller owns, free with
+ * kf_int32_list_destroy().
  * Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40401 unknown
  * subject, 40404 already soft-deleted, 40405 permanent without a soft delete first, or no
  * answer).
  * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
  */
-kf_error_t *kf_schema_registry_delete_subject(const kf_schema_registry_client_t *client, const char *subject, bool permanent, int32_t **versions_out, size_t *count_out);
+kf_error_t *kf_schema_registry_delete_subject(kf_schema_registry_t *registry, const char *subject, bool permanent, kf_int32_list_t **versions_out);
 
 /**
  * Deletes version `version` (-1: the latest) of `subject` (Python's delete_version): soft,
@@ -5223,18 +5287,18 @@ kf_error_t *kf_schema_registry_delete_subject(const kf_schema_registry_client_t 
  * or no answer).
  * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
  */
-kf_error_t *kf_schema_registry_delete_version(const kf_schema_registry_client_t *client, const char *subject, int32_t version, bool permanent, int32_t *version_out);
+kf_error_t *kf_schema_registry_delete_version(kf_schema_registry_t *registry, const char *subject, int32_t version, bool permanent, int32_t *version_out);
 
 /**
  * Sets the compatibility level of `subject`, or the global one when `subject` is NULL
  * (Python's set_compatibility). `level`: NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD,
  * FORWARD_TRANSITIVE, FULL or FULL_TRANSITIVE.
  *
- * Errors: KF_ERR__INVALID_ARG for a NULL client or level or an unknown level;
+ * Errors: KF_ERR__INVALID_ARG for a NULL registry or level or an unknown level;
  * KF_ERR_SCHEMA_REGISTRY (the registry's refusal, or no answer).
  * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
  */
-kf_error_t *kf_schema_registry_set_compatibility(const kf_schema_registry_client_t *client, const char *subject, const char *level);
+kf_error_t *kf_schema_registry_set_compatibility(kf_schema_registry_t *registry, const char *subject, const char *level);
 
 /**
  * The compatibility level of `subject`, or the global one when `subject` is NULL (Python's
@@ -5246,7 +5310,7 @@ kf_error_t *kf_schema_registry_set_compatibility(const kf_schema_registry_client
  * answer).
  * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
  */
-kf_error_t *kf_schema_registry_get_compatibility(const kf_schema_registry_client_t *client, const char *subject, char **level_out);
+kf_error_t *kf_schema_registry_get_compatibility(const kf_schema_registry_t *registry, const char *subject, char **level_out);
 
 /**
  * Whether `schema` is compatible with version `version` (-1: the latest) of `subject` under
@@ -5257,7 +5321,7 @@ kf_error_t *kf_schema_registry_get_compatibility(const kf_schema_registry_client
  * 42201 invalid schema, or no answer).
  * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
  */
-kf_error_t *kf_schema_registry_test_compatibility(const kf_schema_registry_client_t *client, const char *subject, const kf_schema_t *schema, int32_t version, bool *compatible_out);
+kf_error_t *kf_schema_registry_test_compatibility(const kf_schema_registry_t *registry, const char *subject, const kf_schema_t *schema, int32_t version, bool *compatible_out);
 
 /**
  * Python's to_dict hook: a serializer that first converts the caller's record with `to_dict`,
@@ -5267,7 +5331,7 @@ kf_error_t *kf_schema_registry_test_compatibility(const kf_schema_registry_clien
  * struct), and writes the record's JSON text into `out` with kf_buffer_set() (returning 0), or
  * returns non-zero with the cause in `out`. A null input stays null: the hook is not called and
  * `inner` gets null. A hook failure, and any failure of `inner`, is
- * KF_ERR_KEY_SERIALIZATION / KF_ERR_VALUE_SERIALIZATION carrying the cause ("to_dict hook: ..."
+ * KF_ERR__KEY_SERIALIZATION / KF_ERR__VALUE_SERIALIZATION carrying the cause ("to_dict hook: ..."
  * for the hook).
  *
  * The new serializer keeps its own reference to `inner` (the caller may destroy its handle at
@@ -5278,7 +5342,7 @@ kf_error_t *kf_schema_registry_test_compatibility(const kf_schema_registry_clien
  * when not NULL (KF_ERR__INVALID_ARG: NULL inner or to_dict).
  * Thread safety: any thread.
  */
-kf_serializer_t *kf_serializer_new_with_to_dict(const kf_serializer_t *inner, kf_serde_cb to_dict, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
+kf_serializer_t *kf_to_dict_serializer_new(const kf_serializer_t *inner, kf_serde_cb to_dict, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
 
 /**
  * Python's from_dict hook: a deserializer that deserializes with `inner` (typically
@@ -5288,7 +5352,7 @@ kf_serializer_t *kf_serializer_new_with_to_dict(const kf_serializer_t *inner, kf
  * writes the caller's representation (e.g. a C struct) into `out` with kf_buffer_set()
  * (returning 0), or returns non-zero with the cause in `out`. A null result of `inner` (a null
  * message field) stays null: the hook is not called. A failure of `inner` or of the hook is
- * KF_ERR_KEY_DESERIALIZATION / KF_ERR_VALUE_DESERIALIZATION carrying the cause
+ * KF_ERR__KEY_DESERIALIZATION / KF_ERR__VALUE_DESERIALIZATION carrying the cause
  * ("from_dict hook: ..." for the hook); in kf_deserializing_consumer_poll() the message still
  * comes back with its raw bytes.
  *
@@ -5300,7 +5364,7 @@ kf_serializer_t *kf_serializer_new_with_to_dict(const kf_serializer_t *inner, kf
  * set when not NULL (KF_ERR__INVALID_ARG: NULL inner or from_dict).
  * Thread safety: any thread.
  */
-kf_deserializer_t *kf_deserializer_new_with_from_dict(const kf_deserializer_t *inner, kf_serde_cb from_dict, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
+kf_deserializer_t *kf_from_dict_deserializer_new(const kf_deserializer_t *inner, kf_serde_cb from_dict, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
 
 /**
  * Python's StringSerializer(codec): text to bytes in `codec` ("utf_8" when NULL; also "ascii",
@@ -5312,7 +5376,7 @@ kf_deserializer_t *kf_deserializer_new_with_from_dict(const kf_deserializer_t *i
  * when not NULL (KF_ERR__INVALID_ARG: unknown codec or non-UTF-8 name).
  * Thread safety: any thread; the serializer may be used from several threads at once.
  */
-kf_serializer_t *kf_serializer_new_string(const char *codec, kf_error_t **err_out);
+kf_serializer_t *kf_string_serializer_new(const char *codec, kf_error_t **err_out);
 
 /**
  * Python's IntegerSerializer: an int32 to 4 bytes, big-endian (1 -> 00 00 00 01). Given text
@@ -5321,7 +5385,7 @@ kf_serializer_t *kf_serializer_new_string(const char *codec, kf_error_t **err_ou
  * Returns: caller owns; free with kf_serializer_destroy(). Never NULL.
  * Thread safety: any thread; the serializer may be used from several threads at once.
  */
-kf_serializer_t *kf_serializer_new_integer(void);
+kf_serializer_t *kf_integer_serializer_new(void);
 
 /**
  * Python's DoubleSerializer: a double to 8 bytes, IEEE 754 big-endian
@@ -5331,7 +5395,7 @@ kf_serializer_t *kf_serializer_new_integer(void);
  * Returns: caller owns; free with kf_serializer_destroy(). Never NULL.
  * Thread safety: any thread; the serializer may be used from several threads at once.
  */
-kf_serializer_t *kf_serializer_new_double(void);
+kf_serializer_t *kf_double_serializer_new(void);
 
 /**
  * A custom serializer: `serialize` (required) is called with `opaque` for every value, null
@@ -5342,7 +5406,7 @@ kf_serializer_t *kf_serializer_new_double(void);
  * when not NULL (KF_ERR__INVALID_ARG: NULL callback).
  * Thread safety: any thread. The callback runs on the threads that serialize.
  */
-kf_serializer_t *kf_serializer_new_custom(kf_serde_cb serialize, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
+kf_serializer_t *kf_custom_serializer_new(kf_serde_cb serialize, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
 
 /**
  * Frees a serializer. Producers made with it keep their own reference. NULL is a no-op.
@@ -5354,14 +5418,16 @@ void kf_serializer_destroy(kf_serializer_t *serializer);
  * Serializes generic bytes (`data` NULL: null): for the built-ins, the value's text (the
  * string in UTF-8, a decimal integer, a decimal number); for a custom serializer, its input as
  * is (for the schema serdes, the record as JSON text). The result replaces the content of
- * `out` (null for a null result).
+ * `out` (null for a null result). The serializer is not const: a schema-based one may register
+ * its schema in the registry (auto.register.schemas).
  *
- * Errors: KF_ERR_KEY_SERIALIZATION or KF_ERR_VALUE_SERIALIZATION (by `ctx->field`) carrying the
+ * Errors: KF_ERR__KEY_SERIALIZATION or KF_ERR__VALUE_SERIALIZATION (by `ctx->field`) carrying the
  * cause; `out` is then unchanged. KF_ERR__INVALID_ARG for NULL serializer, ctx, ctx->topic or
- * out, a non-UTF-8 topic, a bad field, or NULL data with a length.
+ * out, a `ctx->size` below sizeof(kf_serialization_context_t) as first published, a non-UTF-8
+ * topic, a bad field, or NULL data with a length.
  * Thread safety: any thread (the serializer is shared; `out` is the caller's).
  */
-kf_error_t *kf_serializer_serialize(const kf_serializer_t *serializer, const kf_serialization_context_t *ctx, const uint8_t *data, size_t len, kf_buffer_t *out);
+kf_error_t *kf_serializer_serialize(kf_serializer_t *serializer, const kf_serialization_context_t *ctx, const uint8_t *data, size_t len, kf_buffer_t *out);
 
 /**
  * Serializes a NUL-terminated UTF-8 string (`value` NULL: null) into `out`.
@@ -5369,7 +5435,7 @@ kf_error_t *kf_serializer_serialize(const kf_serializer_t *serializer, const kf_
  * Errors: as kf_serializer_serialize(); KF_ERR__INVALID_ARG for a non-UTF-8 `value`.
  * Thread safety: any thread.
  */
-kf_error_t *kf_serializer_serialize_string(const kf_serializer_t *serializer, const kf_serialization_context_t *ctx, const char *value, kf_buffer_t *out);
+kf_error_t *kf_serializer_serialize_string(kf_serializer_t *serializer, const kf_serialization_context_t *ctx, const char *value, kf_buffer_t *out);
 
 /**
  * Serializes a 32-bit integer into `out` (Integer: 4 bytes big-endian; String: its decimal
@@ -5377,7 +5443,7 @@ kf_error_t *kf_serializer_serialize_string(const kf_serializer_t *serializer, co
  *
  * Errors: as kf_serializer_serialize(). Thread safety: any thread.
  */
-kf_error_t *kf_serializer_serialize_int32(const kf_serializer_t *serializer, const kf_serialization_context_t *ctx, int32_t value, kf_buffer_t *out);
+kf_error_t *kf_serializer_serialize_int32(kf_serializer_t *serializer, const kf_serialization_context_t *ctx, int32_t value, kf_buffer_t *out);
 
 /**
  * Serializes a double into `out` (Double: 8 bytes IEEE 754 big-endian; String: its text as
@@ -5385,7 +5451,7 @@ kf_error_t *kf_serializer_serialize_int32(const kf_serializer_t *serializer, con
  *
  * Errors: as kf_serializer_serialize(). Thread safety: any thread.
  */
-kf_error_t *kf_serializer_serialize_double(const kf_serializer_t *serializer, const kf_serialization_context_t *ctx, double value, kf_buffer_t *out);
+kf_error_t *kf_serializer_serialize_double(kf_serializer_t *serializer, const kf_serialization_context_t *ctx, double value, kf_buffer_t *out);
 
 /**
  * Python's SerializingProducer: a producer (configured by `config`, which is copied) whose
@@ -5430,7 +5496,7 @@ kf_producer_t *kf_serializing_producer_producer(const kf_serializing_producer_t 
  * built-ins their text (string, decimal integer, decimal number), for a custom serializer
  * whatever it takes, for the schema serdes JSON text.
  *
- * Errors: KF_ERR_KEY_SERIALIZATION or KF_ERR_VALUE_SERIALIZATION carrying the cause (nothing
+ * Errors: KF_ERR__KEY_SERIALIZATION or KF_ERR__VALUE_SERIALIZATION carrying the cause (nothing
  * was enqueued); otherwise as kf_producer_produce().
  * Thread safety: any thread, concurrently with other produce and poll calls.
  */
@@ -5441,8 +5507,9 @@ kf_error_t *kf_serializing_producer_produce(kf_serializing_producer_t *producer,
  * int32, a double or bytes, see kf_serde_value_t. Without a serializer for the field, only
  * null, bytes and strings (as UTF-8) can be produced; a number is a serialization error.
  *
- * Errors: as kf_serializing_producer_produce(); KF_ERR__INVALID_ARG for an unknown
- * `kind`, non-UTF-8 string data, or NULL data with a length.
+ * Errors: as kf_serializing_producer_produce(); KF_ERR__INVALID_ARG for a `size` below
+ * sizeof(kf_serde_value_t) as first published, an unknown `kind`, non-UTF-8 string data, or
+ * NULL data with a length.
  * Thread safety: any thread.
  */
 kf_error_t *kf_serializing_producer_produce_typed(kf_serializing_producer_t *producer, const char *topic, int32_t partition, const kf_serde_value_t *key, const kf_serde_value_t *value, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);

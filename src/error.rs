@@ -15,24 +15,30 @@ use crate::kafka::rdkafka_int as sys;
 pub(crate) const ERR_OWN_BEGIN: i32 = 100_000;
 /// A Rust panic was caught at the ABI boundary. The library state is still valid.
 pub(crate) const ERR_PANIC: i32 = 100_000;
-/// The serialization framework's failures (Python's KeySerializationError,
-/// ValueSerializationError, KeyDeserializationError, ValueDeserializationError).
-pub(crate) const ERR_KEY_SERIALIZATION: i32 = 100_001;
-pub(crate) const ERR_VALUE_SERIALIZATION: i32 = 100_002;
-pub(crate) const ERR_KEY_DESERIALIZATION: i32 = 100_003;
-pub(crate) const ERR_VALUE_DESERIALIZATION: i32 = 100_004;
 /// A Schema Registry request failed (see KafkaError::schema_registry for the HTTP status and the
 /// registry's error code).
 pub(crate) const ERR_SCHEMA_REGISTRY: i32 = 100_010;
 /// A client used in a child process after fork() (see client::forked).
 pub(crate) const ERR_FORKED: i32 = 100_020;
 
-/// Local error codes of librdkafka that kafkaffi uses for its own argument and state checks.
+/// Local error codes of librdkafka that kafkaffi uses for its own checks and failures.
 pub(crate) const ERR_INVALID_ARG: i32 =
     rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__INVALID_ARG as i32;
 pub(crate) const ERR_STATE: i32 = rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__STATE as i32;
 pub(crate) const ERR_INTR: i32 = rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__INTR as i32;
 pub(crate) const ERR_FATAL: i32 = rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__FATAL as i32;
+/// The serialization framework's failures: librdkafka's codes, the ones Python's
+/// KeySerializationError, ValueSerializationError, KeyDeserializationError and
+/// ValueDeserializationError carry (KafkaError._KEY_SERIALIZATION, ...), named as librdkafka
+/// names them ("_KEY_SERIALIZATION", ...).
+pub(crate) const ERR_KEY_SERIALIZATION: i32 =
+    rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__KEY_SERIALIZATION as i32;
+pub(crate) const ERR_VALUE_SERIALIZATION: i32 =
+    rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__VALUE_SERIALIZATION as i32;
+pub(crate) const ERR_KEY_DESERIALIZATION: i32 =
+    rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__KEY_DESERIALIZATION as i32;
+pub(crate) const ERR_VALUE_DESERIALIZATION: i32 =
+    rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__VALUE_DESERIALIZATION as i32;
 
 #[derive(Debug, Clone)]
 pub struct KafkaError {
@@ -125,7 +131,7 @@ pub fn check(code: rd::rd_kafka_resp_err_t) -> KResult<()> {
     }
 }
 
-/// The symbolic name of a code ("_PARTITION_EOF", "UNKNOWN_TOPIC_OR_PART", "KEY_SERIALIZATION").
+/// The symbolic name of a code ("_PARTITION_EOF", "UNKNOWN_TOPIC_OR_PART", "_KEY_SERIALIZATION").
 pub fn code_name(code: i32) -> &'static CStr {
     if let Some((name, _)) = own_code(code) {
         return name;
@@ -149,23 +155,7 @@ fn describe(code: i32) -> String {
 /// kafkaffi's own codes: (name, description).
 fn own_code(code: i32) -> Option<(&'static CStr, &'static CStr)> {
     match code {
-        ERR_PANIC => Some((c"_KF_PANIC", c"kafkaffi: internal error (panic caught)")),
-        ERR_KEY_SERIALIZATION => Some((
-            c"KEY_SERIALIZATION",
-            c"kafkaffi: the key serializer failed (KeySerializationError)",
-        )),
-        ERR_VALUE_SERIALIZATION => Some((
-            c"VALUE_SERIALIZATION",
-            c"kafkaffi: the value serializer failed (ValueSerializationError)",
-        )),
-        ERR_KEY_DESERIALIZATION => Some((
-            c"KEY_DESERIALIZATION",
-            c"kafkaffi: the key deserializer failed (KeyDeserializationError)",
-        )),
-        ERR_VALUE_DESERIALIZATION => Some((
-            c"VALUE_DESERIALIZATION",
-            c"kafkaffi: the value deserializer failed (ValueDeserializationError)",
-        )),
+        ERR_PANIC => Some((c"_PANIC", c"kafkaffi: internal error (panic caught)")),
         ERR_SCHEMA_REGISTRY => Some((
             c"SCHEMA_REGISTRY",
             c"kafkaffi: Schema Registry request failed",

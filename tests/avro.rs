@@ -8,10 +8,6 @@ use common::*;
 use serde_json::{json, Value as Json};
 use std::ptr::{null, null_mut};
 
-const KF_ERR_VALUE_SERIALIZATION: i32 = 100_002;
-const KF_ERR_KEY_DESERIALIZATION: i32 = 100_003;
-const KF_ERR_VALUE_DESERIALIZATION: i32 = 100_004;
-
 fn real_url() -> String {
     std::env::var("SCHEMA_REGISTRY_URL").expect(
         "SCHEMA_REGISTRY_URL is not set: run scripts/registry/start.sh and source /tmp/kafkaffi-registry/env",
@@ -26,11 +22,11 @@ fn registries() -> Vec<(&'static str, String)> {
     ]
 }
 
-struct Client(*mut kf_schema_registry_client_t);
+struct Client(*mut kf_schema_registry_t);
 impl Client {
     fn url(url: &str) -> Client {
         let mut e = null_mut();
-        let c = kf_schema_registry_client_new(
+        let c = kf_schema_registry_new(
             cs(&format!(r#"{{"url": "{url}", "timeout": 10}}"#)).as_ptr(),
             &mut e,
         );
@@ -38,7 +34,7 @@ impl Client {
         Client(c)
     }
     fn requests(&self) -> u64 {
-        kf_schema_registry_client_request_count(self.0)
+        kf_schema_registry_request_count(self.0)
     }
     fn latest_id(&self, subject: &str) -> Result<i32, (i32, String)> {
         let mut rs = null_mut();
@@ -53,7 +49,7 @@ impl Client {
 }
 impl Drop for Client {
     fn drop(&mut self) {
-        kf_schema_registry_client_destroy(self.0);
+        kf_schema_registry_destroy(self.0);
     }
 }
 
@@ -334,14 +330,14 @@ fn bad_records_are_serialization_errors() {
     for (r, needle) in cases {
         let (code, msg) =
             serialize(&s, &topic, KF_MESSAGE_FIELD_VALUE, Some(&r.to_string())).unwrap_err();
-        assert_eq!(code, KF_ERR_VALUE_SERIALIZATION, "{msg}");
+        assert_eq!(code, KF_ERR__VALUE_SERIALIZATION, "{msg}");
         assert!(
             msg.contains("ValueSerializationError") && msg.contains(needle),
             "{needle}: {msg}"
         );
     }
     let (code, msg) = serialize(&s, &topic, KF_MESSAGE_FIELD_VALUE, Some("{not json")).unwrap_err();
-    assert_eq!(code, KF_ERR_VALUE_SERIALIZATION);
+    assert_eq!(code, KF_ERR__VALUE_SERIALIZATION);
     assert!(msg.contains("not valid JSON"), "{msg}");
 }
 
@@ -442,7 +438,7 @@ fn reader_schema_reads_data_of_an_older_writer_schema_on_both_registries() {
         );
         let (code, msg) =
             deserialize(&bad, &topic, KF_MESSAGE_FIELD_VALUE, Some(&old)).unwrap_err();
-        assert_eq!(code, KF_ERR_VALUE_DESERIALIZATION, "{name}: {msg}");
+        assert_eq!(code, KF_ERR__VALUE_DESERIALIZATION, "{name}: {msg}");
         // use.latest.version with no schema writes with the subject's latest (V2).
         let latest = ser(
             &c,
@@ -469,9 +465,9 @@ fn wrong_magic_unknown_id_and_truncated_payload_are_deserialization_errors() {
         let good = ser_value(&s, &topic, &json!({"name": "abcdef", "score": 300}));
         for field in [KF_MESSAGE_FIELD_KEY, KF_MESSAGE_FIELD_VALUE] {
             let want = if field == KF_MESSAGE_FIELD_KEY {
-                KF_ERR_KEY_DESERIALIZATION
+                KF_ERR__KEY_DESERIALIZATION
             } else {
-                KF_ERR_VALUE_DESERIALIZATION
+                KF_ERR__VALUE_DESERIALIZATION
             };
             let mut magic = good.clone();
             magic[0] = 1;
@@ -558,7 +554,7 @@ fn configuration_is_checked() {
         Some(r#"{"name":"a","score":1}"#),
     )
     .unwrap_err();
-    assert_eq!(code, KF_ERR_VALUE_SERIALIZATION, "{msg}");
+    assert_eq!(code, KF_ERR__VALUE_SERIALIZATION, "{msg}");
     let mut e = null_mut();
     let p = kf_avro_deserializer_new(c.0, null(), cs(r#"{"x": 1}"#).as_ptr(), &mut e);
     assert!(p.is_null());
@@ -670,7 +666,7 @@ fn serializing_producer_and_deserializing_consumer_on_both_clusters() {
         };
         produce(&mut d, r#""k1""#, r#"{"name":"a","score":1}"#).unwrap();
         let (code, msg) = produce(&mut d, r#""k2""#, r#"{"name":"b"}"#).unwrap_err();
-        assert_eq!(code, KF_ERR_VALUE_SERIALIZATION, "{msg}");
+        assert_eq!(code, KF_ERR__VALUE_SERIALIZATION, "{msg}");
         assert!(msg.contains("$.score"), "{msg}");
         let mut remaining = 1;
         ok(kf_producer_flush(
@@ -701,7 +697,7 @@ fn serializing_producer_and_deserializing_consumer_on_both_clusters() {
             got,
             vec![
                 Ok((Some(json!("k1")), Some(json!({"name": "a", "score": 1})))),
-                Err(KF_ERR_VALUE_DESERIALIZATION),
+                Err(KF_ERR__VALUE_DESERIALIZATION),
                 Ok((Some(json!("k3")), Some(json!({"name": "c", "score": 3})))),
             ],
             "{}",
@@ -757,7 +753,7 @@ fn deserializer_use_latest_version_reads_with_the_subjects_latest_schema() {
         // The key subject has no version: a KeyDeserializationError naming the subject.
         let (code, msg) =
             deserialize(&latest, &topic, KF_MESSAGE_FIELD_KEY, Some(&old)).unwrap_err();
-        assert_eq!(code, KF_ERR_KEY_DESERIALIZATION, "{name}: {msg}");
+        assert_eq!(code, KF_ERR__KEY_DESERIALIZATION, "{name}: {msg}");
         assert!(msg.contains(&format!("{topic}-key")), "{name}: {msg}");
 
         // record_name strategy: the subject is the writer's record name.
@@ -913,19 +909,13 @@ fn to_dict_and_from_dict_hooks_round_trip_a_c_struct_on_both_registries() {
         let op = &*st as *const HookState as *mut std::os::raw::c_void;
         let inner_s = ser(&c, Some(USER_V1), None);
         let mut e = null_mut();
-        let hs =
-            kf_serializer_new_with_to_dict(inner_s.0, Some(to_dict), op, Some(free_hook), &mut e);
+        let hs = kf_to_dict_serializer_new(inner_s.0, Some(to_dict), op, Some(free_hook), &mut e);
         ok(e);
         drop(inner_s); // the hook serializer keeps its own reference
         let hs = Ser(hs);
         let inner_d = de(&c, None);
-        let hd = kf_deserializer_new_with_from_dict(
-            inner_d.0,
-            Some(from_dict),
-            op,
-            Some(free_hook),
-            &mut e,
-        );
+        let hd =
+            kf_from_dict_deserializer_new(inner_d.0, Some(from_dict), op, Some(free_hook), &mut e);
         ok(e);
         drop(inner_d);
         let hd = De(hd);
@@ -965,7 +955,7 @@ fn to_dict_and_from_dict_hooks_round_trip_a_c_struct_on_both_registries() {
         // The hook fails: ValueSerializationError with the hook's cause.
         let e = kf_serializer_serialize(hs.0, &cx, b.as_ptr(), 3, out);
         let (code, msg) = err(e);
-        assert_eq!(code, KF_ERR_VALUE_SERIALIZATION, "{name}: {msg}");
+        assert_eq!(code, KF_ERR__VALUE_SERIALIZATION, "{name}: {msg}");
         assert!(
             msg.contains("to_dict hook") && msg.contains("got 3"),
             "{name}: {msg}"
@@ -979,7 +969,7 @@ fn to_dict_and_from_dict_hooks_round_trip_a_c_struct_on_both_registries() {
             bad.len(),
             out,
         ));
-        assert_eq!(code, KF_ERR_VALUE_SERIALIZATION, "{name}: {msg}");
+        assert_eq!(code, KF_ERR__VALUE_SERIALIZATION, "{name}: {msg}");
         assert!(msg.contains("$.score"), "{name}: {msg}");
         assert!(
             !msg.contains("ValueSerializationError: ValueSerializationError"),
@@ -1003,7 +993,7 @@ fn to_dict_and_from_dict_hooks_round_trip_a_c_struct_on_both_registries() {
             long.len(),
             out,
         ));
-        assert_eq!(code, KF_ERR_KEY_DESERIALIZATION, "{name}: {msg}");
+        assert_eq!(code, KF_ERR__KEY_DESERIALIZATION, "{name}: {msg}");
         assert!(
             msg.contains("from_dict hook") && msg.contains("too long"),
             "{name}: {msg}"
@@ -1017,7 +1007,7 @@ fn to_dict_and_from_dict_hooks_round_trip_a_c_struct_on_both_registries() {
             2,
             out,
         ));
-        assert_eq!(code, KF_ERR_VALUE_DESERIALIZATION, "{name}: {msg}");
+        assert_eq!(code, KF_ERR__VALUE_DESERIALIZATION, "{name}: {msg}");
         assert!(msg.contains("5-byte"), "{name}: {msg}");
         assert_eq!(st.calls.load(SeqCst), calls, "{name}");
         kf_buffer_destroy(out);
@@ -1036,13 +1026,12 @@ fn to_dict_and_from_dict_hooks_round_trip_a_c_struct_on_both_registries() {
     let op = &st as *const HookState as *mut std::os::raw::c_void;
     let mut e = null_mut();
     assert!(
-        kf_serializer_new_with_to_dict(null(), Some(to_dict), op, Some(free_hook), &mut e)
-            .is_null()
+        kf_to_dict_serializer_new(null(), Some(to_dict), op, Some(free_hook), &mut e).is_null()
     );
     assert_eq!(err(e).0, KF_ERR__INVALID_ARG);
     let c = Client::url(&format!("mock://{}", unique("sr")));
     let d = de(&c, None);
-    assert!(kf_deserializer_new_with_from_dict(d.0, None, op, Some(free_hook), &mut e).is_null());
+    assert!(kf_from_dict_deserializer_new(d.0, None, op, Some(free_hook), &mut e).is_null());
     assert_eq!(err(e).0, KF_ERR__INVALID_ARG);
     assert_eq!(st.freed.load(std::sync::atomic::Ordering::SeqCst), 2);
 }
@@ -1180,7 +1169,7 @@ fn schema_references_across_subjects_on_both_registries() {
         ok(e);
         let (code, msg) =
             serialize(&s3, &topic, KF_MESSAGE_FIELD_VALUE, Some(&rec2.to_string())).unwrap_err();
-        assert_eq!(code, KF_ERR_VALUE_SERIALIZATION, "{name}: {msg}");
+        assert_eq!(code, KF_ERR__VALUE_SERIALIZATION, "{name}: {msg}");
         assert!(msg.contains("409"), "{name}: {msg}");
         // use.latest.version (version 2) with a schema that has references.
         let latest = ser(

@@ -9,10 +9,6 @@ use serde_json::{json, Value as Json};
 use std::os::raw::c_void;
 use std::ptr::{null, null_mut};
 
-const KF_ERR_KEY_SERIALIZATION: i32 = 100_001;
-const KF_ERR_VALUE_SERIALIZATION: i32 = 100_002;
-const KF_ERR_VALUE_DESERIALIZATION: i32 = 100_004;
-
 const USER_V1: &str = r#"{"type":"record","name":"User","namespace":"kf.legacy","fields":[{"name":"name","type":"string"},{"name":"score","type":"int"}]}"#;
 const USER_V2: &str = r#"{"type":"record","name":"User","namespace":"kf.legacy","fields":[{"name":"name","type":"string"},{"name":"score","type":"int"},{"name":"level","type":"int","default":3}]}"#;
 const KEY_SCHEMA: &str = r#""string""#;
@@ -117,11 +113,11 @@ fn produce(
 
 fn latest_id(url: &str, subject: &str) -> Result<i32, (i32, String)> {
     let mut e = null_mut();
-    let c = kf_schema_registry_client_new(cs(&json!({"url": url}).to_string()).as_ptr(), &mut e);
+    let c = kf_schema_registry_new(cs(&json!({"url": url}).to_string()).as_ptr(), &mut e);
     ok(e);
     let mut rs = null_mut();
     let e = kf_schema_registry_get_latest_version(c, cs(subject).as_ptr(), &mut rs);
-    kf_schema_registry_client_destroy(c);
+    kf_schema_registry_destroy(c);
     if !e.is_null() {
         return Err(err(e));
     }
@@ -181,7 +177,7 @@ fn avro_producer_and_avro_consumer_round_trip_on_both_setups() {
             &mut d,
         )
         .unwrap_err();
-        assert_eq!(code, KF_ERR_VALUE_SERIALIZATION, "{name}: {msg}");
+        assert_eq!(code, KF_ERR__VALUE_SERIALIZATION, "{name}: {msg}");
         assert!(msg.contains("$.score"), "{name}: {msg}");
         let mut remaining = 1;
         ok(kf_producer_flush(
@@ -229,7 +225,7 @@ fn avro_producer_and_avro_consumer_round_trip_on_both_setups() {
             vec![
                 Ok((Some(json!("k1")), Some(json!({"name": "a", "score": 1})))),
                 Ok((None, Some(json!({"name": "b", "score": 2, "level": 7})))),
-                Err(KF_ERR_VALUE_DESERIALIZATION),
+                Err(KF_ERR__VALUE_DESERIALIZATION),
                 Ok((Some(json!("k4")), None)),
             ],
             "{name}"
@@ -262,10 +258,10 @@ fn avro_producer_and_avro_consumer_round_trip_on_both_setups() {
         // No schema for a non-null field: Python's "Avro schema required" errors.
         let p = try_producer(&conf, None, None).unwrap();
         let (code, msg) = produce(p, &topic, None, Some("{}"), None, None, &mut d).unwrap_err();
-        assert_eq!(code, KF_ERR_VALUE_SERIALIZATION, "{name}");
+        assert_eq!(code, KF_ERR__VALUE_SERIALIZATION, "{name}");
         assert!(msg.contains("Avro schema required for values"), "{msg}");
         let (code, msg) = produce(p, &topic, Some(r#""k""#), None, None, None, &mut d).unwrap_err();
-        assert_eq!(code, KF_ERR_KEY_SERIALIZATION, "{name}");
+        assert_eq!(code, KF_ERR__KEY_SERIALIZATION, "{name}");
         assert!(msg.contains("Avro schema required for key"), "{msg}");
         // An invalid per-call schema is a serialization error too.
         let (code, msg) = produce(
@@ -278,7 +274,7 @@ fn avro_producer_and_avro_consumer_round_trip_on_both_setups() {
             &mut d,
         )
         .unwrap_err();
-        assert_eq!(code, KF_ERR_VALUE_SERIALIZATION, "{name}: {msg}");
+        assert_eq!(code, KF_ERR__VALUE_SERIALIZATION, "{name}: {msg}");
         assert!(msg.contains("invalid Avro schema"), "{name}: {msg}");
         ok(kf_avro_producer_destroy(p));
 
@@ -297,7 +293,7 @@ fn avro_producer_and_avro_consumer_round_trip_on_both_setups() {
             &mut d,
         )
         .unwrap_err();
-        assert_eq!(code, KF_ERR_VALUE_SERIALIZATION, "{name}: {msg}");
+        assert_eq!(code, KF_ERR__VALUE_SERIALIZATION, "{name}: {msg}");
         assert!(
             latest_id(&url, &format!("{t2}-value")).is_err(),
             "{name}: nothing registered"

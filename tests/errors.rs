@@ -31,7 +31,29 @@ fn error_code_names_and_descriptions() {
             "Local: Message timed out",
         ),
         (KF_ERR_NO_ERROR, "NO_ERROR", "Success"),
-        (KF_ERR__KF_PANIC, "_KF_PANIC", "kafkaffi"),
+        (KF_ERR__PANIC, "_PANIC", "kafkaffi"),
+        // The serialization failures are librdkafka's codes, as in Python's
+        // KeySerializationError (KafkaError._KEY_SERIALIZATION) and its three siblings.
+        (
+            KF_ERR__KEY_SERIALIZATION,
+            "_KEY_SERIALIZATION",
+            "Local: Key serialization error",
+        ),
+        (
+            KF_ERR__VALUE_SERIALIZATION,
+            "_VALUE_SERIALIZATION",
+            "Local: Value serialization error",
+        ),
+        (
+            KF_ERR__KEY_DESERIALIZATION,
+            "_KEY_DESERIALIZATION",
+            "Local: Key deserialization error",
+        ),
+        (
+            KF_ERR__VALUE_DESERIALIZATION,
+            "_VALUE_DESERIALIZATION",
+            "Local: Value deserialization error",
+        ),
     ];
     for (code, name, desc) in cases {
         assert_eq!(text(kf_error_code_name(code)), name);
@@ -45,7 +67,11 @@ fn error_code_names_and_descriptions() {
     assert_eq!(text(kf_error_code_name(123456)), "ERR_123456?");
     assert!(!text(kf_error_code_description(-99999)).is_empty());
     assert!(!text(kf_error_code_name(i32::MIN)).is_empty());
-    const _: () = assert!(KF_ERR__KF_PANIC >= KF_ERR_KAFKAFFI_BEGIN);
+    const _: () = assert!(KF_ERR__PANIC >= KF_ERR_KAFKAFFI_BEGIN);
+    const _: () = assert!(KF_ERR__KEY_SERIALIZATION == -162);
+    const _: () = assert!(KF_ERR__VALUE_SERIALIZATION == -161);
+    const _: () = assert!(KF_ERR__KEY_DESERIALIZATION == -160);
+    const _: () = assert!(KF_ERR__VALUE_DESERIALIZATION == -159);
 }
 
 /// librdkafka's rd_kafka_err_desc, with the code as the plain int it is in C (reading an

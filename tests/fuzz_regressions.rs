@@ -6,18 +6,9 @@ use common::*;
 use std::ptr::{null, null_mut};
 use std::time::Instant;
 
-const KF_ERR_VALUE_DESERIALIZATION: i32 = 100_004;
-
 /// A mock registry with `schema` registered under "<topic>-value"; returns the client, the id
 /// and a deserializer reading with the writer's schema.
-fn setup(
-    topic: &str,
-    schema: &str,
-) -> (
-    *mut kf_schema_registry_client_t,
-    i32,
-    *mut kf_deserializer_t,
-) {
+fn setup(topic: &str, schema: &str) -> (*mut kf_schema_registry_t, i32, *mut kf_deserializer_t) {
     let mut e = null_mut();
     let c = mock_registry();
     let s = kf_schema_new(cs(schema).as_ptr(), KF_SCHEMA_TYPE_AVRO, &mut e);
@@ -65,9 +56,9 @@ fn zz(n: i64) -> Vec<u8> {
     }
 }
 
-fn teardown(c: *mut kf_schema_registry_client_t, d: *mut kf_deserializer_t) {
+fn teardown(c: *mut kf_schema_registry_t, d: *mut kf_deserializer_t) {
     kf_deserializer_destroy(d);
-    kf_schema_registry_client_destroy(c);
+    kf_schema_registry_destroy(c);
 }
 
 /// fuzz/wire_avro, oom-466f49f1: a map (or array) block whose count claims ~2^29 items made
@@ -91,7 +82,7 @@ fn avro_huge_block_count_is_an_error_not_an_abort() {
         ("array, 2^62", [zz(0), zz(1 << 62), zz(1)].concat()),
     ] {
         let (code, msg) = run(d, &topic, id, &body).expect_err(what);
-        assert_eq!(code, KF_ERR_VALUE_DESERIALIZATION, "{what}: {msg}");
+        assert_eq!(code, KF_ERR__VALUE_DESERIALIZATION, "{what}: {msg}");
         assert!(msg.contains("items in the"), "{what}: {msg}");
     }
     assert!(
@@ -125,7 +116,7 @@ fn avro_array_of_nulls_is_bounded() {
     let j: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(j.as_array().unwrap().len(), 1000);
     let (code, msg) = run(d, &topic, id, &[zz(1 << 40), zz(0)].concat()).unwrap_err();
-    assert_eq!(code, KF_ERR_VALUE_DESERIALIZATION);
+    assert_eq!(code, KF_ERR__VALUE_DESERIALIZATION);
     assert!(msg.contains("take no bytes"), "{msg}");
     teardown(c, d);
 }
@@ -166,7 +157,7 @@ fn avro_deep_recursion_is_bounded() {
         .join()
         .unwrap();
     let (code, msg) = r.unwrap_err();
-    assert_eq!(code, KF_ERR_VALUE_DESERIALIZATION);
+    assert_eq!(code, KF_ERR__VALUE_DESERIALIZATION);
     assert!(msg.contains("nested deeper than 512"), "{msg}");
     teardown(c, d);
 }
@@ -214,19 +205,15 @@ fn config_get_of_an_empty_or_unset_string_is_empty() {
 }
 
 /// kf_serializer_serialize of `record` as the value of `topic`: the bytes, or (code, message).
-fn serialize(
-    s: *const kf_serializer_t,
-    topic: &str,
-    record: &str,
-) -> Result<Vec<u8>, (i32, String)> {
+fn serialize(s: *mut kf_serializer_t, topic: &str, record: &str) -> Result<Vec<u8>, (i32, String)> {
     serialize_raw(s, topic, KF_MESSAGE_FIELD_VALUE, Some(record.as_bytes()))
         .map(|b| b.expect("a record serialized to null"))
 }
 
-fn mock_registry() -> *mut kf_schema_registry_client_t {
+fn mock_registry() -> *mut kf_schema_registry_t {
     let mut e = null_mut();
     let url = format!(r#"{{"url": "mock://{}"}}"#, unique("fuzzreg"));
-    let c = kf_schema_registry_client_new(cs(&url).as_ptr(), &mut e);
+    let c = kf_schema_registry_new(cs(&url).as_ptr(), &mut e);
     ok(e);
     c
 }
@@ -243,7 +230,7 @@ fn avro_float_out_of_range_is_a_serialization_error() {
     ok(e);
     let topic = unique("fuzzreg-float");
     let (code, msg) = serialize(s, &topic, r#"{"f": 4.4e300}"#).unwrap_err();
-    assert_eq!(code, KF_ERR_VALUE_SERIALIZATION);
+    assert_eq!(code, KF_ERR__VALUE_SERIALIZATION);
     assert!(
         msg.contains("$.f") && msg.contains("out of the float range"),
         "{msg}"
@@ -251,7 +238,7 @@ fn avro_float_out_of_range_is_a_serialization_error() {
     let max = serialize(s, &topic, &format!(r#"{{"f": {}}}"#, f32::MAX)).unwrap();
     assert_eq!(max[5..], f32::MAX.to_le_bytes());
     kf_serializer_destroy(s);
-    kf_schema_registry_client_destroy(c);
+    kf_schema_registry_destroy(c);
 }
 
 /// serializers, crash-f5de51a4: a double written with a long mantissa
@@ -278,5 +265,5 @@ fn long_decimal_mantissas_parse_to_the_nearest_double() {
     assert_eq!(out[5..], nearest.to_le_bytes());
     kf_serializer_destroy(pb);
     kf_serializer_destroy(av);
-    kf_schema_registry_client_destroy(c);
+    kf_schema_registry_destroy(c);
 }

@@ -11,16 +11,16 @@ use std::ptr::{null, null_mut};
 fn invalid_args_schema_registry() {
     use kafkaffi::ffi::*;
     let mut e = null_mut();
-    const NEW: &str = "kf_schema_registry_client_new";
-    assert!(kf_schema_registry_client_new(null(), &mut e).is_null());
+    const NEW: &str = "kf_schema_registry_new";
+    assert!(kf_schema_registry_new(null(), &mut e).is_null());
     inv(e, &[NEW, "config_json"]);
-    assert!(kf_schema_registry_client_new(bad_utf8(), &mut e).is_null());
+    assert!(kf_schema_registry_new(bad_utf8(), &mut e).is_null());
     inv(e, &[NEW, "config_json", "UTF-8"]);
-    assert!(kf_schema_registry_client_new(cs("{\"url\": 1, \"x\": 2}").as_ptr(), &mut e).is_null());
+    assert!(kf_schema_registry_new(cs("{\"url\": 1, \"x\": 2}").as_ptr(), &mut e).is_null());
     inv(e, &["\"x\""]);
-    assert!(kf_schema_registry_client_new(null(), null_mut()).is_null());
-    kf_schema_registry_client_destroy(null_mut());
-    assert_eq!(kf_schema_registry_client_request_count(null()), 0);
+    assert!(kf_schema_registry_new(null(), null_mut()).is_null());
+    kf_schema_registry_destroy(null_mut());
+    assert_eq!(kf_schema_registry_request_count(null()), 0);
 
     assert!(kf_schema_new(null(), KF_SCHEMA_TYPE_AVRO, &mut e).is_null());
     inv(e, &["kf_schema_new", "schema_str"]);
@@ -65,25 +65,30 @@ fn invalid_args_schema_registry() {
     assert!(kf_registered_schema_schema(null()).is_null());
     assert_eq!(kf_schema_registry_error_http_status(null()), 0);
     assert_eq!(kf_schema_registry_error_code(null()), 0);
-    kf_schema_registry_versions_free(null_mut(), 3);
-    kf_schema_registry_subjects_free(null_mut(), 3);
+    // The list handles' accessors: fallbacks for NULL.
+    assert_eq!(kf_string_list_count(null()), 0);
+    assert!(kf_string_list_get(null(), 0).is_null());
+    kf_string_list_destroy(null_mut());
+    assert_eq!(kf_int32_list_count(null()), 0);
+    assert!(kf_int32_list_values(null()).is_null());
+    kf_int32_list_destroy(null_mut());
 
     let url = format!("{{\"url\": \"mock://{}\"}}", unique("inv"));
-    let client = own(kf_schema_registry_client_new(cs(&url).as_ptr(), null_mut()));
+    let client = own(kf_schema_registry_new(cs(&url).as_ptr(), null_mut()));
     let c = client.get();
     assert!(!c.is_null());
-    let nc = null_mut::<kf_schema_registry_client_t>();
+    let nc = null_mut::<kf_schema_registry_t>();
     let subj = cs("subj");
-    let (mut id, mut b, mut cnt) = (0i32, false, 0usize);
-    let mut vers: *mut i32 = null_mut();
-    let mut subs: *mut *mut c_char = null_mut();
+    let (mut id, mut b) = (0i32, false);
+    let mut vers: *mut kf_int32_list_t = null_mut();
+    let mut subs: *mut kf_string_list_t = null_mut();
     let mut rs: *mut kf_registered_schema_t = null_mut();
     let mut sch: *mut kf_schema_t = null_mut();
     let mut lvl: *mut c_char = null_mut();
     const RS: &str = "kf_schema_registry_register_schema";
     inv(
         kf_schema_registry_register_schema(nc, subj.as_ptr(), s, false, &mut id),
-        &[RS, "client"],
+        &[RS, "registry"],
     );
     inv(
         kf_schema_registry_register_schema(c, null(), s, false, &mut id),
@@ -100,7 +105,7 @@ fn invalid_args_schema_registry() {
     const GS: &str = "kf_schema_registry_get_schema";
     inv(
         kf_schema_registry_get_schema(nc, 1, &mut sch),
-        &[GS, "client"],
+        &[GS, "registry"],
     );
     inv(
         kf_schema_registry_get_schema(c, 1, null_mut()),
@@ -109,7 +114,7 @@ fn invalid_args_schema_registry() {
     const GL: &str = "kf_schema_registry_get_latest_version";
     inv(
         kf_schema_registry_get_latest_version(nc, subj.as_ptr(), &mut rs),
-        &[GL, "client"],
+        &[GL, "registry"],
     );
     inv(
         kf_schema_registry_get_latest_version(c, null(), &mut rs),
@@ -122,7 +127,7 @@ fn invalid_args_schema_registry() {
     const GV: &str = "kf_schema_registry_get_version";
     inv(
         kf_schema_registry_get_version(nc, subj.as_ptr(), 1, &mut rs),
-        &[GV, "client"],
+        &[GV, "registry"],
     );
     inv(
         kf_schema_registry_get_version(c, bad_utf8(), 1, &mut rs),
@@ -134,38 +139,31 @@ fn invalid_args_schema_registry() {
     );
     const GVS: &str = "kf_schema_registry_get_versions";
     inv(
-        kf_schema_registry_get_versions(nc, subj.as_ptr(), &mut vers, &mut cnt),
-        &[GVS, "client"],
+        kf_schema_registry_get_versions(nc, subj.as_ptr(), &mut vers),
+        &[GVS, "registry"],
     );
     inv(
-        kf_schema_registry_get_versions(c, null(), &mut vers, &mut cnt),
+        kf_schema_registry_get_versions(c, null(), &mut vers),
         &[GVS, "subject"],
     );
     inv(
-        kf_schema_registry_get_versions(c, subj.as_ptr(), null_mut(), &mut cnt),
+        kf_schema_registry_get_versions(c, subj.as_ptr(), null_mut()),
         &[GVS, "versions_out"],
-    );
-    inv(
-        kf_schema_registry_get_versions(c, subj.as_ptr(), &mut vers, null_mut()),
-        &[GVS, "count_out"],
     );
     const GSU: &str = "kf_schema_registry_get_subjects";
     inv(
-        kf_schema_registry_get_subjects(nc, &mut subs, &mut cnt),
-        &[GSU, "client"],
+        kf_schema_registry_get_subjects(nc, &mut subs),
+        &[GSU, "registry"],
     );
     inv(
-        kf_schema_registry_get_subjects(c, null_mut(), &mut cnt),
+        kf_schema_registry_get_subjects(c, null_mut()),
         &[GSU, "subjects_out"],
     );
-    inv(
-        kf_schema_registry_get_subjects(c, &mut subs, null_mut()),
-        &[GSU, "count_out"],
-    );
+    assert!(vers.is_null() && subs.is_null(), "_out written on failure");
     const LS: &str = "kf_schema_registry_lookup_schema";
     inv(
         kf_schema_registry_lookup_schema(nc, subj.as_ptr(), s, false, &mut rs),
-        &[LS, "client"],
+        &[LS, "registry"],
     );
     inv(
         kf_schema_registry_lookup_schema(c, null(), s, false, &mut rs),
@@ -181,21 +179,17 @@ fn invalid_args_schema_registry() {
     );
     const DS: &str = "kf_schema_registry_delete_subject";
     inv(
-        kf_schema_registry_delete_subject(nc, subj.as_ptr(), false, null_mut(), null_mut()),
-        &[DS, "client"],
+        kf_schema_registry_delete_subject(nc, subj.as_ptr(), false, &mut vers),
+        &[DS, "registry"],
     );
     inv(
-        kf_schema_registry_delete_subject(c, null(), false, null_mut(), null_mut()),
+        kf_schema_registry_delete_subject(c, null(), false, null_mut()),
         &[DS, "subject"],
-    );
-    inv(
-        kf_schema_registry_delete_subject(c, subj.as_ptr(), false, &mut vers, null_mut()),
-        &[DS, "count_out"],
     );
     const DV: &str = "kf_schema_registry_delete_version";
     inv(
         kf_schema_registry_delete_version(nc, subj.as_ptr(), 1, false, null_mut()),
-        &[DV, "client"],
+        &[DV, "registry"],
     );
     inv(
         kf_schema_registry_delete_version(c, null(), 1, false, null_mut()),
@@ -205,7 +199,7 @@ fn invalid_args_schema_registry() {
     let full = cs("FULL");
     inv(
         kf_schema_registry_set_compatibility(nc, null(), full.as_ptr()),
-        &[SC, "client"],
+        &[SC, "registry"],
     );
     inv(
         kf_schema_registry_set_compatibility(c, null(), null()),
@@ -222,7 +216,7 @@ fn invalid_args_schema_registry() {
     const GC: &str = "kf_schema_registry_get_compatibility";
     inv(
         kf_schema_registry_get_compatibility(nc, null(), &mut lvl),
-        &[GC, "client"],
+        &[GC, "registry"],
     );
     inv(
         kf_schema_registry_get_compatibility(c, null(), null_mut()),
@@ -231,7 +225,7 @@ fn invalid_args_schema_registry() {
     const TC: &str = "kf_schema_registry_test_compatibility";
     inv(
         kf_schema_registry_test_compatibility(nc, subj.as_ptr(), s, -1, &mut b),
-        &[TC, "client"],
+        &[TC, "registry"],
     );
     inv(
         kf_schema_registry_test_compatibility(c, null(), s, -1, &mut b),
@@ -246,7 +240,7 @@ fn invalid_args_schema_registry() {
         &[TC, "compatible_out"],
     );
     // Nothing reached the registry, and no output was written.
-    assert_eq!(kf_schema_registry_client_request_count(c), 0);
+    assert_eq!(kf_schema_registry_request_count(c), 0);
     assert!(vers.is_null() && subs.is_null() && rs.is_null() && sch.is_null() && lvl.is_null());
-    assert_eq!((id, b, cnt), (0, false, 0));
+    assert_eq!((id, b), (0, false));
 }

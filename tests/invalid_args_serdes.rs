@@ -10,9 +10,9 @@ use std::ptr::{null, null_mut};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 
 /// A client of a new mock:// registry.
-fn mock_registry(url: &str) -> Owned<kf_schema_registry_client_t> {
+fn mock_registry(url: &str) -> Owned<kf_schema_registry_t> {
     let mut e = null_mut();
-    let c = own(kf_schema_registry_client_new(
+    let c = own(kf_schema_registry_new(
         cs(&format!(r#"{{"url": "{url}"}}"#)).as_ptr(),
         &mut e,
     ));
@@ -30,7 +30,7 @@ fn invalid_args_avro() {
     let schema = cs(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#);
     const SER: &str = "kf_avro_serializer_new";
     assert!(kf_avro_serializer_new(null(), schema.as_ptr(), null(), &mut e).is_null());
-    inv(e, &[SER, "client"]);
+    inv(e, &[SER, "registry"]);
     assert!(kf_avro_serializer_new(c, null(), null(), &mut e).is_null());
     inv(e, &["schema_str", "use.latest.version"]);
     assert!(kf_avro_serializer_new(c, bad_utf8(), null(), &mut e).is_null());
@@ -49,7 +49,7 @@ fn invalid_args_avro() {
 
     const DE: &str = "kf_avro_deserializer_new";
     assert!(kf_avro_deserializer_new(null(), null(), null(), &mut e).is_null());
-    inv(e, &[DE, "client"]);
+    inv(e, &[DE, "registry"]);
     assert!(kf_avro_deserializer_new(c, bad_utf8(), null(), &mut e).is_null());
     inv(e, &[DE, "reader_schema_str", "UTF-8"]);
     assert!(kf_avro_deserializer_new(c, cs("{").as_ptr(), null(), &mut e).is_null());
@@ -78,7 +78,7 @@ fn invalid_args_protobuf() {
     let schema = cs("syntax = \"proto3\"; message M { int32 a = 1; }");
     const SER: &str = "kf_protobuf_serializer_new";
     assert!(kf_protobuf_serializer_new(null(), schema.as_ptr(), null(), null(), &mut e).is_null());
-    inv(e, &[SER, "client"]);
+    inv(e, &[SER, "registry"]);
     assert!(kf_protobuf_serializer_new(c, null(), null(), null(), &mut e).is_null());
     inv(e, &["schema_str", "use.latest.version"]);
     assert!(kf_protobuf_serializer_new(c, bad_utf8(), null(), null(), &mut e).is_null());
@@ -104,7 +104,7 @@ fn invalid_args_protobuf() {
 
     const DE: &str = "kf_protobuf_deserializer_new";
     assert!(kf_protobuf_deserializer_new(null(), null(), &mut e).is_null());
-    inv(e, &[DE, "client"]);
+    inv(e, &[DE, "registry"]);
     assert!(kf_protobuf_deserializer_new(c, bad_utf8(), &mut e).is_null());
     inv(e, &[DE, "config_json", "UTF-8"]);
     assert!(kf_protobuf_deserializer_new(c, x.as_ptr(), &mut e).is_null());
@@ -126,7 +126,7 @@ fn invalid_args_json_schema() {
     let schema = cs(r#"{"type":"object"}"#);
     const SER: &str = "kf_json_schema_serializer_new";
     assert!(kf_json_schema_serializer_new(null(), schema.as_ptr(), null(), &mut e).is_null());
-    inv(e, &[SER, "client"]);
+    inv(e, &[SER, "registry"]);
     assert!(kf_json_schema_serializer_new(c, null(), null(), &mut e).is_null());
     inv(e, &["schema_str", "use.latest.version"]);
     assert!(kf_json_schema_serializer_new(c, bad_utf8(), null(), &mut e).is_null());
@@ -138,7 +138,7 @@ fn invalid_args_json_schema() {
     assert!(kf_json_schema_serializer_new(null(), null(), null(), null_mut()).is_null());
     const DE: &str = "kf_json_schema_deserializer_new";
     assert!(kf_json_schema_deserializer_new(null(), null(), null(), &mut e).is_null());
-    inv(e, &[DE, "client"]);
+    inv(e, &[DE, "registry"]);
     assert!(kf_json_schema_deserializer_new(c, bad_utf8(), null(), &mut e).is_null());
     inv(e, &[DE, "schema_str", "UTF-8"]);
     assert!(
@@ -152,14 +152,14 @@ fn invalid_args_json_schema() {
     let js = json_schema.get();
     const SS: &str = "kf_json_schema_serializer_new_with_schema";
     assert!(kf_json_schema_serializer_new_with_schema(null(), js, null(), &mut e).is_null());
-    inv(e, &[SS, "client"]);
+    inv(e, &[SS, "registry"]);
     assert!(kf_json_schema_serializer_new_with_schema(c, null(), null(), &mut e).is_null());
     inv(e, &["use.latest.version"]);
     assert!(kf_json_schema_serializer_new_with_schema(c, js, bad_utf8(), &mut e).is_null());
     inv(e, &[SS, "config_json", "UTF-8"]);
     const DS: &str = "kf_json_schema_deserializer_new_with_schema";
     assert!(kf_json_schema_deserializer_new_with_schema(null(), js, null(), &mut e).is_null());
-    inv(e, &[DS, "client"]);
+    inv(e, &[DS, "registry"]);
     assert!(kf_json_schema_deserializer_new_with_schema(c, js, bad_utf8(), &mut e).is_null());
     inv(e, &[DS, "config_json", "UTF-8"]);
     assert!(
@@ -201,7 +201,7 @@ fn invalid_args_avro_schema_hooks_and_legacy() {
     let schema = owned_schema.get();
     const SS: &str = "kf_avro_serializer_new_with_schema";
     assert!(kf_avro_serializer_new_with_schema(null(), schema, null(), &mut e).is_null());
-    inv(e, &[SS, "client"]);
+    inv(e, &[SS, "registry"]);
     assert!(kf_avro_serializer_new_with_schema(c, null(), null(), &mut e).is_null());
     inv(e, &["use.latest.version"]);
     assert!(kf_avro_serializer_new_with_schema(c, schema, bad_utf8(), &mut e).is_null());
@@ -209,7 +209,7 @@ fn invalid_args_avro_schema_hooks_and_legacy() {
     assert!(kf_avro_serializer_new_with_schema(null(), null(), null(), null_mut()).is_null());
     const DS: &str = "kf_avro_deserializer_new_with_schema";
     assert!(kf_avro_deserializer_new_with_schema(null(), schema, null(), &mut e).is_null());
-    inv(e, &[DS, "client"]);
+    inv(e, &[DS, "registry"]);
     assert!(kf_avro_deserializer_new_with_schema(c, schema, bad_utf8(), &mut e).is_null());
     inv(e, &[DS, "config_json", "UTF-8"]);
     assert!(kf_avro_deserializer_new_with_schema(null(), null(), null(), null_mut()).is_null());
@@ -244,32 +244,23 @@ fn invalid_args_avro_schema_hooks_and_legacy() {
     unsafe extern "C" fn free_it(_: *mut c_void) {
         FREED.fetch_add(1, SeqCst);
     }
-    const TD: &str = "kf_serializer_new_with_to_dict";
+    const TD: &str = "kf_to_dict_serializer_new";
     assert!(
-        kf_serializer_new_with_to_dict(null(), Some(hook), null_mut(), Some(free_it), &mut e)
-            .is_null()
+        kf_to_dict_serializer_new(null(), Some(hook), null_mut(), Some(free_it), &mut e).is_null()
     );
     inv(e, &[TD, "inner"]);
-    assert!(kf_serializer_new_with_to_dict(s, None, null_mut(), Some(free_it), &mut e).is_null());
+    assert!(kf_to_dict_serializer_new(s, None, null_mut(), Some(free_it), &mut e).is_null());
     inv(e, &[TD, "callback"]);
-    assert!(kf_serializer_new_with_to_dict(null(), None, null_mut(), None, null_mut()).is_null());
-    const FD: &str = "kf_deserializer_new_with_from_dict";
-    assert!(kf_deserializer_new_with_from_dict(
-        null(),
-        Some(hook),
-        null_mut(),
-        Some(free_it),
-        &mut e
-    )
-    .is_null());
+    assert!(kf_to_dict_serializer_new(null(), None, null_mut(), None, null_mut()).is_null());
+    const FD: &str = "kf_from_dict_deserializer_new";
+    assert!(
+        kf_from_dict_deserializer_new(null(), Some(hook), null_mut(), Some(free_it), &mut e)
+            .is_null()
+    );
     inv(e, &[FD, "inner"]);
-    assert!(
-        kf_deserializer_new_with_from_dict(d, None, null_mut(), Some(free_it), &mut e).is_null()
-    );
+    assert!(kf_from_dict_deserializer_new(d, None, null_mut(), Some(free_it), &mut e).is_null());
     inv(e, &[FD, "callback"]);
-    assert!(
-        kf_deserializer_new_with_from_dict(null(), None, null_mut(), None, null_mut()).is_null()
-    );
+    assert!(kf_from_dict_deserializer_new(null(), None, null_mut(), None, null_mut()).is_null());
     assert_eq!(
         FREED.load(SeqCst),
         4,
@@ -371,21 +362,25 @@ fn invalid_args_serde() {
     use kafkaffi::ffi::*;
     let t = cs("t");
     let good = kf_serialization_context_t {
+        size: std::mem::size_of::<kf_serialization_context_t>(),
         topic: t.as_ptr(),
         field: KF_MESSAGE_FIELD_VALUE,
         headers: null(),
     };
     let no_topic = kf_serialization_context_t {
+        size: std::mem::size_of::<kf_serialization_context_t>(),
         topic: null(),
         field: KF_MESSAGE_FIELD_KEY,
         headers: null(),
     };
     let bad_topic = kf_serialization_context_t {
+        size: std::mem::size_of::<kf_serialization_context_t>(),
         topic: bad_utf8(),
         field: KF_MESSAGE_FIELD_KEY,
         headers: null(),
     };
     let bad_field = kf_serialization_context_t {
+        size: std::mem::size_of::<kf_serialization_context_t>(),
         topic: t.as_ptr(),
         field: 2,
         headers: null(),
@@ -432,27 +427,27 @@ fn invalid_args_serde() {
 
     // Serializers.
     let mut e = null_mut();
-    assert!(kf_serializer_new_string(cs("nope").as_ptr(), &mut e).is_null());
-    inv(e, &["kf_serializer_new_string", "codec", "nope"]);
-    assert!(kf_serializer_new_string(bad_utf8(), &mut e).is_null());
-    inv(e, &["kf_serializer_new_string", "codec", "UTF-8"]);
-    assert!(kf_serializer_new_string(cs("nope").as_ptr(), null_mut()).is_null());
+    assert!(kf_string_serializer_new(cs("nope").as_ptr(), &mut e).is_null());
+    inv(e, &["kf_string_serializer_new", "codec", "nope"]);
+    assert!(kf_string_serializer_new(bad_utf8(), &mut e).is_null());
+    inv(e, &["kf_string_serializer_new", "codec", "UTF-8"]);
+    assert!(kf_string_serializer_new(cs("nope").as_ptr(), null_mut()).is_null());
     let freed = counter();
-    assert!(kf_serializer_new_custom(None, as_opaque(freed), Some(count_free), &mut e).is_null());
-    inv(e, &["kf_serializer_new_custom", "callback"]);
+    assert!(kf_custom_serializer_new(None, as_opaque(freed), Some(count_free), &mut e).is_null());
+    inv(e, &["kf_custom_serializer_new", "callback"]);
     assert_eq!(
         freed.freed.load(SeqCst),
         1,
         "the opaque of a refused registration is freed"
     );
     kf_serializer_destroy(null_mut());
-    let serializer = own(kf_serializer_new_integer());
+    let serializer = own(kf_integer_serializer_new());
     let s = serializer.get();
-    let sd = kf_serializer_new_double();
+    let sd = kf_double_serializer_new();
     kf_serializer_destroy(sd);
     const S: &str = "kf_serializer_serialize";
     inv(
-        kf_serializer_serialize(null(), &good, null(), 0, b),
+        kf_serializer_serialize(null_mut(), &good, null(), 0, b),
         &[S, "serializer"],
     );
     inv(
@@ -471,6 +466,28 @@ fn invalid_args_serde() {
         kf_serializer_serialize(s, &bad_field, null(), 0, b),
         &[S, "ctx->field"],
     );
+    // A size below the first published one (0: not set; one field short) is refused.
+    for size in [0, std::mem::size_of::<kf_serialization_context_t>() - 1] {
+        let small = kf_serialization_context_t { size, ..good };
+        inv(
+            kf_serializer_serialize(s, &small, null(), 0, b),
+            &[S, "ctx->size"],
+        );
+    }
+    // A larger size (a newer header's struct) is accepted; nothing past ours is read.
+    #[repr(C)]
+    struct Newer {
+        ctx: kf_serialization_context_t,
+        appended: u64,
+    }
+    let newer = Newer {
+        ctx: kf_serialization_context_t {
+            size: std::mem::size_of::<Newer>(),
+            ..good
+        },
+        appended: u64::MAX,
+    };
+    ok(kf_serializer_serialize(s, &newer.ctx, b"7".as_ptr(), 1, b));
     inv(
         kf_serializer_serialize(s, &good, null(), 0, null_mut()),
         &[S, "out"],
@@ -480,7 +497,7 @@ fn invalid_args_serde() {
         &[S, "data"],
     );
     inv(
-        kf_serializer_serialize_string(null(), &good, t.as_ptr(), b),
+        kf_serializer_serialize_string(null_mut(), &good, t.as_ptr(), b),
         &["kf_serializer_serialize_string", "serializer"],
     );
     inv(
@@ -488,7 +505,7 @@ fn invalid_args_serde() {
         &["kf_serializer_serialize_string", "value", "UTF-8"],
     );
     inv(
-        kf_serializer_serialize_int32(null(), &good, 1, b),
+        kf_serializer_serialize_int32(null_mut(), &good, 1, b),
         &["kf_serializer_serialize_int32", "serializer"],
     );
     inv(
@@ -496,7 +513,7 @@ fn invalid_args_serde() {
         &["kf_serializer_serialize_int32", "ctx"],
     );
     inv(
-        kf_serializer_serialize_double(null(), &good, 1.0, b),
+        kf_serializer_serialize_double(null_mut(), &good, 1.0, b),
         &["kf_serializer_serialize_double", "serializer"],
     );
     inv(
@@ -509,14 +526,14 @@ fn invalid_args_serde() {
     );
 
     // Deserializers.
-    assert!(kf_deserializer_new_string(cs("nope").as_ptr(), &mut e).is_null());
-    inv(e, &["kf_deserializer_new_string", "codec"]);
-    assert!(kf_deserializer_new_custom(None, null_mut(), None, &mut e).is_null());
-    inv(e, &["kf_deserializer_new_custom", "callback"]);
+    assert!(kf_string_deserializer_new(cs("nope").as_ptr(), &mut e).is_null());
+    inv(e, &["kf_string_deserializer_new", "codec"]);
+    assert!(kf_custom_deserializer_new(None, null_mut(), None, &mut e).is_null());
+    inv(e, &["kf_custom_deserializer_new", "callback"]);
     kf_deserializer_destroy(null_mut());
-    let dd = kf_deserializer_new_double();
+    let dd = kf_double_deserializer_new();
     kf_deserializer_destroy(dd);
-    let deserializer = own(kf_deserializer_new_integer());
+    let deserializer = own(kf_integer_deserializer_new());
     let di = deserializer.get();
     const D: &str = "kf_deserializer_deserialize";
     inv(
@@ -530,6 +547,11 @@ fn invalid_args_serde() {
     inv(
         kf_deserializer_deserialize(di, &bad_field, null(), 0, b),
         &[D, "ctx->field"],
+    );
+    let small = kf_serialization_context_t { size: 8, ..good };
+    inv(
+        kf_deserializer_deserialize(di, &small, null(), 0, b),
+        &[D, "ctx->size"],
     );
     inv(
         kf_deserializer_deserialize(di, &good, null(), 0, null_mut()),
@@ -591,6 +613,7 @@ fn invalid_args_serde() {
         )
     };
     let v = |kind, data: *const u8, len| kf_serde_value_t {
+        size: std::mem::size_of::<kf_serde_value_t>(),
         kind,
         data,
         len,
@@ -599,6 +622,13 @@ fn invalid_args_serde() {
     };
     inv(typed(null_mut(), null()), &[PT, "producer"]);
     inv(typed(p, &v(9, null(), 0)), &[PT, "key->kind"]);
+    for size in [0, std::mem::size_of::<kf_serde_value_t>() - 1] {
+        let small = kf_serde_value_t {
+            size,
+            ..v(KF_SERDE_VALUE_NULL, null(), 0)
+        };
+        inv(typed(p, &small), &[PT, "key->size"]);
+    }
     inv(typed(p, &v(KF_SERDE_VALUE_BYTES, null(), 3)), &[PT, "key"]);
     inv(
         typed(p, &v(KF_SERDE_VALUE_STRING, null(), 0)),

@@ -9,11 +9,6 @@ use common::*;
 use serde_json::{json, Value as Json};
 use std::ptr::{null, null_mut};
 
-const KF_ERR_KEY_SERIALIZATION: i32 = 100_001;
-const KF_ERR_VALUE_SERIALIZATION: i32 = 100_002;
-const KF_ERR_KEY_DESERIALIZATION: i32 = 100_003;
-const KF_ERR_VALUE_DESERIALIZATION: i32 = 100_004;
-
 fn real_url() -> String {
     std::env::var("SCHEMA_REGISTRY_URL").expect(
         "SCHEMA_REGISTRY_URL is not set: run scripts/registry/start.sh and source /tmp/kafkaffi-registry/env",
@@ -28,11 +23,11 @@ fn registries() -> Vec<(&'static str, String)> {
     ]
 }
 
-struct Client(*mut kf_schema_registry_client_t);
+struct Client(*mut kf_schema_registry_t);
 impl Client {
     fn url(url: &str) -> Client {
         let mut e = null_mut();
-        let c = kf_schema_registry_client_new(
+        let c = kf_schema_registry_new(
             cs(&format!(r#"{{"url": "{url}", "timeout": 10}}"#)).as_ptr(),
             &mut e,
         );
@@ -40,7 +35,7 @@ impl Client {
         Client(c)
     }
     fn requests(&self) -> u64 {
-        kf_schema_registry_client_request_count(self.0)
+        kf_schema_registry_request_count(self.0)
     }
     fn latest(&self, subject: &str) -> Result<(i32, i32), (i32, String)> {
         let mut rs = null_mut();
@@ -58,7 +53,7 @@ impl Client {
 }
 impl Drop for Client {
     fn drop(&mut self) {
-        kf_schema_registry_client_destroy(self.0);
+        kf_schema_registry_destroy(self.0);
     }
 }
 
@@ -261,7 +256,7 @@ fn each_subject_name_strategy_round_trips_on_both_registries() {
             Some(r#"{"subject.name.strategy": "record_name"}"#),
         );
         let (code, msg) = serialize(&s, "t", KF_MESSAGE_FIELD_VALUE, Some("{}")).unwrap_err();
-        assert_eq!(code, KF_ERR_VALUE_SERIALIZATION, "{name}: {msg}");
+        assert_eq!(code, KF_ERR__VALUE_SERIALIZATION, "{name}: {msg}");
         assert!(msg.contains("named"), "{name}: {msg}");
     }
 }
@@ -299,7 +294,7 @@ fn schema_evolution_on_both_registries() {
             Some(r#"{"name":"x","score":"high"}"#),
         )
         .unwrap_err();
-        assert_eq!(code, KF_ERR_VALUE_SERIALIZATION, "{name}: {msg}");
+        assert_eq!(code, KF_ERR__VALUE_SERIALIZATION, "{name}: {msg}");
         assert!(msg.contains("409"), "{name}: {msg}");
         assert_eq!(
             c.latest(&subject).unwrap().1,
@@ -316,7 +311,7 @@ fn schema_evolution_on_both_registries() {
         );
         let r1 = de(&c, Some(USER_V1));
         let (code, msg) = deserialize(&r1, &topic, KF_MESSAGE_FIELD_VALUE, Some(&new)).unwrap_err();
-        assert_eq!(code, KF_ERR_VALUE_DESERIALIZATION, "{name}: {msg}");
+        assert_eq!(code, KF_ERR__VALUE_DESERIALIZATION, "{name}: {msg}");
         assert!(msg.contains("email"), "{name}: {msg}");
         // use.latest.version: the serializer writes with V2 and the deserializer validates
         // with it.
@@ -346,8 +341,8 @@ fn validation_fails_on_serialize_and_on_deserialize_on_both_registries() {
         let topic = unique("json-valid");
         let s = ser(&c, Some(USER_V1), None);
         for (field, want) in [
-            (KF_MESSAGE_FIELD_VALUE, KF_ERR_VALUE_SERIALIZATION),
-            (KF_MESSAGE_FIELD_KEY, KF_ERR_KEY_SERIALIZATION),
+            (KF_MESSAGE_FIELD_VALUE, KF_ERR__VALUE_SERIALIZATION),
+            (KF_MESSAGE_FIELD_KEY, KF_ERR__KEY_SERIALIZATION),
         ] {
             let (code, msg) =
                 serialize(&s, &topic, field, Some(r#"{"name":"a","score":"x"}"#)).unwrap_err();
@@ -368,8 +363,8 @@ fn validation_fails_on_serialize_and_on_deserialize_on_both_registries() {
         let bad = ser_value(&loose, &topic, &json!({"name": "a", "score": "x"}));
         let d = de(&c, None);
         for (field, want) in [
-            (KF_MESSAGE_FIELD_VALUE, KF_ERR_VALUE_DESERIALIZATION),
-            (KF_MESSAGE_FIELD_KEY, KF_ERR_KEY_DESERIALIZATION),
+            (KF_MESSAGE_FIELD_VALUE, KF_ERR__VALUE_DESERIALIZATION),
+            (KF_MESSAGE_FIELD_KEY, KF_ERR__KEY_DESERIALIZATION),
         ] {
             let (code, msg) = deserialize(&d, &topic, field, Some(&bad)).unwrap_err();
             assert_eq!(code, want, "{name}: {msg}");
@@ -389,7 +384,7 @@ fn validation_fails_on_serialize_and_on_deserialize_on_both_registries() {
         );
         let (code, msg) =
             deserialize(&strict, &topic, KF_MESSAGE_FIELD_VALUE, Some(&good)).unwrap_err();
-        assert_eq!(code, KF_ERR_VALUE_DESERIALIZATION, "{name}: {msg}");
+        assert_eq!(code, KF_ERR__VALUE_DESERIALIZATION, "{name}: {msg}");
         assert!(msg.contains("/name"), "{name}: {msg}");
         assert_eq!(de_value(&d, &topic, &good)["name"], json!("abc"));
     }
@@ -405,9 +400,9 @@ fn wrong_magic_unknown_id_and_truncated_payload_are_deserialization_errors() {
         let good = ser_value(&s, &topic, &json!({"name": "abcdef", "score": 300}));
         for field in [KF_MESSAGE_FIELD_KEY, KF_MESSAGE_FIELD_VALUE] {
             let want = if field == KF_MESSAGE_FIELD_KEY {
-                KF_ERR_KEY_DESERIALIZATION
+                KF_ERR__KEY_DESERIALIZATION
             } else {
-                KF_ERR_VALUE_DESERIALIZATION
+                KF_ERR__VALUE_DESERIALIZATION
             };
             let mut magic = good.clone();
             magic[0] = 1;
@@ -520,7 +515,7 @@ fn configuration_is_checked() {
         Some(r#"{"name":"a","score":1}"#),
     )
     .unwrap_err();
-    assert_eq!(code, KF_ERR_VALUE_SERIALIZATION);
+    assert_eq!(code, KF_ERR__VALUE_SERIALIZATION);
     // A kf_schema_t that is not JSON; NULL schema without use.latest.version.
     let mut e = null_mut();
     let a = SchemaH(kf_schema_new(
@@ -607,7 +602,7 @@ fn schema_references_across_subjects_on_both_registries() {
         ] {
             let (code, msg) =
                 serialize(&s, &topic, KF_MESSAGE_FIELD_VALUE, Some(&bad.to_string())).unwrap_err();
-            assert_eq!(code, KF_ERR_VALUE_SERIALIZATION, "{name}: {msg}");
+            assert_eq!(code, KF_ERR__VALUE_SERIALIZATION, "{name}: {msg}");
             assert!(msg.contains(needle), "{name}: {msg}");
         }
         let loose = Ser(kf_json_schema_serializer_new_with_schema(
@@ -623,7 +618,7 @@ fn schema_references_across_subjects_on_both_registries() {
             &json!({"name": "b", "address": {"city": "x", "country": "US"}}),
         );
         let (code, msg) = deserialize(&d, &topic, KF_MESSAGE_FIELD_VALUE, Some(&bad)).unwrap_err();
-        assert_eq!(code, KF_ERR_VALUE_DESERIALIZATION, "{name}: {msg}");
+        assert_eq!(code, KF_ERR__VALUE_DESERIALIZATION, "{name}: {msg}");
         assert!(msg.contains("/address/country"), "{name}: {msg}");
         // A reader schema with references.
         let rd = De(kf_json_schema_deserializer_new_with_schema(
@@ -772,10 +767,10 @@ fn serializing_producer_and_deserializing_consumer_on_both_clusters() {
         };
         produce(&mut d, r#""k1""#, r#"{"name":"a","score":1}"#).unwrap();
         let (code, msg) = produce(&mut d, r#""k2""#, r#"{"name":"b"}"#).unwrap_err();
-        assert_eq!(code, KF_ERR_VALUE_SERIALIZATION, "{msg}");
+        assert_eq!(code, KF_ERR__VALUE_SERIALIZATION, "{msg}");
         assert!(msg.contains("score"), "{msg}");
         let (code, msg) = produce(&mut d, "2", r#"{"name":"b","score":2}"#).unwrap_err();
-        assert_eq!(code, KF_ERR_KEY_SERIALIZATION, "{msg}");
+        assert_eq!(code, KF_ERR__KEY_SERIALIZATION, "{msg}");
         let mut remaining = 1;
         ok(kf_producer_flush(
             kf_serializing_producer_producer(p),
@@ -805,7 +800,7 @@ fn serializing_producer_and_deserializing_consumer_on_both_clusters() {
             got,
             vec![
                 Ok((Some(json!("k1")), Some(json!({"name": "a", "score": 1})))),
-                Err(KF_ERR_VALUE_DESERIALIZATION),
+                Err(KF_ERR__VALUE_DESERIALIZATION),
                 Ok((Some(json!("k3")), Some(json!({"name": "c", "score": 3})))),
             ],
             "{}",

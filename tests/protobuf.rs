@@ -11,10 +11,6 @@ use common::*;
 use serde_json::{json, Value as Json};
 use std::ptr::{null, null_mut};
 
-const KF_ERR_VALUE_SERIALIZATION: i32 = 100_002;
-const KF_ERR_KEY_DESERIALIZATION: i32 = 100_003;
-const KF_ERR_VALUE_DESERIALIZATION: i32 = 100_004;
-
 fn real_url() -> String {
     std::env::var("SCHEMA_REGISTRY_URL").expect(
         "SCHEMA_REGISTRY_URL is not set: run scripts/registry/start.sh and source /tmp/kafkaffi-registry/env",
@@ -32,11 +28,11 @@ fn registries() -> Vec<(&'static str, String)> {
 /// A registered version: id, schema text and references (name, subject).
 type Latest = (i32, String, Vec<(String, String)>);
 
-struct Client(*mut kf_schema_registry_client_t);
+struct Client(*mut kf_schema_registry_t);
 impl Client {
     fn url(url: &str) -> Client {
         let mut e = null_mut();
-        let c = kf_schema_registry_client_new(
+        let c = kf_schema_registry_new(
             cs(&format!(r#"{{"url": "{url}", "timeout": 10}}"#)).as_ptr(),
             &mut e,
         );
@@ -44,7 +40,7 @@ impl Client {
         Client(c)
     }
     fn requests(&self) -> u64 {
-        kf_schema_registry_client_request_count(self.0)
+        kf_schema_registry_request_count(self.0)
     }
     /// The latest version's id, schema text and references (name, subject).
     fn latest(&self, subject: &str) -> Result<Latest, (i32, String)> {
@@ -73,7 +69,7 @@ impl Client {
 }
 impl Drop for Client {
     fn drop(&mut self) {
-        kf_schema_registry_client_destroy(self.0);
+        kf_schema_registry_destroy(self.0);
     }
 }
 
@@ -344,7 +340,7 @@ fn binary_record_format_round_trips_on_both_registries() {
             Some(&[0x0a, 0x05, b'a']),
         )
         .unwrap_err();
-        assert_eq!(code, KF_ERR_VALUE_SERIALIZATION, "{name}: {msg}");
+        assert_eq!(code, KF_ERR__VALUE_SERIALIZATION, "{name}: {msg}");
         assert!(msg.contains("binary encoding"), "{name}: {msg}");
     }
 }
@@ -392,7 +388,7 @@ fn bad_records_are_serialization_errors() {
     ] {
         let (code, msg) =
             serialize(&s, &topic, KF_MESSAGE_FIELD_VALUE, Some(record.as_bytes())).unwrap_err();
-        assert_eq!(code, KF_ERR_VALUE_SERIALIZATION, "{record}: {msg}");
+        assert_eq!(code, KF_ERR__VALUE_SERIALIZATION, "{record}: {msg}");
         assert!(msg.contains(needle), "{record}: {msg}");
     }
 }
@@ -490,7 +486,7 @@ fn schema_evolution_is_checked_by_the_registry_on_both_registries() {
             Some(br#"{"name": "x", "score": "1"}"#),
         )
         .unwrap_err();
-        assert_eq!(code, KF_ERR_VALUE_SERIALIZATION, "{name}: {msg}");
+        assert_eq!(code, KF_ERR__VALUE_SERIALIZATION, "{name}: {msg}");
         assert!(msg.contains("409"), "{name}: {msg}");
         if name == "mock" {
             assert!(msg.contains("FIELD_SCALAR_KIND_CHANGED"), "{msg}");
@@ -523,7 +519,7 @@ fn schema_evolution_is_checked_by_the_registry_on_both_registries() {
         // The key subject has no version: a KeyDeserializationError naming it.
         let (code, msg) =
             deserialize(&latest, &topic, KF_MESSAGE_FIELD_KEY, Some(&old)).unwrap_err();
-        assert_eq!(code, KF_ERR_KEY_DESERIALIZATION, "{name}: {msg}");
+        assert_eq!(code, KF_ERR__KEY_DESERIALIZATION, "{name}: {msg}");
         assert!(msg.contains(&format!("{topic}-key")), "{name}: {msg}");
 
         // The serializer's use.latest.version writes with the latest schema (no schema given).
@@ -554,9 +550,9 @@ fn wrong_magic_unknown_id_truncated_payload_and_bad_indexes_are_deserialization_
         let good = ser_value(&s, &topic, &r);
         for field in [KF_MESSAGE_FIELD_KEY, KF_MESSAGE_FIELD_VALUE] {
             let want = if field == KF_MESSAGE_FIELD_KEY {
-                KF_ERR_KEY_DESERIALIZATION
+                KF_ERR__KEY_DESERIALIZATION
             } else {
-                KF_ERR_VALUE_DESERIALIZATION
+                KF_ERR__VALUE_DESERIALIZATION
             };
             let check = |data: &[u8], needle: &str| {
                 let (code, msg) = deserialize(&d, &topic, field, Some(data)).unwrap_err();
@@ -730,7 +726,7 @@ fn configuration_is_checked() {
     );
     let (code, _) =
         serialize(&s, "t", KF_MESSAGE_FIELD_VALUE, Some(br#"{"name":"a"}"#)).unwrap_err();
-    assert_eq!(code, KF_ERR_VALUE_SERIALIZATION);
+    assert_eq!(code, KF_ERR__VALUE_SERIALIZATION);
     for conf in [
         r#"{"x": 1}"#,
         r#"{"use.deprecated.format": true}"#,
@@ -873,7 +869,7 @@ fn serializing_producer_and_deserializing_consumer_on_both_clusters() {
         produce(&mut d, r#"{"label":"k1"}"#, r#"{"name":"a","score":1}"#).unwrap();
         let (code, msg) =
             produce(&mut d, r#"{"label":"k2"}"#, r#"{"name":"b","x":1}"#).unwrap_err();
-        assert_eq!(code, KF_ERR_VALUE_SERIALIZATION, "{msg}");
+        assert_eq!(code, KF_ERR__VALUE_SERIALIZATION, "{msg}");
         let mut remaining = 1;
         ok(kf_producer_flush(
             kf_serializing_producer_producer(p),
@@ -906,7 +902,7 @@ fn serializing_producer_and_deserializing_consumer_on_both_clusters() {
                     Some(json!({"label": "k1"})),
                     Some(json!({"name": "a", "score": 1}))
                 )),
-                Err(KF_ERR_VALUE_DESERIALIZATION),
+                Err(KF_ERR__VALUE_DESERIALIZATION),
                 Ok((
                     Some(json!({"label": "k3"})),
                     Some(json!({"name": "c", "score": 3}))

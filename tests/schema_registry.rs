@@ -5,7 +5,6 @@ mod common;
 use common::*;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::os::raw::c_char;
 use std::ptr::{null, null_mut};
 use std::sync::{Arc, Mutex};
 
@@ -32,7 +31,22 @@ fn res(e: *mut kf_error_t) -> Result<(), SrErr> {
     Err(r)
 }
 
-struct Client(*mut kf_schema_registry_client_t);
+/// The values of an int32 list, read in one call, and the list destroyed.
+fn int32_list(l: *mut kf_int32_list_t) -> Vec<i32> {
+    assert!(!l.is_null());
+    let n = kf_int32_list_count(l);
+    let p = kf_int32_list_values(l);
+    let v = if n == 0 {
+        assert!(p.is_null(), "an empty list has no values pointer");
+        vec![]
+    } else {
+        unsafe { std::slice::from_raw_parts(p, n) }.to_vec()
+    };
+    kf_int32_list_destroy(l);
+    v
+}
+
+struct Client(*mut kf_schema_registry_t);
 unsafe impl Send for Client {}
 unsafe impl Sync for Client {}
 
@@ -76,7 +90,7 @@ fn avro(s: &str) -> Sch {
 impl Client {
     fn new(config: &str) -> Result<Client, SrErr> {
         let mut e = null_mut();
-        let c = kf_schema_registry_client_new(cs(config).as_ptr(), &mut e);
+        let c = kf_schema_registry_new(cs(config).as_ptr(), &mut e);
         res(e)?;
         assert!(!c.is_null());
         Ok(Client(c))
@@ -85,7 +99,7 @@ impl Client {
         Client::new(&format!(r#"{{"url": "{url}", "timeout": 10}}"#)).unwrap()
     }
     fn requests(&self) -> u64 {
-        kf_schema_registry_client_request_count(self.0)
+        kf_schema_registry_request_count(self.0)
     }
     fn register(&self, subject: &str, s: &Sch) -> Result<i32, SrErr> {
         let mut id = -1;
@@ -126,28 +140,21 @@ impl Client {
         Ok(Reg { rs: r })
     }
     fn versions(&self, subject: &str) -> Result<Vec<i32>, SrErr> {
-        let (mut p, mut n) = (null_mut(), 0usize);
+        let mut l = null_mut();
         res(kf_schema_registry_get_versions(
             self.0,
             cs(subject).as_ptr(),
-            &mut p,
-            &mut n,
+            &mut l,
         ))?;
-        let v = if n == 0 {
-            vec![]
-        } else {
-            unsafe { std::slice::from_raw_parts(p, n) }.to_vec()
-        };
-        kf_schema_registry_versions_free(p, n);
-        Ok(v)
+        Ok(int32_list(l))
     }
     fn subjects(&self) -> Result<Vec<String>, SrErr> {
-        let (mut p, mut n) = (null_mut(), 0usize);
-        res(kf_schema_registry_get_subjects(self.0, &mut p, &mut n))?;
-        let v = (0..n)
-            .map(|i| text(unsafe { *p.add(i) } as *const c_char))
-            .collect();
-        kf_schema_registry_subjects_free(p, n);
+        let mut l = null_mut();
+        res(kf_schema_registry_get_subjects(self.0, &mut l))?;
+        let n = kf_string_list_count(l);
+        let v = (0..n).map(|i| text(kf_string_list_get(l, i))).collect();
+        assert!(kf_string_list_get(l, n).is_null(), "past the end");
+        kf_string_list_destroy(l);
         Ok(v)
     }
     fn lookup(&self, subject: &str, s: &Sch) -> Result<Reg, SrErr> {
@@ -162,21 +169,14 @@ impl Client {
         Ok(Reg { rs: r })
     }
     fn delete_subject(&self, subject: &str, permanent: bool) -> Result<Vec<i32>, SrErr> {
-        let (mut p, mut n) = (null_mut(), 0usize);
+        let mut l = null_mut();
         res(kf_schema_registry_delete_subject(
             self.0,
             cs(subject).as_ptr(),
             permanent,
-            &mut p,
-            &mut n,
+            &mut l,
         ))?;
-        let v = if n == 0 {
-            vec![]
-        } else {
-            unsafe { std::slice::from_raw_parts(p, n) }.to_vec()
-        };
-        kf_schema_registry_versions_free(p, n);
-        Ok(v)
+        Ok(int32_list(l))
     }
     fn delete_version(&self, subject: &str, v: i32, permanent: bool) -> Result<i32, SrErr> {
         let mut out = -1;
@@ -223,7 +223,7 @@ impl Client {
 }
 impl Drop for Client {
     fn drop(&mut self) {
-        kf_schema_registry_client_destroy(self.0);
+        kf_schema_registry_destroy(self.0);
     }
 }
 
@@ -291,6 +291,35 @@ fn register_get_versions_subjects_lookup() {
         let other = unique("sr-other");
         assert_eq!(c.register(&other, &avro(V1)).unwrap(), id1, "{name}");
     }
+}
+
+/// Subjects and versions come as list handles: an empty registry gives an empty list (count 0,
+/// NULL values pointer), a subject's deletion hands its versions over or, with versions_out
+/// NULL, nothing.
+#[test]
+fn subjects_and_versions_are_list_handles() {
+    let c = Client::url(&format!("mock://{}", unique("sr-lists")));
+    assert_eq!(c.subjects().unwrap(), Vec::<String>::new());
+    let (a, b) = (unique("sr-a"), unique("sr-b"));
+    c.register(&a, &avro(V1)).unwrap();
+    c.register(&a, &avro(V2)).unwrap();
+    c.register(&b, &avro(V1)).unwrap();
+    let mut subjects = c.subjects().unwrap();
+    subjects.sort();
+    let mut want = vec![a.clone(), b.clone()];
+    want.sort();
+    assert_eq!(subjects, want);
+    assert_eq!(c.versions(&a).unwrap(), vec![1, 2]);
+    // versions_out NULL: deleted all the same.
+    ok(kf_schema_registry_delete_subject(
+        c.0,
+        cs(&b).as_ptr(),
+        false,
+        null_mut(),
+    ));
+    assert_eq!(c.subjects().unwrap(), vec![a.clone()]);
+    assert_eq!(c.delete_subject(&a, false).unwrap(), vec![1, 2]);
+    assert_eq!(c.subjects().unwrap(), Vec::<String>::new());
 }
 
 #[test]
@@ -620,7 +649,7 @@ fn basic_and_bearer_auth() {
 #[test]
 fn non_ascii_after_percent_in_url_user_info() {
     // "u:p%aé": a '%' not followed by two hex digits stays literal (as Python's unquote). This
-    // URL used to panic in the decoder (KF_ERR__KF_PANIC).
+    // URL used to panic in the decoder (KF_ERR__PANIC).
     let (url, seen) = auth_server("Basic dTpwJWHDqQ==");
     let in_url = url.replace("http://", "http://u:p%aé@");
     let c = Client::new(&format!(r#"{{"url": "{in_url}", "timeout": 10}}"#)).unwrap();
@@ -655,7 +684,7 @@ fn canned_server(status: &'static str, ctype: &'static str, body: String) -> Str
 #[test]
 fn long_non_ascii_answers_are_cut_at_a_character_boundary() {
     // Each answer is quoted in the error, cut to 200 bytes; byte 200 falls inside an 'é'.
-    // These used to panic in String::truncate (KF_ERR__KF_PANIC).
+    // These used to panic in String::truncate (KF_ERR__PANIC).
     let pad = |n: usize| format!("{}{}", "x".repeat(n), "é".repeat(20));
     // Not JSON: the raw text.
     let url = canned_server("500 Internal Server Error", "text/plain", pad(199));

@@ -527,18 +527,17 @@ fn unauthorized_server() -> (u16, std::sync::Arc<Mutex<Vec<String>>>) {
 /// Creates a client from `config_json` and lists subjects; records every error.
 fn registry_call(s: &Shown, config_json: &str) -> Option<i32> {
     let mut e = null_mut();
-    let c = kf_schema_registry_client_new(cs(config_json).as_ptr(), &mut e);
+    let c = kf_schema_registry_new(cs(config_json).as_ptr(), &mut e);
     if c.is_null() {
         assert!(!s.call(e));
         return None;
     }
     let mut subjects = null_mut();
-    let mut n = 0;
-    let e = kf_schema_registry_get_subjects(c, &mut subjects, &mut n);
+    let e = kf_schema_registry_get_subjects(c, &mut subjects);
     assert!(!e.is_null(), "{config_json}: the request succeeded");
     let status = kf_schema_registry_error_http_status(e);
     s.call(e);
-    kf_schema_registry_client_destroy(c);
+    kf_schema_registry_destroy(c);
     Some(status)
 }
 

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 fn ctx(topic: &std::ffi::CStr, field: i32) -> kf_serialization_context_t {
     kf_serialization_context_t {
+        size: std::mem::size_of::<kf_serialization_context_t>(),
         topic: topic.as_ptr(),
         field,
         headers: null(),
@@ -33,7 +34,7 @@ fn buf_double(b: *const kf_buffer_t) -> f64 {
 }
 
 fn ser_bytes(
-    s: *const kf_serializer_t,
+    s: *mut kf_serializer_t,
     c: &kf_serialization_context_t,
     data: Option<&[u8]>,
 ) -> Result<Option<Vec<u8>>, (i32, String)> {
@@ -68,7 +69,7 @@ fn deser(
 fn new_string_ser(codec: Option<&str>) -> *mut kf_serializer_t {
     let c = codec.map(cs);
     let mut e = null_mut();
-    let s = kf_serializer_new_string(c.as_ref().map_or(null(), |c| c.as_ptr()), &mut e);
+    let s = kf_string_serializer_new(c.as_ref().map_or(null(), |c| c.as_ptr()), &mut e);
     ok(e);
     s
 }
@@ -76,13 +77,14 @@ fn new_string_ser(codec: Option<&str>) -> *mut kf_serializer_t {
 fn new_string_deser(codec: Option<&str>) -> *mut kf_deserializer_t {
     let c = codec.map(cs);
     let mut e = null_mut();
-    let d = kf_deserializer_new_string(c.as_ref().map_or(null(), |c| c.as_ptr()), &mut e);
+    let d = kf_string_deserializer_new(c.as_ref().map_or(null(), |c| c.as_ptr()), &mut e);
     ok(e);
     d
 }
 
 fn str_value(s: &str) -> kf_serde_value_t {
     kf_serde_value_t {
+        size: std::mem::size_of::<kf_serde_value_t>(),
         kind: KF_SERDE_VALUE_STRING,
         data: s.as_ptr(),
         len: s.len(),
@@ -92,6 +94,7 @@ fn str_value(s: &str) -> kf_serde_value_t {
 }
 fn int_value(i: i32) -> kf_serde_value_t {
     kf_serde_value_t {
+        size: std::mem::size_of::<kf_serde_value_t>(),
         kind: KF_SERDE_VALUE_INT32,
         data: null(),
         len: 0,
@@ -101,6 +104,7 @@ fn int_value(i: i32) -> kf_serde_value_t {
 }
 fn double_value(d: f64) -> kf_serde_value_t {
     kf_serde_value_t {
+        size: std::mem::size_of::<kf_serde_value_t>(),
         kind: KF_SERDE_VALUE_DOUBLE,
         data: null(),
         len: 0,
@@ -256,7 +260,7 @@ fn dopaque(d: &mut Deliveries) -> *mut c_void {
 fn integer_and_double_are_big_endian_as_in_python() {
     let t = cs("t");
     let c = ctx(&t, KF_MESSAGE_FIELD_VALUE);
-    let s = kf_serializer_new_integer();
+    let s = kf_integer_serializer_new();
     for (v, want) in [
         (1, vec![0, 0, 0, 1]),
         (-1, vec![0xff; 4]),
@@ -276,13 +280,13 @@ fn integer_and_double_are_big_endian_as_in_python() {
     }
     // Python's struct.pack('>i') refuses out-of-range integers; so does the text path.
     let (code, msg) = ser_bytes(s, &c, Some(b"2147483648")).unwrap_err();
-    assert_eq!(code, KF_ERR_VALUE_SERIALIZATION);
+    assert_eq!(code, KF_ERR__VALUE_SERIALIZATION);
     assert!(msg.contains("2147483648"), "{msg}");
     // Null stays null.
     assert_eq!(ser_bytes(s, &c, None).unwrap(), None);
     kf_serializer_destroy(s);
 
-    let s = kf_serializer_new_double();
+    let s = kf_double_serializer_new();
     for (v, want) in [
         (1.5, vec![0x3f, 0xf8, 0, 0, 0, 0, 0, 0]),
         (1.0, vec![0x3f, 0xf0, 0, 0, 0, 0, 0, 0]),
@@ -301,7 +305,7 @@ fn integer_and_double_are_big_endian_as_in_python() {
     kf_serializer_destroy(s);
 
     // And back.
-    let d = kf_deserializer_new_integer();
+    let d = kf_integer_deserializer_new();
     let b = deser(d, &c, Some(&[0, 0, 0, 1])).unwrap();
     assert_eq!(buf_int32(b), 1);
     assert_eq!(buf_bytes(b), Some(b"1".to_vec()), "text form");
@@ -317,7 +321,7 @@ fn integer_and_double_are_big_endian_as_in_python() {
     kf_buffer_destroy(b);
     kf_deserializer_destroy(d);
 
-    let d = kf_deserializer_new_double();
+    let d = kf_double_deserializer_new();
     let b = deser(d, &c, Some(&[0x3f, 0xf8, 0, 0, 0, 0, 0, 0])).unwrap();
     assert_eq!(buf_double(b), 1.5);
     assert_eq!(buf_bytes(b), Some(b"1.5".to_vec()));
@@ -376,7 +380,7 @@ fn string_codecs_encode_as_python() {
     kf_serializer_destroy(ser);
     // Unknown codecs are refused at construction.
     let mut e = null_mut();
-    assert!(kf_serializer_new_string(cs("klingon").as_ptr(), &mut e).is_null());
+    assert!(kf_string_serializer_new(cs("klingon").as_ptr(), &mut e).is_null());
     let (code, msg) = err(e);
     assert_eq!(code, KF_ERR__INVALID_ARG);
     assert!(msg.contains("klingon"), "{msg}");
@@ -391,8 +395,8 @@ fn the_four_error_codes_carry_their_cause() {
     let out = kf_buffer_new();
     ok(kf_buffer_set(out, b"keep".as_ptr(), 4));
     for (c, code, name) in [
-        (&key, KF_ERR_KEY_SERIALIZATION, "KEY_SERIALIZATION"),
-        (&val, KF_ERR_VALUE_SERIALIZATION, "VALUE_SERIALIZATION"),
+        (&key, KF_ERR__KEY_SERIALIZATION, "_KEY_SERIALIZATION"),
+        (&val, KF_ERR__VALUE_SERIALIZATION, "_VALUE_SERIALIZATION"),
     ] {
         let e = kf_serializer_serialize_string(ascii, c, cs("é").as_ptr(), out);
         assert_eq!(text(kf_error_name(e)), name);
@@ -406,10 +410,14 @@ fn the_four_error_codes_carry_their_cause() {
         );
     }
     kf_serializer_destroy(ascii);
-    let int = kf_deserializer_new_integer();
+    let int = kf_integer_deserializer_new();
     for (c, code, name) in [
-        (&key, KF_ERR_KEY_DESERIALIZATION, "KEY_DESERIALIZATION"),
-        (&val, KF_ERR_VALUE_DESERIALIZATION, "VALUE_DESERIALIZATION"),
+        (&key, KF_ERR__KEY_DESERIALIZATION, "_KEY_DESERIALIZATION"),
+        (
+            &val,
+            KF_ERR__VALUE_DESERIALIZATION,
+            "_VALUE_DESERIALIZATION",
+        ),
     ] {
         let (got, msg) = deser(int, c, Some(b"abc")).unwrap_err();
         assert_eq!(got, code);
@@ -422,7 +430,7 @@ fn the_four_error_codes_carry_their_cause() {
     kf_deserializer_destroy(int);
     let utf8 = new_string_deser(None);
     let (code, msg) = deser(utf8, &val, Some(b"\xff")).unwrap_err();
-    assert_eq!(code, KF_ERR_VALUE_DESERIALIZATION);
+    assert_eq!(code, KF_ERR__VALUE_DESERIALIZATION);
     assert!(msg.contains("utf-8"), "{msg}");
     kf_deserializer_destroy(utf8);
     kf_buffer_destroy(out);
@@ -495,14 +503,15 @@ fn custom_callbacks_serialize_deserialize_and_fail() {
     let me: &'static Custom = Box::leak(Box::default());
     let op = me as *const Custom as *mut c_void;
     let mut e = null_mut();
-    let s = kf_serializer_new_custom(Some(reverse_cb), op, Some(free_custom), &mut e);
+    let s = kf_custom_serializer_new(Some(reverse_cb), op, Some(free_custom), &mut e);
     ok(e);
-    let d = kf_deserializer_new_custom(Some(reverse_cb), op, Some(free_custom), &mut e);
+    let d = kf_custom_deserializer_new(Some(reverse_cb), op, Some(free_custom), &mut e);
     ok(e);
     let t = cs("topic-x");
     let h = kf_headers_new(1);
     ok(kf_headers_add(h, c"h".as_ptr(), b"hv".as_ptr(), 2));
     let c = kf_serialization_context_t {
+        size: std::mem::size_of::<kf_serialization_context_t>(),
         topic: t.as_ptr(),
         field: KF_MESSAGE_FIELD_VALUE,
         headers: h,
@@ -522,10 +531,10 @@ fn custom_callbacks_serialize_deserialize_and_fail() {
     kf_buffer_destroy(b);
     // A failing callback: the field's code with the callback's cause.
     let (code, msg) = ser_bytes(s, &c, Some(b"fail")).unwrap_err();
-    assert_eq!(code, KF_ERR_VALUE_SERIALIZATION);
+    assert_eq!(code, KF_ERR__VALUE_SERIALIZATION);
     assert!(msg.contains("custom says no") && msg.contains('7'), "{msg}");
     let (code, msg) = deser(d, &ctx(&t, KF_MESSAGE_FIELD_KEY), Some(b"fail")).unwrap_err();
-    assert_eq!(code, KF_ERR_KEY_DESERIALIZATION);
+    assert_eq!(code, KF_ERR__KEY_DESERIALIZATION);
     assert!(msg.contains("custom says no"), "{msg}");
     let seen = me.seen.lock().unwrap().clone();
     assert_eq!(
@@ -566,7 +575,7 @@ fn serializing_round_trip_string_integer_double_on_both_clusters() {
         let t = cs(&topic);
         // Keys: String in latin-1; values: Integer, then a second producer with Double values.
         let ks = new_string_ser(Some("latin-1"));
-        let is = kf_serializer_new_integer();
+        let is = kf_integer_serializer_new();
         let p = serializing_producer(&cluster, ks, is);
         kf_serializer_destroy(is);
         let mut d = Deliveries::default();
@@ -619,7 +628,7 @@ fn serializing_round_trip_string_integer_double_on_both_clusters() {
         flush_all(p, &d, 4);
         ok(kf_serializing_producer_destroy(p));
 
-        let ds = kf_serializer_new_double();
+        let ds = kf_double_serializer_new();
         let p = serializing_producer(&cluster, ks, ds);
         kf_serializer_destroy(ds);
         kf_serializer_destroy(ks);
@@ -671,7 +680,7 @@ fn serializing_round_trip_string_integer_double_on_both_clusters() {
 
         // Deserialized: the first four with Integer values.
         let kd = new_string_deser(Some("latin-1"));
-        let vd = kf_deserializer_new_integer();
+        let vd = kf_integer_deserializer_new();
         let c = deserializing_consumer(&cluster, &topic, kd, vd);
         kf_deserializer_destroy(vd);
         let got = poll_n(c, 4);
@@ -694,7 +703,7 @@ fn serializing_round_trip_string_integer_double_on_both_clusters() {
         assert!(got[3].error.is_none());
 
         // The Double at offset 4.
-        let vd = kf_deserializer_new_double();
+        let vd = kf_double_deserializer_new();
         let conf = cluster.config(&[("group.id", &unique("g"))]);
         let mut e = null_mut();
         let c = kf_deserializing_consumer_new(conf, kd, vd, &mut e);
@@ -720,7 +729,7 @@ fn serialization_errors_enqueue_nothing() {
     cluster.create_topic(&topic, 1);
     let t = cs(&topic);
     let ascii = new_string_ser(Some("ascii"));
-    let int = kf_serializer_new_integer();
+    let int = kf_integer_serializer_new();
     let p = serializing_producer(&cluster, ascii, int);
     let produce = |k: &str, v: &str| {
         kf_serializing_producer_produce(
@@ -738,12 +747,12 @@ fn serialization_errors_enqueue_nothing() {
         )
     };
     let e = produce("é", "1");
-    assert_eq!(text(kf_error_name(e)), "KEY_SERIALIZATION");
+    assert_eq!(text(kf_error_name(e)), "_KEY_SERIALIZATION");
     let (code, msg) = err(e);
-    assert_eq!(code, KF_ERR_KEY_SERIALIZATION);
+    assert_eq!(code, KF_ERR__KEY_SERIALIZATION);
     assert!(msg.contains("ascii"), "{msg}");
     let (code, msg) = err(produce("k", "one"));
-    assert_eq!(code, KF_ERR_VALUE_SERIALIZATION);
+    assert_eq!(code, KF_ERR__VALUE_SERIALIZATION);
     assert!(msg.contains("\"one\""), "{msg}");
     let (kv, vv) = (str_value("k"), double_value(0.5));
     let (code, _) = err(kf_serializing_producer_produce_typed(
@@ -757,7 +766,10 @@ fn serialization_errors_enqueue_nothing() {
         None,
         null_mut(),
     ));
-    assert_eq!(code, KF_ERR_VALUE_SERIALIZATION, "Integer refuses a double");
+    assert_eq!(
+        code, KF_ERR__VALUE_SERIALIZATION,
+        "Integer refuses a double"
+    );
     assert_eq!(
         kf_producer_len(kf_serializing_producer_producer(p)),
         0,
@@ -780,7 +792,7 @@ fn serialization_errors_enqueue_nothing() {
         None,
         null_mut(),
     ));
-    assert_eq!(code, KF_ERR_KEY_SERIALIZATION);
+    assert_eq!(code, KF_ERR__KEY_SERIALIZATION);
     assert!(msg.contains("no serializer"), "{msg}");
     ok(kf_serializing_producer_produce_typed(
         p,
@@ -813,7 +825,7 @@ fn a_bad_record_does_not_stop_the_consumer_on_both_clusters() {
         ];
         produce_values(&cluster, &topic, 0, &values);
         let kd = new_string_deser(None);
-        let vd = kf_deserializer_new_integer();
+        let vd = kf_integer_deserializer_new();
         let c = deserializing_consumer(&cluster, &topic, kd, vd);
         let got = poll_n(c, 5);
         assert_no_more(c);
@@ -822,8 +834,8 @@ fn a_bad_record_does_not_stop_the_consumer_on_both_clusters() {
             assert_eq!(g.msg.offset, i as i64, "on {}", cluster.name());
             if i == 2 {
                 let (code, name, msg) = g.error.clone().expect("the bad record's error");
-                assert_eq!(code, KF_ERR_VALUE_DESERIALIZATION);
-                assert_eq!(name, "VALUE_DESERIALIZATION");
+                assert_eq!(code, KF_ERR__VALUE_DESERIALIZATION);
+                assert_eq!(name, "_VALUE_DESERIALIZATION");
                 assert!(
                     msg.contains("expected 4 bytes") && msg.contains("got 3"),
                     "{msg}"
@@ -839,14 +851,14 @@ fn a_bad_record_does_not_stop_the_consumer_on_both_clusters() {
             }
         }
         // A key deserializer that fails on every record: each one still comes back, in order.
-        let kd2 = kf_deserializer_new_integer();
+        let kd2 = kf_integer_deserializer_new();
         let c = deserializing_consumer(&cluster, &topic, kd2, null());
         let got = poll_n(c, 5);
         close_consumer(c);
         for (i, g) in got.iter().enumerate() {
             assert_eq!(g.msg.offset, i as i64);
             let (code, _, msg) = g.error.clone().expect("key error");
-            assert_eq!(code, KF_ERR_KEY_DESERIALIZATION);
+            assert_eq!(code, KF_ERR__KEY_DESERIALIZATION);
             assert!(msg.contains("got 2"), "{msg}");
             assert_eq!(
                 g.key.as_deref(),
@@ -874,9 +886,9 @@ fn the_consumer_context_carries_topic_field_and_headers() {
     let me: &'static Custom = Box::leak(Box::default());
     let op = me as *const Custom as *mut c_void;
     let mut e = null_mut();
-    let s = kf_serializer_new_custom(Some(reverse_cb), op, None, &mut e);
+    let s = kf_custom_serializer_new(Some(reverse_cb), op, None, &mut e);
     ok(e);
-    let d = kf_deserializer_new_custom(Some(reverse_cb), op, Some(free_custom), &mut e);
+    let d = kf_custom_deserializer_new(Some(reverse_cb), op, Some(free_custom), &mut e);
     ok(e);
     let p = serializing_producer(&cluster, s, s);
     kf_serializer_destroy(s);
@@ -940,7 +952,7 @@ fn error_events_come_back_undeserialized_and_timeouts_return_no_message() {
     let topic = unique("serde-eof");
     cluster.create_topic(&topic, 1);
     produce_values(&cluster, &topic, 0, &[vec![0, 0, 0, 42]]);
-    let vd = kf_deserializer_new_integer();
+    let vd = kf_integer_deserializer_new();
     let conf = cluster.config(&[("group.id", &unique("g")), ("enable.partition.eof", "true")]);
     let mut e = null_mut();
     let c = kf_deserializing_consumer_new(conf, null(), vd, &mut e);
@@ -1035,7 +1047,7 @@ fn builtins_match_python3_byte_for_byte() {
     let t = cs("t");
     let c = ctx(&t, KF_MESSAGE_FIELD_VALUE);
     let mut ours = Vec::new();
-    let s = kf_serializer_new_integer();
+    let s = kf_integer_serializer_new();
     for i in ints {
         let b = kf_buffer_new();
         ok(kf_serializer_serialize_int32(s, &c, i, b));
@@ -1043,7 +1055,7 @@ fn builtins_match_python3_byte_for_byte() {
         kf_buffer_destroy(b);
     }
     kf_serializer_destroy(s);
-    let s = kf_serializer_new_double();
+    let s = kf_double_serializer_new();
     for d in doubles {
         let b = kf_buffer_new();
         ok(kf_serializer_serialize_double(s, &c, d, b));

@@ -40,23 +40,24 @@ fn serdes() -> &'static Serdes {
             .iter()
             .map(|c| {
                 let mut e = null_mut();
-                let d = kf_deserializer_new_string(cs(c).as_ptr(), &mut e);
-                must(e, "kf_deserializer_new_string");
-                let s = kf_serializer_new_string(cs(c).as_ptr(), &mut e);
-                must(e, "kf_serializer_new_string");
+                let d = kf_string_deserializer_new(cs(c).as_ptr(), &mut e);
+                must(e, "kf_string_deserializer_new");
+                let s = kf_string_serializer_new(cs(c).as_ptr(), &mut e);
+                must(e, "kf_string_serializer_new");
                 (d, s)
             })
             .collect();
         Serdes {
             strings,
-            integer: kf_deserializer_new_integer(),
-            double: kf_deserializer_new_double(),
+            integer: kf_integer_deserializer_new(),
+            double: kf_double_deserializer_new(),
         }
     })
 }
 
-fn serialize(ser: *const kf_serializer_t, topic: &CString, field: i32, data: &[u8]) -> Out {
+fn serialize(ser: *mut kf_serializer_t, topic: &CString, field: i32, data: &[u8]) -> Out {
     let ctx = kf_serialization_context_t {
+        size: std::mem::size_of::<kf_serialization_context_t>(),
         topic: topic.as_ptr(),
         field,
         headers: std::ptr::null(),

@@ -114,7 +114,7 @@ fn setup() -> &'static Setup {
             e,
             "kf_protobuf_deserializer_new (binary)",
         );
-        kf_schema_registry_client_destroy(c);
+        kf_schema_registry_destroy(c);
         Setup {
             pairs: vec![
                 (avro_ser, avro_de, Kind::Json),
@@ -127,12 +127,13 @@ fn setup() -> &'static Setup {
 
 /// kf_serializer_serialize: Ok(bytes) or the error (checked: the field's code, a message).
 fn serialize(
-    ser: *const kf_serializer_t,
+    ser: *mut kf_serializer_t,
     topic: &CStr,
     field: i32,
     data: &[u8],
 ) -> Result<Vec<u8>, String> {
     let ctx = kf_serialization_context_t {
+        size: std::mem::size_of::<kf_serialization_context_t>(),
         topic: topic.as_ptr(),
         field,
         headers: null(),
@@ -142,9 +143,9 @@ fn serialize(
     if let Some((code, msg)) = take_err(err) {
         kf_buffer_destroy(out);
         let expected = if field == KF_MESSAGE_FIELD_KEY {
-            KF_ERR_KEY_SERIALIZATION
+            KF_ERR__KEY_SERIALIZATION
         } else {
-            KF_ERR_VALUE_SERIALIZATION
+            KF_ERR__VALUE_SERIALIZATION
         };
         assert_eq!(code, expected, "unexpected error code: {msg}");
         assert!(!msg.is_empty());

@@ -102,7 +102,7 @@ fn setup() -> &'static Setup {
             new(None, r#"{"use.latest.version": true}"#),
         ];
         // The deserializers keep their own reference to the client.
-        kf_schema_registry_client_destroy(c);
+        kf_schema_registry_destroy(c);
         Setup { deserializers }
     })
 }

@@ -86,7 +86,7 @@ fn setup() -> &'static Setup {
             d
         };
         let deserializers = vec![new(None), new(Some(TREE))];
-        kf_schema_registry_client_destroy(c);
+        kf_schema_registry_destroy(c);
         Setup { deserializers }
     })
 }

@@ -72,7 +72,7 @@ fn setup() -> &'static Setup {
             ),
             new(r#"{"record.format": "binary"}"#, true),
         ];
-        kf_schema_registry_client_destroy(c);
+        kf_schema_registry_destroy(c);
         Setup { deserializers }
     })
 }

@@ -11,7 +11,7 @@ use std::os::raw::c_char;
 use std::sync::Arc;
 
 use super::schema::kf_schema_t;
-use super::schema_registry::kf_schema_registry_client_t;
+use super::schema_registry::kf_schema_registry_t;
 use super::types::*;
 use super::{arg_str, construct, handle};
 use super::{kf_deserializer_t, kf_serializer_t};
@@ -58,7 +58,7 @@ fn avro_deserializer(
 
 /// Python's AvroSerializer: serializes records given as JSON text (in the mapping below) with
 /// `schema_str` (an Avro schema, JSON text) to the Confluent wire format, registering or
-/// looking up the schema in `client` under the subject the strategy names.
+/// looking up the schema in `registry` under the subject the strategy names.
 ///
 /// The JSON mapping of Avro, for every Avro function of kafkaffi (serializers, deserializers,
 /// kf_avro_producer_produce(), kf_avro_consumer_new()), in and out. A record is the JSON of the
@@ -104,24 +104,24 @@ fn avro_deserializer(
 /// value stays null. For a schema that references other subjects' types, use
 /// kf_avro_serializer_new_with_schema().
 ///
-/// The serializer keeps its own reference to `client`, which may be destroyed first.
+/// The serializer keeps its own reference to `registry`, which may be destroyed first.
 /// Errors while serializing (invalid JSON, a record that does not match the schema, a registry
-/// error) are KF_ERR_KEY_SERIALIZATION / KF_ERR_VALUE_SERIALIZATION with the cause.
+/// error) are KF_ERR__KEY_SERIALIZATION / KF_ERR__VALUE_SERIALIZATION with the cause.
 ///
 /// Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
-/// when not NULL (KF_ERR__INVALID_ARG: NULL client, invalid schema, bad configuration).
+/// when not NULL (KF_ERR__INVALID_ARG: NULL registry, invalid schema, bad configuration).
 /// Thread safety: any thread; the serializer may be used from several threads at once
 /// (serializing may block on the registry the first time a subject is seen).
 #[no_mangle]
 pub extern "C" fn kf_avro_serializer_new(
-    client: *const kf_schema_registry_client_t,
+    registry: *const kf_schema_registry_t,
     schema_str: *const c_char,
     config_json: *const c_char,
     err_out: *mut *mut kf_error_t,
 ) -> *mut kf_serializer_t {
     const F: &str = "kf_avro_serializer_new";
     construct(F, err_out, || unsafe {
-        let client = handle(client, F, "client")?.clone();
+        let client = handle(registry, F, "registry")?.clone();
         let schema =
             opt_str(schema_str, F, "schema_str")?.map(|t| Schema::new(t, SchemaType::Avro));
         avro_serializer(client, schema, opt_str(config_json, F, "config_json")?)
@@ -140,27 +140,27 @@ pub extern "C" fn kf_avro_serializer_new(
 /// Blocks: on the registry while fetching the references (at most the client's timeout per
 /// request; answers are cached by the client).
 /// Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
-/// when not NULL: KF_ERR__INVALID_ARG (NULL client, a schema that is not Avro or does not
+/// when not NULL: KF_ERR__INVALID_ARG (NULL registry, a schema that is not Avro or does not
 /// parse with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced subject
 /// version the registry cannot return).
 /// Thread safety: any thread; the serializer may be used from several threads at once.
 #[no_mangle]
 pub extern "C" fn kf_avro_serializer_new_with_schema(
-    client: *const kf_schema_registry_client_t,
+    registry: *const kf_schema_registry_t,
     schema: *const kf_schema_t,
     config_json: *const c_char,
     err_out: *mut *mut kf_error_t,
 ) -> *mut kf_serializer_t {
     const F: &str = "kf_avro_serializer_new_with_schema";
     construct(F, err_out, || unsafe {
-        let client = handle(client, F, "client")?.clone();
+        let client = handle(registry, F, "registry")?.clone();
         let schema = super::opt(schema).map(|s| s.schema.clone());
         avro_serializer(client, schema, opt_str(config_json, F, "config_json")?)
     })
 }
 
 /// Python's AvroDeserializer: reads Confluent wire-format bytes, fetches the writer's schema by
-/// its id from `client` (with the schemas it references; cached after the first time) and
+/// its id from `registry` (with the schemas it references; cached after the first time) and
 /// returns the record as JSON text (in the mapping documented on kf_avro_serializer_new()),
 /// read with `reader_schema_str` (an Avro schema; schema resolution applies: fields added with
 /// defaults, removed fields, promotions) or, when NULL, with the writer's schema. A null value
@@ -174,26 +174,26 @@ pub extern "C" fn kf_avro_serializer_new_with_schema(
 /// record strategies take the record name from the writer's schema). Unknown keys are
 /// rejected.
 ///
-/// Errors while deserializing are KF_ERR_KEY_DESERIALIZATION / KF_ERR_VALUE_DESERIALIZATION
+/// Errors while deserializing are KF_ERR__KEY_DESERIALIZATION / KF_ERR__VALUE_DESERIALIZATION
 /// with the cause: a payload shorter than the 5-byte header, a magic byte other than 0, a
 /// schema id the registry does not know, an Avro body that is truncated or does not match,
 /// with use.latest.version a subject without versions.
 ///
-/// The deserializer keeps its own reference to `client`, which may be destroyed first.
+/// The deserializer keeps its own reference to `registry`, which may be destroyed first.
 ///
 /// Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
-/// set when not NULL (KF_ERR__INVALID_ARG: NULL client, invalid schema, bad configuration).
+/// set when not NULL (KF_ERR__INVALID_ARG: NULL registry, invalid schema, bad configuration).
 /// Thread safety: any thread; the deserializer may be used from several threads at once.
 #[no_mangle]
 pub extern "C" fn kf_avro_deserializer_new(
-    client: *const kf_schema_registry_client_t,
+    registry: *const kf_schema_registry_t,
     reader_schema_str: *const c_char,
     config_json: *const c_char,
     err_out: *mut *mut kf_error_t,
 ) -> *mut kf_deserializer_t {
     const F: &str = "kf_avro_deserializer_new";
     construct(F, err_out, || unsafe {
-        let client = handle(client, F, "client")?.clone();
+        let client = handle(registry, F, "registry")?.clone();
         let reader = opt_str(reader_schema_str, F, "reader_schema_str")?
             .map(|t| Schema::new(t, SchemaType::Avro));
         avro_deserializer(client, reader, opt_str(config_json, F, "config_json")?)
@@ -207,20 +207,20 @@ pub extern "C" fn kf_avro_deserializer_new(
 ///
 /// Blocks: on the registry while fetching the references (answers are cached by the client).
 /// Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
-/// set when not NULL: KF_ERR__INVALID_ARG (NULL client, a schema that is not Avro or does not
+/// set when not NULL: KF_ERR__INVALID_ARG (NULL registry, a schema that is not Avro or does not
 /// parse with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced subject
 /// version the registry cannot return).
 /// Thread safety: any thread; the deserializer may be used from several threads at once.
 #[no_mangle]
 pub extern "C" fn kf_avro_deserializer_new_with_schema(
-    client: *const kf_schema_registry_client_t,
+    registry: *const kf_schema_registry_t,
     reader_schema: *const kf_schema_t,
     config_json: *const c_char,
     err_out: *mut *mut kf_error_t,
 ) -> *mut kf_deserializer_t {
     const F: &str = "kf_avro_deserializer_new_with_schema";
     construct(F, err_out, || unsafe {
-        let client = handle(client, F, "client")?.clone();
+        let client = handle(registry, F, "registry")?.clone();
         let reader = super::opt(reader_schema).map(|s| s.schema.clone());
         avro_deserializer(client, reader, opt_str(config_json, F, "config_json")?)
     })

@@ -45,7 +45,7 @@ unsafe fn opt_str<'a>(p: *const c_char, func: &str, what: &str) -> KResult<Optio
 /// registry credentials are then sasl.username / sasl.password),
 /// "schema.registry.ssl.ca.location", "schema.registry.ssl.certificate.location",
 /// "schema.registry.ssl.key.location", "schema.registry.timeout", ... every key of
-/// kf_schema_registry_client_new(). "schema.registry.auto.register.schemas" (default true;
+/// kf_schema_registry_new(). "schema.registry.auto.register.schemas" (default true;
 /// false: the schema must already be registered) is the legacy serializer's. Every other key is
 /// a librdkafka property, applied on top of a copy of `base`, which carries callbacks and any
 /// property set there. Records are JSON text in the mapping documented on
@@ -84,7 +84,7 @@ pub extern "C" fn kf_avro_producer_new(
 /// time), and enqueues the message as kf_producer_produce() does (same partition, headers,
 /// timestamp and delivery arguments).
 ///
-/// Errors: KF_ERR_VALUE_SERIALIZATION / KF_ERR_KEY_SERIALIZATION carrying the cause (a non-null
+/// Errors: KF_ERR__VALUE_SERIALIZATION / KF_ERR__KEY_SERIALIZATION carrying the cause (a non-null
 /// field without any schema: "Avro schema required for values" / "... for key"; an invalid
 /// schema; a record that does not match; a registry error) with nothing enqueued;
 /// KF_ERR__INVALID_ARG (NULL producer or topic, non-UTF-8 text); otherwise as
@@ -171,7 +171,7 @@ pub extern "C" fn kf_avro_producer_destroy(producer: *mut kf_avro_producer_t) ->
 /// from the Confluent wire format to JSON text (kf_deserialized_message_value()/_key()), fetching
 /// the writer's schema by id, read with `reader_value_schema` / `reader_key_schema` (Avro schemas
 /// as JSON text; NULL: the writer's schema). A null field stays null. A message that fails to
-/// decode comes back with KF_ERR_VALUE_DESERIALIZATION / KF_ERR_KEY_DESERIALIZATION and its raw
+/// decode comes back with KF_ERR__VALUE_DESERIALIZATION / KF_ERR__KEY_DESERIALIZATION and its raw
 /// bytes, as for any kf_deserializing_consumer_t; the consumer goes on with the next ones.
 ///
 /// Returns: caller owns; close with kf_consumer_close(kf_deserializing_consumer_consumer(c)),

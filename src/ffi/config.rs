@@ -137,9 +137,9 @@ fn register<F>(
     store: impl FnOnce(&mut Callbacks, Option<(F, Opaque)>),
 ) -> *mut kf_error_t {
     call(func, || {
-        let c = conf(config, func)?;
-        // Made only once the config is known good: with a NULL config the opaque is not freed.
+        // Owned from here (docs/ABI.md): a failure below, a NULL config included, frees it.
         let opaque = Opaque::new(opaque, free_opaque);
+        let c = conf(config, func)?;
         store(&mut c.callbacks, callback.map(|f| (f, opaque)));
         Ok(())
     })
@@ -152,7 +152,7 @@ fn register<F>(
 /// the registration any more.
 /// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
 /// the client; never on a librdkafka thread.
-/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
 #[no_mangle]
 pub extern "C" fn kf_config_set_error_cb(
     config: *mut kf_config_t,
@@ -181,7 +181,7 @@ pub extern "C" fn kf_config_set_error_cb(
 /// the registration any more.
 /// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
 /// the client; never on a librdkafka thread.
-/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
 #[no_mangle]
 pub extern "C" fn kf_config_set_throttle_cb(
     config: *mut kf_config_t,
@@ -209,7 +209,7 @@ pub extern "C" fn kf_config_set_throttle_cb(
 /// the registration any more.
 /// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
 /// the client; never on a librdkafka thread.
-/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
 #[no_mangle]
 pub extern "C" fn kf_config_set_stats_cb(
     config: *mut kf_config_t,
@@ -241,7 +241,7 @@ pub extern "C" fn kf_config_set_stats_cb(
 /// the registration any more.
 /// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
 /// the client; never on a librdkafka thread.
-/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
 #[no_mangle]
 pub extern "C" fn kf_config_set_oauth_cb(
     config: *mut kf_config_t,
@@ -276,7 +276,7 @@ pub extern "C" fn kf_config_set_oauth_cb(
 /// the registration any more.
 /// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
 /// the client; never on a librdkafka thread.
-/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
 #[no_mangle]
 pub extern "C" fn kf_config_set_delivery_cb(
     config: *mut kf_config_t,
@@ -307,7 +307,7 @@ pub extern "C" fn kf_config_set_delivery_cb(
 /// the registration any more.
 /// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
 /// the client; never on a librdkafka thread.
-/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
 #[no_mangle]
 pub extern "C" fn kf_config_set_commit_cb(
     config: *mut kf_config_t,
@@ -342,7 +342,7 @@ pub extern "C" fn kf_config_set_commit_cb(
 /// the registration any more.
 /// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
 /// the client; never on a librdkafka thread.
-/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
 #[no_mangle]
 pub extern "C" fn kf_config_set_log_cb(
     config: *mut kf_config_t,
@@ -388,7 +388,7 @@ pub extern "C" fn kf_config_set_log_cb(
 /// `opaque` is freed at once); without one, abandoned opaques are dropped silently.
 /// Runs on: the thread calling the client's destroy, inside it; never on a librdkafka thread.
 /// It must not call the client being destroyed.
-/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+/// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
 /// Blocks: no.
 /// Thread safety: as every kf_config_* call: one thread at a time per configuration.
 #[no_mangle]

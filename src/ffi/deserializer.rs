@@ -25,7 +25,7 @@ unsafe impl Handle for kf_deserializer_t {
     type Target = Deserializer;
 }
 
-/// Python's StringDeserializer(codec): bytes in `codec` (as kf_serializer_new_string(), "utf_8"
+/// Python's StringDeserializer(codec): bytes in `codec` (as kf_string_serializer_new(), "utf_8"
 /// when NULL) to UTF-8 text; bytes the codec cannot decode are a deserialization error. Null
 /// stays null.
 ///
@@ -33,11 +33,11 @@ unsafe impl Handle for kf_deserializer_t {
 /// set when not NULL (KF_ERR__INVALID_ARG: unknown codec or non-UTF-8 name).
 /// Thread safety: any thread; the deserializer may be used from several threads at once.
 #[no_mangle]
-pub extern "C" fn kf_deserializer_new_string(
+pub extern "C" fn kf_string_deserializer_new(
     codec: *const c_char,
     err_out: *mut *mut kf_error_t,
 ) -> *mut kf_deserializer_t {
-    const F: &str = "kf_deserializer_new_string";
+    const F: &str = "kf_string_deserializer_new";
     construct(F, err_out, || unsafe {
         Ok(Box::new(Deserializer::new(SerdeKind::String(self::codec(
             codec, F,
@@ -52,7 +52,7 @@ pub extern "C" fn kf_deserializer_new_string(
 /// Returns: caller owns; free with kf_deserializer_destroy(). Never NULL.
 /// Thread safety: any thread.
 #[no_mangle]
-pub extern "C" fn kf_deserializer_new_integer() -> *mut kf_deserializer_t {
+pub extern "C" fn kf_integer_deserializer_new() -> *mut kf_deserializer_t {
     value(std::ptr::null_mut(), || {
         new_handle::<kf_deserializer_t>(Box::new(Deserializer::new(SerdeKind::Integer)))
     })
@@ -65,7 +65,7 @@ pub extern "C" fn kf_deserializer_new_integer() -> *mut kf_deserializer_t {
 /// Returns: caller owns; free with kf_deserializer_destroy(). Never NULL.
 /// Thread safety: any thread.
 #[no_mangle]
-pub extern "C" fn kf_deserializer_new_double() -> *mut kf_deserializer_t {
+pub extern "C" fn kf_double_deserializer_new() -> *mut kf_deserializer_t {
     value(std::ptr::null_mut(), || {
         new_handle::<kf_deserializer_t>(Box::new(Deserializer::new(SerdeKind::Double)))
     })
@@ -80,13 +80,13 @@ pub extern "C" fn kf_deserializer_new_double() -> *mut kf_deserializer_t {
 /// set when not NULL (KF_ERR__INVALID_ARG: NULL callback).
 /// Thread safety: any thread. The callback runs on the threads that deserialize.
 #[no_mangle]
-pub extern "C" fn kf_deserializer_new_custom(
+pub extern "C" fn kf_custom_deserializer_new(
     deserialize: kf_serde_cb,
     opaque: *mut c_void,
     free_opaque: kf_free_fn,
     err_out: *mut *mut kf_error_t,
 ) -> *mut kf_deserializer_t {
-    const F: &str = "kf_deserializer_new_custom";
+    const F: &str = "kf_custom_deserializer_new";
     construct(F, err_out, || {
         let opaque = Opaque::new(opaque, free_opaque);
         let cb = serde_callback(deserialize, opaque, F)?;
@@ -105,7 +105,7 @@ pub extern "C" fn kf_deserializer_destroy(deserializer: *mut kf_deserializer_t) 
 /// text form: the decoded string, or the number in decimal) and, for Integer and Double, the
 /// native number (kf_buffer_int32, kf_buffer_double).
 ///
-/// Errors: KF_ERR_KEY_DESERIALIZATION or KF_ERR_VALUE_DESERIALIZATION (by `ctx->field`) carrying
+/// Errors: KF_ERR__KEY_DESERIALIZATION or KF_ERR__VALUE_DESERIALIZATION (by `ctx->field`) carrying
 /// the cause; `out` is then unchanged. KF_ERR__INVALID_ARG as kf_serializer_serialize().
 /// Thread safety: any thread (the deserializer is shared; `out` is the caller's).
 #[no_mangle]

@@ -91,7 +91,7 @@ pub extern "C" fn kf_deserializing_consumer_consumer(
 /// set, not deserialized (key and value null), as kf_consumer_poll() hands it over.
 ///
 /// A record that fails to deserialize never stops the consumer: the call returns
-/// KF_ERR_VALUE_DESERIALIZATION or KF_ERR_KEY_DESERIALIZATION carrying the cause AND, unlike
+/// KF_ERR__VALUE_DESERIALIZATION or KF_ERR__KEY_DESERIALIZATION carrying the cause AND, unlike
 /// other calls, still writes `*message_out`: the message with its raw, undeserialized key and
 /// value in kf_deserialized_message_key()/_value() (topic, partition and offset through
 /// kf_deserialized_message_message()), so the caller can log or dead-letter it. The message

@@ -120,20 +120,10 @@ pub extern "C" fn kf_string_free(s: *mut c_char) {
 /// First of kafkaffi's own error codes; librdkafka's never reach this range.
 pub const KF_ERR_KAFKAFFI_BEGIN: i32 = 100_000;
 /// kafkaffi: an internal error (a Rust panic) was caught at the ABI boundary; the call failed
-/// but the library is still usable. Please report it.
-pub const KF_ERR__KF_PANIC: i32 = 100_000;
-/// kafkaffi: the key serializer failed (Python's KeySerializationError); the message carries
-/// the cause. Nothing was produced.
-pub const KF_ERR_KEY_SERIALIZATION: i32 = 100_001;
-/// kafkaffi: the value serializer failed (Python's ValueSerializationError); the message
-/// carries the cause. Nothing was produced.
-pub const KF_ERR_VALUE_SERIALIZATION: i32 = 100_002;
-/// kafkaffi: the key deserializer failed (Python's KeyDeserializationError); the message
-/// carries the cause, and kf_deserializing_consumer_poll() still hands over the raw message.
-pub const KF_ERR_KEY_DESERIALIZATION: i32 = 100_003;
-/// kafkaffi: the value deserializer failed (Python's ValueDeserializationError); the message
-/// carries the cause, and kf_deserializing_consumer_poll() still hands over the raw message.
-pub const KF_ERR_VALUE_DESERIALIZATION: i32 = 100_004;
+/// but the library is still usable. Please report it. (The serialization failures are
+/// librdkafka's codes: KF_ERR__KEY_SERIALIZATION, KF_ERR__VALUE_SERIALIZATION,
+/// KF_ERR__KEY_DESERIALIZATION, KF_ERR__VALUE_DESERIALIZATION.)
+pub const KF_ERR__PANIC: i32 = 100_000;
 /// kafkaffi: a Schema Registry request failed: an HTTP error answer (see
 /// kf_schema_registry_error_http_status and kf_schema_registry_error_code), a connection
 /// failure or timeout (HTTP status 0), or an unexpected response.
@@ -152,11 +142,7 @@ const _: () = {
     use super::error_codes as rd;
     use crate::error as domain;
     assert!(KF_ERR_KAFKAFFI_BEGIN == domain::ERR_OWN_BEGIN);
-    assert!(KF_ERR__KF_PANIC == domain::ERR_PANIC);
-    assert!(KF_ERR_KEY_SERIALIZATION == domain::ERR_KEY_SERIALIZATION);
-    assert!(KF_ERR_VALUE_SERIALIZATION == domain::ERR_VALUE_SERIALIZATION);
-    assert!(KF_ERR_KEY_DESERIALIZATION == domain::ERR_KEY_DESERIALIZATION);
-    assert!(KF_ERR_VALUE_DESERIALIZATION == domain::ERR_VALUE_DESERIALIZATION);
+    assert!(KF_ERR__PANIC == domain::ERR_PANIC);
     assert!(KF_ERR_SCHEMA_REGISTRY == domain::ERR_SCHEMA_REGISTRY);
     assert!(KF_ERR__FORKED == domain::ERR_FORKED);
     // librdkafka's codes the domain names itself (from rdkafka-sys), against the generated table.
@@ -164,4 +150,8 @@ const _: () = {
     assert!(rd::KF_ERR__STATE == domain::ERR_STATE);
     assert!(rd::KF_ERR__INTR == domain::ERR_INTR);
     assert!(rd::KF_ERR__FATAL == domain::ERR_FATAL);
+    assert!(rd::KF_ERR__KEY_SERIALIZATION == domain::ERR_KEY_SERIALIZATION);
+    assert!(rd::KF_ERR__VALUE_SERIALIZATION == domain::ERR_VALUE_SERIALIZATION);
+    assert!(rd::KF_ERR__KEY_DESERIALIZATION == domain::ERR_KEY_DESERIALIZATION);
+    assert!(rd::KF_ERR__VALUE_DESERIALIZATION == domain::ERR_VALUE_DESERIALIZATION);
 };

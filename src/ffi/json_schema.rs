@@ -11,7 +11,7 @@ use std::os::raw::c_char;
 use std::sync::Arc;
 
 use super::schema::kf_schema_t;
-use super::schema_registry::kf_schema_registry_client_t;
+use super::schema_registry::kf_schema_registry_t;
 use super::types::*;
 use super::{arg_str, construct, handle};
 use super::{kf_deserializer_t, kf_serializer_t};
@@ -57,7 +57,7 @@ fn json_deserializer(
 
 /// Python's JSONSerializer: serializes records given as JSON text with `schema_str` (a JSON
 /// Schema, JSON text) to the Confluent wire format, registering or looking up the schema (type
-/// JSON) in `client` under the subject the strategy names; the record strategies take the
+/// JSON) in `registry` under the subject the strategy names; the record strategies take the
 /// record name from the schema's "title".
 ///
 /// The JSON mapping, for every JSON Schema function of kafkaffi, in and out: a record is JSON
@@ -87,26 +87,26 @@ fn json_deserializer(
 /// value stays null. For a schema that references other subjects' schemas, use
 /// kf_json_schema_serializer_new_with_schema().
 ///
-/// The serializer keeps its own reference to `client`, which may be destroyed first.
+/// The serializer keeps its own reference to `registry`, which may be destroyed first.
 /// Errors while serializing (invalid JSON, a record the schema rejects, a registry error) are
-/// KF_ERR_KEY_SERIALIZATION / KF_ERR_VALUE_SERIALIZATION with the cause (for a validation
+/// KF_ERR__KEY_SERIALIZATION / KF_ERR__VALUE_SERIALIZATION with the cause (for a validation
 /// failure, where in the record and what the schema requires).
 ///
 /// Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
-/// when not NULL (KF_ERR__INVALID_ARG: NULL client, a schema that is not valid JSON or not a
+/// when not NULL (KF_ERR__INVALID_ARG: NULL registry, a schema that is not valid JSON or not a
 /// valid JSON Schema, bad configuration).
 /// Thread safety: any thread; the serializer may be used from several threads at once
 /// (serializing may block on the registry the first time a subject is seen).
 #[no_mangle]
 pub extern "C" fn kf_json_schema_serializer_new(
-    client: *const kf_schema_registry_client_t,
+    registry: *const kf_schema_registry_t,
     schema_str: *const c_char,
     config_json: *const c_char,
     err_out: *mut *mut kf_error_t,
 ) -> *mut kf_serializer_t {
     const F: &str = "kf_json_schema_serializer_new";
     construct(F, err_out, || unsafe {
-        let client = handle(client, F, "client")?.clone();
+        let client = handle(registry, F, "registry")?.clone();
         let schema =
             opt_str(schema_str, F, "schema_str")?.map(|t| Schema::new(t, SchemaType::Json));
         json_serializer(client, schema, opt_str(config_json, F, "config_json")?)
@@ -120,32 +120,32 @@ pub extern "C" fn kf_json_schema_serializer_new(
 /// (recursively; they must be registered already) and made available to `$ref` under their
 /// names; the schema is registered (or looked up) with its references. `schema` is copied: the
 /// caller keeps ownership. `schema` NULL is allowed only with use.latest.version=true. The
-/// serializer keeps its own reference to `client`, which may be destroyed first.
+/// serializer keeps its own reference to `registry`, which may be destroyed first.
 ///
 /// Blocks: on the registry while fetching the references (at most the client's timeout per
 /// request; answers are cached by the client).
 /// Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
-/// when not NULL: KF_ERR__INVALID_ARG (NULL client, a schema that is not JSON or does not
+/// when not NULL: KF_ERR__INVALID_ARG (NULL registry, a schema that is not JSON or does not
 /// compile with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced
 /// subject version the registry cannot return).
 /// Thread safety: any thread; the serializer may be used from several threads at once.
 #[no_mangle]
 pub extern "C" fn kf_json_schema_serializer_new_with_schema(
-    client: *const kf_schema_registry_client_t,
+    registry: *const kf_schema_registry_t,
     schema: *const kf_schema_t,
     config_json: *const c_char,
     err_out: *mut *mut kf_error_t,
 ) -> *mut kf_serializer_t {
     const F: &str = "kf_json_schema_serializer_new_with_schema";
     construct(F, err_out, || unsafe {
-        let client = handle(client, F, "client")?.clone();
+        let client = handle(registry, F, "registry")?.clone();
         let schema = super::opt(schema).map(|s| s.schema.clone());
         json_serializer(client, schema, opt_str(config_json, F, "config_json")?)
     })
 }
 
 /// Python's JSONDeserializer: reads Confluent wire-format bytes, fetches the writer's schema by
-/// its id from `client` (with the schemas it references; cached after the first time), parses
+/// its id from `registry` (with the schemas it references; cached after the first time), parses
 /// the JSON body, validates it and returns the record as JSON text (in the mapping documented
 /// on kf_json_schema_serializer_new(): Python's compact form, members in the payload's order).
 /// A null value stays null.
@@ -158,26 +158,26 @@ pub extern "C" fn kf_json_schema_serializer_new_with_schema(
 /// for the serializer; the record strategies take the title of the writer's schema);
 /// "validate" (default true; false: no validation). Unknown keys are rejected.
 ///
-/// Errors while deserializing are KF_ERR_KEY_DESERIALIZATION / KF_ERR_VALUE_DESERIALIZATION
+/// Errors while deserializing are KF_ERR__KEY_DESERIALIZATION / KF_ERR__VALUE_DESERIALIZATION
 /// with the cause: a payload shorter than the 5-byte header, a magic byte other than 0, a
 /// schema id the registry does not know, a body that is not valid JSON (e.g. truncated), a
 /// record the schema rejects, with use.latest.version a subject without versions.
 ///
-/// The deserializer keeps its own reference to `client`, which may be destroyed first.
+/// The deserializer keeps its own reference to `registry`, which may be destroyed first.
 ///
 /// Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
-/// set when not NULL (KF_ERR__INVALID_ARG: NULL client, invalid schema, bad configuration).
+/// set when not NULL (KF_ERR__INVALID_ARG: NULL registry, invalid schema, bad configuration).
 /// Thread safety: any thread; the deserializer may be used from several threads at once.
 #[no_mangle]
 pub extern "C" fn kf_json_schema_deserializer_new(
-    client: *const kf_schema_registry_client_t,
+    registry: *const kf_schema_registry_t,
     schema_str: *const c_char,
     config_json: *const c_char,
     err_out: *mut *mut kf_error_t,
 ) -> *mut kf_deserializer_t {
     const F: &str = "kf_json_schema_deserializer_new";
     construct(F, err_out, || unsafe {
-        let client = handle(client, F, "client")?.clone();
+        let client = handle(registry, F, "registry")?.clone();
         let reader =
             opt_str(schema_str, F, "schema_str")?.map(|t| Schema::new(t, SchemaType::Json));
         json_deserializer(client, reader, opt_str(config_json, F, "config_json")?)
@@ -188,24 +188,24 @@ pub extern "C" fn kf_json_schema_deserializer_new(
 /// validate with the writer's schema): its type must be KF_SCHEMA_TYPE_JSON; its references
 /// name other subjects' schemas, fetched from the registry now and made available to `$ref`
 /// under their names. `schema` is copied: the caller keeps ownership. The deserializer keeps
-/// its own reference to `client`, which may be destroyed first.
+/// its own reference to `registry`, which may be destroyed first.
 ///
 /// Blocks: on the registry while fetching the references (answers are cached by the client).
 /// Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
-/// set when not NULL: KF_ERR__INVALID_ARG (NULL client, a schema that is not JSON or does not
+/// set when not NULL: KF_ERR__INVALID_ARG (NULL registry, a schema that is not JSON or does not
 /// compile with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced
 /// subject version the registry cannot return).
 /// Thread safety: any thread; the deserializer may be used from several threads at once.
 #[no_mangle]
 pub extern "C" fn kf_json_schema_deserializer_new_with_schema(
-    client: *const kf_schema_registry_client_t,
+    registry: *const kf_schema_registry_t,
     schema: *const kf_schema_t,
     config_json: *const c_char,
     err_out: *mut *mut kf_error_t,
 ) -> *mut kf_deserializer_t {
     const F: &str = "kf_json_schema_deserializer_new_with_schema";
     construct(F, err_out, || unsafe {
-        let client = handle(client, F, "client")?.clone();
+        let client = handle(registry, F, "registry")?.clone();
         let reader = super::opt(schema).map(|s| s.schema.clone());
         json_deserializer(client, reader, opt_str(config_json, F, "config_json")?)
     })

@@ -1,7 +1,7 @@
 //! The C ABI. Every `extern "C"` function of kafkaffi lives here, one file per handle family.
 //!
 //! Each function body runs inside one of the guards below: a Rust panic becomes an error
-//! (`_KF_PANIC`) or the documented fallback value, and never unwinds into the caller.
+//! (`_PANIC`) or the documented fallback value, and never unwinds into the caller.
 //! Argument checks happen here, before anything reaches the domain layer in `crate::client`.
 #![allow(non_camel_case_types)]
 // C names: kf_..._t
@@ -31,6 +31,7 @@ mod error;
 mod error_codes;
 mod headers;
 mod json_schema;
+mod list;
 mod message;
 mod metadata;
 mod mock;
@@ -67,6 +68,7 @@ pub use error::*;
 pub use error_codes::*;
 pub use headers::*;
 pub use json_schema::*;
+pub use list::*;
 pub use message::*;
 pub use metadata::*;
 pub use mock::*;
@@ -256,4 +258,30 @@ pub(crate) unsafe fn arg_bytes<'a>(
 /// Hands an owned C string to the caller, freed with kf_string_free().
 pub(crate) fn owned_string(s: String) -> *mut c_char {
     crate::error::to_cstring_lossy(s).into_raw()
+}
+
+/// A caller's struct that starts with `size_t size` (docs/ABI.md, "Structs that grow"): a copy
+/// of it, read no further than its `size`; fields past `size` (appended in a later version than
+/// the caller's header) read as zero. KF_ERR__INVALID_ARG for NULL or a size below
+/// `first_size`, the struct's first published size.
+///
+/// # Safety
+/// `T` is `#[repr(C)]`, starts with a `usize`, and all-zero bytes are a valid `T`; `p` is NULL
+/// or points to at least the `size` bytes its first field says.
+pub(crate) unsafe fn arg_sized<T: Copy>(
+    p: *const T,
+    first_size: usize,
+    func: &str,
+    what: &str,
+) -> KResult<T> {
+    let size = *arg(p as *const usize, func, what)?;
+    if size < first_size {
+        return Err(KafkaError::invalid_arg(format!(
+            "{func}: {what}->size is {size}, below {first_size} (set it to sizeof the struct)"
+        )));
+    }
+    let mut v = std::mem::MaybeUninit::<T>::zeroed();
+    let n = size.min(std::mem::size_of::<T>());
+    std::ptr::copy_nonoverlapping(p as *const u8, v.as_mut_ptr() as *mut u8, n);
+    Ok(v.assume_init())
 }

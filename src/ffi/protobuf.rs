@@ -14,7 +14,7 @@
 //! kf_protobuf_serializer_new()) or, with "record.format": "binary", as the binary encoding.
 use std::os::raw::c_char;
 
-use super::schema_registry::kf_schema_registry_client_t;
+use super::schema_registry::kf_schema_registry_t;
 use super::types::*;
 use super::{arg_str, construct, handle};
 use super::{kf_deserializer_t, kf_serializer_t};
@@ -38,7 +38,7 @@ unsafe fn opt_str<'a>(p: *const c_char, func: &str, what: &str) -> KResult<Optio
 /// mapping, further down in this comment) or, with "record.format": "binary", as the message's
 /// binary encoding, to the Confluent wire format: magic byte 0, the schema id (4 bytes big-endian),
 /// the message indexes, the message's binary encoding. The schema (type PROTOBUF, the .proto text
-/// as given) is registered or looked up in `client` under the subject the strategy names; the
+/// as given) is registered or looked up in `registry` under the subject the strategy names; the
 /// record strategies use the message's full name ("pkg.Outer.Inner").
 ///
 /// Message indexes: the position of the message in its file (the top-level index, then the
@@ -95,19 +95,19 @@ unsafe fn opt_str<'a>(p: *const c_char, func: &str, what: &str) -> KResult<Optio
 /// schema id is cached in the serializer after the first record: steady state sends no request
 /// to the registry. A null value stays null.
 ///
-/// The serializer keeps its own reference to `client`, which may be destroyed first.
+/// The serializer keeps its own reference to `registry`, which may be destroyed first.
 /// Errors while serializing (invalid JSON, a field the message does not have, a value of the
 /// wrong type, binary input that does not decode, a registry error such as an incompatible
-/// schema) are KF_ERR_KEY_SERIALIZATION / KF_ERR_VALUE_SERIALIZATION with the cause.
+/// schema) are KF_ERR__KEY_SERIALIZATION / KF_ERR__VALUE_SERIALIZATION with the cause.
 ///
 /// Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
-/// when not NULL (KF_ERR__INVALID_ARG: NULL client, a schema that does not compile, an import
+/// when not NULL (KF_ERR__INVALID_ARG: NULL registry, a schema that does not compile, an import
 /// that is neither built in nor in "dependencies", an unknown message name, bad configuration).
 /// Thread safety: any thread; the serializer may be used from several threads at once
 /// (serializing may block on the registry the first time a subject is seen).
 #[no_mangle]
 pub extern "C" fn kf_protobuf_serializer_new(
-    client: *const kf_schema_registry_client_t,
+    registry: *const kf_schema_registry_t,
     schema_str: *const c_char,
     message_name: *const c_char,
     config_json: *const c_char,
@@ -115,7 +115,7 @@ pub extern "C" fn kf_protobuf_serializer_new(
 ) -> *mut kf_serializer_t {
     const F: &str = "kf_protobuf_serializer_new";
     construct(F, err_out, || unsafe {
-        let client = handle(client, F, "client")?.clone();
+        let client = handle(registry, F, "registry")?.clone();
         let schema = opt_str(schema_str, F, "schema_str")?;
         let message = opt_str(message_name, F, "message_name")?;
         let (config, pb) =
@@ -128,7 +128,7 @@ pub extern "C" fn kf_protobuf_serializer_new(
 }
 
 /// Python's ProtobufDeserializer, without generated classes: reads Confluent wire-format bytes,
-/// fetches the writer's schema by its id from `client` (with the files it references; cached
+/// fetches the writer's schema by its id from `registry` (with the files it references; cached
 /// after the first time; .proto text or a base64 FileDescriptorProto), picks the message by the
 /// message indexes and returns the record as JSON text (in the proto3 JSON mapping documented
 /// on kf_protobuf_serializer_new()) or, with "record.format": "binary", as the message's binary
@@ -147,26 +147,26 @@ pub extern "C" fn kf_protobuf_serializer_new(
 /// true: fields at their default value are output too), after Python's json_format arguments.
 /// Unknown keys are rejected.
 ///
-/// Errors while deserializing are KF_ERR_KEY_DESERIALIZATION / KF_ERR_VALUE_DESERIALIZATION
+/// Errors while deserializing are KF_ERR__KEY_DESERIALIZATION / KF_ERR__VALUE_DESERIALIZATION
 /// with the cause: a payload shorter than the 5-byte header, a magic byte other than 0, a
 /// schema id the registry does not know, truncated or invalid message indexes, a message index
 /// out of range, a body that is not a valid encoding of the message, with use.latest.version a
 /// subject without versions.
 ///
-/// The deserializer keeps its own reference to `client`, which may be destroyed first.
+/// The deserializer keeps its own reference to `registry`, which may be destroyed first.
 ///
 /// Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
-/// set when not NULL (KF_ERR__INVALID_ARG: NULL client, bad configuration).
+/// set when not NULL (KF_ERR__INVALID_ARG: NULL registry, bad configuration).
 /// Thread safety: any thread; the deserializer may be used from several threads at once.
 #[no_mangle]
 pub extern "C" fn kf_protobuf_deserializer_new(
-    client: *const kf_schema_registry_client_t,
+    registry: *const kf_schema_registry_t,
     config_json: *const c_char,
     err_out: *mut *mut kf_error_t,
 ) -> *mut kf_deserializer_t {
     const F: &str = "kf_protobuf_deserializer_new";
     construct(F, err_out, || unsafe {
-        let client = handle(client, F, "client")?.clone();
+        let client = handle(registry, F, "registry")?.clone();
         let (config, pb) =
             ProtobufDeserializerConfig::from_json(opt_str(config_json, F, "config_json")?)?;
         let de = ProtobufDeserializer::new(client, config, pb);

@@ -1,4 +1,4 @@
-//! kf_schema_registry_client_t: the Schema Registry client (Python's SchemaRegistryClient), over
+//! kf_schema_registry_t: the Schema Registry client (Python's SchemaRegistryClient), over
 //! the Confluent REST API, or an in-process registry for `mock://` URLs. Its schemas are
 //! kf_schema_t (schema.rs) and kf_registered_schema_t (registered_schema.rs).
 //!
@@ -6,24 +6,24 @@
 //! a callback.
 //! Blocks: every operation that is not answered from the client's cache sends one HTTP request
 //! (per URL tried, on connection errors) and waits at most the configured "timeout" for each.
-use std::ffi::CString;
 use std::os::raw::c_char;
 use std::sync::Arc;
 
+use super::list::{int32_list, kf_int32_list_t, kf_string_list_t, string_list};
 use super::registered_schema::{kf_registered_schema_t, RegisteredValue};
 use super::schema::{kf_schema_t, SchemaValue};
 use super::types::{kf_error_t, Handle};
 use super::{arg_str, call, construct, free_handle, handle, opt, out_arg, owned_string, value};
-use crate::error::{KResult, KafkaError};
+use crate::error::KResult;
 use crate::schema_registry::{RegisteredSchema, Schema, SchemaRegistryClient};
 
 /// A Schema Registry client (Python's SchemaRegistryClient). Thread-safe.
-pub struct kf_schema_registry_client_t {
+pub struct kf_schema_registry_t {
     _opaque: [u8; 0],
 }
 
 // An Arc, so that other kafkaffi objects (serializers) can share the client.
-unsafe impl Handle for kf_schema_registry_client_t {
+unsafe impl Handle for kf_schema_registry_t {
     type Target = Arc<SchemaRegistryClient>;
 }
 
@@ -46,18 +46,18 @@ unsafe impl Handle for kf_schema_registry_client_t {
 /// levels, checked on Avro schemas), shared by every client of the process that names the same
 /// URL, so serdes can be tested with no server. Its global level starts as BACKWARD.
 ///
-/// Returns: caller owns; free with kf_schema_registry_client_destroy(). NULL on failure, with
+/// Returns: caller owns; free with kf_schema_registry_destroy(). NULL on failure, with
 /// `*err_out` set when `err_out` is not NULL.
 /// Errors: KF_ERR__INVALID_ARG for a NULL or non-JSON config, an unknown key, a bad value, a
 /// missing url, or TLS files that cannot be read or parsed. Nothing is sent to the registry.
 /// Thread safety: any thread.
 #[no_mangle]
-pub extern "C" fn kf_schema_registry_client_new(
+pub extern "C" fn kf_schema_registry_new(
     config_json: *const c_char,
     err_out: *mut *mut kf_error_t,
-) -> *mut kf_schema_registry_client_t {
-    construct::<kf_schema_registry_client_t>("kf_schema_registry_client_new", err_out, || {
-        let text = unsafe { arg_str(config_json, "kf_schema_registry_client_new", "config_json")? };
+) -> *mut kf_schema_registry_t {
+    construct::<kf_schema_registry_t>("kf_schema_registry_new", err_out, || {
+        let text = unsafe { arg_str(config_json, "kf_schema_registry_new", "config_json")? };
         Ok(Box::new(Arc::new(SchemaRegistryClient::from_json(text)?)))
     })
 }
@@ -68,20 +68,19 @@ pub extern "C" fn kf_schema_registry_client_new(
 ///
 /// Thread safety: once, after every other call on the client has returned.
 #[no_mangle]
-pub extern "C" fn kf_schema_registry_client_destroy(client: *mut kf_schema_registry_client_t) {
-    value((), || unsafe { free_handle(client) })
+pub extern "C" fn kf_schema_registry_destroy(registry: *mut kf_schema_registry_t) {
+    value((), || unsafe { free_handle(registry) })
 }
 
 /// How many requests the client has sent to the registry so far (HTTP requests, counting each
 /// URL tried; for mock:// URLs, requests the in-process registry answered). Answers from the
-/// client's cache send none, so this shows the cache at work.
+/// client's cache send none, so this shows the cache at work. A counter of events, not of
+/// elements, hence uint64_t.
 ///
-/// `client` NULL: 0. Thread safety: any thread.
+/// `registry` NULL: 0. Thread safety: any thread.
 #[no_mangle]
-pub extern "C" fn kf_schema_registry_client_request_count(
-    client: *const kf_schema_registry_client_t,
-) -> u64 {
-    value(0, || opt(client).map_or(0, |c| c.request_count()))
+pub extern "C" fn kf_schema_registry_request_count(registry: *const kf_schema_registry_t) -> u64 {
+    value(0, || opt(registry).map_or(0, |c| c.request_count()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -119,20 +118,8 @@ pub extern "C" fn kf_schema_registry_error_code(err: *const kf_error_t) -> i32 {
 // ---------------------------------------------------------------------------------------------
 // Operations
 
-/// The client behind a handle, shared (for serializers and deserializers that keep it).
-#[allow(dead_code)] // for the Schema Registry serdes
-pub(crate) fn shared_client(
-    c: *const kf_schema_registry_client_t,
-    func: &str,
-) -> KResult<Arc<SchemaRegistryClient>> {
-    Ok(handle(c, func, "client")?.clone())
-}
-
-fn client_arg<'a>(
-    c: *const kf_schema_registry_client_t,
-    f: &str,
-) -> KResult<&'a SchemaRegistryClient> {
-    Ok(handle(c, f, "client")?.as_ref())
+fn registry_arg<'a>(c: *const kf_schema_registry_t, f: &str) -> KResult<&'a SchemaRegistryClient> {
+    Ok(handle(c, f, "registry")?.as_ref())
 }
 
 fn schema_arg<'a>(s: *const kf_schema_t, f: &str) -> KResult<&'a Schema> {
@@ -145,17 +132,6 @@ fn write_registered(out: *mut *mut kf_registered_schema_t, r: RegisteredSchema) 
     };
 }
 
-fn write_versions(out: *mut *mut i32, count_out: *mut usize, v: Vec<i32>) {
-    unsafe {
-        *count_out = v.len();
-        *out = if v.is_empty() {
-            std::ptr::null_mut()
-        } else {
-            Box::into_raw(v.into_boxed_slice()) as *mut i32
-        };
-    }
-}
-
 /// Registers `schema` under `subject` (Python's register_schema): a new version, unless the
 /// subject already holds the same schema. `*id_out` gets the schema id. `normalize` asks the
 /// registry to normalize the schema first. Cached: registering the same schema under the same
@@ -166,7 +142,7 @@ fn write_versions(out: *mut *mut i32, count_out: *mut usize, v: Vec<i32>) {
 /// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_register_schema(
-    client: *const kf_schema_registry_client_t,
+    registry: *mut kf_schema_registry_t,
     subject: *const c_char,
     schema: *const kf_schema_t,
     normalize: bool,
@@ -174,7 +150,7 @@ pub extern "C" fn kf_schema_registry_register_schema(
 ) -> *mut kf_error_t {
     call("kf_schema_registry_register_schema", || {
         let f = "kf_schema_registry_register_schema";
-        let c = client_arg(client, f)?;
+        let c = registry_arg(registry, f)?;
         let subject = unsafe { arg_str(subject, f, "subject")? };
         let s = schema_arg(schema, f)?;
         let out = out_arg(id_out, f, "id_out")?;
@@ -192,13 +168,13 @@ pub extern "C" fn kf_schema_registry_register_schema(
 /// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_get_schema(
-    client: *const kf_schema_registry_client_t,
+    registry: *const kf_schema_registry_t,
     id: i32,
     schema_out: *mut *mut kf_schema_t,
 ) -> *mut kf_error_t {
     call("kf_schema_registry_get_schema", || {
         let f = "kf_schema_registry_get_schema";
-        let c = client_arg(client, f)?;
+        let c = registry_arg(registry, f)?;
         let out = out_arg(schema_out, f, "schema_out")?;
         let s = c.get_schema(id)?;
         unsafe { *out = super::new_handle::<kf_schema_t>(Box::new(SchemaValue::new(s))) };
@@ -215,13 +191,13 @@ pub extern "C" fn kf_schema_registry_get_schema(
 /// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_get_latest_version(
-    client: *const kf_schema_registry_client_t,
+    registry: *const kf_schema_registry_t,
     subject: *const c_char,
     registered_out: *mut *mut kf_registered_schema_t,
 ) -> *mut kf_error_t {
     call("kf_schema_registry_get_latest_version", || {
         let f = "kf_schema_registry_get_latest_version";
-        let c = client_arg(client, f)?;
+        let c = registry_arg(registry, f)?;
         let subject = unsafe { arg_str(subject, f, "subject")? };
         let out = out_arg(registered_out, f, "registered_out")?;
         let r = c.get_latest_version(subject)?;
@@ -238,14 +214,14 @@ pub extern "C" fn kf_schema_registry_get_latest_version(
 /// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_get_version(
-    client: *const kf_schema_registry_client_t,
+    registry: *const kf_schema_registry_t,
     subject: *const c_char,
     version: i32,
     registered_out: *mut *mut kf_registered_schema_t,
 ) -> *mut kf_error_t {
     call("kf_schema_registry_get_version", || {
         let f = "kf_schema_registry_get_version";
-        let c = client_arg(client, f)?;
+        let c = registry_arg(registry, f)?;
         let subject = unsafe { arg_str(subject, f, "subject")? };
         let out = out_arg(registered_out, f, "registered_out")?;
         let r = c.get_version(subject, version)?;
@@ -256,89 +232,46 @@ pub extern "C" fn kf_schema_registry_get_version(
 
 /// The versions of `subject` that are not deleted, ascending (Python's get_versions).
 ///
-/// `*versions_out` (NULL when there are none) and `*count_out`: the caller owns the array;
-/// free it with kf_schema_registry_versions_free(versions, count).
+/// `*versions_out`: caller owns; read with kf_int32_list_count() and kf_int32_list_values(),
+/// free with kf_int32_list_destroy().
 /// Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40401 unknown
 /// subject, or no answer).
 /// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_get_versions(
-    client: *const kf_schema_registry_client_t,
+    registry: *const kf_schema_registry_t,
     subject: *const c_char,
-    versions_out: *mut *mut i32,
-    count_out: *mut usize,
+    versions_out: *mut *mut kf_int32_list_t,
 ) -> *mut kf_error_t {
     call("kf_schema_registry_get_versions", || {
         let f = "kf_schema_registry_get_versions";
-        let c = client_arg(client, f)?;
+        let c = registry_arg(registry, f)?;
         let subject = unsafe { arg_str(subject, f, "subject")? };
         let out = out_arg(versions_out, f, "versions_out")?;
-        let count = out_arg(count_out, f, "count_out")?;
         let v = c.get_versions(subject)?;
-        write_versions(out, count, v);
+        unsafe { *out = int32_list(v) };
         Ok(())
-    })
-}
-
-/// Frees an array of versions returned by kf_schema_registry_get_versions or
-/// kf_schema_registry_delete_subject, with the count returned alongside. NULL is a no-op.
-///
-/// Thread safety: any thread, once per array.
-#[no_mangle]
-pub extern "C" fn kf_schema_registry_versions_free(versions: *mut i32, count: usize) {
-    value((), || {
-        if !versions.is_null() && count > 0 {
-            drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(versions, count)) });
-        }
     })
 }
 
 /// The subjects that are not deleted (Python's get_subjects).
 ///
-/// `*subjects_out` (NULL when there are none) and `*count_out`: the caller owns the array and
-/// its strings; free them with kf_schema_registry_subjects_free(subjects, count).
+/// `*subjects_out`: caller owns; read with kf_string_list_count() and kf_string_list_get(),
+/// free with kf_string_list_destroy().
 /// Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (no answer).
 /// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_get_subjects(
-    client: *const kf_schema_registry_client_t,
-    subjects_out: *mut *mut *mut c_char,
-    count_out: *mut usize,
+    registry: *const kf_schema_registry_t,
+    subjects_out: *mut *mut kf_string_list_t,
 ) -> *mut kf_error_t {
     call("kf_schema_registry_get_subjects", || {
         let f = "kf_schema_registry_get_subjects";
-        let c = client_arg(client, f)?;
+        let c = registry_arg(registry, f)?;
         let out = out_arg(subjects_out, f, "subjects_out")?;
-        let count = out_arg(count_out, f, "count_out")?;
         let subjects = c.get_subjects()?;
-        let v: Vec<*mut c_char> = subjects.into_iter().map(owned_string).collect();
-        unsafe {
-            *count = v.len();
-            *out = if v.is_empty() {
-                std::ptr::null_mut()
-            } else {
-                Box::into_raw(v.into_boxed_slice()) as *mut *mut c_char
-            };
-        }
+        unsafe { *out = string_list(subjects) };
         Ok(())
-    })
-}
-
-/// Frees an array of subjects returned by kf_schema_registry_get_subjects, with its strings,
-/// given the count returned alongside. NULL is a no-op.
-///
-/// Thread safety: any thread, once per array.
-#[no_mangle]
-pub extern "C" fn kf_schema_registry_subjects_free(subjects: *mut *mut c_char, count: usize) {
-    value((), || {
-        if !subjects.is_null() && count > 0 {
-            let b = unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(subjects, count)) };
-            for s in b.iter() {
-                if !s.is_null() {
-                    drop(unsafe { CString::from_raw(*s) });
-                }
-            }
-        }
     })
 }
 
@@ -350,7 +283,7 @@ pub extern "C" fn kf_schema_registry_subjects_free(subjects: *mut *mut c_char, c
 /// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_lookup_schema(
-    client: *const kf_schema_registry_client_t,
+    registry: *const kf_schema_registry_t,
     subject: *const c_char,
     schema: *const kf_schema_t,
     normalize: bool,
@@ -358,7 +291,7 @@ pub extern "C" fn kf_schema_registry_lookup_schema(
 ) -> *mut kf_error_t {
     call("kf_schema_registry_lookup_schema", || {
         let f = "kf_schema_registry_lookup_schema";
-        let c = client_arg(client, f)?;
+        let c = registry_arg(registry, f)?;
         let subject = unsafe { arg_str(subject, f, "subject")? };
         let s = schema_arg(schema, f)?;
         let out = out_arg(registered_out, f, "registered_out")?;
@@ -371,32 +304,26 @@ pub extern "C" fn kf_schema_registry_lookup_schema(
 /// Deletes `subject` (Python's delete_subject): soft (`permanent` false), or permanent, which
 /// the registry allows only after a soft delete. Forgets the subject's cached entries.
 ///
-/// `versions_out`/`count_out` (both NULL, or both set): the deleted versions, freed with
-/// kf_schema_registry_versions_free().
+/// `versions_out` (may be NULL): the deleted versions; caller owns, free with
+/// kf_int32_list_destroy().
 /// Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40401 unknown
 /// subject, 40404 already soft-deleted, 40405 permanent without a soft delete first, or no
 /// answer).
 /// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_delete_subject(
-    client: *const kf_schema_registry_client_t,
+    registry: *mut kf_schema_registry_t,
     subject: *const c_char,
     permanent: bool,
-    versions_out: *mut *mut i32,
-    count_out: *mut usize,
+    versions_out: *mut *mut kf_int32_list_t,
 ) -> *mut kf_error_t {
     call("kf_schema_registry_delete_subject", || {
         let f = "kf_schema_registry_delete_subject";
-        let c = client_arg(client, f)?;
+        let c = registry_arg(registry, f)?;
         let subject = unsafe { arg_str(subject, f, "subject")? };
-        if versions_out.is_null() != count_out.is_null() {
-            return Err(KafkaError::invalid_arg(format!(
-                "{f}: versions_out and count_out must be both NULL or both set"
-            )));
-        }
         let v = c.delete_subject(subject, permanent)?;
         if !versions_out.is_null() {
-            write_versions(versions_out, count_out, v);
+            unsafe { *versions_out = int32_list(v) };
         }
         Ok(())
     })
@@ -411,7 +338,7 @@ pub extern "C" fn kf_schema_registry_delete_subject(
 /// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_delete_version(
-    client: *const kf_schema_registry_client_t,
+    registry: *mut kf_schema_registry_t,
     subject: *const c_char,
     version: i32,
     permanent: bool,
@@ -419,7 +346,7 @@ pub extern "C" fn kf_schema_registry_delete_version(
 ) -> *mut kf_error_t {
     call("kf_schema_registry_delete_version", || {
         let f = "kf_schema_registry_delete_version";
-        let c = client_arg(client, f)?;
+        let c = registry_arg(registry, f)?;
         let subject = unsafe { arg_str(subject, f, "subject")? };
         let v = c.delete_version(subject, version, permanent)?;
         if !version_out.is_null() {
@@ -433,18 +360,18 @@ pub extern "C" fn kf_schema_registry_delete_version(
 /// (Python's set_compatibility). `level`: NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD,
 /// FORWARD_TRANSITIVE, FULL or FULL_TRANSITIVE.
 ///
-/// Errors: KF_ERR__INVALID_ARG for a NULL client or level or an unknown level;
+/// Errors: KF_ERR__INVALID_ARG for a NULL registry or level or an unknown level;
 /// KF_ERR_SCHEMA_REGISTRY (the registry's refusal, or no answer).
 /// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_set_compatibility(
-    client: *const kf_schema_registry_client_t,
+    registry: *mut kf_schema_registry_t,
     subject: *const c_char,
     level: *const c_char,
 ) -> *mut kf_error_t {
     call("kf_schema_registry_set_compatibility", || {
         let f = "kf_schema_registry_set_compatibility";
-        let c = client_arg(client, f)?;
+        let c = registry_arg(registry, f)?;
         let subject = if subject.is_null() {
             None
         } else {
@@ -466,13 +393,13 @@ pub extern "C" fn kf_schema_registry_set_compatibility(
 /// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_get_compatibility(
-    client: *const kf_schema_registry_client_t,
+    registry: *const kf_schema_registry_t,
     subject: *const c_char,
     level_out: *mut *mut c_char,
 ) -> *mut kf_error_t {
     call("kf_schema_registry_get_compatibility", || {
         let f = "kf_schema_registry_get_compatibility";
-        let c = client_arg(client, f)?;
+        let c = registry_arg(registry, f)?;
         let subject = if subject.is_null() {
             None
         } else {
@@ -494,7 +421,7 @@ pub extern "C" fn kf_schema_registry_get_compatibility(
 /// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_test_compatibility(
-    client: *const kf_schema_registry_client_t,
+    registry: *const kf_schema_registry_t,
     subject: *const c_char,
     schema: *const kf_schema_t,
     version: i32,
@@ -502,7 +429,7 @@ pub extern "C" fn kf_schema_registry_test_compatibility(
 ) -> *mut kf_error_t {
     call("kf_schema_registry_test_compatibility", || {
         let f = "kf_schema_registry_test_compatibility";
-        let c = client_arg(client, f)?;
+        let c = registry_arg(registry, f)?;
         let subject = unsafe { arg_str(subject, f, "subject")? };
         let s = schema_arg(schema, f)?;
         let out = out_arg(compatible_out, f, "compatible_out")?;

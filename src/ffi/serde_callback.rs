@@ -1,7 +1,7 @@
 //! kf_serde_cb: a custom serializer or deserializer written in C, and the closure the domain
-//! runs for it (kf_serializer_new_custom(), kf_deserializer_new_custom() and the to_dict /
+//! runs for it (kf_custom_serializer_new(), kf_custom_deserializer_new() and the to_dict /
 //! from_dict hooks).
-use std::os::raw::{c_int, c_void};
+use std::os::raw::c_void;
 
 use super::callback::Opaque;
 use super::{kf_buffer_t, kf_serialization_context_t};
@@ -12,8 +12,8 @@ use crate::serdes::{Context, CustomFn, Value};
 /// (borrowed for the call), the input bytes (`data` NULL: null, with `len` 0) and an output
 /// buffer. Write the result with kf_buffer_set(out, ...) (left untouched, the result is null)
 /// and return 0; return any other value to fail, after putting the cause as text into `out`
-/// with kf_buffer_set(). The failure becomes KF_ERR_KEY_SERIALIZATION /
-/// KF_ERR_VALUE_SERIALIZATION (or the deserialization codes) carrying that cause.
+/// with kf_buffer_set(). The failure becomes KF_ERR__KEY_SERIALIZATION /
+/// KF_ERR__VALUE_SERIALIZATION (or the deserialization codes) carrying that cause.
 ///
 /// A serializer's input is the bytes given to the generic calls, the UTF-8 of a string, or the
 /// decimal text of an int32 or double. A deserializer's input is the message field's bytes.
@@ -27,7 +27,7 @@ pub type kf_serde_cb = Option<
         data: *const u8,
         len: usize,
         out: *mut kf_buffer_t,
-    ) -> c_int,
+    ) -> i32,
 >;
 
 /// The domain closure that calls `func`. It owns `opaque`, which is freed when the last holder

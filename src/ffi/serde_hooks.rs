@@ -4,8 +4,8 @@
 //! representation of a record (for example a C struct, as bytes) and the JSON text the
 //! schema-based serdes take and return.
 //!
-//! kf_serializer_new_with_to_dict() wraps a serializer: the hook turns the caller's bytes into
-//! the inner serializer's input. kf_deserializer_new_with_from_dict() wraps a deserializer: the
+//! kf_to_dict_serializer_new() wraps a serializer: the hook turns the caller's bytes into
+//! the inner serializer's input. kf_from_dict_deserializer_new() wraps a deserializer: the
 //! hook turns the inner deserializer's output into the caller's representation. A null record
 //! stays null without calling the hook, as in Python.
 use std::os::raw::c_void;
@@ -24,7 +24,7 @@ use crate::serdes::{Deserializer, Input, SerdeKind, Serializer, Value};
 /// struct), and writes the record's JSON text into `out` with kf_buffer_set() (returning 0), or
 /// returns non-zero with the cause in `out`. A null input stays null: the hook is not called and
 /// `inner` gets null. A hook failure, and any failure of `inner`, is
-/// KF_ERR_KEY_SERIALIZATION / KF_ERR_VALUE_SERIALIZATION carrying the cause ("to_dict hook: ..."
+/// KF_ERR__KEY_SERIALIZATION / KF_ERR__VALUE_SERIALIZATION carrying the cause ("to_dict hook: ..."
 /// for the hook).
 ///
 /// The new serializer keeps its own reference to `inner` (the caller may destroy its handle at
@@ -35,14 +35,14 @@ use crate::serdes::{Deserializer, Input, SerdeKind, Serializer, Value};
 /// when not NULL (KF_ERR__INVALID_ARG: NULL inner or to_dict).
 /// Thread safety: any thread.
 #[no_mangle]
-pub extern "C" fn kf_serializer_new_with_to_dict(
+pub extern "C" fn kf_to_dict_serializer_new(
     inner: *const kf_serializer_t,
     to_dict: kf_serde_cb,
     opaque: *mut c_void,
     free_opaque: kf_free_fn,
     err_out: *mut *mut kf_error_t,
 ) -> *mut kf_serializer_t {
-    const F: &str = "kf_serializer_new_with_to_dict";
+    const F: &str = "kf_to_dict_serializer_new";
     construct(F, err_out, || {
         // Owned from here: freed on any failure below, as documented.
         let opaque = Opaque::new(opaque, free_opaque);
@@ -69,7 +69,7 @@ pub extern "C" fn kf_serializer_new_with_to_dict(
 /// writes the caller's representation (e.g. a C struct) into `out` with kf_buffer_set()
 /// (returning 0), or returns non-zero with the cause in `out`. A null result of `inner` (a null
 /// message field) stays null: the hook is not called. A failure of `inner` or of the hook is
-/// KF_ERR_KEY_DESERIALIZATION / KF_ERR_VALUE_DESERIALIZATION carrying the cause
+/// KF_ERR__KEY_DESERIALIZATION / KF_ERR__VALUE_DESERIALIZATION carrying the cause
 /// ("from_dict hook: ..." for the hook); in kf_deserializing_consumer_poll() the message still
 /// comes back with its raw bytes.
 ///
@@ -81,14 +81,14 @@ pub extern "C" fn kf_serializer_new_with_to_dict(
 /// set when not NULL (KF_ERR__INVALID_ARG: NULL inner or from_dict).
 /// Thread safety: any thread.
 #[no_mangle]
-pub extern "C" fn kf_deserializer_new_with_from_dict(
+pub extern "C" fn kf_from_dict_deserializer_new(
     inner: *const kf_deserializer_t,
     from_dict: kf_serde_cb,
     opaque: *mut c_void,
     free_opaque: kf_free_fn,
     err_out: *mut *mut kf_error_t,
 ) -> *mut kf_deserializer_t {
-    const F: &str = "kf_deserializer_new_with_from_dict";
+    const F: &str = "kf_from_dict_deserializer_new";
     construct(F, err_out, || {
         // Owned from here: freed on any failure below, as documented.
         let opaque = Opaque::new(opaque, free_opaque);

@@ -3,7 +3,7 @@
 use std::os::raw::c_char;
 
 use super::types::kf_headers_t;
-use super::{arg, arg_cstr, borrowed, opt};
+use super::{arg_cstr, arg_sized, borrowed, opt};
 use crate::error::{KResult, KafkaError};
 use crate::serdes::{Context, Field};
 
@@ -15,18 +15,32 @@ pub const KF_MESSAGE_FIELD_VALUE: i32 = 1;
 /// Python's SerializationContext: the topic, the field (KF_MESSAGE_FIELD_KEY or
 /// KF_MESSAGE_FIELD_VALUE) and the message's headers (borrowed; may be NULL). Filled by the
 /// caller for kf_serializer_serialize*() and kf_deserializer_deserialize(); handed (borrowed,
-/// for the call) to custom serde callbacks.
+/// for the call) to custom serde callbacks, with `size` set to the library's sizeof.
+///
+/// Starts with `size`: set it to `sizeof(kf_serialization_context_t)`. The library refuses a
+/// size below the first published one (KF_ERR__INVALID_ARG) and never reads past `size`, so
+/// fields can be appended in later versions (a field past `size` reads as zero).
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub struct kf_serialization_context_t {
+    /// The struct's size in bytes (see above).
+    pub size: usize,
+    /// The topic (NUL-terminated UTF-8, required).
     pub topic: *const c_char,
+    /// KF_MESSAGE_FIELD_KEY or KF_MESSAGE_FIELD_VALUE.
     pub field: i32,
+    /// The message's headers (borrowed; may be NULL).
     pub headers: *const kf_headers_t,
 }
+
+/// The first published size of kf_serialization_context_t.
+const CONTEXT_SIZE_V1: usize = std::mem::size_of::<kf_serialization_context_t>();
 
 impl kf_serialization_context_t {
     /// The C view of a domain context, to hand to a custom serde callback.
     pub(super) fn from_domain(c: &Context) -> Self {
         kf_serialization_context_t {
+            size: std::mem::size_of::<Self>(),
             topic: c.topic.as_ptr(),
             field: match c.field {
                 Field::Key => KF_MESSAGE_FIELD_KEY,
@@ -42,7 +56,7 @@ pub(super) unsafe fn context<'a>(
     ctx: *const kf_serialization_context_t,
     func: &str,
 ) -> KResult<Context<'a>> {
-    let c = arg(ctx, func, "ctx")?;
+    let c = arg_sized(ctx, CONTEXT_SIZE_V1, func, "ctx")?;
     let field = match c.field {
         KF_MESSAGE_FIELD_KEY => Field::Key,
         KF_MESSAGE_FIELD_VALUE => Field::Value,

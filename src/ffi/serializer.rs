@@ -49,11 +49,11 @@ pub(super) unsafe fn codec(name: *const c_char, f: &str) -> KResult<Codec> {
 /// when not NULL (KF_ERR__INVALID_ARG: unknown codec or non-UTF-8 name).
 /// Thread safety: any thread; the serializer may be used from several threads at once.
 #[no_mangle]
-pub extern "C" fn kf_serializer_new_string(
+pub extern "C" fn kf_string_serializer_new(
     codec: *const c_char,
     err_out: *mut *mut kf_error_t,
 ) -> *mut kf_serializer_t {
-    const F: &str = "kf_serializer_new_string";
+    const F: &str = "kf_string_serializer_new";
     construct(F, err_out, || unsafe {
         Ok(Box::new(Serializer::new(SerdeKind::String(self::codec(
             codec, F,
@@ -67,7 +67,7 @@ pub extern "C" fn kf_serializer_new_string(
 /// Returns: caller owns; free with kf_serializer_destroy(). Never NULL.
 /// Thread safety: any thread; the serializer may be used from several threads at once.
 #[no_mangle]
-pub extern "C" fn kf_serializer_new_integer() -> *mut kf_serializer_t {
+pub extern "C" fn kf_integer_serializer_new() -> *mut kf_serializer_t {
     value(std::ptr::null_mut(), || {
         new_handle::<kf_serializer_t>(Box::new(Serializer::new(SerdeKind::Integer)))
     })
@@ -80,7 +80,7 @@ pub extern "C" fn kf_serializer_new_integer() -> *mut kf_serializer_t {
 /// Returns: caller owns; free with kf_serializer_destroy(). Never NULL.
 /// Thread safety: any thread; the serializer may be used from several threads at once.
 #[no_mangle]
-pub extern "C" fn kf_serializer_new_double() -> *mut kf_serializer_t {
+pub extern "C" fn kf_double_serializer_new() -> *mut kf_serializer_t {
     value(std::ptr::null_mut(), || {
         new_handle::<kf_serializer_t>(Box::new(Serializer::new(SerdeKind::Double)))
     })
@@ -94,13 +94,13 @@ pub extern "C" fn kf_serializer_new_double() -> *mut kf_serializer_t {
 /// when not NULL (KF_ERR__INVALID_ARG: NULL callback).
 /// Thread safety: any thread. The callback runs on the threads that serialize.
 #[no_mangle]
-pub extern "C" fn kf_serializer_new_custom(
+pub extern "C" fn kf_custom_serializer_new(
     serialize: kf_serde_cb,
     opaque: *mut c_void,
     free_opaque: kf_free_fn,
     err_out: *mut *mut kf_error_t,
 ) -> *mut kf_serializer_t {
-    const F: &str = "kf_serializer_new_custom";
+    const F: &str = "kf_custom_serializer_new";
     construct(F, err_out, || {
         let opaque = Opaque::new(opaque, free_opaque);
         let cb = serde_callback(serialize, opaque, F)?;
@@ -117,7 +117,7 @@ pub extern "C" fn kf_serializer_destroy(serializer: *mut kf_serializer_t) {
 
 fn serialize_into(
     f: &str,
-    serializer: *const kf_serializer_t,
+    serializer: *mut kf_serializer_t,
     ctx: *const kf_serialization_context_t,
     out: *mut kf_buffer_t,
     input: impl FnOnce() -> KResult<Input<'static>>,
@@ -133,15 +133,17 @@ fn serialize_into(
 /// Serializes generic bytes (`data` NULL: null): for the built-ins, the value's text (the
 /// string in UTF-8, a decimal integer, a decimal number); for a custom serializer, its input as
 /// is (for the schema serdes, the record as JSON text). The result replaces the content of
-/// `out` (null for a null result).
+/// `out` (null for a null result). The serializer is not const: a schema-based one may register
+/// its schema in the registry (auto.register.schemas).
 ///
-/// Errors: KF_ERR_KEY_SERIALIZATION or KF_ERR_VALUE_SERIALIZATION (by `ctx->field`) carrying the
+/// Errors: KF_ERR__KEY_SERIALIZATION or KF_ERR__VALUE_SERIALIZATION (by `ctx->field`) carrying the
 /// cause; `out` is then unchanged. KF_ERR__INVALID_ARG for NULL serializer, ctx, ctx->topic or
-/// out, a non-UTF-8 topic, a bad field, or NULL data with a length.
+/// out, a `ctx->size` below sizeof(kf_serialization_context_t) as first published, a non-UTF-8
+/// topic, a bad field, or NULL data with a length.
 /// Thread safety: any thread (the serializer is shared; `out` is the caller's).
 #[no_mangle]
 pub extern "C" fn kf_serializer_serialize(
-    serializer: *const kf_serializer_t,
+    serializer: *mut kf_serializer_t,
     ctx: *const kf_serialization_context_t,
     data: *const u8,
     len: usize,
@@ -164,7 +166,7 @@ pub extern "C" fn kf_serializer_serialize(
 /// Thread safety: any thread.
 #[no_mangle]
 pub extern "C" fn kf_serializer_serialize_string(
-    serializer: *const kf_serializer_t,
+    serializer: *mut kf_serializer_t,
     ctx: *const kf_serialization_context_t,
     value: *const c_char,
     out: *mut kf_buffer_t,
@@ -187,7 +189,7 @@ pub extern "C" fn kf_serializer_serialize_string(
 /// Errors: as kf_serializer_serialize(). Thread safety: any thread.
 #[no_mangle]
 pub extern "C" fn kf_serializer_serialize_int32(
-    serializer: *const kf_serializer_t,
+    serializer: *mut kf_serializer_t,
     ctx: *const kf_serialization_context_t,
     value: i32,
     out: *mut kf_buffer_t,
@@ -204,7 +206,7 @@ pub extern "C" fn kf_serializer_serialize_int32(
 /// Errors: as kf_serializer_serialize(). Thread safety: any thread.
 #[no_mangle]
 pub extern "C" fn kf_serializer_serialize_double(
-    serializer: *const kf_serializer_t,
+    serializer: *mut kf_serializer_t,
     ctx: *const kf_serialization_context_t,
     value: f64,
     out: *mut kf_buffer_t,

@@ -6,7 +6,9 @@ use std::os::raw::{c_char, c_void};
 
 use super::kf_serializer_t;
 use super::types::*;
-use super::{arg_bytes, arg_cstr, call, construct, free_handle, handle, opt, value, Handle};
+use super::{
+    arg_bytes, arg_cstr, arg_sized, call, construct, free_handle, handle, opt, value, Handle,
+};
 use crate::error::{KResult, KafkaError};
 use crate::serdes::{Input, SerdeOutMessage, SerializingProducer};
 
@@ -33,23 +35,39 @@ pub const KF_SERDE_VALUE_DOUBLE: i32 = 4;
 
 /// An unserialized key or value for kf_serializing_producer_produce_typed(): `kind` (one of the
 /// KF_SERDE_VALUE_ constants) says which field holds it.
+///
+/// Starts with `size`: set it to `sizeof(kf_serde_value_t)`. The library refuses a size below
+/// the first published one (KF_ERR__INVALID_ARG) and never reads past `size`, so fields can be
+/// appended in later versions (a field past `size` reads as zero).
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub struct kf_serde_value_t {
+    /// The struct's size in bytes (see above).
+    pub size: usize,
+    /// Which field holds the value: a KF_SERDE_VALUE_ constant.
     pub kind: i32,
+    /// KF_SERDE_VALUE_BYTES, KF_SERDE_VALUE_STRING: the bytes (NULL with `len` 0: null bytes).
     pub data: *const u8,
+    /// The length of `data` in bytes.
     pub len: usize,
+    /// KF_SERDE_VALUE_INT32: the value.
     pub int32: i32,
+    /// KF_SERDE_VALUE_DOUBLE: the value.
     pub dbl: f64,
 }
+
+/// The first published size of kf_serde_value_t.
+const SERDE_VALUE_SIZE_V1: usize = std::mem::size_of::<kf_serde_value_t>();
 
 unsafe fn serde_value<'a>(
     v: *const kf_serde_value_t,
     func: &str,
     what: &str,
 ) -> KResult<Input<'a>> {
-    let Some(v) = v.as_ref() else {
+    if v.is_null() {
         return Ok(Input::Null);
-    };
+    }
+    let v = arg_sized(v, SERDE_VALUE_SIZE_V1, func, what)?;
     Ok(match v.kind {
         KF_SERDE_VALUE_NULL => Input::Null,
         KF_SERDE_VALUE_BYTES => match arg_bytes(v.data, v.len, func, what)? {
@@ -177,7 +195,7 @@ unsafe fn serde_produce(
 /// built-ins their text (string, decimal integer, decimal number), for a custom serializer
 /// whatever it takes, for the schema serdes JSON text.
 ///
-/// Errors: KF_ERR_KEY_SERIALIZATION or KF_ERR_VALUE_SERIALIZATION carrying the cause (nothing
+/// Errors: KF_ERR__KEY_SERIALIZATION or KF_ERR__VALUE_SERIALIZATION carrying the cause (nothing
 /// was enqueued); otherwise as kf_producer_produce().
 /// Thread safety: any thread, concurrently with other produce and poll calls.
 #[no_mangle]
@@ -223,8 +241,9 @@ pub extern "C" fn kf_serializing_producer_produce(
 /// int32, a double or bytes, see kf_serde_value_t. Without a serializer for the field, only
 /// null, bytes and strings (as UTF-8) can be produced; a number is a serialization error.
 ///
-/// Errors: as kf_serializing_producer_produce(); KF_ERR__INVALID_ARG for an unknown
-/// `kind`, non-UTF-8 string data, or NULL data with a length.
+/// Errors: as kf_serializing_producer_produce(); KF_ERR__INVALID_ARG for a `size` below
+/// sizeof(kf_serde_value_t) as first published, an unknown `kind`, non-UTF-8 string data, or
+/// NULL data with a length.
 /// Thread safety: any thread.
 #[no_mangle]
 pub extern "C" fn kf_serializing_producer_produce_typed(

@@ -284,17 +284,31 @@ const char *fx_avro_client_config(void) {
     return buf;
 }
 
-static kf_schema_registry_client_t *make_sr(void) {
+static kf_schema_registry_t *make_sr(void) {
     kf_error_t *e = NULL;
-    kf_schema_registry_client_t *c = kf_schema_registry_client_new(fx_sr_config(), &e);
-    if (!c) fx_die("kf_schema_registry_client_new", e);
+    kf_schema_registry_t *c = kf_schema_registry_new(fx_sr_config(), &e);
+    if (!c) fx_die("kf_schema_registry_new", e);
     int32_t id = 0;
     kf_schema_t *s = kf_schema_new(FX_AVRO_SCHEMA, KF_SCHEMA_TYPE_AVRO, &e);
     if (!s) fx_die("kf_schema_new", e);
     ok("register", kf_schema_registry_register_schema(c, FX_SUBJECT, s, 0, &id));
     return c;
 }
-kf_schema_registry_client_t *fx_sr(void) { ONCE(kf_schema_registry_client_t *, make_sr()); }
+kf_schema_registry_t *fx_sr(void) { ONCE(kf_schema_registry_t *, make_sr()); }
+
+static kf_string_list_t *make_string_list(void) {
+    kf_string_list_t *l = NULL;
+    ok("get_subjects", kf_schema_registry_get_subjects(fx_sr(), &l));
+    return l;
+}
+kf_string_list_t *fx_string_list(void) { ONCE(kf_string_list_t *, make_string_list()); }
+
+static kf_int32_list_t *make_int32_list(void) {
+    kf_int32_list_t *l = NULL;
+    ok("get_versions", kf_schema_registry_get_versions(fx_sr(), FX_SUBJECT, &l));
+    return l;
+}
+kf_int32_list_t *fx_int32_list(void) { ONCE(kf_int32_list_t *, make_int32_list()); }
 
 static kf_schema_t *make_schema(void) {
     kf_error_t *e = NULL;
@@ -306,16 +320,16 @@ kf_schema_t *fx_schema(void) { ONCE(kf_schema_t *, make_schema()); }
 
 static kf_serializer_t *make_serializer(void) {
     kf_error_t *e = NULL;
-    kf_serializer_t *s = kf_serializer_new_string(NULL, &e);
-    if (!s) fx_die("kf_serializer_new_string", e);
+    kf_serializer_t *s = kf_string_serializer_new(NULL, &e);
+    if (!s) fx_die("kf_string_serializer_new", e);
     return s;
 }
 kf_serializer_t *fx_serializer(void) { ONCE(kf_serializer_t *, make_serializer()); }
 
 static kf_deserializer_t *make_deserializer(void) {
     kf_error_t *e = NULL;
-    kf_deserializer_t *s = kf_deserializer_new_string(NULL, &e);
-    if (!s) fx_die("kf_deserializer_new_string", e);
+    kf_deserializer_t *s = kf_string_deserializer_new(NULL, &e);
+    if (!s) fx_die("kf_string_deserializer_new", e);
     return s;
 }
 kf_deserializer_t *fx_deserializer(void) { ONCE(kf_deserializer_t *, make_deserializer()); }
@@ -352,12 +366,14 @@ static kf_avro_producer_t *make_ap(void) {
 kf_avro_producer_t *fx_avro_producer(void) { ONCE(kf_avro_producer_t *, make_ap()); }
 
 const kf_serialization_context_t *fx_serde_ctx(void) {
-    static kf_serialization_context_t ctx = {FX_TOPIC, KF_MESSAGE_FIELD_VALUE, NULL};
+    static kf_serialization_context_t ctx = {sizeof(kf_serialization_context_t), FX_TOPIC,
+                                             KF_MESSAGE_FIELD_VALUE, NULL};
     return &ctx;
 }
 
 const kf_serde_value_t *fx_serde_value(void) {
     static kf_serde_value_t v;
+    v.size = sizeof v;
     v.kind = KF_SERDE_VALUE_STRING;
     v.data = (const uint8_t *)"x";
     v.len = 1;

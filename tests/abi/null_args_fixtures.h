@@ -42,7 +42,7 @@ kf_acl_binding_t *fx_acl_filter(void);
 kf_user_scram_credential_alteration_t *fx_scram_alteration(void);
 kf_error_t *fx_error(void);
 kf_buffer_t *fx_buffer(void);
-kf_schema_registry_client_t *fx_sr(void); /* mock:// */
+kf_schema_registry_t *fx_sr(void); /* mock:// */
 kf_schema_t *fx_schema(void);
 const char *fx_sr_config(void);   /* {"url": "mock://..."} */
 const char *fx_serde_config(void); /* serializer config JSON (auto.register.schemas) */
@@ -53,6 +53,8 @@ kf_serializing_producer_t *fx_serializing_producer(void);
 kf_deserializing_consumer_t *fx_deserializing_consumer(void);
 kf_avro_producer_t *fx_avro_producer(void);
 const kf_serialization_context_t *fx_serde_ctx(void);
+kf_string_list_t *fx_string_list(void);
+kf_int32_list_t *fx_int32_list(void);
 const kf_serde_value_t *fx_serde_value(void);
 const kf_rebalance_callbacks_t *fx_rebalance_callbacks(void);
 const kf_consumer_group_topic_partitions_t *fx_group_partitions(void);

@@ -56,7 +56,7 @@ static void child_calls(const clients_t *c) {
     kf_admin_result_t *res = NULL;
     kf_produce_message_t batch[1];
     const char *topics[] = {c->topic};
-    kf_serde_value_t sv = {KF_SERDE_VALUE_STRING, v, 1, 0, 0};
+    kf_serde_value_t sv = {sizeof(kf_serde_value_t), KF_SERDE_VALUE_STRING, v, 1, 0, 0};
     kf_error_t *fatal;
     int64_t t0 = t_now_ms();
 

@@ -95,7 +95,7 @@ static void test_errors(void) {
           "kf_error_code_name(UNKNOWN_TOPIC_OR_PART)");
     CHECK(kf_error_code_name(123456) != NULL && strstr(kf_error_code_name(123456), "123456"),
           "kf_error_code_name of an unknown code: %s", kf_error_code_name(123456));
-    CHECK(kf_error_code_name(KF_ERR__KF_PANIC) != NULL, "kf_error_code_name(_KF_PANIC)");
+    CHECK(kf_error_code_name(KF_ERR__PANIC) != NULL, "kf_error_code_name(_PANIC)");
     CHECK(kf_error_code_description(KF_ERR__INVALID_ARG) != NULL &&
               *kf_error_code_description(KF_ERR__INVALID_ARG) != '\0',
           "kf_error_code_description(_INVALID_ARG)");
@@ -185,7 +185,7 @@ static void test_callback_registrations(void) {
     int token;
     t_section("kf_config_set_*_cb: NULL config, and when the opaque is released");
 
-    /* A NULL config: an error, and free_opaque is NOT called. */
+    /* A NULL config: an error, and the call owned the opaque: free_opaque ran, once per call. */
     freed_count = 0;
     INVALID(kf_config_set_error_cb(NULL, never_error_cb, &token, count_free), "config");
     INVALID(kf_config_set_throttle_cb(NULL, never_throttle_cb, &token, count_free), "config");
@@ -196,7 +196,7 @@ static void test_callback_registrations(void) {
     INVALID(kf_config_set_log_cb(NULL, never_log_cb, &token, count_free), "config");
     INVALID(kf_config_set_opaque_release_cb(NULL, never_opaque_release, &token, count_free),
             "config");
-    CHECK(freed_count == 0, "free_opaque not called after a refused registration (%d)",
+    CHECK(freed_count == 8, "free_opaque called once per refused registration (%d of 8)",
           freed_count);
 
     /* A NULL callback removes the registration: nothing holds the opaque, it is freed now. */
@@ -1299,7 +1299,7 @@ static int hook_noop(void *opaque, const kf_serialization_context_t *ctx, const 
 
 static void test_avro_hooks_and_legacy(void) {
     kf_error_t *err = NULL;
-    kf_schema_registry_client_t *sr;
+    kf_schema_registry_t *sr;
     kf_schema_t *schema;
     kf_serializer_t *ser;
     kf_deserializer_t *de;
@@ -1307,16 +1307,16 @@ static void test_avro_hooks_and_legacy(void) {
     kf_deserializing_consumer_t *ac;
     char url[96], conf[192], cconf[224];
 
-    t_section("kf_avro_*_with_schema, kf_*_with_to_dict/_from_dict, kf_avro_producer/consumer");
+    t_section("kf_avro_*_with_schema, kf_to_dict_serializer_new / kf_from_dict_deserializer_new, kf_avro_producer/consumer");
     t_unique(url, sizeof url, "mock://c-invalid-sr");
     snprintf(conf, sizeof conf, "{\"url\": \"%s\"}", url);
-    sr = kf_schema_registry_client_new(conf, &err);
+    sr = kf_schema_registry_new(conf, &err);
     MUST(err);
     schema = kf_schema_new("\"int\"", KF_SCHEMA_TYPE_AVRO, &err);
     MUST(err);
 
-    CHECK(kf_avro_serializer_new_with_schema(NULL, schema, NULL, &err) == NULL, "NULL client");
-    INVALID(err, "client");
+    CHECK(kf_avro_serializer_new_with_schema(NULL, schema, NULL, &err) == NULL, "NULL registry");
+    INVALID(err, "registry");
     err = NULL;
     CHECK(kf_avro_serializer_new_with_schema(sr, NULL, NULL, &err) == NULL, "NULL schema");
     INVALID(err, "use.latest.version");
@@ -1324,8 +1324,8 @@ static void test_avro_hooks_and_legacy(void) {
     CHECK(kf_avro_serializer_new_with_schema(sr, schema, BAD_UTF8, &err) == NULL, "bad config");
     INVALID(err, "UTF-8");
     err = NULL;
-    CHECK(kf_avro_deserializer_new_with_schema(NULL, schema, NULL, &err) == NULL, "NULL client");
-    INVALID(err, "client");
+    CHECK(kf_avro_deserializer_new_with_schema(NULL, schema, NULL, &err) == NULL, "NULL registry");
+    INVALID(err, "registry");
     err = NULL;
     CHECK(kf_avro_deserializer_new_with_schema(sr, NULL, "{\"x\": 1}", &err) == NULL, "bad key");
     INVALID(err, "\"x\"");
@@ -1336,19 +1336,19 @@ static void test_avro_hooks_and_legacy(void) {
     MUST(err);
 
     freed_count = 0;
-    CHECK(kf_serializer_new_with_to_dict(NULL, hook_noop, NULL, count_free, &err) == NULL,
+    CHECK(kf_to_dict_serializer_new(NULL, hook_noop, NULL, count_free, &err) == NULL,
           "NULL inner");
     INVALID(err, "inner");
     err = NULL;
-    CHECK(kf_serializer_new_with_to_dict(ser, NULL, NULL, count_free, &err) == NULL,
+    CHECK(kf_to_dict_serializer_new(ser, NULL, NULL, count_free, &err) == NULL,
           "NULL to_dict");
     INVALID(err, "callback");
     err = NULL;
-    CHECK(kf_deserializer_new_with_from_dict(NULL, hook_noop, NULL, count_free, &err) == NULL,
+    CHECK(kf_from_dict_deserializer_new(NULL, hook_noop, NULL, count_free, &err) == NULL,
           "NULL inner");
     INVALID(err, "inner");
     err = NULL;
-    CHECK(kf_deserializer_new_with_from_dict(de, NULL, NULL, count_free, &err) == NULL,
+    CHECK(kf_from_dict_deserializer_new(de, NULL, NULL, count_free, &err) == NULL,
           "NULL from_dict");
     INVALID(err, "callback");
     err = NULL;
@@ -1356,7 +1356,7 @@ static void test_avro_hooks_and_legacy(void) {
     kf_serializer_destroy(ser);
     kf_deserializer_destroy(de);
     kf_schema_destroy(schema);
-    kf_schema_registry_client_destroy(sr);
+    kf_schema_registry_destroy(sr);
 
     snprintf(conf, sizeof conf, "{\"schema.registry.url\": \"%s\"}", url);
     CHECK(kf_avro_producer_new(NULL, NULL, NULL, NULL, &err) == NULL, "NULL config_json");
@@ -1399,7 +1399,7 @@ static void test_avro_hooks_and_legacy(void) {
 
 static void test_json_schema(void) {
     kf_error_t *err = NULL;
-    kf_schema_registry_client_t *sr;
+    kf_schema_registry_t *sr;
     kf_schema_t *schema;
     kf_serializer_t *ser;
     kf_deserializer_t *de;
@@ -1408,10 +1408,10 @@ static void test_json_schema(void) {
     t_section("kf_json_schema_serializer_new / _deserializer_new (and _with_schema)");
     t_unique(url, sizeof url, "mock://c-invalid-json-sr");
     snprintf(conf, sizeof conf, "{\"url\": \"%s\"}", url);
-    sr = kf_schema_registry_client_new(conf, &err);
+    sr = kf_schema_registry_new(conf, &err);
     MUST(err);
-    CHECK(kf_json_schema_serializer_new(NULL, "{}", NULL, &err) == NULL, "NULL client");
-    INVALID(err, "client");
+    CHECK(kf_json_schema_serializer_new(NULL, "{}", NULL, &err) == NULL, "NULL registry");
+    INVALID(err, "registry");
     err = NULL;
     CHECK(kf_json_schema_serializer_new(sr, NULL, NULL, &err) == NULL, "NULL schema");
     INVALID(err, "use.latest.version");
@@ -1422,8 +1422,8 @@ static void test_json_schema(void) {
     CHECK(kf_json_schema_serializer_new(sr, "{}", "{\"x\": 1}", &err) == NULL, "bad key");
     INVALID(err, "\"x\"");
     err = NULL;
-    CHECK(kf_json_schema_deserializer_new(NULL, NULL, NULL, &err) == NULL, "NULL client");
-    INVALID(err, "client");
+    CHECK(kf_json_schema_deserializer_new(NULL, NULL, NULL, &err) == NULL, "NULL registry");
+    INVALID(err, "registry");
     err = NULL;
     CHECK(kf_json_schema_deserializer_new(sr, "{", NULL, &err) == NULL, "bad schema");
     INVALID(err, "invalid JSON schema");
@@ -1435,14 +1435,14 @@ static void test_json_schema(void) {
     MUST(err);
     CHECK(kf_json_schema_serializer_new_with_schema(NULL, schema, NULL, &err) == NULL,
           "NULL client");
-    INVALID(err, "client");
+    INVALID(err, "registry");
     err = NULL;
     CHECK(kf_json_schema_serializer_new_with_schema(sr, NULL, NULL, &err) == NULL, "NULL schema");
     INVALID(err, "use.latest.version");
     err = NULL;
     CHECK(kf_json_schema_deserializer_new_with_schema(NULL, schema, NULL, &err) == NULL,
           "NULL client");
-    INVALID(err, "client");
+    INVALID(err, "registry");
     err = NULL;
     CHECK(kf_json_schema_deserializer_new_with_schema(sr, schema, BAD_UTF8, &err) == NULL,
           "bad config");
@@ -1461,12 +1461,87 @@ static void test_json_schema(void) {
     kf_serializer_destroy(ser);
     kf_deserializer_destroy(de);
     kf_schema_destroy(schema);
-    kf_schema_registry_client_destroy(sr);
+    kf_schema_registry_destroy(sr);
+}
+
+/* Registry lists as handles, the const rule's non-const handles, and the size-prefixed serde
+ * structs. */
+static void test_registry_lists_and_serde_sizes(void) {
+    kf_error_t *err = NULL;
+    kf_schema_registry_t *sr;
+    kf_schema_t *schema;
+    kf_string_list_t *subjects = NULL;
+    kf_int32_list_t *versions = NULL;
+    kf_serializer_t *ser;
+    kf_buffer_t *out;
+    int32_t id = 0;
+    char url[96], conf[192];
+
+    t_section("kf_string_list_t / kf_int32_list_t, kf_serialization_context_t.size, "
+              "kf_serde_value_t.size");
+    CHECK(kf_string_list_count(NULL) == 0, "kf_string_list_count(NULL) is 0");
+    CHECK(kf_string_list_get(NULL, 0) == NULL, "kf_string_list_get(NULL) is NULL");
+    kf_string_list_destroy(NULL);
+    CHECK(kf_int32_list_count(NULL) == 0, "kf_int32_list_count(NULL) is 0");
+    CHECK(kf_int32_list_values(NULL) == NULL, "kf_int32_list_values(NULL) is NULL");
+    kf_int32_list_destroy(NULL);
+
+    t_unique(url, sizeof url, "mock://c-lists");
+    snprintf(conf, sizeof conf, "{\"url\": \"%s\"}", url);
+    sr = kf_schema_registry_new(conf, &err);
+    MUST(err);
+    INVALID(kf_schema_registry_get_subjects(NULL, &subjects), "registry");
+    INVALID(kf_schema_registry_get_subjects(sr, NULL), "subjects_out");
+    INVALID(kf_schema_registry_get_versions(sr, "s", NULL), "versions_out");
+    INVALID(kf_schema_registry_delete_subject(NULL, "s", false, &versions), "registry");
+    CHECK(subjects == NULL && versions == NULL, "no list written on failure");
+    if (OK(kf_schema_registry_get_subjects(sr, &subjects))) {
+        CHECK(kf_string_list_count(subjects) == 0, "a new registry has no subjects");
+        CHECK(kf_string_list_get(subjects, 0) == NULL, "index 0 of an empty list is NULL");
+        kf_string_list_destroy(subjects);
+    }
+    schema = kf_schema_new("\"int\"", KF_SCHEMA_TYPE_AVRO, &err);
+    MUST(err);
+    OK(kf_schema_registry_register_schema(sr, "s", schema, false, &id));
+    if (OK(kf_schema_registry_get_subjects(sr, &subjects))) {
+        CHECK(kf_string_list_count(subjects) == 1 &&
+                  strcmp(kf_string_list_get(subjects, 0), "s") == 0,
+              "the one subject, \"s\"");
+        CHECK(kf_string_list_get(subjects, 1) == NULL, "past the end is NULL");
+        kf_string_list_destroy(subjects);
+    }
+    if (OK(kf_schema_registry_get_versions(sr, "s", &versions))) {
+        const int32_t *v = kf_int32_list_values(versions);
+        CHECK(kf_int32_list_count(versions) == 1 && v != NULL && v[0] == 1, "versions [1]");
+        kf_int32_list_destroy(versions);
+    }
+    versions = NULL;
+    if (OK(kf_schema_registry_delete_subject(sr, "s", false, &versions))) {
+        CHECK(kf_int32_list_count(versions) == 1 && kf_int32_list_values(versions)[0] == 1,
+              "deleted versions [1]");
+        kf_int32_list_destroy(versions);
+    }
+    kf_schema_destroy(schema);
+    kf_schema_registry_destroy(sr);
+
+    /* size below the first published size: refused, naming ctx->size. */
+    ser = kf_integer_serializer_new();
+    out = kf_buffer_new();
+    {
+        kf_serialization_context_t ctx = {sizeof ctx, "t", KF_MESSAGE_FIELD_VALUE, NULL};
+        OK(kf_serializer_serialize_int32(ser, &ctx, 1, out));
+        ctx.size = 0;
+        INVALID(kf_serializer_serialize_int32(ser, &ctx, 1, out), "ctx->size");
+        ctx.size = sizeof ctx - 1;
+        INVALID(kf_serializer_serialize_int32(ser, &ctx, 1, out), "ctx->size");
+    }
+    kf_buffer_destroy(out);
+    kf_serializer_destroy(ser);
 }
 
 static void test_protobuf(void) {
     kf_error_t *err = NULL;
-    kf_schema_registry_client_t *sr;
+    kf_schema_registry_t *sr;
     kf_serializer_t *ser;
     kf_deserializer_t *de;
     const char *proto = "syntax = \"proto3\"; message M { int32 a = 1; }";
@@ -1475,10 +1550,10 @@ static void test_protobuf(void) {
     t_section("kf_protobuf_serializer_new / kf_protobuf_deserializer_new");
     t_unique(url, sizeof url, "mock://c-invalid-protobuf-sr");
     snprintf(conf, sizeof conf, "{\"url\": \"%s\"}", url);
-    sr = kf_schema_registry_client_new(conf, &err);
+    sr = kf_schema_registry_new(conf, &err);
     MUST(err);
-    CHECK(kf_protobuf_serializer_new(NULL, proto, NULL, NULL, &err) == NULL, "NULL client");
-    INVALID(err, "client");
+    CHECK(kf_protobuf_serializer_new(NULL, proto, NULL, NULL, &err) == NULL, "NULL registry");
+    INVALID(err, "registry");
     err = NULL;
     CHECK(kf_protobuf_serializer_new(sr, NULL, NULL, NULL, &err) == NULL, "NULL schema");
     INVALID(err, "use.latest.version");
@@ -1495,8 +1570,8 @@ static void test_protobuf(void) {
     CHECK(kf_protobuf_serializer_new(sr, proto, NULL, "{\"x\": 1}", &err) == NULL, "bad key");
     INVALID(err, "\"x\"");
     err = NULL;
-    CHECK(kf_protobuf_deserializer_new(NULL, NULL, &err) == NULL, "NULL client");
-    INVALID(err, "client");
+    CHECK(kf_protobuf_deserializer_new(NULL, NULL, &err) == NULL, "NULL registry");
+    INVALID(err, "registry");
     err = NULL;
     CHECK(kf_protobuf_deserializer_new(sr, BAD_UTF8, &err) == NULL, "bad config");
     INVALID(err, "UTF-8");
@@ -1507,7 +1582,7 @@ static void test_protobuf(void) {
     MUST(err);
     kf_serializer_destroy(ser);
     kf_deserializer_destroy(de);
-    kf_schema_registry_client_destroy(sr);
+    kf_schema_registry_destroy(sr);
 }
 
 int main(void) {
@@ -1531,6 +1606,7 @@ int main(void) {
     test_avro_hooks_and_legacy();
     test_json_schema();
     test_protobuf();
+    test_registry_lists_and_serde_sizes();
     t_cluster_destroy(&mock);
     CHECK(released_count == 0, "no zero-copy value was ever taken (%d)", released_count);
     return t_finish("test_invalid_args");

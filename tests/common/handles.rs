@@ -62,7 +62,7 @@ destroy_with! {
     kf_serializing_producer_t => kf_serializing_producer_destroy,
     kf_deserializing_consumer_t => kf_deserializing_consumer_destroy,
     kf_deserialized_message_t => kf_deserialized_message_destroy,
-    kf_schema_registry_client_t => kf_schema_registry_client_destroy,
+    kf_schema_registry_t => kf_schema_registry_destroy,
     kf_schema_t => kf_schema_destroy,
     kf_registered_schema_t => kf_registered_schema_destroy,
     kf_avro_producer_t => kf_avro_producer_destroy,

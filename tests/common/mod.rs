@@ -584,6 +584,7 @@ pub fn poll_deserialized(
 /// A serialization context for `field` of `topic` (no headers).
 pub fn serde_ctx(topic: &CStr, field: i32) -> kafkaffi::ffi::kf_serialization_context_t {
     kafkaffi::ffi::kf_serialization_context_t {
+        size: std::mem::size_of::<kafkaffi::ffi::kf_serialization_context_t>(),
         topic: topic.as_ptr(),
         field,
         headers: null(),
@@ -593,7 +594,7 @@ pub fn serde_ctx(topic: &CStr, field: i32) -> kafkaffi::ffi::kf_serialization_co
 /// kf_serializer_serialize of `data` (None: null) as `field` of `topic`: the bytes (None for
 /// null), or the error (code, message).
 pub fn serialize_raw(
-    s: *const kafkaffi::ffi::kf_serializer_t,
+    s: *mut kafkaffi::ffi::kf_serializer_t,
     topic: &str,
     field: i32,
     data: Option<&[u8]>,

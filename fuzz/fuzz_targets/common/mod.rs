@@ -32,17 +32,17 @@ pub fn must(err: *mut kf_error_t, what: &str) {
 }
 
 /// A mock:// registry client (in-process; every client naming the URL shares it).
-pub fn registry(url: &str) -> *mut kf_schema_registry_client_t {
+pub fn registry(url: &str) -> *mut kf_schema_registry_t {
     let mut e = null_mut();
-    let c = kf_schema_registry_client_new(cs(&format!(r#"{{"url": "{url}"}}"#)).as_ptr(), &mut e);
-    must(e, "kf_schema_registry_client_new");
+    let c = kf_schema_registry_new(cs(&format!(r#"{{"url": "{url}"}}"#)).as_ptr(), &mut e);
+    must(e, "kf_schema_registry_new");
     assert!(!c.is_null());
     c
 }
 
 /// Registers `text` under `subject` with `refs` (name, subject, version); returns its id.
 pub fn register(
-    client: *const kf_schema_registry_client_t,
+    client: *const kf_schema_registry_t,
     subject: &str,
     schema_type: i32,
     text: &str,
@@ -79,6 +79,7 @@ pub fn deserialize(
     data: Option<&[u8]>,
 ) -> Result<(Out, *mut kf_buffer_t), (i32, String)> {
     let ctx = kf_serialization_context_t {
+        size: std::mem::size_of::<kf_serialization_context_t>(),
         topic: topic.as_ptr(),
         field,
         headers: null(),
@@ -93,9 +94,9 @@ pub fn deserialize(
     if let Some((code, msg)) = take_err(err) {
         kf_buffer_destroy(out);
         let expected = if field == KF_MESSAGE_FIELD_KEY {
-            KF_ERR_KEY_DESERIALIZATION
+            KF_ERR__KEY_DESERIALIZATION
         } else {
-            KF_ERR_VALUE_DESERIALIZATION
+            KF_ERR__VALUE_DESERIALIZATION
         };
         assert_eq!(code, expected, "unexpected error code: {msg}");
         assert!(!msg.is_empty());
