@@ -490,7 +490,7 @@ fn batch_holds_every_view_and_header_view() {
 }
 
 /// A batch much larger than one read of librdkafka's queue (the slots grow as messages come),
-/// limited to max_messages.
+/// limited to max_messages; batches destroyed on this thread and on others.
 #[test]
 fn batch_grows_up_to_max_messages() {
     for cluster in Cluster::both() {
@@ -518,7 +518,19 @@ fn batch_grows_up_to_max_messages() {
                         .map(|v| (v.offset, bytes(v.value, v.value_len))),
                 );
             }
-            kf_message_batch_destroy(b);
+            // Every other batch is destroyed on another thread (its arrays are kept for that
+            // thread's next batch, not this one's).
+            if all.len() % 2 == 0 {
+                kf_message_batch_destroy(b);
+            } else {
+                let sb = SendBatch(b);
+                std::thread::spawn(move || {
+                    let sb = sb;
+                    kf_message_batch_destroy(sb.0)
+                })
+                .join()
+                .unwrap();
+            }
         }
         let want: Vec<(i64, Option<Vec<u8>>)> = (0..3000)
             .map(|i| (i as i64, Some(vals[i].clone())))
@@ -647,6 +659,9 @@ fn store_message_stores_nothing_when_auto_offset_store_is_off() {
 
 struct SendConsumer(*mut kf_consumer_t);
 unsafe impl Send for SendConsumer {}
+
+struct SendBatch(*mut kf_message_batch_t);
+unsafe impl Send for SendBatch {}
 
 #[test]
 fn wake_interrupts_consume_batch() {

@@ -10,7 +10,7 @@ use std::os::raw::{c_char, c_int, c_void};
 use std::sync::Arc;
 
 use super::callback::Opaque;
-use super::message_view::{kf_message_batch_t, MessageBatch, BATCH_PREALLOC};
+use super::message_view::{kf_message_batch_t, Buffers, MessageBatch, BATCH_PREALLOC};
 use super::types::*;
 use super::{arg, arg_cstr, borrowed, call, construct, handle, in_fn, opt, out_arg};
 use crate::error::{KResult, KafkaError};
@@ -318,12 +318,25 @@ pub extern "C" fn kf_consumer_consume_batch(
             )));
         }
         let store = flags & KF_CONSUME_DEFER_STORE == 0;
-        let mut msgs = Vec::with_capacity(max_messages.min(BATCH_PREALLOC));
-        let n = c.consume_into(&mut msgs, max_messages, timeout_ms, store)?;
+        // This thread's buffers of its last batch, when it destroyed one.
+        let mut b = Buffers::take();
+        b.messages.reserve(max_messages.min(BATCH_PREALLOC));
+        let n = match c.consume_into(&mut b.messages, max_messages, timeout_ms, store) {
+            Ok(n) => n,
+            Err(e) => {
+                // (consume_into fails only before reading anything; destroy what it read anyway)
+                for m in b.messages.drain(..) {
+                    unsafe { Message::destroy(m) };
+                }
+                b.give_back();
+                return Err(e);
+            }
+        };
         let batch = if n == 0 {
+            b.give_back();
             std::ptr::null_mut()
         } else {
-            super::new_handle(Box::new(MessageBatch::new(msgs)))
+            super::new_handle(Box::new(MessageBatch::new(b)))
         };
         unsafe { *out = batch };
         Ok(())

@@ -5,6 +5,7 @@
 //!
 //! Thread safety: a view and a batch are immutable once filled; any thread may read them while
 //! their message or batch lives.
+use std::cell::Cell;
 use std::os::raw::c_char;
 use std::sync::Mutex;
 
@@ -165,14 +166,56 @@ pub extern "C" fn kf_message_view(
     })
 }
 
+/// The arrays of a batch. Kept for the next batch of the same thread when a batch is destroyed
+/// (see SPARE), so that a consume loop does not allocate (and free) them for every batch.
+pub(crate) struct Buffers {
+    pub(crate) messages: Vec<*mut Message>,
+    views: Vec<kf_message_view_t>,
+    /// Every message's header views, message after message; each view points into it.
+    headers: Vec<kf_header_view_t>,
+}
+
+thread_local! {
+    /// The buffers of the last batch this thread destroyed, emptied, for its next batch.
+    static SPARE: Cell<Option<Buffers>> = const { Cell::new(None) };
+}
+
+/// Buffers above this size (bytes, all three arrays) are freed rather than kept.
+const SPARE_MAX_BYTES: usize = 4 << 20;
+
+impl Buffers {
+    /// Empty buffers: this thread's spare ones, or new ones.
+    pub(crate) fn take() -> Buffers {
+        SPARE
+            .try_with(Cell::take)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| Buffers {
+                messages: Vec::new(),
+                views: Vec::new(),
+                headers: Vec::new(),
+            })
+    }
+
+    /// Empties the buffers (the messages must already be destroyed) and keeps them as this
+    /// thread's spare ones, unless they are large.
+    pub(crate) fn give_back(mut self) {
+        let bytes = self.messages.capacity() * std::mem::size_of::<*mut Message>()
+            + self.views.capacity() * std::mem::size_of::<kf_message_view_t>()
+            + self.headers.capacity() * std::mem::size_of::<kf_header_view_t>();
+        if bytes > SPARE_MAX_BYTES {
+            return;
+        }
+        self.messages.clear();
+        self.views.clear();
+        self.headers.clear();
+        let _ = SPARE.try_with(|s| s.set(Some(self)));
+    }
+}
+
 /// Consumed messages with every field read: what kf_consumer_consume_batch() hands over.
 pub struct MessageBatch {
-    messages: Vec<*mut Message>,
-    views: Vec<kf_message_view_t>,
-    /// Every message's header views, message after message; each view points into it (only
-    /// read through those pointers).
-    #[allow(dead_code)]
-    headers: Vec<kf_header_view_t>,
+    b: Buffers,
     /// The views laid out for a caller whose kf_message_view_t has another size: (size, array).
     other_layouts: Mutex<Vec<(usize, Box<[u64]>)>>,
 }
@@ -186,11 +229,18 @@ unsafe impl Sync for MessageBatch {}
 pub(crate) const BATCH_PREALLOC: usize = 16384;
 
 impl MessageBatch {
-    /// Reads every field of `messages` (consumed messages the batch now owns).
-    pub(crate) fn new(messages: Vec<*mut Message>) -> MessageBatch {
-        let mut views = Vec::with_capacity(messages.len());
-        let mut headers = Vec::new();
-        for &p in &messages {
+    /// Reads every field of `b.messages` (consumed messages the batch now owns).
+    pub(crate) fn new(mut b: Buffers) -> MessageBatch {
+        let n = b.messages.len();
+        let (views, headers) = (&mut b.views, &mut b.headers);
+        views.clear();
+        views.reserve(n);
+        if headers.capacity() == 0 {
+            headers.reserve(n); // grown as needed; kept with the buffers for the next batch
+        }
+        // Each view is written in place (no push per message); the length is set once all are.
+        let slots = views.as_mut_ptr();
+        for (i, &p) in b.messages.iter().enumerate() {
             let m = unsafe { &*p };
             let f = m.fields(false);
             let mut v = view_of(m, &f);
@@ -205,8 +255,9 @@ impl MessageBatch {
                 });
                 v.header_count = headers.len() - before;
             }
-            views.push(v);
+            unsafe { slots.add(i).write(v) };
         }
+        unsafe { views.set_len(n) };
         // The header array no longer moves: point each view at its run.
         let mut at = 0;
         for v in views.iter_mut().filter(|v| v.header_count > 0) {
@@ -214,9 +265,7 @@ impl MessageBatch {
             at += v.header_count;
         }
         MessageBatch {
-            messages,
-            views,
-            headers,
+            b,
             other_layouts: Mutex::new(Vec::new()),
         }
     }
@@ -226,7 +275,7 @@ impl MessageBatch {
     fn views_as(&self, size: usize) -> Option<*const kf_message_view_t> {
         const NATIVE: usize = std::mem::size_of::<kf_message_view_t>();
         if size == NATIVE {
-            return Some(self.views.as_ptr());
+            return Some(self.b.views.as_ptr());
         }
         if size < VIEW_SIZE_V1 || size % std::mem::align_of::<kf_message_view_t>() != 0 {
             return None;
@@ -238,9 +287,9 @@ impl MessageBatch {
         // A caller with a larger (newer) struct: each element gets what this library fills,
         // zeros after it, and `size` saying how much was filled.
         let n = size.min(NATIVE);
-        let mut a = vec![0u64; self.views.len() * size / 8].into_boxed_slice();
+        let mut a = vec![0u64; self.b.views.len() * size / 8].into_boxed_slice();
         let base = a.as_mut_ptr() as *mut u8;
-        for (i, v) in self.views.iter().enumerate() {
+        for (i, v) in self.b.views.iter().enumerate() {
             let mut v = *v;
             v.size = n;
             unsafe {
@@ -259,9 +308,19 @@ impl MessageBatch {
 
 impl Drop for MessageBatch {
     fn drop(&mut self) {
-        for &m in &self.messages {
+        for &m in &self.b.messages {
             unsafe { Message::destroy(m) };
         }
+        self.b.messages.clear();
+        let b = std::mem::replace(
+            &mut self.b,
+            Buffers {
+                messages: Vec::new(),
+                views: Vec::new(),
+                headers: Vec::new(),
+            },
+        );
+        b.give_back();
     }
 }
 
@@ -295,7 +354,7 @@ pub extern "C" fn kf_message_batch_views(
         if count_out.is_null() {
             return std::ptr::null();
         }
-        let res = opt(batch).and_then(|b| Some((b.views_as(view_size)?, b.views.len())));
+        let res = opt(batch).and_then(|b| Some((b.views_as(view_size)?, b.b.views.len())));
         let (p, n) = res.unwrap_or((std::ptr::null(), 0));
         unsafe { *count_out = n };
         p
@@ -307,7 +366,7 @@ pub extern "C" fn kf_message_batch_views(
 /// Blocks: no. Thread safety: any thread, as long as the batch is not destroyed meanwhile.
 #[no_mangle]
 pub extern "C" fn kf_message_batch_count(batch: *const kf_message_batch_t) -> usize {
-    value(0, || opt(batch).map_or(0, |b| b.views.len()))
+    value(0, || opt(batch).map_or(0, |b| b.b.views.len()))
 }
 
 /// Frees a batch, its messages and their views. NULL is a no-op. Every pointer read from the
