@@ -4018,7 +4018,8 @@ kf_error_t *kf_consumer_consume(kf_consumer_t *consumer, kf_message_t **messages
  * Errors: KF_ERR__INVALID_ARG (NULL consumer or batch_out, an unknown flag); KF_ERR__STATE
  * (closed, or inside a callback of this consumer); KF_ERR__INTR. `*batch_out` is written only
  * on success.
- * Thread safety: as kf_consumer_poll().
+ * Thread safety: one thread at a time per consumer, as every consumer call (kf_consumer_wake()
+ * may be called from any thread meanwhile).
  */
 kf_error_t *kf_consumer_consume_batch(kf_consumer_t *consumer, size_t max_messages, int timeout_ms, uint32_t flags, kf_message_batch_t **batch_out);
 
@@ -4029,7 +4030,7 @@ kf_error_t *kf_consumer_consume_batch(kf_consumer_t *consumer, size_t max_messag
  * messages read with KF_CONSUME_DEFER_STORE, when each is handed to the application.
  *
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
- * Blocks: no. Thread safety: as kf_consumer_poll().
+ * Blocks: no. Thread safety: one thread at a time per consumer, as every consumer call.
  */
 kf_error_t *kf_consumer_store_message(kf_consumer_t *consumer, const kf_message_t *message);
 

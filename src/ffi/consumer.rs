@@ -298,7 +298,8 @@ const CONSUME_FLAGS: u32 = KF_CONSUME_DEFER_STORE;
 /// Errors: KF_ERR__INVALID_ARG (NULL consumer or batch_out, an unknown flag); KF_ERR__STATE
 /// (closed, or inside a callback of this consumer); KF_ERR__INTR. `*batch_out` is written only
 /// on success.
-/// Thread safety: as kf_consumer_poll().
+/// Thread safety: one thread at a time per consumer, as every consumer call (kf_consumer_wake()
+/// may be called from any thread meanwhile).
 #[no_mangle]
 pub extern "C" fn kf_consumer_consume_batch(
     consumer: *mut kf_consumer_t,
@@ -349,7 +350,7 @@ pub extern "C" fn kf_consumer_consume_batch(
 /// messages read with KF_CONSUME_DEFER_STORE, when each is handed to the application.
 ///
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
-/// Blocks: no. Thread safety: as kf_consumer_poll().
+/// Blocks: no. Thread safety: one thread at a time per consumer, as every consumer call.
 #[no_mangle]
 pub extern "C" fn kf_consumer_store_message(
     consumer: *mut kf_consumer_t,
