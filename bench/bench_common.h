@@ -51,10 +51,21 @@ typedef struct {
 } kv_t;
 
 #define MAX_CONF 64
+/* Headers per message at most (--headers), and their names and values: "h<i>" = "v<i>". */
+#define MAX_HEADERS 8
+static const char *const header_names[MAX_HEADERS] = {"h0", "h1", "h2", "h3",
+                                                      "h4", "h5", "h6", "h7"};
+static const char *const header_values[MAX_HEADERS] = {"v0", "v1", "v2", "v3",
+                                                       "v4", "v5", "v6", "v7"};
+
+/* What the "every field" consume tests (consume_view, consume_batch_view) add up from each
+ * message, so that no read is optimised away; checked non-zero at the end. */
+static uint64_t fields_sum;
 
 typedef struct {
     const char *contender; /* "raw" or "kafkaffi": printed in the result */
-    const char *test;      /* produce | produce_batch | consume_poll | consume_batch | latency */
+    const char *test;      /* produce | produce_batch | consume_poll | consume_batch | latency
+                              | consume_view | consume_batch_view */
     const char *bootstrap; /* "mock" (start an in-process mock cluster) or host:port */
     const char *topic;
     int partitions; /* mock: partitions of the topic created; consume preload: round-robin */
@@ -62,6 +73,7 @@ typedef struct {
     size_t size;    /* value bytes */
     int rate;       /* latency: messages per second */
     int batch;      /* produce_batch / consume_batch: messages per call */
+    int headers;    /* consume preload: headers per message ("h<i>" = "v<i>") */
     kv_t pconf[MAX_CONF]; /* -X key=value: producer configuration */
     int npconf;
     kv_t cconf[MAX_CONF]; /* -C key=value: consumer configuration */
@@ -106,9 +118,10 @@ static void add_kv(kv_t *arr, int *n, char *arg) {
 
 static void usage(const char *prog) {
     fprintf(stderr,
-            "usage: %s --test produce|produce_batch|consume_poll|consume_batch|latency\n"
+            "usage: %s --test produce|produce_batch|consume_poll|consume_batch|latency|\n"
+            "                 consume_view|consume_batch_view\n"
             "          --bootstrap mock|HOST:PORT --topic NAME [--partitions N] --count N\n"
-            "          --size BYTES [--rate MSG_PER_S] [--batch N]\n"
+            "          --size BYTES [--rate MSG_PER_S] [--batch N] [--headers N]\n"
             "          [-X producer.key=value ...] [-C consumer.key=value ...]\n",
             prog);
     exit(2);
@@ -141,6 +154,8 @@ static void parse_args(int argc, char **argv, opts_t *o) {
             o->rate = atoi(v);
         else if (!strcmp(a, "--batch"))
             o->batch = atoi(v);
+        else if (!strcmp(a, "--headers"))
+            o->headers = atoi(v);
         else if (!strcmp(a, "-X"))
             add_kv(o->pconf, &o->npconf, v);
         else if (!strcmp(a, "-C"))
@@ -149,7 +164,7 @@ static void parse_args(int argc, char **argv, opts_t *o) {
             usage(argv[0]);
     }
     if (!o->test || !o->bootstrap || !o->topic || o->count <= 0 || o->partitions < 1 ||
-        o->batch < 1 || o->rate < 1)
+        o->batch < 1 || o->rate < 1 || o->headers < 0 || o->headers > MAX_HEADERS)
         usage(argv[0]);
     if (o->size < 16)
         die("--size must be at least 16 (the latency test writes a timestamp and a sequence)");

@@ -183,6 +183,28 @@ static void test_produce_batch(const opts_t *o, const char *bootstrap, result_t 
 
 /* ---- consuming --------------------------------------------------------------------------- */
 
+/* preload() with o->headers headers per message ("h<i>" = "v<i>"); the same poll on a full
+ * queue as produce_one(). */
+static void preload_with_headers(kf_producer_t *p, const opts_t *o, int32_t partition,
+                                 const void *value) {
+    kf_headers_t *h = kf_headers_new((size_t)o->headers);
+    for (int j = 0; j < o->headers; j++)
+        check(kf_headers_add(h, header_names[j], (const uint8_t *)header_values[j],
+                             strlen(header_values[j])),
+              "headers");
+    for (;;) {
+        kf_error_t *err = kf_producer_produce(p, o->topic, partition, NULL, 0, value, o->size,
+                                              h, 0, NULL, NULL);
+        if (!err)
+            break;
+        if (kf_error_code(err) != KF_ERR__QUEUE_FULL)
+            check(err, "produce");
+        kf_error_destroy(err);
+        check(kf_producer_poll(p, 1, NULL), "poll");
+    }
+    kf_headers_destroy(h); /* produce copied it */
+}
+
 /* Writes the messages the consume tests read: o->count values, partition i % o->partitions, so
  * that every partition gets the same share (the mock cluster keeps ~5 MiB per partition). */
 static void preload(const opts_t *o, const char *bootstrap) {
@@ -190,6 +212,10 @@ static void preload(const opts_t *o, const char *bootstrap) {
     kf_producer_t *p = producer_new(o, bootstrap, &counts);
     unsigned char *value = make_payload(o->size);
     for (long i = 0; i < o->count; i++) {
+        if (o->headers > 0) {
+            preload_with_headers(p, o, (int32_t)(i % o->partitions), value);
+            continue;
+        }
         produce_one(p, o->topic, (int32_t)(i % o->partitions), value, o->size);
         if (i % POLL_EVERY == 0)
             check(kf_producer_poll(p, 0, NULL), "poll");
@@ -310,6 +336,79 @@ static void test_consume_batch(const opts_t *o, const char *bootstrap, result_t 
     consumer_done(c);
 }
 
+/* Reads every field of a consumed message from its view (filled by one kf_message_view()
+ * call, or read from a batch): the same fields and the same sum as bench_raw.c's take_fields(),
+ * and counts it. */
+static void take_view(consumed_t *st, const opts_t *o, const kf_message_view_t *v) {
+    if (v->error_code)
+        check(kf_message_error(v->message), "consume");
+    uint64_t sum = (uint64_t)v->partition + (uint64_t)v->offset + v->key_len +
+                   (uint64_t)v->timestamp + (uint64_t)v->timestamp_type +
+                   (uint64_t)v->leader_epoch + (uint64_t)v->status + (uint64_t)v->topic[0] +
+                   (v->key != NULL) + (v->value != NULL);
+    for (size_t i = 0; i < v->header_count; i++)
+        sum += (uint64_t)v->headers[i].name[0] + v->headers[i].value_len +
+               (v->headers[i].value != NULL);
+    if (v->header_total != (size_t)o->headers)
+        die("consume: %zu headers, expected %d", v->header_total, o->headers);
+    fields_sum += sum;
+    if (st->count == 0)
+        st->first_ns = now_ns();
+    st->count++;
+    st->bytes += (double)v->value_len;
+}
+
+static void test_consume_view(const opts_t *o, const char *bootstrap, result_t *r) {
+    preload(o, bootstrap);
+    kf_consumer_t *c = consumer_new_assigned(o, bootstrap);
+    kf_header_view_t headers[MAX_HEADERS];
+    MEASURED_BEGIN();
+    consumed_t st = {0, 0, 0, 0, now_ns()};
+    while (st.count < o->count) {
+        kf_message_t *m = NULL;
+        check(kf_consumer_poll(c, POLL_TIMEOUT_MS, &m), "poll");
+        if (!m) {
+            check_stall(&st, o);
+            continue;
+        }
+        kf_message_view_t v;
+        v.size = sizeof v;
+        check(kf_message_view(m, &v, headers, MAX_HEADERS), "view");
+        take_view(&st, o, &v);
+        kf_message_destroy(m);
+    }
+    MEASURED_END();
+    consume_result(o, &st, r);
+    if (fields_sum == 0)
+        die("no field read");
+    consumer_done(c);
+}
+
+static void test_consume_batch_view(const opts_t *o, const char *bootstrap, result_t *r) {
+    preload(o, bootstrap);
+    kf_consumer_t *c = consumer_new_assigned(o, bootstrap);
+    MEASURED_BEGIN();
+    consumed_t st = {0, 0, 0, 0, now_ns()};
+    while (st.count < o->count) {
+        kf_message_batch_t *b = NULL;
+        check(kf_consumer_consume_batch(c, (size_t)o->batch, POLL_TIMEOUT_MS, 0, &b), "consume");
+        if (!b) {
+            check_stall(&st, o);
+            continue;
+        }
+        size_t n = 0;
+        const kf_message_view_t *views = kf_message_batch_views(b, sizeof *views, &n);
+        for (size_t i = 0; i < n; i++)
+            take_view(&st, o, &views[i]);
+        kf_message_batch_destroy(b);
+    }
+    MEASURED_END();
+    consume_result(o, &st, r);
+    if (fields_sum == 0)
+        die("no field read");
+    consumer_done(c);
+}
+
 /* ---- end-to-end latency ----------------------------------------------------------------- */
 
 typedef struct {
@@ -414,6 +513,10 @@ int main(int argc, char **argv) {
         test_consume_batch(&o, bootstrap, &r);
     else if (!strcmp(o.test, "latency"))
         test_latency(&o, bootstrap, &r);
+    else if (!strcmp(o.test, "consume_view"))
+        test_consume_view(&o, bootstrap, &r);
+    else if (!strcmp(o.test, "consume_batch_view"))
+        test_consume_batch_view(&o, bootstrap, &r);
     else
         die("unknown test \"%s\"", o.test);
 

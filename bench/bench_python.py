@@ -199,8 +199,17 @@ def preload(o, bootstrap):
     counts = DrCounts()
     p = producer_new(o, bootstrap, counts)
     value = make_payload(o.size)
+    headers = [("h%d" % j, b"v%d" % j) for j in range(o.headers)]
     for i in range(o.count):
-        produce_one(p, o.topic, i % o.partitions, value)
+        if headers:
+            while True:
+                try:
+                    p.produce(o.topic, value, partition=i % o.partitions, headers=headers)
+                    break
+                except BufferError:
+                    p.poll(0.001)
+        else:
+            produce_one(p, o.topic, i % o.partitions, value)
         if i % POLL_EVERY == 0:
             p.poll(0)
     flush_all(p, counts, o.count)
@@ -282,6 +291,55 @@ def test_consume_batch(o, bootstrap, r):
             continue
         for m in msgs:
             take(m)
+    consume_result(o, st, r)
+    c.close()
+
+
+def take_fields(st, o, m):
+    """Reads every field of a message, as kafkaffi's kf_message_view() and bench_raw.c do:
+    topic, partition, offset, key, value, timestamp, error, leader epoch, headers (latency is
+    for delivery reports only; the Python client has no persistence status), and counts it."""
+    if m.error() is not None:
+        die("consume: %s" % m.error())
+    topic, partition, offset = m.topic(), m.partition(), m.offset()
+    key, value, ts = m.key(), m.value(), m.timestamp()
+    epoch, headers = m.leader_epoch(), m.headers()
+    if len(headers or ()) != o.headers:
+        die("consume: %d headers, expected %d" % (len(headers or ()), o.headers))
+    if st.count == 0:
+        st.first_ns = now_ns()
+    st.count += 1
+    st.bytes += len(value)
+    return topic, partition, offset, key, ts, epoch
+
+
+def test_consume_view(o, bootstrap, r):
+    preload(o, bootstrap)
+    c = consumer_new_assigned(o, bootstrap)
+    st = Consumed()
+    poll = c.poll
+    while st.count < o.count:
+        m = poll(POLL_TIMEOUT_S)
+        if m is None:
+            st.check_stall(o)
+            continue
+        take_fields(st, o, m)
+    consume_result(o, st, r)
+    c.close()
+
+
+def test_consume_batch_view(o, bootstrap, r):
+    preload(o, bootstrap)
+    c = consumer_new_assigned(o, bootstrap)
+    st = Consumed()
+    consume = c.consume
+    while st.count < o.count:
+        msgs = consume(o.batch, POLL_TIMEOUT_S)
+        if not msgs:
+            st.check_stall(o)
+            continue
+        for m in msgs:
+            take_fields(st, o, m)
     consume_result(o, st, r)
     c.close()
 
@@ -378,7 +436,7 @@ def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--test", required=True,
                     choices=["produce", "produce_batch", "consume_poll", "consume_batch",
-                             "latency"])
+                             "latency", "consume_view", "consume_batch_view"])
     ap.add_argument("--bootstrap", required=True)
     ap.add_argument("--topic", required=True)
     ap.add_argument("--partitions", type=int, default=1)
@@ -386,6 +444,7 @@ def parse_args(argv):
     ap.add_argument("--size", type=int, default=100)
     ap.add_argument("--rate", type=int, default=10000)
     ap.add_argument("--batch", type=int, default=1000)
+    ap.add_argument("--headers", type=int, default=0)
     ap.add_argument("-X", dest="pconf_list", action="append", default=[])
     ap.add_argument("-C", dest="cconf_list", action="append", default=[])
     o = ap.parse_args(argv)
@@ -416,6 +475,8 @@ def main(argv):
         "consume_poll": test_consume_poll,
         "consume_batch": test_consume_batch,
         "latency": test_latency,
+        "consume_view": test_consume_view,
+        "consume_batch_view": test_consume_batch_view,
     }
     tests[o.test](o, bootstrap, r)
     s = r["seconds"] if r["seconds"] > 0 else 1e-9

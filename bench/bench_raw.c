@@ -197,6 +197,27 @@ static void test_produce_batch(const opts_t *o, const char *bootstrap, result_t 
 
 /* ---- consuming --------------------------------------------------------------------------- */
 
+/* preload() with o->headers headers per message ("h<i>" = "v<i>"); the same poll on a full
+ * queue as produce_one(). */
+static void preload_with_headers(rd_kafka_t *p, const opts_t *o, int32_t partition,
+                                 const void *value) {
+    for (;;) {
+        rd_kafka_headers_t *h = rd_kafka_headers_new((size_t)o->headers);
+        for (int j = 0; j < o->headers; j++)
+            rd_kafka_header_add(h, header_names[j], -1, header_values[j], -1);
+        rd_kafka_resp_err_t err = rd_kafka_producev(
+            p, RD_KAFKA_V_TOPIC(o->topic), RD_KAFKA_V_PARTITION(partition),
+            RD_KAFKA_V_VALUE((void *)value, o->size), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+            RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_END);
+        if (!err)
+            return; /* the message owns the headers */
+        rd_kafka_headers_destroy(h);
+        if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+            die("produce: %s", rd_kafka_err2str(err));
+        rd_kafka_poll(p, 1);
+    }
+}
+
 /* Writes the messages the consume tests read: o->count values, partition i % o->partitions, so
  * that every partition gets the same share (the mock cluster keeps ~5 MiB per partition). */
 static void preload(const opts_t *o, const char *bootstrap) {
@@ -204,6 +225,10 @@ static void preload(const opts_t *o, const char *bootstrap) {
     rd_kafka_t *p = producer_new(o, bootstrap, &counts);
     unsigned char *value = make_payload(o->size);
     for (long i = 0; i < o->count; i++) {
+        if (o->headers > 0) {
+            preload_with_headers(p, o, (int32_t)(i % o->partitions), value);
+            continue;
+        }
         produce_one(p, o->topic, (int32_t)(i % o->partitions), value, o->size);
         if (i % POLL_EVERY == 0)
             rd_kafka_poll(p, 0);
@@ -325,6 +350,92 @@ static void test_consume_batch(const opts_t *o, const char *bootstrap, result_t 
     consumer_done(c);
 }
 
+/* Reads every field of a consumed message, as kafkaffi's kf_message_view() does: topic,
+ * partition, offset, key, value, timestamp and its type, error, leader epoch, persistence
+ * status and each header's name and value (latency is for delivery reports only), and counts
+ * it. */
+static void take_fields(consumed_t *st, const opts_t *o, const rd_kafka_message_t *m) {
+    if (m->err)
+        die("consume: %s", rd_kafka_message_errstr(m));
+    const char *topic = rd_kafka_topic_name(m->rkt);
+    rd_kafka_timestamp_type_t tstype;
+    int64_t ts = rd_kafka_message_timestamp(m, &tstype);
+    int32_t epoch = rd_kafka_message_leader_epoch(m);
+    rd_kafka_msg_status_t status = rd_kafka_message_status(m);
+    rd_kafka_headers_t *hdrs = NULL;
+    size_t nh = 0;
+    uint64_t sum = (uint64_t)m->partition + (uint64_t)m->offset + m->key_len + (uint64_t)ts +
+                   (uint64_t)tstype + (uint64_t)epoch + (uint64_t)status + (uint64_t)topic[0] +
+                   (m->key != NULL) + (m->payload != NULL);
+    if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        nh = rd_kafka_header_cnt(hdrs);
+        for (size_t i = 0; i < nh; i++) {
+            const char *name;
+            const void *v;
+            size_t vlen;
+            if (rd_kafka_header_get_all(hdrs, i, &name, &v, &vlen) == RD_KAFKA_RESP_ERR_NO_ERROR)
+                sum += (uint64_t)name[0] + vlen + (v != NULL);
+        }
+    }
+    if (nh != (size_t)o->headers)
+        die("consume: %zu headers, expected %d", nh, o->headers);
+    fields_sum += sum;
+    if (st->count == 0)
+        st->first_ns = now_ns();
+    st->count++;
+    st->bytes += (double)m->len;
+}
+
+static void test_consume_view(const opts_t *o, const char *bootstrap, result_t *r) {
+    preload(o, bootstrap);
+    rd_kafka_t *c = consumer_new_assigned(o, bootstrap);
+    MEASURED_BEGIN();
+    consumed_t st = {0, 0, 0, 0, now_ns()};
+    while (st.count < o->count) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(c, POLL_TIMEOUT_MS);
+        if (!m) {
+            check_stall(&st, o);
+            continue;
+        }
+        take_fields(&st, o, m);
+        rd_kafka_message_destroy(m);
+    }
+    MEASURED_END();
+    consume_result(o, &st, r);
+    if (fields_sum == 0)
+        die("no field read");
+    consumer_done(c);
+}
+
+static void test_consume_batch_view(const opts_t *o, const char *bootstrap, result_t *r) {
+    preload(o, bootstrap);
+    rd_kafka_t *c = consumer_new_assigned(o, bootstrap);
+    rd_kafka_queue_t *q = rd_kafka_queue_get_consumer(c);
+    rd_kafka_message_t **msgs = calloc((size_t)o->batch, sizeof *msgs);
+    MEASURED_BEGIN();
+    consumed_t st = {0, 0, 0, 0, now_ns()};
+    while (st.count < o->count) {
+        ssize_t n = rd_kafka_consume_batch_queue(q, POLL_TIMEOUT_MS, msgs, (size_t)o->batch);
+        if (n < 0)
+            die("consume_batch: %s", rd_kafka_err2str(rd_kafka_last_error()));
+        if (n == 0) {
+            check_stall(&st, o);
+            continue;
+        }
+        for (ssize_t i = 0; i < n; i++)
+            take_fields(&st, o, msgs[i]);
+        for (ssize_t i = 0; i < n; i++)
+            rd_kafka_message_destroy(msgs[i]);
+    }
+    MEASURED_END();
+    consume_result(o, &st, r);
+    if (fields_sum == 0)
+        die("no field read");
+    free(msgs);
+    rd_kafka_queue_destroy(q);
+    consumer_done(c);
+}
+
 /* ---- end-to-end latency ----------------------------------------------------------------- */
 
 typedef struct {
@@ -426,6 +537,10 @@ int main(int argc, char **argv) {
         test_consume_batch(&o, bootstrap, &r);
     else if (!strcmp(o.test, "latency"))
         test_latency(&o, bootstrap, &r);
+    else if (!strcmp(o.test, "consume_view"))
+        test_consume_view(&o, bootstrap, &r);
+    else if (!strcmp(o.test, "consume_batch_view"))
+        test_consume_batch_view(&o, bootstrap, &r);
     else
         die("unknown test \"%s\"", o.test);
 

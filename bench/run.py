@@ -58,6 +58,7 @@ class Scenario:
     fmt: str = ""  # serde: avro | json | protobuf
     direction: str = ""  # serde: serialize | deserialize
     binary: bool = False  # serde, Protobuf: kafkaffi with "record.format": "binary"
+    headers: int = 0  # consume: headers per preloaded message
 
     @property
     def kind(self):
@@ -87,6 +88,13 @@ def scenarios():
                         {"mock": 1_000_000, "broker": 500_000}))
     out.append(Scenario("consume batch 100 B", "consume_batch", 100,
                         {"mock": 1_000_000, "broker": 500_000}))
+    # Every field of each message, two headers: kafkaffi in one call per message
+    # (kf_message_view) or per batch (kf_consumer_consume_batch), raw librdkafka with its
+    # accessors, Python with its Message methods.
+    out.append(Scenario("consume view 100 B 2 headers", "consume_view", 100,
+                        {"mock": 1_000_000, "broker": 500_000}, headers=2))
+    out.append(Scenario("consume batch view 100 B 2 headers", "consume_batch_view", 100,
+                        {"mock": 1_000_000, "broker": 500_000}, headers=2))
     for linger in (0, 5):
         out.append(Scenario("latency linger.ms=%d" % linger, "latency", 100,
                             {"mock": 10_000, "broker": 10_000}, linger=linger, rate=2_000))
@@ -117,7 +125,8 @@ def partitions_for(s):
     if s.test == "serde":
         return 0
     n = max(s.count.values())
-    return max(1, math.ceil(n * (s.size + RECORD_OVERHEAD) / MOCK_PARTITION_BUDGET))
+    return max(1, math.ceil(n * (s.size + RECORD_OVERHEAD + 8 * s.headers)
+                            / MOCK_PARTITION_BUDGET))
 
 
 def producer_conf(s):
@@ -213,6 +222,8 @@ class Runner:
                 "--size", str(s.size), "--batch", str(s.batch)]
         if s.rate:
             args += ["--rate", str(s.rate)]
+        if s.headers:
+            args += ["--headers", str(s.headers)]
         for k, v in producer_conf(s).items():
             args += ["-X", "%s=%s" % (k, v)]
         for k, v in consumer_conf(kind).items():
@@ -680,6 +691,15 @@ def write_results(args, results, clusters, scen, out_dir):
              "received the last one (the clock is read only then and on empty polls). The number "
              "of partitions keeps each under %d MiB (the mock cluster keeps about 5 MiB per "
              "partition and silently drops older data)." % (MOCK_PARTITION_BUDGET >> 20))
+    L.append("- Consume, every field (\"consume view\", \"consume batch view\"): the values "
+             "carry two headers, and every field of each message is read: topic, partition, "
+             "offset, key, value, timestamp and its type, error, leader epoch, persistence "
+             "status and each header's name and value. Raw librdkafka calls its accessors "
+             "(`rd_kafka_topic_name`, `rd_kafka_message_timestamp`, `_leader_epoch`, `_status`, "
+             "`_headers`, `rd_kafka_header_get_all`); kafkaffi makes one call per message "
+             "(`kf_message_view` after `kf_consumer_poll`) or none (the views of a "
+             "`kf_consumer_consume_batch` batch, read with `kf_message_batch_views`); Python "
+             "calls the `Message` methods (it has no persistence status).")
     L.append("- Latency: a producer thread sends at a fixed rate (a value of 100 B carrying the "
              "send time and a sequence number, `poll(0)` after each), the main thread polls a "
              "consumer of the same (1-partition) topic; latency = receive time − send time on "

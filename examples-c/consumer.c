@@ -154,16 +154,18 @@ static void print_bytes(const uint8_t *data, size_t len) {
         printf("\"%.*s\"", (int)len, (const char *)data);
 }
 
-static void print_message(const kf_message_t *msg) {
-    size_t key_len = 0, value_len = 0;
-    const uint8_t *key = kf_message_key(msg, &key_len);
-    const uint8_t *value = kf_message_value(msg, &value_len);
-    printf("%s[%" PRId32 "]@%" PRId64 " key=", kf_message_topic(msg), kf_message_partition(msg),
-           kf_message_offset(msg));
-    print_bytes(key, key_len);
+/* Prints a message from its view: every field was read by one kf_message_view() call. */
+static void print_message(const kf_message_view_t *v) {
+    printf("%s[%" PRId32 "]@%" PRId64 " key=", v->topic, v->partition, v->offset);
+    print_bytes(v->key, v->key_len);
     printf(" value=");
-    print_bytes(value, value_len);
-    printf(" headers=%zu\n", kf_headers_count(kf_message_headers(msg)));
+    print_bytes(v->value, v->value_len);
+    printf(" headers=%zu", v->header_total);
+    for (size_t i = 0; i < v->header_count; i++) {
+        printf(" %s=", v->headers[i].name);
+        print_bytes(v->headers[i].value, v->headers[i].value_len);
+    }
+    printf("\n");
 }
 
 static kf_consumer_t *create_consumer(const char *bootstrap, const char *group) {
@@ -247,14 +249,24 @@ int main(int argc, char **argv) {
         }
         if (msg == NULL)
             continue; /* nothing within the timeout */
-        if (kf_message_error_code(msg) != KF_ERR_NO_ERROR) {
+        /* Every field in one call: the view and the header views borrow from `msg` (until
+         * kf_message_destroy below); `size` tells the library which struct this program
+         * was compiled with. Headers beyond the array are counted in header_total. */
+        kf_message_view_t view = {.size = sizeof view};
+        kf_header_view_t headers[8];
+        if (!check(kf_message_view(msg, &view, headers, 8), "kf_message_view")) {
+            kf_message_destroy(msg);
+            status = 1;
+            break;
+        }
+        if (view.error_code != KF_ERR_NO_ERROR) {
             /* Not data: a consumer error event (e.g. an unknown topic). */
             err = kf_message_error(msg);
             fprintf(stderr, "%% consumer error: %s: %s\n", kf_error_name(err),
                     kf_error_message(err));
             kf_error_destroy(err);
         } else {
-            print_message(msg);
+            print_message(&view);
             received++;
             if (++since_commit >= COMMIT_EVERY) {
                 /* Commit the current positions; the outcome arrives later in on_commit. */

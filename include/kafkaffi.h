@@ -428,6 +428,14 @@
 #define KF_OFFSET_SPEC_LATEST -1
 
 /**
+ * kf_consumer_consume_batch() flag: do not store the offsets of the messages read. The caller
+ * stores each message's offset when it hands the message over to its application, with
+ * kf_consumer_store_message(), so that auto-commit never commits past what the application
+ * received (a binding serving single-message poll() from a prefetched batch).
+ */
+#define KF_CONSUME_DEFER_STORE 1
+
+/**
  * First of kafkaffi's own error codes; librdkafka's never reach this range.
  */
 #define KF_ERR_KAFKAFFI_BEGIN 100000
@@ -1332,6 +1340,22 @@
 #define KF_TIMESTAMP_LOG_APPEND_TIME 2
 
 /**
+ * The message was never sent to the broker, or the broker failed it: a retry may not
+ * duplicate it.
+ */
+#define KF_MESSAGE_STATUS_NOT_PERSISTED 0
+
+/**
+ * The message was sent but no acknowledgement came back (a timeout): it may be in the log.
+ */
+#define KF_MESSAGE_STATUS_POSSIBLY_PERSISTED 1
+
+/**
+ * The broker acknowledged the message (and every consumed message).
+ */
+#define KF_MESSAGE_STATUS_PERSISTED 2
+
+/**
  * Kafka API key of Produce requests, for kf_mock_cluster_push_request_errors() (any
  * API key number is accepted there).
  */
@@ -1635,6 +1659,12 @@ typedef struct kf_int32_list_t kf_int32_list_t;
 typedef struct kf_member_description_t kf_member_description_t;
 
 /**
+ * A batch of consumed messages (kf_consumer_consume_batch()): the messages, their views and
+ * all their header views in contiguous arrays, freed with one kf_message_batch_destroy().
+ */
+typedef struct kf_message_batch_t kf_message_batch_t;
+
+/**
  * A message: polled from a consumer (caller owns it), or handed to a delivery callback
  * (borrowed for the callback's duration). It is librdkafka's `rd_kafka_message_t`.
  */
@@ -1879,6 +1909,146 @@ typedef struct {
  * used from several threads at once: the callback must then be thread-safe).
  */
 typedef int32_t (*kf_serde_cb)(void *opaque, const kf_serialization_context_t *ctx, const uint8_t *data, size_t len, kf_buffer_t *out);
+
+/**
+ * Everything an error carries, read in one call by kf_error_info().
+ *
+ * Starts with `size`: set it to `sizeof(kf_error_info_t)` before the call. The library refuses
+ * a size below the first published one (KF_ERR__INVALID_ARG), never writes past `size`, and
+ * sets `size` to the number of bytes it filled, so fields can be appended in later versions.
+ */
+typedef struct {
+    /**
+     * The struct's size in bytes (see above).
+     */
+    size_t size;
+    /**
+     * As kf_error_code().
+     */
+    int32_t code;
+    /**
+     * As kf_error_is_retriable().
+     */
+    bool retriable;
+    /**
+     * As kf_error_is_fatal().
+     */
+    bool fatal;
+    /**
+     * As kf_error_txn_requires_abort().
+     */
+    bool txn_requires_abort;
+    /**
+     * As kf_error_name(): a static string, never freed.
+     */
+    const char *name;
+    /**
+     * As kf_error_message(): borrowed from the error, valid until kf_error_destroy(err) (for an
+     * error handed to a callback, until the callback returns).
+     */
+    const char *message;
+} kf_error_info_t;
+
+/**
+ * One header: a NUL-terminated UTF-8 name and a value of `value_len` bytes (`value` NULL for a
+ * null value, distinct from an empty one: non-NULL with length 0).
+ *
+ * An array element type: it has no `size` field and its layout never changes (a new ABI
+ * major would be needed to change it), so arrays of it are indexed with its `sizeof`.
+ * Filled by kafkaffi, its pointers are borrowed from the message (or batch) they came from
+ * and live until that is destroyed.
+ */
+typedef struct {
+    const char *name;
+    const uint8_t *value;
+    size_t value_len;
+} kf_header_view_t;
+
+/**
+ * Every field of a message, filled by kf_message_view() or read from a batch
+ * (kf_message_batch_views()). Pointers are borrowed from the message (or batch) and live until
+ * kf_message_destroy() (or kf_message_batch_destroy()); for a message handed to a callback,
+ * until the callback returns.
+ *
+ * Starts with `size`: set it to `sizeof(kf_message_view_t)` before calling kf_message_view().
+ * The library refuses a size below the first published one (KF_ERR__INVALID_ARG), never writes
+ * past `size`, and sets `size` to the number of bytes it filled, so fields can be appended in
+ * later versions. Batches lay their views out with the size the caller asks
+ * kf_message_batch_views() for.
+ */
+typedef struct {
+    /**
+     * The struct's size in bytes (see above).
+     */
+    size_t size;
+    /**
+     * The message itself, for kf_consumer_commit(), kf_consumer_store_offsets() or
+     * kf_consumer_store_message(). Borrowed: never destroy it on its own when it came from a
+     * batch.
+     */
+    const kf_message_t *message;
+    /**
+     * The topic name (NUL-terminated); NULL for some error events.
+     */
+    const char *topic;
+    /**
+     * The key; NULL for a null key (then `key_len` is 0), non-NULL with length 0 for an empty
+     * one.
+     */
+    const uint8_t *key;
+    size_t key_len;
+    /**
+     * The value; NULL for a null value (a tombstone). For an error event (`error_code` not 0)
+     * the error's text (not NUL-terminated).
+     */
+    const uint8_t *value;
+    size_t value_len;
+    /**
+     * The offset (for a delivery report, the offset it was written at, or KF_OFFSET_INVALID).
+     */
+    int64_t offset;
+    /**
+     * Milliseconds since the epoch; -1 when not available.
+     */
+    int64_t timestamp;
+    /**
+     * Microseconds from produce to acknowledgement for a delivery report inside its callback;
+     * -1 for a consumed message.
+     */
+    int64_t latency_us;
+    /**
+     * The header views: `header_count` elements, NULL when `header_count` is 0.
+     */
+    const kf_header_view_t *headers;
+    /**
+     * The number of elements at `headers`.
+     */
+    size_t header_count;
+    /**
+     * The number of headers the message has: more than `header_count` only when the array
+     * given to kf_message_view() was too small (then call it again with a larger one).
+     */
+    size_t header_total;
+    int32_t partition;
+    /**
+     * KF_TIMESTAMP_NOT_AVAILABLE, KF_TIMESTAMP_CREATE_TIME or KF_TIMESTAMP_LOG_APPEND_TIME.
+     */
+    int32_t timestamp_type;
+    /**
+     * 0 for a normal message, else the error of an error event or delivery report (as
+     * kf_message_error_code()).
+     */
+    int32_t error_code;
+    /**
+     * The partition leader epoch, or -1 when unknown.
+     */
+    int32_t leader_epoch;
+    /**
+     * The persistence status: KF_MESSAGE_STATUS_NOT_PERSISTED, _POSSIBLY_PERSISTED or
+     * _PERSISTED (always _PERSISTED for a consumed message).
+     */
+    int32_t status;
+} kf_message_view_t;
 
 /**
  * Gives a zero-copy value back to the application once librdkafka is done with it
@@ -3911,6 +4081,36 @@ kf_error_t *kf_consumer_poll(kf_consumer_t *consumer, int timeout_ms, kf_message
 kf_error_t *kf_consumer_consume(kf_consumer_t *consumer, kf_message_t **messages, size_t max_messages, int timeout_ms, size_t *count_out);
 
 /**
+ * Reads up to `max_messages` messages (as kf_consumer_consume(): waiting up to `timeout_ms` in
+ * all, -1 until `max_messages` arrive) into one batch whose message views and header views are
+ * read with kf_message_batch_views() (no further call per message). `*batch_out` gets the
+ * batch, or NULL when no message arrived. Offsets are stored only for messages returned, so
+ * auto-commit never commits past what the caller received (see librdkafka #4844); with
+ * KF_CONSUME_DEFER_STORE in `flags` they are not stored at all (see that flag).
+ *
+ * Returns: `*batch_out`: caller owns; kf_message_batch_destroy() frees it with its messages.
+ * Blocks: up to `timeout_ms`; kf_consumer_wake() ends it (KF_ERR__INTR when nothing was read
+ * yet, otherwise the messages read so far are returned).
+ * Errors: KF_ERR__INVALID_ARG (NULL consumer or batch_out, an unknown flag); KF_ERR__STATE
+ * (closed, or inside a callback of this consumer); KF_ERR__INTR. `*batch_out` is written only
+ * on success.
+ * Thread safety: one thread at a time per consumer, as every consumer call (kf_consumer_wake()
+ * may be called from any thread meanwhile).
+ */
+kf_error_t *kf_consumer_consume_batch(kf_consumer_t *consumer, size_t max_messages, int timeout_ms, uint32_t flags, kf_message_batch_t **batch_out);
+
+/**
+ * Stores the offset after `message` as kf_consumer_poll() does for the messages it hands over:
+ * only when enable.auto.offset.store is true (the default) and the message carries no error;
+ * for a partition no longer assigned nothing is stored and no error returned. Meant for
+ * messages read with KF_CONSUME_DEFER_STORE, when each is handed to the application.
+ *
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+ * Blocks: no. Thread safety: one thread at a time per consumer, as every consumer call.
+ */
+kf_error_t *kf_consumer_store_message(kf_consumer_t *consumer, const kf_message_t *message);
+
+/**
  * Commits offsets: those of `offsets` when not NULL (offsets are the next to read, metadata and
  * leader epoch kept), else the offset after `message` when not NULL, else the current positions
  * of the assignment. Asynchronous commits report to on_commit; a synchronous commit blocks and,
@@ -4226,6 +4426,18 @@ bool kf_error_is_fatal(const kf_error_t *err);
  * `err` NULL: false. Thread safety: any thread.
  */
 bool kf_error_txn_requires_abort(const kf_error_t *err);
+
+/**
+ * Fills `*info_out` with the error's code, name, message and its three flags in one call.
+ * `info_out->size` must be set to sizeof(kf_error_info_t) (see kf_error_info_t).
+ *
+ * Returns: the message in `*info_out` is borrowed from `err` (valid until
+ * kf_error_destroy(err)); the name is static.
+ * Errors: KF_ERR__INVALID_ARG for a NULL `err` or `info_out`, or `info_out->size` below the
+ * first published size (`*info_out` is then not written).
+ * Blocks: no. Thread safety: any thread; the error is immutable.
+ */
+kf_error_t *kf_error_info(const kf_error_t *err, kf_error_info_t *info_out);
 
 /**
  * An owned copy of an error, e.g. to keep one handed to a callback (which is borrowed).
@@ -4550,6 +4762,51 @@ int32_t kf_message_error_code(const kf_message_t *msg);
  * Returns: caller owns; free with kf_error_destroy().
  */
 kf_error_t *kf_message_error(const kf_message_t *msg);
+
+/**
+ * Fills `*view_out` with every field of `msg` in one call, and the first `headers_cap` headers
+ * into the caller's array `headers` (which `view_out->headers` then points to).
+ * `view_out->size` must be set to sizeof(kf_message_view_t) (see kf_message_view_t).
+ * `headers` may be NULL when `headers_cap` is 0; `view_out->header_total` tells how many
+ * headers the message has, so a caller whose array was too small can call again.
+ *
+ * Returns: the view's pointers are borrowed from `msg`: valid until kf_message_destroy(msg)
+ * (for a message handed to a callback, until the callback returns).
+ * Errors: KF_ERR__INVALID_ARG for a NULL `msg` or `view_out`, `view_out->size` below the
+ * first published size, or NULL `headers` with a non-zero `headers_cap`; `*view_out` is then
+ * not written.
+ * Blocks: no. Thread safety: any thread, as long as the message is not destroyed meanwhile.
+ */
+kf_error_t *kf_message_view(const kf_message_t *msg, kf_message_view_t *view_out, kf_header_view_t *headers, size_t headers_cap);
+
+/**
+ * The views of every message of `batch`, in the order consumed: an array of `*count_out`
+ * elements of `view_size` bytes each. Pass `sizeof(kf_message_view_t)`: the array is then
+ * indexed as `views[i]`, whatever the size of the library's own struct. Each element's `size`
+ * is the number of bytes filled; its `headers` point into one array holding the header views
+ * of the whole batch, and its `message` is the message itself (for commit or store).
+ *
+ * Returns: borrowed, valid until kf_message_batch_destroy(batch); NULL with `*count_out` 0
+ * when `batch` is NULL or `view_size` is below the first published size of kf_message_view_t
+ * or not a multiple of its alignment; NULL when `count_out` is NULL.
+ * Blocks: no. Thread safety: any thread, as long as the batch is not destroyed meanwhile.
+ */
+const kf_message_view_t *kf_message_batch_views(const kf_message_batch_t *batch, size_t view_size, size_t *count_out);
+
+/**
+ * The number of messages in `batch`; 0 when `batch` is NULL.
+ *
+ * Blocks: no. Thread safety: any thread, as long as the batch is not destroyed meanwhile.
+ */
+size_t kf_message_batch_count(const kf_message_batch_t *batch);
+
+/**
+ * Frees a batch, its messages and their views. NULL is a no-op. Every pointer read from the
+ * batch (views, header views, messages, keys, values) becomes invalid.
+ *
+ * Blocks: no. Thread safety: any thread, once per batch, not while another thread reads it.
+ */
+void kf_message_batch_destroy(kf_message_batch_t *batch);
 
 /**
  * Frees metadata returned by list_topics. NULL is a no-op.

@@ -81,6 +81,7 @@ fn every_call_on_a_closed_consumer_fails_with_state() {
         let mut md = null_mut();
         let mut cgmd = null_mut();
         let mut fd = -1;
+        let mut batch = null_mut();
         let calls: Vec<(&str, *mut kf_error_t)> = vec![
             (
                 "kf_consumer_subscribe",
@@ -105,6 +106,14 @@ fn every_call_on_a_closed_consumer_fails_with_state() {
             (
                 "kf_consumer_consume",
                 kf_consumer_consume(c, msgs.as_mut_ptr(), 4, 100, &mut n),
+            ),
+            (
+                "kf_consumer_consume_batch",
+                kf_consumer_consume_batch(c, 4, 100, 0, &mut batch),
+            ),
+            (
+                "kf_consumer_store_message",
+                kf_consumer_store_message(c, msg),
             ),
             (
                 "kf_consumer_commit",
@@ -161,6 +170,7 @@ fn every_call_on_a_closed_consumer_fails_with_state() {
         }
         assert!(m.is_null() && n == 0 && out_list.is_null() && s.is_null() && md.is_null());
         assert!(cgmd.is_null() && fd == -1, "no _out written after close");
+        assert!(batch.is_null(), "no batch written after close");
         // The documented no-ops: closing twice (as in the Python client) and waking (nothing
         // to wake); then destroy.
         ok(kf_consumer_close(c));
@@ -231,6 +241,11 @@ unsafe extern "C" fn commit_reenters(
         "kf_consumer_consume",
         code(kf_consumer_consume(c, msgs.as_mut_ptr(), 2, 0, &mut n)),
     ));
+    let mut batch = null_mut();
+    r.push((
+        "kf_consumer_consume_batch",
+        code(kf_consumer_consume_batch(c, 2, 0, 0, &mut batch)),
+    ));
     r.push(("kf_consumer_close", code(kf_consumer_close(c))));
     r.push(("kf_consumer_destroy", code(kf_consumer_destroy(c))));
 }
@@ -264,7 +279,7 @@ fn consumer_poll_consume_close_destroy_inside_its_commit_callback_fail_with_stat
         let codes = st.codes.lock().unwrap().clone();
         assert_eq!(
             codes.len(),
-            4,
+            5,
             "{}: the commit callback never ran",
             cluster.name()
         );

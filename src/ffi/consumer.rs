@@ -10,9 +10,10 @@ use std::os::raw::{c_char, c_int, c_void};
 use std::sync::Arc;
 
 use super::callback::Opaque;
+use super::message_view::{kf_message_batch_t, Buffers, MessageBatch, BATCH_PREALLOC};
 use super::types::*;
 use super::{arg, arg_cstr, borrowed, call, construct, handle, in_fn, opt, out_arg};
-use crate::error::KResult;
+use crate::error::{KResult, KafkaError};
 use crate::kafka::callbacks::{RebalanceCallbacks, RebalanceFn};
 use crate::kafka::consumer::Consumer;
 use crate::kafka::message::Message;
@@ -271,6 +272,94 @@ pub extern "C" fn kf_consumer_consume(
             std::slice::from_raw_parts_mut(messages as *mut *mut Message, max_messages)
         };
         *out = c.consume(slots, timeout_ms)?;
+        Ok(())
+    })
+}
+
+/// kf_consumer_consume_batch() flag: do not store the offsets of the messages read. The caller
+/// stores each message's offset when it hands the message over to its application, with
+/// kf_consumer_store_message(), so that auto-commit never commits past what the application
+/// received (a binding serving single-message poll() from a prefetched batch).
+pub const KF_CONSUME_DEFER_STORE: u32 = 1;
+
+/// Every flag kf_consumer_consume_batch() knows.
+const CONSUME_FLAGS: u32 = KF_CONSUME_DEFER_STORE;
+
+/// Reads up to `max_messages` messages (as kf_consumer_consume(): waiting up to `timeout_ms` in
+/// all, -1 until `max_messages` arrive) into one batch whose message views and header views are
+/// read with kf_message_batch_views() (no further call per message). `*batch_out` gets the
+/// batch, or NULL when no message arrived. Offsets are stored only for messages returned, so
+/// auto-commit never commits past what the caller received (see librdkafka #4844); with
+/// KF_CONSUME_DEFER_STORE in `flags` they are not stored at all (see that flag).
+///
+/// Returns: `*batch_out`: caller owns; kf_message_batch_destroy() frees it with its messages.
+/// Blocks: up to `timeout_ms`; kf_consumer_wake() ends it (KF_ERR__INTR when nothing was read
+/// yet, otherwise the messages read so far are returned).
+/// Errors: KF_ERR__INVALID_ARG (NULL consumer or batch_out, an unknown flag); KF_ERR__STATE
+/// (closed, or inside a callback of this consumer); KF_ERR__INTR. `*batch_out` is written only
+/// on success.
+/// Thread safety: one thread at a time per consumer, as every consumer call (kf_consumer_wake()
+/// may be called from any thread meanwhile).
+#[no_mangle]
+pub extern "C" fn kf_consumer_consume_batch(
+    consumer: *mut kf_consumer_t,
+    max_messages: usize,
+    timeout_ms: c_int,
+    flags: u32,
+    batch_out: *mut *mut kf_message_batch_t,
+) -> *mut kf_error_t {
+    const F: &str = "kf_consumer_consume_batch";
+    call(F, || {
+        let c = self::consumer(consumer, F)?;
+        let out = out_arg(batch_out, F, "batch_out")?;
+        if flags & !CONSUME_FLAGS != 0 {
+            return Err(KafkaError::invalid_arg(format!(
+                "{F}: unknown flags {:#x}",
+                flags & !CONSUME_FLAGS
+            )));
+        }
+        let store = flags & KF_CONSUME_DEFER_STORE == 0;
+        // This thread's buffers of its last batch, when it destroyed one.
+        let mut b = Buffers::take();
+        b.messages.reserve(max_messages.min(BATCH_PREALLOC));
+        let n = match c.consume_into(&mut b.messages, max_messages, timeout_ms, store) {
+            Ok(n) => n,
+            Err(e) => {
+                // (consume_into fails only before reading anything; destroy what it read anyway)
+                for m in b.messages.drain(..) {
+                    unsafe { Message::destroy(m) };
+                }
+                b.give_back();
+                return Err(e);
+            }
+        };
+        let batch = if n == 0 {
+            b.give_back();
+            std::ptr::null_mut()
+        } else {
+            super::new_handle(Box::new(MessageBatch::new(b)))
+        };
+        unsafe { *out = batch };
+        Ok(())
+    })
+}
+
+/// Stores the offset after `message` as kf_consumer_poll() does for the messages it hands over:
+/// only when enable.auto.offset.store is true (the default) and the message carries no error;
+/// for a partition no longer assigned nothing is stored and no error returned. Meant for
+/// messages read with KF_CONSUME_DEFER_STORE, when each is handed to the application.
+///
+/// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+/// Blocks: no. Thread safety: one thread at a time per consumer, as every consumer call.
+#[no_mangle]
+pub extern "C" fn kf_consumer_store_message(
+    consumer: *mut kf_consumer_t,
+    message: *const kf_message_t,
+) -> *mut kf_error_t {
+    const F: &str = "kf_consumer_store_message";
+    call(F, || {
+        let c = self::consumer(consumer, F)?;
+        c.store_handed_over(handle(message, F, "message")?);
         Ok(())
     })
 }

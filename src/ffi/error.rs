@@ -1,8 +1,9 @@
 //! kf_error_t: the error every fallible call returns.
 use std::os::raw::c_char;
 
+use super::sized::write_sized;
 use super::types::kf_error_t;
-use super::{error_out, free_handle, opt, value};
+use super::{call, error_out, free_handle, handle, opt, value};
 use crate::error::{code_description, code_name};
 
 /// The error's code: a librdkafka `rd_kafka_resp_err_t` number (see the KF_ERR_ constants), or
@@ -63,6 +64,63 @@ pub extern "C" fn kf_error_is_fatal(err: *const kf_error_t) -> bool {
 pub extern "C" fn kf_error_txn_requires_abort(err: *const kf_error_t) -> bool {
     value(false, || opt(err).is_some_and(|e| e.txn_requires_abort))
 }
+
+/// Everything an error carries, read in one call by kf_error_info().
+///
+/// Starts with `size`: set it to `sizeof(kf_error_info_t)` before the call. The library refuses
+/// a size below the first published one (KF_ERR__INVALID_ARG), never writes past `size`, and
+/// sets `size` to the number of bytes it filled, so fields can be appended in later versions.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct kf_error_info_t {
+    /// The struct's size in bytes (see above).
+    pub size: usize,
+    /// As kf_error_code().
+    pub code: i32,
+    /// As kf_error_is_retriable().
+    pub retriable: bool,
+    /// As kf_error_is_fatal().
+    pub fatal: bool,
+    /// As kf_error_txn_requires_abort().
+    pub txn_requires_abort: bool,
+    /// As kf_error_name(): a static string, never freed.
+    pub name: *const c_char,
+    /// As kf_error_message(): borrowed from the error, valid until kf_error_destroy(err) (for an
+    /// error handed to a callback, until the callback returns).
+    pub message: *const c_char,
+}
+
+/// Fills `*info_out` with the error's code, name, message and its three flags in one call.
+/// `info_out->size` must be set to sizeof(kf_error_info_t) (see kf_error_info_t).
+///
+/// Returns: the message in `*info_out` is borrowed from `err` (valid until
+/// kf_error_destroy(err)); the name is static.
+/// Errors: KF_ERR__INVALID_ARG for a NULL `err` or `info_out`, or `info_out->size` below the
+/// first published size (`*info_out` is then not written).
+/// Blocks: no. Thread safety: any thread; the error is immutable.
+#[no_mangle]
+pub extern "C" fn kf_error_info(
+    err: *const kf_error_t,
+    info_out: *mut kf_error_info_t,
+) -> *mut kf_error_t {
+    const F: &str = "kf_error_info";
+    call(F, || {
+        let e = handle(err, F, "err")?;
+        let info = kf_error_info_t {
+            size: 0,
+            code: e.code,
+            retriable: e.retriable,
+            fatal: e.fatal,
+            txn_requires_abort: e.txn_requires_abort,
+            name: code_name(e.code).as_ptr(),
+            message: e.message.as_ptr(),
+        };
+        unsafe { write_sized(info_out, info, ERROR_INFO_SIZE_V1, F, "info_out") }
+    })
+}
+
+/// The first published size of kf_error_info_t.
+const ERROR_INFO_SIZE_V1: usize = std::mem::size_of::<kf_error_info_t>();
 
 /// An owned copy of an error, e.g. to keep one handed to a callback (which is borrowed).
 ///

@@ -138,21 +138,67 @@ impl Consumer {
     /// store_returned() (when the application's enable.auto.offset.store is true).
     /// The caller owns each message written to `out` (Message::destroy).
     pub fn consume(&self, out: &mut [*mut Message], timeout_ms: i32) -> KResult<usize> {
-        // A Message is the librdkafka message itself (repr(transparent)).
-        let out = unsafe {
-            std::slice::from_raw_parts_mut(
-                out.as_mut_ptr() as *mut *mut rd::rd_kafka_message_t,
-                out.len(),
-            )
-        };
+        let len = out.len();
+        let base = out.as_mut_ptr() as *mut *mut rd::rd_kafka_message_t;
+        // SAFETY: every slot handed out lies inside `out`.
+        self.consume_with(len, timeout_ms, true, |n| unsafe { (base.add(n), len - n) })
+    }
+
+    /// Up to `max` messages appended to `out` (grown as they arrive, so a large `max` costs no
+    /// memory up front), as [`Consumer::consume`]. `store` false defers the offset store: the
+    /// caller then stores each message's offset when it hands it over
+    /// ([`Consumer::store_handed_over`]), so auto-commit never passes what was handed over.
+    /// The caller owns each message appended (Message::destroy).
+    pub fn consume_into(
+        &self,
+        out: &mut Vec<*mut Message>,
+        max: usize,
+        timeout_ms: i32,
+        store: bool,
+    ) -> KResult<usize> {
+        let start = out.len();
+        let mut filled = 0;
+        let res = self.consume_with(max, timeout_ms, store, |n| {
+            // Slots [start, start + n) are filled: count them before growing.
+            filled = n;
+            unsafe { out.set_len(start + n) };
+            if out.len() == out.capacity() {
+                // Doubling from 64 up to what is still wanted.
+                out.reserve((max - n).min(n.max(64)));
+            }
+            let spare = (out.capacity() - out.len()).min(max - n);
+            let p = unsafe { out.as_mut_ptr().add(out.len()) } as *mut *mut rd::rd_kafka_message_t;
+            (p, spare)
+        });
+        match res {
+            Ok(n) => {
+                unsafe { out.set_len(start + n) };
+                Ok(n)
+            }
+            Err(e) => {
+                unsafe { out.set_len(start + filled) };
+                Err(e)
+            }
+        }
+    }
+
+    /// The batch loop: `slots(n)`, with `n` messages read so far, gives where the next ones go
+    /// and how many fit there (at least one while n < max).
+    fn consume_with(
+        &self,
+        max: usize,
+        timeout_ms: i32,
+        store: bool,
+        mut slots: impl FnMut(usize) -> (*mut *mut rd::rd_kafka_message_t, usize),
+    ) -> KResult<usize> {
         let _g = self.client.begin_serving("consume")?;
-        if out.is_empty() {
+        if max == 0 {
             return Ok(0);
         }
         // None until the first call has returned short: no clock read while messages are queued.
         let mut deadline: Option<Option<Instant>> = None;
         let mut n = 0;
-        while n < out.len() {
+        while n < max {
             self.client.serve_main_if_pending();
             if let Err(e) = self.client.check_woken() {
                 // Woken after some messages arrived: hand them over rather than lose them.
@@ -166,21 +212,20 @@ impl Consumer {
                 Some(None) => -1,
                 Some(Some(d)) => remaining_ms(d),
             };
-            let rest = &mut out[n..];
-            let got = unsafe {
-                rd::rd_kafka_consume_batch_queue(
-                    self.client.queue(),
-                    wait,
-                    rest.as_mut_ptr(),
-                    rest.len(),
-                )
-            };
+            let (rest, room) = slots(n);
+            let got =
+                unsafe { rd::rd_kafka_consume_batch_queue(self.client.queue(), wait, rest, room) };
             if got > 0 {
                 let got = got as usize;
-                self.store_returned(&rest[..got]);
+                if store {
+                    self.store_returned(unsafe { std::slice::from_raw_parts(rest, got) });
+                }
                 n += got;
+                if got == room && n < max {
+                    continue; // the slots were full, not the queue empty: more may be waiting
+                }
             }
-            if n == out.len() {
+            if n == max {
                 break;
             }
             // Short: the wait ended, a wake-up, or a main-queue event (served on the next turn).
@@ -199,6 +244,14 @@ impl Consumer {
             }
         }
         Ok(n)
+    }
+
+    /// Stores the offset after `msg` as poll and consume do for the messages they hand over:
+    /// only when the application's enable.auto.offset.store is true and the message carries no
+    /// error; a partition no longer assigned is skipped. For messages read with the store
+    /// deferred ([`Consumer::consume_into`] with `store` false).
+    pub fn store_handed_over(&self, msg: &Message) {
+        self.store_returned(&[msg.as_ptr() as *mut rd::rd_kafka_message_t]);
     }
 
     /// Stores the offsets of messages handed to the application, when its

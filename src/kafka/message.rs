@@ -143,6 +143,92 @@ impl Message {
     }
 }
 
+/// Every field of a message, read at once (a binding's one call per message). The pointers
+/// borrow from the message and live as long as it.
+#[derive(Clone, Copy)]
+pub struct Fields<'a> {
+    /// NULL for some error events.
+    pub topic: *const c_char,
+    pub partition: i32,
+    pub offset: i64,
+    /// A NULL pointer for a null key.
+    pub key: (*const u8, usize),
+    /// A NULL pointer for a null value; an error event's text for an error event.
+    pub value: (*const u8, usize),
+    /// -1 when not available.
+    pub timestamp: i64,
+    /// 0 not available, 1 create time, 2 log-append time.
+    pub timestamp_type: i32,
+    pub error_code: i32,
+    /// -1 when unknown.
+    pub leader_epoch: i32,
+    /// Microseconds from produce to acknowledgement for a delivery report inside its callback;
+    /// -1 otherwise.
+    pub latency_us: i64,
+    /// librdkafka's persistence status: 0 not persisted, 1 possibly persisted, 2 persisted.
+    pub status: i32,
+    pub headers: Option<&'a Headers>,
+}
+
+impl Message {
+    /// Every field at once. `may_be_report`: false when the message is known to be a consumed
+    /// one (its latency is then -1 without looking up the current delivery report).
+    #[inline]
+    pub fn fields(&self, may_be_report: bool) -> Fields<'_> {
+        let m = &self.0;
+        let mut t = rd::rd_kafka_timestamp_type_t::RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+        // SAFETY: `m` is a live librdkafka message; these functions only read it.
+        unsafe {
+            Fields {
+                topic: self.topic_ptr(),
+                partition: m.partition,
+                offset: m.offset,
+                key: (m.key as *const u8, m.key_len),
+                value: (m.payload as *const u8, m.len),
+                timestamp: rd::rd_kafka_message_timestamp(m, &mut t),
+                timestamp_type: t as i32,
+                error_code: m.err as i32,
+                leader_epoch: rd::rd_kafka_message_leader_epoch(m),
+                latency_us: if may_be_report && is_delivery_report(m) {
+                    rd::rd_kafka_message_latency(m)
+                } else {
+                    -1
+                },
+                status: rd::rd_kafka_message_status(m) as i32,
+                headers: self.headers(),
+            }
+        }
+    }
+
+    /// librdkafka's persistence status (see [`Fields::status`]).
+    pub fn status(&self) -> i32 {
+        unsafe { rd::rd_kafka_message_status(&self.0) as i32 }
+    }
+}
+
+/// One header as raw parts: name (NUL-terminated), value pointer (NULL for a null value) and
+/// value length; borrowed from its list.
+pub type RawHeader = (*const c_char, *const u8, usize);
+
+impl Headers {
+    /// Calls `f` with each header in order, as raw parts, with no allocation; returns how many
+    /// there are.
+    #[inline]
+    pub fn for_each_raw(&self, mut f: impl FnMut(RawHeader)) -> usize {
+        let n = self.count();
+        for i in 0..n {
+            let (mut name, mut v, mut len) = (std::ptr::null(), std::ptr::null(), 0usize);
+            // i < count: librdkafka's int narrowing cannot wrap.
+            let err =
+                unsafe { rd::rd_kafka_header_get_all(&self.0, i, &mut name, &mut v, &mut len) };
+            if err as i32 == 0 {
+                f((name, v as *const u8, len));
+            }
+        }
+        n
+    }
+}
+
 fn bytes<'a>((p, n): (*const u8, usize)) -> Option<&'a [u8]> {
     if p.is_null() {
         None

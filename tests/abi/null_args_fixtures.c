@@ -129,6 +129,28 @@ static kf_message_t *make_message(void) {
 }
 kf_message_t *fx_message(void) { ONCE(kf_message_t *, make_message()); }
 
+/* A batch of the message fx_message() wrote, read by a consumer of its own. */
+static kf_message_batch_t *make_message_batch(void) {
+    (void)fx_message();
+    kf_error_t *e = NULL;
+    kf_consumer_t *c = kf_consumer_new(fx_consumer_config(), &e);
+    if (!c) fx_die("kf_consumer_new", e);
+    kf_topic_partition_list_t *l = kf_topic_partition_list_new(1);
+    ok("add", kf_topic_partition_list_add(l, FX_TOPIC, 0, NULL));
+    ok("offset", kf_topic_partition_list_set_offset(l, 0, KF_OFFSET_BEGINNING));
+    ok("assign", kf_consumer_assign(c, l));
+    for (int i = 0; i < 100; i++) {
+        kf_message_batch_t *b = NULL;
+        ok("kf_consumer_consume_batch", kf_consumer_consume_batch(c, 10, 100, 0, &b));
+        if (b) return b;
+    }
+    fx_die("no batch consumed in 10 s", NULL);
+    return NULL;
+}
+kf_message_batch_t *fx_message_batch(void) { ONCE(kf_message_batch_t *, make_message_batch()); }
+
+kf_header_view_t fx_header_views[1];
+
 static kf_metadata_t *make_metadata(void) {
     kf_metadata_t *md = NULL;
     ok("kf_producer_list_topics", kf_producer_list_topics(fx_producer(), FX_TOPIC, 10000, &md));

@@ -25,6 +25,8 @@ kf_producer_t *fx_producer(void);
 kf_consumer_t *fx_consumer(void);
 kf_admin_t *fx_admin(void);
 kf_message_t *fx_message(void); /* consumed from the mock cluster: key, value, one header */
+kf_message_batch_t *fx_message_batch(void); /* one consumed message */
+extern kf_header_view_t fx_header_views[1]; /* room for one header view */
 kf_headers_t *fx_headers(void);
 kf_topic_partition_list_t *fx_tpl(void);
 kf_metadata_t *fx_metadata(void);

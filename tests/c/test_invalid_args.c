@@ -114,6 +114,21 @@ static void test_errors(void) {
         CHECK(!kf_error_is_fatal(copy) && !kf_error_is_retriable(copy) &&
                   !kf_error_txn_requires_abort(copy),
               "an invalid argument is neither fatal, retriable nor abortable");
+        kf_error_info_t info;
+        memset(&info, 0, sizeof info);
+        info.size = sizeof info;
+        INVALID(kf_error_info(NULL, &info), "err");
+        INVALID(kf_error_info(err, NULL), "info_out");
+        info.size = 8;
+        INVALID(kf_error_info(err, &info), "size");
+        CHECK(info.size == 8 && info.name == NULL, "kf_error_info: info untouched on error");
+        info.size = sizeof info;
+        if (OK(kf_error_info(err, &info)))
+            CHECK(info.size == sizeof info && info.code == KF_ERR__INVALID_ARG &&
+                      strcmp(info.name, "_INVALID_ARG") == 0 &&
+                      info.message == kf_error_message(err) && !info.retriable &&
+                      !info.fatal && !info.txn_requires_abort,
+                  "kf_error_info reads the error in one call");
         kf_error_destroy(err);
         CHECK(strcmp(kf_error_name(copy), "_INVALID_ARG") == 0, "the copy outlives the original");
         kf_error_destroy(copy);
@@ -334,6 +349,21 @@ static void test_message_accessors(void) {
     CHECK(kf_message_headers(NULL) == NULL, "kf_message_headers(NULL)");
     CHECK(kf_message_error_code(NULL) == 0, "kf_message_error_code(NULL)");
     CHECK(kf_message_error(NULL) == NULL, "kf_message_error(NULL)");
+    {
+        kf_message_view_t view;
+        kf_header_view_t hv[2];
+        size_t n = 42;
+        memset(&view, 0, sizeof view);
+        view.size = sizeof view;
+        INVALID(kf_message_view(NULL, &view, hv, 2), "msg");
+        CHECK(view.size == sizeof view && view.message == NULL, "view untouched on error");
+        CHECK(kf_message_batch_views(NULL, sizeof(kf_message_view_t), &n) == NULL && n == 0,
+              "kf_message_batch_views(NULL)");
+        CHECK(kf_message_batch_views(NULL, sizeof(kf_message_view_t), NULL) == NULL,
+              "kf_message_batch_views(NULL, NULL)");
+        CHECK(kf_message_batch_count(NULL) == 0, "kf_message_batch_count(NULL)");
+        kf_message_batch_destroy(NULL);
+    }
 }
 
 static void test_topic_partition_lists(void) {
@@ -703,6 +733,17 @@ static void test_consumer(t_cluster_t *cluster) {
     CHECK(count == 42 && msgs[0] == NULL, "_out parameters untouched on error");
     OK(kf_consumer_consume(c, NULL, 0, 0, &count));
     CHECK(count == 0, "consume of 0 messages");
+    {
+        kf_message_batch_t *batch = (kf_message_batch_t *)&count; /* a marker */
+        INVALID(kf_consumer_consume_batch(NULL, 2, 0, 0, &batch), "consumer");
+        INVALID(kf_consumer_consume_batch(c, 2, 0, 0, NULL), "batch_out");
+        INVALID(kf_consumer_consume_batch(c, 2, 0, 0x40, &batch), "flags");
+        CHECK(batch == (kf_message_batch_t *)&count, "batch_out untouched on error");
+        OK(kf_consumer_consume_batch(c, 0, 0, KF_CONSUME_DEFER_STORE, &batch));
+        CHECK(batch == NULL, "a batch of 0 messages is no batch");
+    }
+    INVALID(kf_consumer_store_message(NULL, msg), "consumer");
+    INVALID(kf_consumer_store_message(c, NULL), "message");
     INVALID(kf_consumer_commit(NULL, NULL, l, false, &out), "consumer");
     ERR(kf_consumer_commit(c, NULL, NULL, false, &out), KF_ERR__NO_OFFSET, NULL);
     INVALID(kf_consumer_committed(NULL, l, 1000, &out), "consumer");
@@ -778,6 +819,10 @@ static void test_consumer(t_cluster_t *cluster) {
     ERR(kf_consumer_assignment(c, &out), KF_ERR__STATE, "closed");
     ERR(kf_consumer_poll(c, 0, &msg), KF_ERR__STATE, "closed");
     ERR(kf_consumer_consume(c, msgs, 2, 0, &count), KF_ERR__STATE, "closed");
+    {
+        kf_message_batch_t *batch = NULL;
+        ERR(kf_consumer_consume_batch(c, 2, 0, 0, &batch), KF_ERR__STATE, "closed");
+    }
     ERR(kf_consumer_commit(c, NULL, l, false, &out), KF_ERR__STATE, "closed");
     ERR(kf_consumer_committed(c, l, 1000, &out), KF_ERR__STATE, "closed");
     ERR(kf_consumer_position(c, l, &out), KF_ERR__STATE, "closed");
