@@ -3,13 +3,14 @@
 //! callbacks), the pollable event file descriptor, and destruction. How callbacks are served is
 //! in `serving`, the functions librdkafka calls in `trampolines`, fork detection in `fork`.
 use std::os::raw::{c_char, c_int, c_void};
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, AtomicUsize, Ordering};
 
 use parking_lot::Mutex;
 use rdkafka_sys as rd;
 
 use super::callbacks::{Callbacks, DeliverySlot, RebalanceCallbacks};
 use super::config::{set_raw, Config};
+use super::delivery::{notify, DeliveryReportBatch, PullQueue};
 use super::consumer::Consumer;
 use super::trampolines::*;
 use crate::error::{errstr_text, KResult, KafkaError};
@@ -24,6 +25,9 @@ pub enum ClientKind {
 struct Slab {
     slots: Vec<Option<DeliverySlot>>,
     free: Vec<usize>,
+    /// Pull mode: the reports not yet taken (under the same lock as the slots, so that a
+    /// report costs one lock).
+    pull: PullQueue,
 }
 
 /// State the librdkafka callbacks reach through their opaque pointer. Boxed, so its address is
@@ -55,6 +59,12 @@ pub struct ClientState {
     /// producer): rare, so kept behind a lock; `other_count` says whether to look.
     pub(super) other_servers: Mutex<Vec<usize>>,
     pub(super) other_count: AtomicUsize,
+    /// Producers: delivery reports are pulled (Producer::delivery_reports), no delivery
+    /// callback runs.
+    pub(super) pull: bool,
+    /// The write end of the event pipe once there is one, else -1 (pull mode writes to it when
+    /// reports are queued outside a pull).
+    pub(super) notify_fd: AtomicI32,
 }
 
 // Opaque pointers inside are only used on application threads inside blocking calls.
@@ -101,6 +111,8 @@ impl Client {
             server: AtomicUsize::new(0),
             other_servers: Mutex::new(Vec::new()),
             other_count: AtomicUsize::new(0),
+            pull: kind == ClientKind::Producer && config.delivery_pull,
+            notify_fd: AtomicI32::new(-1),
         });
         let conf = config.dup_raw();
         unsafe {
@@ -216,12 +228,35 @@ impl Client {
             )
         };
         *pipe = Some(fds);
+        self.state.notify_fd.store(fds[1], Ordering::Release);
+        if self.state.pull && self.state.per_message.lock().pull.len() > 0 {
+            // Reports already waiting: readable at once.
+            notify(0, fds[1]);
+        }
         Ok(fds[0])
     }
 
     /// Registers a per-message delivery callback; returns the value to carry as msg_opaque.
     pub fn register_delivery(&self, slot: DeliverySlot) -> *mut c_void {
         let mut slab = self.state.per_message.lock();
+        slab.register(slot)
+    }
+
+    /// True when this producer's delivery reports are pulled (no delivery callback runs).
+    #[inline]
+    pub fn pulls_reports(&self) -> bool {
+        self.state.pull
+    }
+
+    /// Takes back a registration whose message librdkafka refused at produce time.
+    pub fn unregister_delivery(&self, token: *mut c_void) {
+        self.state.take_delivery(token);
+    }
+}
+
+impl Slab {
+    fn register(&mut self, slot: DeliverySlot) -> *mut c_void {
+        let slab = self;
         let idx = match slab.free.pop() {
             Some(i) => {
                 slab.slots[i] = Some(slot);
@@ -234,11 +269,9 @@ impl Client {
         };
         (idx + 1) as *mut c_void
     }
+}
 
-    /// Takes back a registration whose message librdkafka refused at produce time.
-    pub fn unregister_delivery(&self, token: *mut c_void) {
-        self.state.take_delivery(token);
-    }
+impl Client {
 
     /// The fatal error of the client, if one was raised.
     pub fn fatal_error(&self) -> Option<KafkaError> {
@@ -254,6 +287,45 @@ impl Client {
 }
 
 impl ClientState {
+    /// Pull mode: records the delivery report `m` (with the opaque of its slot, if any) and
+    /// returns its slot's zero-copy release, to run once the report is recorded.
+    ///
+    /// # Safety
+    /// `m` is a live delivery report.
+    pub(super) unsafe fn collect_report(
+        &self,
+        m: *const rd::rd_kafka_message_t,
+    ) -> Option<super::callbacks::ValueRelease> {
+        let token = (*m)._private;
+        let mut slab = self.per_message.lock();
+        let slot = if token.is_null() {
+            None
+        } else {
+            let idx = (token as usize).wrapping_sub(1);
+            let s = slab.slots.get_mut(idx).and_then(Option::take);
+            if s.is_some() {
+                slab.free.push(idx);
+            }
+            s
+        };
+        let first = slab.pull.push(m, slot.map_or(0, |s| s.opaque));
+        drop(slab);
+        if first {
+            notify(self as *const ClientState as usize, self.notify_fd.load(Ordering::Acquire));
+        }
+        slot.and_then(|s| s.release)
+    }
+
+    /// Pull mode: the number of reports waiting.
+    pub(super) fn reports_waiting(&self) -> usize {
+        self.per_message.lock().pull.len()
+    }
+
+    /// Pull mode: takes up to `max` reports.
+    pub(super) fn take_reports(&self, max: usize) -> Option<DeliveryReportBatch> {
+        self.per_message.lock().pull.take(max)
+    }
+
     pub(super) fn take_delivery(&self, token: *mut c_void) -> Option<DeliverySlot> {
         let idx = (token as usize).checked_sub(1)?;
         let mut slab = self.per_message.lock();
