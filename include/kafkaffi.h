@@ -1575,11 +1575,6 @@
 #define KF_PARTITION_UA -1
 
 /**
- * The value length that marks a null header value in a packed headers block.
- */
-#define PACKED_NULL_VALUE UINT32_MAX
-
-/**
  * An ACL binding or an ACL binding filter (Python's AclBinding / AclBindingFilter); also the
  * bindings listed in describe_acls and delete_acls results.
  */

@@ -141,7 +141,14 @@ pub extern "C" fn kf_producer_send(
         let p = self::producer(producer, F)?;
         let m = arg(msg, F, "msg")?;
         check_size(m.size, PRODUCE_MESSAGE_MIN, F, "kf_produce_message_t")?;
-        p.produce(&out_message(p, m, F)?)
+        p.produce(&out_message(p, m, F)?).map_err(|e| {
+            // A bad header view, found while the headers are built: name the call.
+            if e.code == super::KF_ERR__INVALID_ARG {
+                super::in_fn(F)(e)
+            } else {
+                e
+            }
+        })
     })
 }
 

@@ -170,7 +170,7 @@ pub(super) fn notify(state: usize, fd: c_int) {
     }
 }
 
-/// A header given by reference (the C view `kf_header_view_t` has the same layout): a
+/// A header given by reference (the C ABI's header view has the same layout): a
 /// NUL-terminated UTF-8 name, and a value (NULL with length 0: a null value).
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -194,7 +194,7 @@ pub enum OutHeaders<'a> {
 }
 
 /// The value length that marks a null header value in a packed headers block.
-pub const PACKED_NULL_VALUE: u32 = u32::MAX;
+const PACKED_NULL_VALUE: u32 = u32::MAX;
 
 impl OutHeaders<'_> {
     /// A new librdkafka headers list the caller owns (NULL for none), or the first bad header.
