@@ -178,7 +178,7 @@ OVERRIDES = {
     ("kf_user_scram_credential_upsertion_new", "salt"): '(const uint8_t *)"salt"',
     ("kf_user_scram_credential_upsertion_new", "salt_len"): "4",
     ("kf_producer_produce_packed", "buf"): "(const uint8_t *)FX_TOPIC",
-    ("kf_producer_produce_packed", "buf_len"): "strlen(FX_TOPIC)",
+    ("kf_producer_produce_packed", "buf_len"): "(sizeof FX_TOPIC - 1)",
     ("kf_producer_delivery_reports", "max"): "10",
     ("kf_config_set_delivery_report_mode", "mode"): "KF_DELIVERY_REPORT_MODE_PULL",
     # No batch outside a pull-mode producer: NULL is a valid batch (no reports).
