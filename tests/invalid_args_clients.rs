@@ -1207,7 +1207,14 @@ fn invalid_args_produce_hot_paths() {
     }];
     let mut n = 42;
     inv(
-        kf_producer_produce_packed(null_mut(), buf.as_ptr(), buf.len(), pm.as_mut_ptr(), 1, &mut n),
+        kf_producer_produce_packed(
+            null_mut(),
+            buf.as_ptr(),
+            buf.len(),
+            pm.as_mut_ptr(),
+            1,
+            &mut n,
+        ),
         &[P, "producer"],
     );
     inv(
@@ -1227,21 +1234,48 @@ fn invalid_args_produce_hot_paths() {
     pm[0].size = std::mem::size_of::<kf_packed_message_t>();
     // Out of range: the topic runs one byte past the buffer.
     pm[0].topic_len = buf.len() + 1;
-    ok(kf_producer_produce_packed(p, buf.as_ptr(), buf.len(), pm.as_mut_ptr(), 1, &mut n));
+    ok(kf_producer_produce_packed(
+        p,
+        buf.as_ptr(),
+        buf.len(),
+        pm.as_mut_ptr(),
+        1,
+        &mut n,
+    ));
     assert_eq!((n, pm[0].err), (0, KF_ERR__INVALID_ARG));
     pm[0].topic_len = buf.len();
     pm[0].flags = KF_PACKED_NULL_KEY;
     pm[0].value_offset = usize::MAX;
     pm[0].value_len = 1;
-    ok(kf_producer_produce_packed(p, buf.as_ptr(), buf.len(), pm.as_mut_ptr(), 1, &mut n));
+    ok(kf_producer_produce_packed(
+        p,
+        buf.as_ptr(),
+        buf.len(),
+        pm.as_mut_ptr(),
+        1,
+        &mut n,
+    ));
     assert_eq!((n, pm[0].err), (0, KF_ERR__INVALID_ARG));
-    ok(kf_producer_produce_packed(p, null(), 0, null_mut(), 0, &mut n));
+    ok(kf_producer_produce_packed(
+        p,
+        null(),
+        0,
+        null_mut(),
+        0,
+        &mut n,
+    ));
     assert_eq!(n, 0);
 
     const D: &str = "kf_producer_delivery_reports";
     let mut b = null_mut();
-    inv(kf_producer_delivery_reports(null_mut(), 1, 0, &mut b), &[D, "producer"]);
-    inv(kf_producer_delivery_reports(p, 1, 0, null_mut()), &[D, "batch_out"]);
+    inv(
+        kf_producer_delivery_reports(null_mut(), 1, 0, &mut b),
+        &[D, "producer"],
+    );
+    inv(
+        kf_producer_delivery_reports(p, 1, 0, null_mut()),
+        &[D, "batch_out"],
+    );
     let (code, msg) = err(kf_producer_delivery_reports(p, 1, 0, &mut b));
     assert_eq!(code, KF_ERR__STATE, "{msg}");
     assert!(b.is_null());

@@ -152,7 +152,12 @@ fn send_with_header_views_round_trips() {
         unsafe extern "C" fn on_dr(_: *mut c_void, m: *const kf_message_t, _: *const kf_error_t) {
             STATUS.store(kf_message_status(m) as usize, Ordering::SeqCst);
         }
-        ok(kf_config_set_delivery_cb(conf, Some(on_dr), null_mut(), None));
+        ok(kf_config_set_delivery_cb(
+            conf,
+            Some(on_dr),
+            null_mut(),
+            None,
+        ));
         let p = new_producer(conf);
         kf_config_destroy(conf);
         let t = cs(&topic);
@@ -457,7 +462,10 @@ fn produce_packed_from_one_buffer() {
         ok(kf_producer_destroy(p));
 
         let ma = consume_from(&cluster, &[(&ta, 0)], 3);
-        let kv: Vec<_> = ma.iter().map(|m| (m.key.clone(), m.value.clone())).collect();
+        let kv: Vec<_> = ma
+            .iter()
+            .map(|m| (m.key.clone(), m.value.clone()))
+            .collect();
         assert_eq!(
             kv,
             vec![
@@ -516,13 +524,23 @@ fn produce_batch_takes_header_views_and_checks_sizes() {
 
     // Sizes: differing, then too small: nothing sent.
     msgs[1].size -= 8;
-    let (code, m) = err(kf_producer_produce_batch(p, msgs.as_mut_ptr(), 4, null_mut()));
+    let (code, m) = err(kf_producer_produce_batch(
+        p,
+        msgs.as_mut_ptr(),
+        4,
+        null_mut(),
+    ));
     assert_eq!(code, KF_ERR__INVALID_ARG, "{m}");
     msgs[1].size += 8;
     for m in msgs.iter_mut() {
         m.size = 16;
     }
-    let (code, m) = err(kf_producer_produce_batch(p, msgs.as_mut_ptr(), 4, null_mut()));
+    let (code, m) = err(kf_producer_produce_batch(
+        p,
+        msgs.as_mut_ptr(),
+        4,
+        null_mut(),
+    ));
     assert_eq!(code, KF_ERR__INVALID_ARG, "{m}");
     assert!(m.contains("size"), "{m}");
     assert_eq!(kf_producer_len(p), 0);

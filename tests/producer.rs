@@ -795,7 +795,11 @@ fn produce_batch_reports_per_message_errors_and_keeps_headers() {
                 key_len: kl,
                 value: vp,
                 value_len: vl,
-                headers: if headers.is_empty() { null() } else { headers.as_ptr() },
+                headers: if headers.is_empty() {
+                    null()
+                } else {
+                    headers.as_ptr()
+                },
                 header_count: headers.len(),
                 timestamp_ms,
                 on_delivery: rec.map(|_| record as unsafe extern "C" fn(_, _, _)),

@@ -388,6 +388,22 @@ fn unpack<'a>(p: &Producer, buf: &'a [u8], m: &kf_packed_message_t) -> KResult<U
              topic too many (more than 1024 topics per producer)",
         )
     })?;
+    let (key, value) = key_value(buf, m)?;
+    let headers = range(buf, m.headers_offset, m.headers_len, "headers")?;
+    Ok(Unpacked {
+        topic,
+        key,
+        value,
+        headers,
+    })
+}
+
+/// The key and value of a packed message, checked against the buffer.
+#[inline]
+fn key_value<'a>(
+    buf: &'a [u8],
+    m: &kf_packed_message_t,
+) -> KResult<(Option<&'a [u8]>, Option<&'a [u8]>)> {
     let key = if m.flags & KF_PACKED_NULL_KEY != 0 {
         None
     } else {
@@ -398,13 +414,7 @@ fn unpack<'a>(p: &Producer, buf: &'a [u8], m: &kf_packed_message_t) -> KResult<U
     } else {
         Some(range(buf, m.value_offset, m.value_len, "value")?)
     };
-    let headers = range(buf, m.headers_offset, m.headers_len, "headers")?;
-    Ok(Unpacked {
-        topic,
-        key,
-        value,
-        headers,
-    })
+    Ok((key, value))
 }
 
 /// The delivery slot of a packed message: its opaque, in pull mode.
@@ -504,14 +514,16 @@ unsafe fn produce_packed<'a>(
                 if m.headers_len != 0 || m.timestamp_ms != 0 || m.partition != first.partition {
                     break;
                 }
-                let Ok(t) = range(buf, m.topic_offset, m.topic_len, "topic") else {
-                    break;
-                };
-                if t != u.topic.to_bytes() {
+                // The same topic: the same range, or the same bytes (checked once here; the
+                // run's topic is already known to be good).
+                let same = (m.topic_offset == first.topic_offset && m.topic_len == first.topic_len)
+                    || range(buf, m.topic_offset, m.topic_len, "topic")
+                        .is_ok_and(|t| t == u.topic.to_bytes());
+                if !same {
                     break;
                 }
-                match unpack(p, buf, m) {
-                    Ok(mu) => run.push(p, mu.key, mu.value, packed_slot(pull, m.opaque)),
+                match key_value(buf, m) {
+                    Ok((k, v)) => run.push(p, k, v, packed_slot(pull, m.opaque)),
                     Err(e) => {
                         bad = Some(e.code);
                         break;

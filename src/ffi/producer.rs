@@ -11,8 +11,8 @@ use super::{
 };
 use crate::error::{KResult, KafkaError};
 use crate::kafka::callbacks::{DeliveryHandler, DeliverySlot, ValueRelease};
-use crate::kafka::message::Message;
 use crate::kafka::delivery::OutHeaders;
+use crate::kafka::message::Message;
 use crate::kafka::producer::{OutMessage, Producer};
 
 pub(crate) fn producer<'a>(p: *const kf_producer_t, func: &str) -> KResult<&'a Producer> {
@@ -23,7 +23,11 @@ pub(crate) fn producer<'a>(p: *const kf_producer_t, func: &str) -> KResult<&'a P
 
 /// The topic argument of a produce call: the last topic produced to is recognised without a
 /// second check; any other is checked (NULL, UTF-8).
-pub(crate) unsafe fn topic_arg<'a>(p: &Producer, topic: *const c_char, func: &str) -> KResult<&'a CStr> {
+pub(crate) unsafe fn topic_arg<'a>(
+    p: &Producer,
+    topic: *const c_char,
+    func: &str,
+) -> KResult<&'a CStr> {
     if !topic.is_null() {
         if let Some(t) = p.last_topic(topic) {
             return Ok(t);

@@ -10,8 +10,8 @@ use rdkafka_sys as rd;
 
 use super::callbacks::{Callbacks, DeliverySlot, RebalanceCallbacks};
 use super::config::{set_raw, Config};
-use super::delivery::{notify, DeliveryReportBatch, PullQueue};
 use super::consumer::Consumer;
+use super::delivery::{notify, DeliveryReportBatch, PullQueue};
 use super::trampolines::*;
 use crate::error::{errstr_text, KResult, KafkaError};
 
@@ -272,7 +272,6 @@ impl Slab {
 }
 
 impl Client {
-
     /// The fatal error of the client, if one was raised.
     pub fn fatal_error(&self) -> Option<KafkaError> {
         let mut buf = [0 as c_char; 512];
@@ -311,7 +310,10 @@ impl ClientState {
         let first = slab.pull.push(m, slot.map_or(0, |s| s.opaque));
         drop(slab);
         if first {
-            notify(self as *const ClientState as usize, self.notify_fd.load(Ordering::Acquire));
+            notify(
+                self as *const ClientState as usize,
+                self.notify_fd.load(Ordering::Acquire),
+            );
         }
         slot.and_then(|s| s.release)
     }

@@ -102,13 +102,20 @@ impl PullQueue {
         if rkt.is_null() {
             return (c"".as_ptr(), 0);
         }
-        let name = CStr::from_ptr(rd::rd_kafka_topic_name(rkt));
+        let raw = rd::rd_kafka_topic_name(rkt);
         if let Some((k, i)) = self.last {
             let t = &self.topics[i];
-            if k == rkt as usize && t.as_ref() == name {
+            // The same handle and the same name (compared up to its NUL, without strlen).
+            if k == rkt as usize
+                && t.to_bytes_with_nul()
+                    .iter()
+                    .enumerate()
+                    .all(|(j, &b)| *raw.add(j) as u8 == b)
+            {
                 return (t.as_ptr(), t.to_bytes().len());
             }
         }
+        let name = CStr::from_ptr(raw);
         let i = match self.topics.iter().position(|t| t.as_ref() == name) {
             Some(i) => i,
             None => {
@@ -129,7 +136,9 @@ impl PullQueue {
             return None;
         }
         let reports = if max >= self.reports.len() {
-            std::mem::take(&mut self.reports)
+            // The next batch is likely as large as this one: no growing from empty.
+            let cap = self.reports.len();
+            std::mem::replace(&mut self.reports, Vec::with_capacity(cap))
         } else {
             let rest = self.reports.split_off(max);
             std::mem::replace(&mut self.reports, rest)
@@ -242,7 +251,9 @@ impl OutHeaders<'_> {
 /// The name and value of a header given by reference.
 unsafe fn header_ref<'a>(r: &HeaderRef, i: usize) -> KResult<(&'a [u8], Option<&'a [u8]>)> {
     if r.name.is_null() {
-        return Err(KafkaError::invalid_arg(format!("headers[{i}].name is NULL")));
+        return Err(KafkaError::invalid_arg(format!(
+            "headers[{i}].name is NULL"
+        )));
     }
     let name = CStr::from_ptr(r.name).to_bytes();
     let value = if r.value.is_null() {
@@ -261,9 +272,8 @@ unsafe fn header_ref<'a>(r: &HeaderRef, i: usize) -> KResult<(&'a [u8], Option<&
 
 /// Reads one header record of a packed headers block, advancing `rest`.
 fn packed_header<'a>(rest: &mut &'a [u8], i: usize) -> KResult<(&'a [u8], Option<&'a [u8]>)> {
-    let bad = |what: &str| {
-        KafkaError::invalid_arg(format!("header {i} of the packed headers: {what}"))
-    };
+    let bad =
+        |what: &str| KafkaError::invalid_arg(format!("header {i} of the packed headers: {what}"));
     let name_len = take_u32(rest).ok_or_else(|| bad("truncated name length"))? as usize;
     let name = take(rest, name_len).ok_or_else(|| bad("name runs past the headers"))?;
     let value_len = take_u32(rest).ok_or_else(|| bad("truncated value length"))?;
