@@ -140,6 +140,7 @@ static void test_produce_batch(const opts_t *o, const char *bootstrap, result_t 
     for (long sent = 0; sent < o->count;) {
         int n = (int)(o->count - sent < o->batch ? o->count - sent : o->batch);
         for (int i = 0; i < n; i++) {
+            msgs[i].size = sizeof msgs[i];
             msgs[i].topic = o->topic;
             msgs[i].partition = KF_PARTITION_UA;
             msgs[i].value = value;
@@ -493,6 +494,189 @@ static void test_latency(const opts_t *o, const char *bootstrap, result_t *r) {
     consumer_done(c);
 }
 
+/* ---- the one-call produce paths of issue 12 ------------------------------------------------ */
+
+/* Enqueues one copied value with two headers, in one call; on a full queue serves delivery
+ * reports for 1 ms and retries. */
+static void send_one(kf_producer_t *p, const kf_produce_message_t *m) {
+    for (;;) {
+        kf_error_t *err = kf_producer_send(p, m);
+        if (!err)
+            return;
+        if (kf_error_code(err) != KF_ERR__QUEUE_FULL)
+            check(err, "send");
+        kf_error_destroy(err);
+        check(kf_producer_poll(p, 1, NULL), "poll");
+    }
+}
+
+static void test_produce_headers(const opts_t *o, const char *bootstrap, result_t *r) {
+    dr_counts_t counts = {0, 0};
+    kf_producer_t *p = producer_new(o, bootstrap, &counts);
+    unsigned char *value = make_payload(o->size);
+    kf_header_view_t hv[2] = {{"trace-id", (const uint8_t *)"0123456789abcdef", 16},
+                              {"origin", (const uint8_t *)"bench", 5}};
+    kf_produce_message_t m;
+    memset(&m, 0, sizeof m);
+    m.size = sizeof m;
+    m.topic = o->topic;
+    m.partition = KF_PARTITION_UA;
+    m.value = value;
+    m.value_len = o->size;
+    m.headers = hv;
+    m.header_count = 2;
+
+    MEASURED_BEGIN();
+    int64_t t0 = now_ns();
+    for (long i = 0; i < o->count; i++) {
+        send_one(p, &m);
+        if (i % POLL_EVERY == 0)
+            check(kf_producer_poll(p, 0, NULL), "poll");
+    }
+    flush_all(p, &counts, o->count);
+    MEASURED_END();
+    r->seconds = (now_ns() - t0) / 1e9;
+
+    r->msgs = o->count;
+    r->bytes = (double)o->count * (double)o->size;
+    no_latency(r);
+    check(kf_producer_destroy(p), "destroy");
+    free(value);
+}
+
+static void test_produce_packed(const opts_t *o, const char *bootstrap, result_t *r) {
+    dr_counts_t counts = {0, 0};
+    kf_producer_t *p = producer_new(o, bootstrap, &counts);
+    /* One buffer: the topic, then o->batch values (as a binding would fill it). */
+    size_t tl = strlen(o->topic);
+    size_t buf_len = tl + (size_t)o->batch * o->size;
+    unsigned char *buf = malloc(buf_len);
+    unsigned char *value = make_payload(o->size);
+    kf_packed_message_t *msgs = calloc((size_t)o->batch, sizeof *msgs);
+    if (!buf || !msgs)
+        die("batch setup failed");
+    memcpy(buf, o->topic, tl);
+    for (int i = 0; i < o->batch; i++)
+        memcpy(buf + tl + (size_t)i * o->size, value, o->size);
+
+    MEASURED_BEGIN();
+    int64_t t0 = now_ns();
+    for (long sent = 0; sent < o->count;) {
+        int n = (int)(o->count - sent < o->batch ? o->count - sent : o->batch);
+        for (int i = 0; i < n; i++) {
+            msgs[i].size = sizeof msgs[i];
+            msgs[i].topic_offset = 0;
+            msgs[i].topic_len = tl;
+            msgs[i].value_offset = tl + (size_t)i * o->size;
+            msgs[i].value_len = o->size;
+            msgs[i].flags = KF_PACKED_NULL_KEY;
+            msgs[i].partition = KF_PARTITION_UA;
+            msgs[i].err = 0;
+        }
+        int todo = n;
+        for (;;) {
+            size_t ok = 0;
+            check(kf_producer_produce_packed(p, buf, buf_len, msgs, (size_t)todo, &ok),
+                  "produce_packed");
+            if ((int)ok == todo)
+                break;
+            int left = 0;
+            for (int i = 0; i < todo; i++) {
+                if (msgs[i].err == 0)
+                    continue;
+                if (msgs[i].err != KF_ERR__QUEUE_FULL)
+                    die("produce_packed: %s", kf_error_code_name(msgs[i].err));
+                msgs[left] = msgs[i];
+                msgs[left].err = 0;
+                left++;
+            }
+            todo = left;
+            check(kf_producer_poll(p, 1, NULL), "poll");
+        }
+        sent += n;
+        check(kf_producer_poll(p, 0, NULL), "poll");
+    }
+    flush_all(p, &counts, o->count);
+    MEASURED_END();
+    r->seconds = (now_ns() - t0) / 1e9;
+
+    r->msgs = o->count;
+    r->bytes = (double)o->count * (double)o->size;
+    no_latency(r);
+    check(kf_producer_destroy(p), "destroy");
+    free(msgs);
+    free(buf);
+    free(value);
+}
+
+/* Pull mode: takes the reports waiting (up to 10,000, no wait) and counts them, checking each
+ * opaque. */
+static void pull_reports(kf_producer_t *p, dr_counts_t *c, int timeout_ms) {
+    kf_delivery_report_batch_t *b = NULL;
+    check(kf_producer_delivery_reports(p, 10000, timeout_ms, &b), "delivery_reports");
+    size_t n = 0;
+    const kf_delivery_report_t *rep = kf_delivery_report_batch_reports(b, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (rep[i].err || rep[i].opaque == NULL)
+            c->failed++;
+        else
+            c->delivered++;
+    }
+    kf_delivery_report_batch_destroy(b);
+}
+
+static void test_produce_pull(const opts_t *o, const char *bootstrap, result_t *r) {
+    dr_counts_t counts = {0, 0};
+    kf_config_t *conf = make_conf(bootstrap, o->pconf, o->npconf);
+    check(kf_config_set_delivery_report_mode(conf, KF_DELIVERY_REPORT_MODE_PULL), "pull mode");
+    kf_error_t *err = NULL;
+    kf_producer_t *p = kf_producer_new(conf, &err);
+    check(err, "kf_producer_new");
+    kf_config_destroy(conf);
+    kf_metadata_t *md = NULL;
+    check(kf_producer_list_topics(p, o->topic, 10000, &md), "metadata");
+    kf_metadata_destroy(md);
+    unsigned char *value = make_payload(o->size);
+    kf_produce_message_t m;
+    memset(&m, 0, sizeof m);
+    m.size = sizeof m;
+    m.topic = o->topic;
+    m.partition = KF_PARTITION_UA;
+    m.value = value;
+    m.value_len = o->size;
+
+    MEASURED_BEGIN();
+    int64_t t0 = now_ns();
+    for (long i = 0; i < o->count; i++) {
+        m.opaque = (void *)(intptr_t)(i + 1); /* a per-message handle, as a binding keeps */
+        for (;;) {
+            kf_error_t *e = kf_producer_send(p, &m);
+            if (!e)
+                break;
+            if (kf_error_code(e) != KF_ERR__QUEUE_FULL)
+                check(e, "send");
+            kf_error_destroy(e);
+            pull_reports(p, &counts, 1);
+        }
+        if (i % POLL_EVERY == 0)
+            pull_reports(p, &counts, 0);
+    }
+    /* No flush, as raw (whose flush would wait for the reports to be pulled). */
+    int64_t deadline = now_ns() + (int64_t)FLUSH_TIMEOUT_MS * 1000000;
+    while (counts.delivered + counts.failed < o->count && now_ns() < deadline)
+        pull_reports(p, &counts, 100);
+    if (counts.delivered != o->count || counts.failed != 0)
+        die("delivered %ld of %ld (%ld failed)", counts.delivered, o->count, counts.failed);
+    MEASURED_END();
+    r->seconds = (now_ns() - t0) / 1e9;
+
+    r->msgs = o->count;
+    r->bytes = (double)o->count * (double)o->size;
+    no_latency(r);
+    check(kf_producer_destroy(p), "destroy");
+    free(value);
+}
+
 /* ---- main -------------------------------------------------------------------------------- */
 
 int main(int argc, char **argv) {
@@ -511,6 +695,12 @@ int main(int argc, char **argv) {
         test_consume_poll(&o, bootstrap, &r);
     else if (!strcmp(o.test, "consume_batch"))
         test_consume_batch(&o, bootstrap, &r);
+    else if (!strcmp(o.test, "produce_headers"))
+        test_produce_headers(&o, bootstrap, &r);
+    else if (!strcmp(o.test, "produce_packed"))
+        test_produce_packed(&o, bootstrap, &r);
+    else if (!strcmp(o.test, "produce_pull"))
+        test_produce_pull(&o, bootstrap, &r);
     else if (!strcmp(o.test, "latency"))
         test_latency(&o, bootstrap, &r);
     else if (!strcmp(o.test, "consume_view"))

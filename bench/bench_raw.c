@@ -517,6 +517,175 @@ static void test_latency(const opts_t *o, const char *bootstrap, result_t *r) {
     consumer_done(c);
 }
 
+/* ---- the one-call produce paths of issue 12 ------------------------------------------------ */
+
+static void test_produce_headers(const opts_t *o, const char *bootstrap, result_t *r) {
+    dr_counts_t counts = {0, 0};
+    rd_kafka_t *p = producer_new(o, bootstrap, &counts);
+    unsigned char *value = make_payload(o->size);
+
+    MEASURED_BEGIN();
+    int64_t t0 = now_ns();
+    for (long i = 0; i < o->count; i++) {
+        for (;;) {
+            rd_kafka_resp_err_t err = rd_kafka_producev(
+                p, RD_KAFKA_V_TOPIC(o->topic), RD_KAFKA_V_PARTITION(RD_KAFKA_PARTITION_UA),
+                RD_KAFKA_V_VALUE(value, o->size), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                RD_KAFKA_V_HEADER("trace-id", "0123456789abcdef", 16),
+                RD_KAFKA_V_HEADER("origin", "bench", 5), RD_KAFKA_V_END);
+            if (!err)
+                break;
+            if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+                die("produce: %s", rd_kafka_err2str(err));
+            rd_kafka_poll(p, 1);
+        }
+        if (i % POLL_EVERY == 0)
+            rd_kafka_poll(p, 0);
+    }
+    flush_all(p, &counts, o->count);
+    MEASURED_END();
+    r->seconds = (now_ns() - t0) / 1e9;
+
+    r->msgs = o->count;
+    r->bytes = (double)o->count * (double)o->size;
+    no_latency(r);
+    rd_kafka_destroy(p);
+    free(value);
+}
+
+/* The packed produce's equivalent: rd_kafka_produce_batch over values laid out in one buffer. */
+static void test_produce_packed(const opts_t *o, const char *bootstrap, result_t *r) {
+    dr_counts_t counts = {0, 0};
+    rd_kafka_t *p = producer_new(o, bootstrap, &counts);
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(p, o->topic, NULL);
+    size_t tl = strlen(o->topic);
+    size_t buf_len = tl + (size_t)o->batch * o->size;
+    unsigned char *buf = malloc(buf_len);
+    unsigned char *value = make_payload(o->size);
+    rd_kafka_message_t *msgs = calloc((size_t)o->batch, sizeof *msgs);
+    if (!rkt || !buf || !msgs)
+        die("batch setup failed");
+    memcpy(buf, o->topic, tl);
+    for (int i = 0; i < o->batch; i++)
+        memcpy(buf + tl + (size_t)i * o->size, value, o->size);
+
+    MEASURED_BEGIN();
+    int64_t t0 = now_ns();
+    for (long sent = 0; sent < o->count;) {
+        int n = (int)(o->count - sent < o->batch ? o->count - sent : o->batch);
+        for (int i = 0; i < n; i++) {
+            msgs[i].payload = buf + tl + (size_t)i * o->size;
+            msgs[i].len = o->size;
+            msgs[i].err = 0;
+        }
+        int todo = n;
+        for (;;) {
+            int ok = rd_kafka_produce_batch(rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, msgs,
+                                            todo);
+            if (ok == todo)
+                break;
+            int left = 0;
+            for (int i = 0; i < todo; i++) {
+                if (msgs[i].err == 0)
+                    continue;
+                if (msgs[i].err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+                    die("produce_batch: %s", rd_kafka_err2str(msgs[i].err));
+                msgs[left] = msgs[i];
+                msgs[left].err = 0;
+                left++;
+            }
+            todo = left;
+            rd_kafka_poll(p, 1);
+        }
+        sent += n;
+        rd_kafka_poll(p, 0);
+    }
+    flush_all(p, &counts, o->count);
+    MEASURED_END();
+    r->seconds = (now_ns() - t0) / 1e9;
+
+    r->msgs = o->count;
+    r->bytes = (double)o->count * (double)o->size;
+    no_latency(r);
+    rd_kafka_topic_destroy(rkt);
+    rd_kafka_destroy(p);
+    free(msgs);
+    free(buf);
+    free(value);
+}
+
+/* Delivery reports as events (RD_KAFKA_EVENT_DR): takes the events waiting on the main queue
+ * and counts their messages, checking each opaque. */
+static void pull_reports(rd_kafka_queue_t *q, dr_counts_t *c, int timeout_ms) {
+    const rd_kafka_message_t *msgs[1000];
+    rd_kafka_event_t *ev;
+    while ((ev = rd_kafka_queue_poll(q, timeout_ms)) != NULL) {
+        timeout_ms = 0;
+        if (rd_kafka_event_type(ev) == RD_KAFKA_EVENT_DR) {
+            size_t n;
+            while ((n = rd_kafka_event_message_array(ev, msgs, 1000)) > 0) {
+                for (size_t i = 0; i < n; i++) {
+                    if (msgs[i]->err || msgs[i]->_private == NULL)
+                        c->failed++;
+                    else
+                        c->delivered++;
+                }
+            }
+        }
+        rd_kafka_event_destroy(ev);
+    }
+}
+
+static void test_produce_pull(const opts_t *o, const char *bootstrap, result_t *r) {
+    dr_counts_t counts = {0, 0};
+    rd_kafka_conf_t *conf = make_conf(bootstrap, o->pconf, o->npconf);
+    rd_kafka_conf_set_events(conf, RD_KAFKA_EVENT_DR);
+    rd_kafka_t *p = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+    if (!p)
+        die("producer: %s", errstr);
+    rd_kafka_topic_t *mrkt = rd_kafka_topic_new(p, o->topic, NULL);
+    const struct rd_kafka_metadata *md = NULL;
+    if (rd_kafka_metadata(p, 0, mrkt, &md, 10000))
+        die("metadata failed");
+    rd_kafka_metadata_destroy(md);
+    rd_kafka_topic_destroy(mrkt);
+    rd_kafka_queue_t *q = rd_kafka_queue_get_main(p);
+    unsigned char *value = make_payload(o->size);
+
+    MEASURED_BEGIN();
+    int64_t t0 = now_ns();
+    for (long i = 0; i < o->count; i++) {
+        for (;;) {
+            rd_kafka_resp_err_t err = rd_kafka_producev(
+                p, RD_KAFKA_V_TOPIC(o->topic), RD_KAFKA_V_PARTITION(RD_KAFKA_PARTITION_UA),
+                RD_KAFKA_V_VALUE(value, o->size), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                RD_KAFKA_V_OPAQUE((void *)(intptr_t)(i + 1)), RD_KAFKA_V_END);
+            if (!err)
+                break;
+            if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+                die("produce: %s", rd_kafka_err2str(err));
+            pull_reports(q, &counts, 1);
+        }
+        if (i % POLL_EVERY == 0)
+            pull_reports(q, &counts, 0);
+    }
+    /* No flush: in event mode it waits for the reports to be destroyed, i.e. pulled. */
+    int64_t deadline = now_ns() + (int64_t)FLUSH_TIMEOUT_MS * 1000000;
+    while (counts.delivered + counts.failed < o->count && now_ns() < deadline)
+        pull_reports(q, &counts, 100);
+    if (counts.delivered != o->count || counts.failed != 0)
+        die("delivered %ld of %ld (%ld failed)", counts.delivered, o->count, counts.failed);
+    MEASURED_END();
+    r->seconds = (now_ns() - t0) / 1e9;
+
+    r->msgs = o->count;
+    r->bytes = (double)o->count * (double)o->size;
+    no_latency(r);
+    rd_kafka_queue_destroy(q);
+    rd_kafka_destroy(p);
+    free(value);
+}
+
 /* ---- main -------------------------------------------------------------------------------- */
 
 int main(int argc, char **argv) {
@@ -535,6 +704,12 @@ int main(int argc, char **argv) {
         test_consume_poll(&o, bootstrap, &r);
     else if (!strcmp(o.test, "consume_batch"))
         test_consume_batch(&o, bootstrap, &r);
+    else if (!strcmp(o.test, "produce_headers"))
+        test_produce_headers(&o, bootstrap, &r);
+    else if (!strcmp(o.test, "produce_packed"))
+        test_produce_packed(&o, bootstrap, &r);
+    else if (!strcmp(o.test, "produce_pull"))
+        test_produce_pull(&o, bootstrap, &r);
     else if (!strcmp(o.test, "latency"))
         test_latency(&o, bootstrap, &r);
     else if (!strcmp(o.test, "consume_view"))

@@ -4,8 +4,8 @@
 # Instructions per message on the application thread, kafkaffi against raw librdkafka, counted
 # by valgrind's callgrind: deterministic, so usable on a loaded machine where wall-clock ratios
 # are not (see PROFILE.md). TEST is any of produce produce_batch consume_poll consume_batch
-# consume_view consume_batch_view (default: the first four); N messages of 100 B on the mock
-# cluster (default 50000).
+# consume_view consume_batch_view produce_headers produce_packed produce_pull (default: the
+# first four); N messages of 100 B on the mock cluster (default 50000).
 #
 # Needs valgrind and a previous `bench/run.sh` (any mode, e.g. --smoke) for the library and
 # cargo's output paths. Builds bench_raw and bench_kafkaffi again with -DBENCH_CALLGRIND, so
@@ -54,7 +54,7 @@ printf '%-14s %10s %10s %8s\n' test raw kafkaffi ratio
 for t in "${tests[@]}"; do
     case $t in
     # a queue that never fills: no retry is counted
-    produce | produce_batch) extra=(--partitions 8 -X queue.buffering.max.messages=1000000) ;;
+    produce | produce_batch | produce_headers | produce_packed | produce_pull) extra=(--partitions 8 -X queue.buffering.max.messages=1000000) ;;
     consume_poll | consume_batch) extra=(--partitions 10) ;;
     # every field of each message, two headers each (kf_message_view / the batch views)
     consume_view | consume_batch_view) extra=(--partitions 10 --headers 2) ;;

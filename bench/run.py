@@ -59,6 +59,7 @@ class Scenario:
     direction: str = ""  # serde: serialize | deserialize
     binary: bool = False  # serde, Protobuf: kafkaffi with "record.format": "binary"
     headers: int = 0  # consume: headers per preloaded message
+    python: bool = True  # False: raw and kafkaffi only (no Python counterpart of the test)
 
     @property
     def kind(self):
@@ -68,7 +69,9 @@ class Scenario:
 
     @property
     def contenders(self):
-        return SERDE_CONTENDERS if self.kind == "serde" else CONTENDERS
+        if self.kind == "serde":
+            return SERDE_CONTENDERS
+        return CONTENDERS if self.python else [c for c in CONTENDERS if c != "python"]
 
 
 def size_name(n):
@@ -84,6 +87,15 @@ def scenarios():
                                 {"mock": mock_n, "broker": broker_n}, acks=acks))
     out.append(Scenario("produce_batch 100 B acks=all", "produce_batch", 100,
                         {"mock": 1_000_000, "broker": 500_000}))
+    # The one-call produce paths (issue 12), against raw librdkafka doing the same: producev
+    # with two RD_KAFKA_V_HEADERs; rd_kafka_produce_batch over values in one buffer;
+    # delivery reports as RD_KAFKA_EVENT_DR events with a per-message opaque.
+    out.append(Scenario("produce one-call 2 headers 100 B", "produce_headers", 100,
+                        {"mock": 1_000_000, "broker": 500_000}, python=False))
+    out.append(Scenario("produce packed 100 B", "produce_packed", 100,
+                        {"mock": 1_000_000, "broker": 500_000}, python=False))
+    out.append(Scenario("produce pull delivery reports 100 B", "produce_pull", 100,
+                        {"mock": 1_000_000, "broker": 500_000}, python=False))
     out.append(Scenario("consume poll 100 B", "consume_poll", 100,
                         {"mock": 1_000_000, "broker": 500_000}))
     out.append(Scenario("consume batch 100 B", "consume_batch", 100,
@@ -118,7 +130,8 @@ def partitions_for(s):
     """Produce: 8 partitions. Consume: enough that each partition holds at most
     MOCK_PARTITION_BUDGET bytes (the mock cluster drops the oldest data past ~5 MiB per
     partition; the same count is used on the broker). Latency: 1."""
-    if s.test in ("produce", "produce_batch"):
+    if s.test in ("produce", "produce_batch", "produce_headers", "produce_packed",
+                  "produce_pull"):
         return 8
     if s.test == "latency":
         return 1

@@ -87,14 +87,20 @@ static bool produce_line(kf_producer_t *producer, const char *topic, const char 
         value = (const uint8_t *)colon + 1;
         value_len = len - key_len - 1;
     }
+    kf_produce_message_t msg = {0}; /* no headers, timestamp now, the config's callback */
+    msg.size = sizeof msg;
+    msg.topic = topic;
+    msg.partition = KF_PARTITION_UA;
+    msg.key = key;
+    msg.key_len = key_len;
+    msg.value = value;
+    msg.value_len = value_len;
     for (;;) {
-        kf_error_t *err = kf_producer_produce(producer, topic, KF_PARTITION_UA, key, key_len,
-                                              value, value_len, NULL /* no headers */,
-                                              0 /* timestamp: now */, NULL, NULL);
+        kf_error_t *err = kf_producer_send(producer, &msg);
         if (err == NULL)
             return true;
         if (kf_error_code(err) != KF_ERR__QUEUE_FULL)
-            return check(err, "kf_producer_produce");
+            return check(err, "kf_producer_send");
         kf_error_destroy(err);
         fprintf(stderr, "%% local queue full: waiting for deliveries\n");
         check(kf_producer_poll(producer, 1000, NULL), "kf_producer_poll");

@@ -143,31 +143,33 @@ static long produce_all(kf_producer_t *producer, const char *topic) {
     long enqueued = 0;
     for (long i = 0; i < MESSAGE_COUNT; i++) {
         char key[32], value[32], index[16];
-        kf_headers_t *headers = kf_headers_new(1);
         kf_error_t *err;
         int key_len = snprintf(key, sizeof key, "key-%ld", i);
         int value_len = snprintf(value, sizeof value, "value-%ld", i);
         int index_len = snprintf(index, sizeof index, "%ld", i);
+        /* One header, by reference: kf_producer_send copies what it is given. */
+        kf_header_view_t header = {"index", (const uint8_t *)index, (size_t)index_len};
+        kf_produce_message_t msg = {0};
+        msg.size = sizeof msg; /* always: lets the library grow the struct compatibly */
+        msg.topic = topic;
+        msg.partition = KF_PARTITION_UA;
+        msg.key = (const uint8_t *)key;
+        msg.key_len = (size_t)key_len;
+        msg.value = (const uint8_t *)value;
+        msg.value_len = (size_t)value_len;
+        msg.headers = &header;
+        msg.header_count = 1;
+        /* timestamp_ms 0: now; on_delivery NULL: the configured delivery callback. */
 
-        /* kf_headers_add and kf_producer_produce copy what they are given. */
-        if (!check(kf_headers_add(headers, "index", (const uint8_t *)index, (size_t)index_len),
-                   "kf_headers_add")) {
-            kf_headers_destroy(headers);
-            break;
-        }
         for (;;) {
-            err = kf_producer_produce(producer, topic, KF_PARTITION_UA, (const uint8_t *)key,
-                                      (size_t)key_len, (const uint8_t *)value, (size_t)value_len,
-                                      headers, 0 /* timestamp: now */,
-                                      NULL /* use the configured delivery callback */, NULL);
+            err = kf_producer_send(producer, &msg);
             if (err == NULL || kf_error_code(err) != KF_ERR__QUEUE_FULL)
                 break;
             /* The local queue is full: serve delivery reports to make room, then retry. */
             kf_error_destroy(err);
             check(kf_producer_poll(producer, 100, NULL), "kf_producer_poll");
         }
-        kf_headers_destroy(headers);
-        if (!check(err, "kf_producer_produce"))
+        if (!check(err, "kf_producer_send"))
             break;
         enqueued++;
         /* Serve delivery reports now and then, so they do not pile up until the flush. */

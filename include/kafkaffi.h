@@ -436,6 +436,18 @@
 #define KF_CONSUME_DEFER_STORE 1
 
 /**
+ * kf_config_set_delivery_report_mode(): delivery reports are handed to the delivery callbacks
+ * (the config's on_delivery, or a message's own) inside poll and flush. The default.
+ */
+#define KF_DELIVERY_REPORT_MODE_CALLBACK 0
+
+/**
+ * kf_config_set_delivery_report_mode(): no delivery callback runs; the application takes the
+ * reports with kf_producer_delivery_reports().
+ */
+#define KF_DELIVERY_REPORT_MODE_PULL 1
+
+/**
  * First of kafkaffi's own error codes; librdkafka's never reach this range.
  */
 #define KF_ERR_KAFKAFFI_BEGIN 100000
@@ -1458,6 +1470,21 @@
 #define KF_APIKEY_CONSUMER_GROUP_HEARTBEAT 68
 
 /**
+ * kf_packed_message_t.flags: the key is null (its offset and length are ignored).
+ */
+#define KF_PACKED_NULL_KEY 1
+
+/**
+ * kf_packed_message_t.flags: the value is null, a tombstone (its offset and length are ignored).
+ */
+#define KF_PACKED_NULL_VALUE 2
+
+/**
+ * In a packed headers block, a value length of KF_PACKED_HEADER_NULL_VALUE marks a null value.
+ */
+#define KF_PACKED_HEADER_NULL_VALUE 4294967295
+
+/**
  * Schema type Avro (the registry's "AVRO", its default).
  */
 #define KF_SCHEMA_TYPE_AVRO 0
@@ -1617,6 +1644,12 @@ typedef struct kf_consumer_group_metadata_t kf_consumer_group_metadata_t;
  * A consumer (Python's Consumer).
  */
 typedef struct kf_consumer_t kf_consumer_t;
+
+/**
+ * A batch of pulled delivery reports, owned by the caller (from
+ * kf_producer_delivery_reports()).
+ */
+typedef struct kf_delivery_report_batch_t kf_delivery_report_batch_t;
 
 /**
  * A message polled by kf_deserializing_consumer_poll(): the message plus its deserialized key
@@ -1866,6 +1899,44 @@ typedef struct {
 } kf_rebalance_callbacks_t;
 
 /**
+ * One pulled delivery report (see kf_producer_delivery_reports()).
+ *
+ * Returned by the library in an array: `size` is sizeof(kf_delivery_report_t) as the library
+ * knows it, and is the array's stride. Fields are only ever appended: a reader compiled against
+ * this header reads element i at `(const char *)reports + i * reports[0].size` (the same as
+ * `reports[i]` while the sizes agree) and never reads past `size`.
+ *
+ * Fields:
+ * - `opaque`: the message's opaque (kf_produce_message_t's `opaque`, kf_packed_message_t's
+ *   `opaque`, or the `opaque` of kf_producer_produce()); NULL when none was given.
+ * - `topic`: NUL-terminated, `topic_len` bytes; borrowed from the batch, valid until
+ *   kf_delivery_report_batch_destroy() (even after the producer is destroyed).
+ * - `offset`: the message's offset, or KF_OFFSET_INVALID (-1001) when unknown (a failure, or
+ *   acks=0).
+ * - `timestamp_ms`, `timestamp_type`: as kf_message_timestamp(): -1 and
+ *   KF_TIMESTAMP_NOT_AVAILABLE when there is none.
+ * - `latency_us`: microseconds from produce to the report, -1 when unknown.
+ * - `err`: 0 when delivered, else the error code (KF_ERR__MSG_TIMED_OUT, KF_ERR__PURGE_QUEUE,
+ *   a broker error...); kf_error_code_name() names it.
+ * - `partition`: the partition it went to (or was meant for).
+ * - `status`: KF_MESSAGE_STATUS_NOT_PERSISTED, KF_MESSAGE_STATUS_POSSIBLY_PERSISTED or
+ *   KF_MESSAGE_STATUS_PERSISTED (as kf_message_status()).
+ */
+typedef struct {
+    size_t size;
+    void *opaque;
+    const char *topic;
+    size_t topic_len;
+    int64_t offset;
+    int64_t timestamp_ms;
+    int64_t latency_us;
+    int32_t err;
+    int32_t partition;
+    int32_t timestamp_type;
+    int32_t status;
+} kf_delivery_report_t;
+
+/**
  * Python's SerializationContext: the topic, the field (KF_MESSAGE_FIELD_KEY or
  * KF_MESSAGE_FIELD_VALUE) and the message's headers (borrowed; may be NULL). Filled by the
  * caller for kf_serializer_serialize*() and kf_deserializer_deserialize(); handed (borrowed,
@@ -1950,13 +2021,14 @@ typedef struct {
 } kf_error_info_t;
 
 /**
- * One header: a NUL-terminated UTF-8 name and a value of `value_len` bytes (`value` NULL for a
- * null value, distinct from an empty one: non-NULL with length 0).
+ * One header by reference: `name` is a NUL-terminated UTF-8 string; `value` points at
+ * `value_len` bytes, or is NULL (with `value_len` 0) for a null value, distinct from an empty
+ * one (non-NULL, 0). Nothing is copied into the view: it borrows the memory it points at. Filled
+ * by kafkaffi, its pointers are borrowed from the message (or batch) they came from and live
+ * until that is destroyed.
  *
- * An array element type: it has no `size` field and its layout never changes (a new ABI
- * major would be needed to change it), so arrays of it are indexed with its `sizeof`.
- * Filled by kafkaffi, its pointers are borrowed from the message (or batch) they came from
- * and live until that is destroyed.
+ * An array element type: it has no `size` field and its layout is fixed for ABI major 0, so
+ * arrays of it are indexed with its `sizeof`.
  */
 typedef struct {
     const char *name;
@@ -2057,22 +2129,94 @@ typedef struct {
 typedef void (*kf_release_fn)(void *free_opaque, uint8_t *value);
 
 /**
- * One message of kf_producer_produce_batch(). Fields as for kf_producer_produce(); `err` is
- * written by the call: 0 when the message was enqueued, its error code otherwise.
+ * One message to produce, for kf_producer_send() and (as an array) kf_producer_produce_batch().
+ *
+ * `size`: set it to sizeof(kf_produce_message_t) as your header knows it. The library refuses a
+ * smaller size than this first published layout (KF_ERR__INVALID_ARG) and never reads or writes
+ * past `size`, so fields can be appended in later versions. In an array, every element's
+ * `size` must be the same: it is the array's stride.
+ *
+ * Fields:
+ * - `topic`: NUL-terminated UTF-8, required.
+ * - `partition`: a partition number or KF_PARTITION_UA (the partitioner picks).
+ * - `key`/`key_len`, `value`/`value_len`: NULL (with length 0) is null; non-NULL with length 0
+ *   is empty. Copied, except the value when `free_value` is set.
+ * - `headers`/`header_count`: `header_count` header views (NULL with 0: none); names and values
+ *   are copied, the array is not kept.
+ * - `timestamp_ms`: 0 means now.
+ * - `opaque`: the message's opaque: passed to `on_delivery`; for a producer in pull mode
+ *   (kf_config_set_delivery_report_mode()) handed back in the message's kf_delivery_report_t.
+ *   With neither, unused.
+ * - `on_delivery`: this message's delivery callback (NULL: the config's on_delivery). Must be
+ *   NULL for a producer in pull mode (KF_ERR__INVALID_ARG), where no callback runs.
+ * - `free_value`/`free_opaque`: when `free_value` is set, the value is not copied: librdkafka
+ *   reads it in place until the delivery report has been handled (the callback ran, or the
+ *   report was recorded for pulling), then `free_value(free_opaque, value)` gives it back. If
+ *   the producer is destroyed with the message undelivered, it runs during
+ *   kf_producer_destroy(). If the message is refused, nothing was taken and it is not called.
+ * - `err`: written by kf_producer_produce_batch() (0 when the message was enqueued, its error
+ *   code otherwise); kf_producer_send() neither reads nor writes it.
  */
 typedef struct {
+    size_t size;
     const char *topic;
     int32_t partition;
     const uint8_t *key;
     size_t key_len;
     const uint8_t *value;
     size_t value_len;
-    const kf_headers_t *headers;
+    const kf_header_view_t *headers;
+    size_t header_count;
     int64_t timestamp_ms;
-    kf_delivery_cb on_delivery;
     void *opaque;
+    kf_delivery_cb on_delivery;
+    kf_release_fn free_value;
+    void *free_opaque;
     int32_t err;
 } kf_produce_message_t;
+
+/**
+ * One message of kf_producer_produce_packed(): its bytes are ranges of the call's one buffer
+ * `buf`, given as offset and length (no pointers, so a language whose memory may not hold
+ * foreign pointers, such as Go for cgo, or one filling a single Node or Ruby Buffer, can
+ * describe them).
+ *
+ * `size`: set it to sizeof(kf_packed_message_t) as your header knows it. The library refuses a
+ * smaller size than this first published layout (KF_ERR__INVALID_ARG) and never reads or writes
+ * past `size`. The array's stride is the first element's `size`; every element must have it.
+ *
+ * Fields:
+ * - `opaque`: the message's opaque, handed back (as `void *`, all 64 bits kept on 64-bit
+ *   platforms) in its kf_delivery_report_t when the producer pulls its delivery reports; unused
+ *   in callback mode (the config's on_delivery runs).
+ * - `topic_offset`/`topic_len`: the topic's UTF-8 bytes in `buf`, no NUL terminator needed.
+ * - `key_offset`/`key_len`, `value_offset`/`value_len`: the key and value bytes (copied). A
+ *   length of 0 is empty; null is flagged in `flags` (KF_PACKED_NULL_KEY, KF_PACKED_NULL_VALUE).
+ * - `headers_offset`/`headers_len`: the message's headers block (length 0: no headers): one
+ *   record per header, each a 4-byte little-endian name length, the UTF-8 name (no NUL), a
+ *   4-byte little-endian value length (KF_PACKED_HEADER_NULL_VALUE for a null value) and the
+ *   value. The records must fill the block exactly.
+ * - `timestamp_ms`: 0 means now. `partition`: a partition or KF_PARTITION_UA.
+ * - `flags`: KF_PACKED_NULL_KEY | KF_PACKED_NULL_VALUE, or 0.
+ * - `err`: written by the call: 0 when enqueued, else the message's error code
+ *   (KF_ERR__INVALID_ARG for a range outside `buf` or a bad topic or header).
+ */
+typedef struct {
+    size_t size;
+    uint64_t opaque;
+    size_t topic_offset;
+    size_t topic_len;
+    size_t key_offset;
+    size_t key_len;
+    size_t value_offset;
+    size_t value_len;
+    size_t headers_offset;
+    size_t headers_len;
+    int64_t timestamp_ms;
+    int32_t partition;
+    uint32_t flags;
+    int32_t err;
+} kf_packed_message_t;
 
 /**
  * An unserialized key or value for kf_serializing_producer_produce_typed(): `kind` (one of the
@@ -4223,6 +4367,60 @@ kf_error_t *kf_consumer_wake(kf_consumer_t *consumer);
 void kf_consumer_group_metadata_destroy(kf_consumer_group_metadata_t *cgmd);
 
 /**
+ * Chooses how producers made from `config` hand over their delivery reports:
+ * KF_DELIVERY_REPORT_MODE_CALLBACK (the default: delivery callbacks run inside poll and
+ * flush) or KF_DELIVERY_REPORT_MODE_PULL (no delivery callback runs, not even the config's
+ * on_delivery; the reports wait for kf_producer_delivery_reports(), which returns them in
+ * batches, each with its message's opaque). In pull mode, kf_producer_poll() and
+ * kf_producer_flush() still serve the other callbacks, and reports they meet are kept for the
+ * next pull; zero-copy values are given back as soon as their report is recorded. Consumers
+ * ignore the setting; kf_config_dup() copies it.
+ *
+ * Errors: KF_ERR__INVALID_ARG for a NULL config or an unknown mode.
+ * Blocks: no.
+ * Thread safety: one thread at a time per config.
+ */
+kf_error_t *kf_config_set_delivery_report_mode(kf_config_t *config, int32_t mode);
+
+/**
+ * Takes up to `max` delivery reports of a producer in pull mode, oldest first, waiting up to
+ * `timeout_ms` for the first (0: don't wait; -1: no limit). While it waits, it serves the
+ * producer's other callbacks (error, stats, log, throttle...) on the calling thread, as
+ * kf_producer_poll() does. No delivery callback runs.
+ *
+ * `*batch_out` gets the batch, or NULL when no report came within the timeout (not an error).
+ * Read it with kf_delivery_report_batch_reports(); kf_producer_event_fd() becomes readable when
+ * reports are waiting.
+ * Returns: `*batch_out`: caller owns; free with kf_delivery_report_batch_destroy().
+ * Errors: KF_ERR__INVALID_ARG (NULL producer or batch_out); KF_ERR__STATE when the producer is
+ * not in pull mode (kf_config_set_delivery_report_mode()) or when called from inside one of
+ * its callbacks; KF_ERR__INTR when woken by kf_producer_wake() (no report is lost: they wait
+ * for the next call).
+ * Blocks: up to `timeout_ms`; kf_producer_wake() ends the wait with KF_ERR__INTR.
+ * Thread safety: any thread; several threads may pull at once (each report goes to one of
+ * them). Callbacks run on the calling thread.
+ */
+kf_error_t *kf_producer_delivery_reports(kf_producer_t *producer, size_t max, int timeout_ms, kf_delivery_report_batch_t **batch_out);
+
+/**
+ * The reports of `batch` as an array of `*count_out` elements (see kf_delivery_report_t for
+ * the stride). NULL with `*count_out` 0 when `batch` is NULL. `count_out` may be NULL.
+ *
+ * Returns: borrowed; valid until kf_delivery_report_batch_destroy(batch).
+ * Blocks: no.
+ * Thread safety: any thread; a batch is read-only.
+ */
+const kf_delivery_report_t *kf_delivery_report_batch_reports(const kf_delivery_report_batch_t *batch, size_t *count_out);
+
+/**
+ * Frees a batch of delivery reports and the topic names its reports point at. NULL is a no-op.
+ *
+ * Blocks: no.
+ * Thread safety: any thread; no other call on the batch may run concurrently or follow.
+ */
+void kf_delivery_report_batch_destroy(kf_delivery_report_batch_t *batch);
+
+/**
  * The message itself, for kf_message_topic(), kf_message_partition(), kf_message_offset(),
  * kf_message_headers(), kf_message_timestamp(), kf_message_error_code() and the raw
  * kf_message_key()/kf_message_value().
@@ -4764,6 +4962,18 @@ int32_t kf_message_error_code(const kf_message_t *msg);
 kf_error_t *kf_message_error(const kf_message_t *msg);
 
 /**
+ * The persistence status of a delivery report (librdkafka's rd_kafka_message_status):
+ * KF_MESSAGE_STATUS_NOT_PERSISTED, KF_MESSAGE_STATUS_POSSIBLY_PERSISTED or KF_MESSAGE_STATUS_PERSISTED.
+ * For a delivery report, read it inside its delivery callback (a pulled report carries it in
+ * kf_delivery_report_t's `status`). A consumed message was read from the log:
+ * KF_MESSAGE_STATUS_PERSISTED. -1 when `msg` is NULL.
+ *
+ * Blocks: no.
+ * Thread safety: any thread while the message lives.
+ */
+int32_t kf_message_status(const kf_message_t *msg);
+
+/**
  * Fills `*view_out` with every field of `msg` in one call, and the first `headers_cap` headers
  * into the caller's array `headers` (which `view_out->headers` then points to).
  * `view_out->size` must be set to sizeof(kf_message_view_t) (see kf_message_view_t).
@@ -5001,6 +5211,61 @@ kf_error_t *kf_oauth_token_set(kf_oauth_token_t *token, const char *token_value,
 kf_error_t *kf_oauth_token_fail(kf_oauth_token_t *token, const char *reason);
 
 /**
+ * Enqueues one message for delivery, described by `msg` (see kf_produce_message_t: topic,
+ * partition, key, value, header views, timestamp, opaque, delivery callback, zero-copy
+ * release), in one call. `msg` itself is not kept.
+ *
+ * The delivery report is served by a later kf_producer_poll() or kf_producer_flush(), or pulled
+ * with kf_producer_delivery_reports() for a producer in pull mode.
+ * Errors: KF_ERR__QUEUE_FULL when queue.buffering.max.messages/kbytes is reached (poll, then
+ * retry: Python's BufferError); KF_ERR_MSG_SIZE_TOO_LARGE; KF_ERR__UNKNOWN_PARTITION;
+ * KF_ERR__UNKNOWN_TOPIC (when known not to exist); after a fatal error (idempotent or
+ * transactional producer), that error's own code with kf_error_is_fatal() true; KF_ERR__STATE
+ * for a transactional producer outside a transaction; KF_ERR__INVALID_ARG for a NULL producer
+ * or msg, `msg->size` too small, a NULL or non-UTF-8 topic or header name, a NULL buffer with a
+ * length, or `on_delivery` set on a producer in pull mode. On error nothing was taken.
+ * Blocks: no.
+ * Thread safety: any thread, concurrently with other produce and poll calls.
+ */
+kf_error_t *kf_producer_send(kf_producer_t *producer, const kf_produce_message_t *msg);
+
+/**
+ * Enqueues `count` messages, each a kf_produce_message_t with its own topic, partition, key,
+ * value, header views, timestamp, opaque, delivery callback and zero-copy release. Each
+ * message's `err` field gets 0 or its own error code; one failure does not stop the others,
+ * except KF_ERR__QUEUE_FULL: the messages after it in a run of consecutive messages to one
+ * topic and partition without headers, timestamp or zero-copy value (which go to librdkafka's
+ * batch call together) get KF_ERR__QUEUE_FULL too. `*enqueued_out` (may be NULL) gets the
+ * number enqueued. The array's stride is `messages[0].size`; every element must have that
+ * size.
+ *
+ * Errors (for the call as a whole, before any message is enqueued): KF_ERR__INVALID_ARG for a
+ * NULL producer, NULL messages with a non-zero count, or a `size` that is too small or differs
+ * between elements.
+ * Blocks: no.
+ * Thread safety: any thread, concurrently with other produce and poll calls.
+ */
+kf_error_t *kf_producer_produce_batch(kf_producer_t *producer, kf_produce_message_t *messages, size_t count, size_t *enqueued_out);
+
+/**
+ * Enqueues `count` messages whose topic, key, value and headers are ranges of one buffer `buf`
+ * (`buf_len` bytes), each described by a kf_packed_message_t (offsets and lengths, no
+ * pointers; see there for the headers encoding and null keys and values). Everything is copied;
+ * neither `buf` nor `msgs` is kept. Every range is checked against `buf_len` before it is read.
+ * Each message's `err` gets 0 or its own error code; one failure does not stop the others,
+ * except KF_ERR__QUEUE_FULL: the messages after it in a run of consecutive messages to one
+ * topic and partition without headers or timestamp get it too. `*enqueued_out` (may be NULL)
+ * gets the number enqueued.
+ *
+ * Errors (for the call as a whole, before any message is enqueued): KF_ERR__INVALID_ARG for a
+ * NULL producer, NULL `msgs` with a non-zero count, NULL `buf` with a non-zero `buf_len`, or a
+ * `size` that is too small or differs between elements.
+ * Blocks: no.
+ * Thread safety: any thread, concurrently with other produce and poll calls.
+ */
+kf_error_t *kf_producer_produce_packed(kf_producer_t *producer, const uint8_t *buf, size_t buf_len, kf_packed_message_t *msgs, size_t count, size_t *enqueued_out);
+
+/**
  * A new producer (librdkafka starts its threads and connects lazily). `config` is copied.
  *
  * Returns: caller owns; free with kf_producer_destroy(). NULL on failure, with `*err_out` set
@@ -5060,21 +5325,6 @@ kf_error_t *kf_producer_produce(kf_producer_t *producer, const char *topic, int3
  * Thread safety: any thread; `free_value` runs on the thread serving the delivery report.
  */
 kf_error_t *kf_producer_produce_zerocopy(kf_producer_t *producer, const char *topic, int32_t partition, const uint8_t *key, size_t key_len, uint8_t *value, size_t value_len, kf_release_fn free_value, void *free_opaque, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);
-
-/**
- * Enqueues `count` messages, each with its own topic, partition, key, value, headers,
- * timestamp and delivery callback (headers are kept, unlike Python's produce_batch). Each
- * message's `err` field gets 0 or its own error code; one failure does not stop the others,
- * except KF_ERR__QUEUE_FULL: the messages after it in a run of consecutive messages to one
- * topic and partition without headers or timestamp (which go to librdkafka's batch call
- * together) get KF_ERR__QUEUE_FULL too. `*enqueued_out` (may be NULL) gets the number
- * enqueued.
- *
- * Errors (for the call as a whole): KF_ERR__INVALID_ARG for a NULL producer, or NULL messages
- * with a non-zero count.
- * Thread safety: any thread.
- */
-kf_error_t *kf_producer_produce_batch(kf_producer_t *producer, kf_produce_message_t *messages, size_t count, size_t *enqueued_out);
 
 /**
  * Serves delivery reports and the other callbacks, waiting up to `timeout_ms` for the first

@@ -357,6 +357,7 @@ fn invalid_args_producer() {
         &[B, "messages"],
     );
     let msg = |topic: *const c_char, value: *const u8, len: usize| kf_produce_message_t {
+        size: std::mem::size_of::<kf_produce_message_t>(),
         topic,
         partition: KF_PARTITION_UA,
         key: null(),
@@ -364,9 +365,12 @@ fn invalid_args_producer() {
         value,
         value_len: len,
         headers: null(),
+        header_count: 0,
         timestamp_ms: 0,
-        on_delivery: None,
         opaque: null_mut(),
+        on_delivery: None,
+        free_value: None,
+        free_opaque: null_mut(),
         err: 12345,
     };
     let mut batch = [
@@ -1120,4 +1124,179 @@ fn invalid_args_from_many_threads() {
         }
     });
     assert_eq!(*seen.lock().unwrap(), 4);
+}
+
+/// The one-call, packed and pull-mode produce functions of issue 12.
+#[test]
+fn invalid_args_produce_hot_paths() {
+    let cluster = Cluster::mock(1);
+    let topic = unique("inv-hot");
+    cluster.create_topic(&topic, 1);
+    let conf = cluster.config(&[]);
+    let p = new_producer(conf);
+    const S: &str = "kf_producer_send";
+    let t = cs(&topic);
+    let blank = || kf_produce_message_t {
+        size: std::mem::size_of::<kf_produce_message_t>(),
+        topic: t.as_ptr(),
+        partition: 0,
+        key: null(),
+        key_len: 0,
+        value: null(),
+        value_len: 0,
+        headers: null(),
+        header_count: 0,
+        timestamp_ms: 0,
+        opaque: null_mut(),
+        on_delivery: None,
+        free_value: None,
+        free_opaque: null_mut(),
+        err: 0,
+    };
+    let m = blank();
+    inv(kf_producer_send(null_mut(), &m), &[S, "producer"]);
+    inv(kf_producer_send(p, null()), &[S, "msg"]);
+    let mut m = blank();
+    m.size = 8;
+    inv(kf_producer_send(p, &m), &[S, "size"]);
+    let mut m = blank();
+    m.topic = null();
+    inv(kf_producer_send(p, &m), &[S, "topic"]);
+    m.topic = bad_utf8();
+    inv(kf_producer_send(p, &m), &[S, "UTF-8"]);
+    let mut m = blank();
+    m.key_len = 3;
+    inv(kf_producer_send(p, &m), &[S, "key"]);
+    let mut m = blank();
+    m.value_len = 3;
+    inv(kf_producer_send(p, &m), &[S, "value"]);
+    let mut m = blank();
+    m.header_count = 2;
+    inv(kf_producer_send(p, &m), &[S, "headers"]);
+    let h = cs("h");
+    let mut hv = [kf_header_view_t {
+        name: null(),
+        value: null(),
+        value_len: 0,
+    }];
+    m.headers = hv.as_ptr();
+    m.header_count = 1;
+    inv(kf_producer_send(p, &m), &[S, "name"]);
+    hv[0].name = bad_utf8();
+    m.headers = hv.as_ptr();
+    inv(kf_producer_send(p, &m), &["UTF-8"]);
+    hv[0].name = h.as_ptr();
+    hv[0].value_len = 4;
+    m.headers = hv.as_ptr();
+    inv(kf_producer_send(p, &m), &["value", "NULL"]);
+    assert_eq!(kf_producer_len(p), 0, "a refused message was enqueued");
+
+    const P: &str = "kf_producer_produce_packed";
+    let buf = topic.as_bytes();
+    let mut pm = [kf_packed_message_t {
+        size: std::mem::size_of::<kf_packed_message_t>(),
+        opaque: 1,
+        topic_offset: 0,
+        topic_len: buf.len(),
+        key_offset: 0,
+        key_len: 0,
+        value_offset: 0,
+        value_len: 0,
+        headers_offset: 0,
+        headers_len: 0,
+        timestamp_ms: 0,
+        partition: 0,
+        flags: KF_PACKED_NULL_KEY | KF_PACKED_NULL_VALUE,
+        err: 0,
+    }];
+    let mut n = 42;
+    inv(
+        kf_producer_produce_packed(
+            null_mut(),
+            buf.as_ptr(),
+            buf.len(),
+            pm.as_mut_ptr(),
+            1,
+            &mut n,
+        ),
+        &[P, "producer"],
+    );
+    inv(
+        kf_producer_produce_packed(p, null(), 4, pm.as_mut_ptr(), 1, &mut n),
+        &[P, "buf"],
+    );
+    inv(
+        kf_producer_produce_packed(p, buf.as_ptr(), buf.len(), null_mut(), 1, &mut n),
+        &[P, "msgs"],
+    );
+    pm[0].size = 8;
+    inv(
+        kf_producer_produce_packed(p, buf.as_ptr(), buf.len(), pm.as_mut_ptr(), 1, &mut n),
+        &[P, "size"],
+    );
+    assert_eq!(n, 42, "enqueued_out untouched on error");
+    pm[0].size = std::mem::size_of::<kf_packed_message_t>();
+    // Out of range: the topic runs one byte past the buffer.
+    pm[0].topic_len = buf.len() + 1;
+    ok(kf_producer_produce_packed(
+        p,
+        buf.as_ptr(),
+        buf.len(),
+        pm.as_mut_ptr(),
+        1,
+        &mut n,
+    ));
+    assert_eq!((n, pm[0].err), (0, KF_ERR__INVALID_ARG));
+    pm[0].topic_len = buf.len();
+    pm[0].flags = KF_PACKED_NULL_KEY;
+    pm[0].value_offset = usize::MAX;
+    pm[0].value_len = 1;
+    ok(kf_producer_produce_packed(
+        p,
+        buf.as_ptr(),
+        buf.len(),
+        pm.as_mut_ptr(),
+        1,
+        &mut n,
+    ));
+    assert_eq!((n, pm[0].err), (0, KF_ERR__INVALID_ARG));
+    ok(kf_producer_produce_packed(
+        p,
+        null(),
+        0,
+        null_mut(),
+        0,
+        &mut n,
+    ));
+    assert_eq!(n, 0);
+
+    const D: &str = "kf_producer_delivery_reports";
+    let mut b = null_mut();
+    inv(
+        kf_producer_delivery_reports(null_mut(), 1, 0, &mut b),
+        &[D, "producer"],
+    );
+    inv(
+        kf_producer_delivery_reports(p, 1, 0, null_mut()),
+        &[D, "batch_out"],
+    );
+    let (code, msg) = err(kf_producer_delivery_reports(p, 1, 0, &mut b));
+    assert_eq!(code, KF_ERR__STATE, "{msg}");
+    assert!(b.is_null());
+    let mut count = 7;
+    assert!(kf_delivery_report_batch_reports(null(), &mut count).is_null());
+    assert_eq!(count, 0);
+    assert!(kf_delivery_report_batch_reports(null(), null_mut()).is_null());
+    kf_delivery_report_batch_destroy(null_mut());
+    assert_eq!(kf_message_status(null()), -1);
+
+    const M: &str = "kf_config_set_delivery_report_mode";
+    inv(
+        kf_config_set_delivery_report_mode(null_mut(), KF_DELIVERY_REPORT_MODE_PULL),
+        &[M, "config"],
+    );
+    inv(kf_config_set_delivery_report_mode(conf, 2), &[M, "mode"]);
+    inv(kf_config_set_delivery_report_mode(conf, -1), &[M, "mode"]);
+    kf_config_destroy(conf);
+    ok(kf_producer_destroy(p));
 }

@@ -495,3 +495,52 @@ fn a_duplicated_config_shares_the_release_until_its_last_client_is_gone() {
     assert_eq!(tr.freed.load(SeqCst), 1);
     tr.assert_released_here();
 }
+
+/// Pull mode (kf_config_set_delivery_report_mode): the opaque of a report that was never pulled
+/// goes to the release at destroy; a pulled one never does.
+#[test]
+fn pull_mode_destroy_releases_the_opaques_of_reports_never_pulled_on_broker_and_mock() {
+    for cluster in Cluster::both() {
+        let t = unique("rel-pull");
+        cluster.create_topic(&t, 1);
+        let n = 200;
+        let tr = Tracker::new(n);
+        let conf = cluster.config(&[]);
+        tr.register(conf);
+        ok(kf_config_set_delivery_report_mode(
+            conf,
+            KF_DELIVERY_REPORT_MODE_PULL,
+        ));
+        let p = new_producer(conf);
+        kf_config_destroy(conf);
+        for i in 0..n {
+            produce_no_callback(p, &t, tr.op(i));
+        }
+        let mut remaining = 1;
+        ok(kf_producer_flush(p, 30_000, &mut remaining));
+        assert_eq!(remaining, 0);
+        // Pull the first half (reports come in produce order on one partition).
+        let mut pulled = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while pulled.len() < n / 2 {
+            assert!(Instant::now() < deadline, "reports did not arrive");
+            let mut batch = null_mut();
+            ok(kf_producer_delivery_reports(p, n / 2 - pulled.len(), 1000, &mut batch));
+            if batch.is_null() {
+                continue;
+            }
+            let mut count = 0;
+            let r = kf_delivery_report_batch_reports(batch, &mut count);
+            let reports = unsafe { std::slice::from_raw_parts(r, count) };
+            pulled.extend(reports.iter().map(|r| r.opaque as usize));
+            kf_delivery_report_batch_destroy(batch);
+        }
+        let expected: Vec<usize> = (0..n / 2).map(|i| tr.op(i) as usize).collect();
+        assert_eq!(pulled, expected, "{}", cluster.name());
+        ok(kf_producer_destroy(p));
+        assert_eq!(tr.counts(0..n / 2), vec![(0, 0); n / 2], "{}", cluster.name());
+        assert_eq!(tr.counts(n / 2..n), vec![(0, 1); n / 2], "{}", cluster.name());
+        tr.assert_released_here();
+        assert_eq!(tr.freed.load(SeqCst), 1);
+    }
+}

@@ -768,34 +768,44 @@ fn produce_batch_reports_per_message_errors_and_keeps_headers() {
         let h1: Headers = &[("h", Some(b"1")), ("h", Some(b"1b")), ("e", Some(empty))];
         let h4: Headers = &[("x", Some(b"four"))];
         let hbad: Headers = &[("bad", Some(b"!"))];
-        let (hs0, hs1, hs4, hsbad) = (
-            make_headers(h0),
-            make_headers(h1),
-            make_headers(h4),
-            make_headers(hbad),
+        let (v0, v1, v4, vbad) = (
+            header_views(h0),
+            header_views(h1),
+            header_views(h4),
+            header_views(hbad),
         );
+        let (hs0, hs1, hs4, hsbad) = (&v0.1[..], &v1.1[..], &v4.1[..], &vbad.1[..]);
+        let none: &[kf_header_view_t] = &[];
         let (cta, ctb) = (cs(&ta), cs(&tb));
         let ts = now_ms() - 3_600_000;
         let msg = |topic: *const std::os::raw::c_char,
                    partition: i32,
                    key: Option<&[u8]>,
                    value: Option<&[u8]>,
-                   headers: *const kf_headers_t,
+                   headers: &[kf_header_view_t],
                    timestamp_ms: i64,
                    rec: Option<&Recorder>| {
             let (kp, kl) = ptr_len(key);
             let (vp, vl) = ptr_len(value);
             kf_produce_message_t {
+                size: std::mem::size_of::<kf_produce_message_t>(),
                 topic,
                 partition,
                 key: kp,
                 key_len: kl,
                 value: vp,
                 value_len: vl,
-                headers,
+                headers: if headers.is_empty() {
+                    null()
+                } else {
+                    headers.as_ptr()
+                },
+                header_count: headers.len(),
                 timestamp_ms,
                 on_delivery: rec.map(|_| record as unsafe extern "C" fn(_, _, _)),
                 opaque: rec.map_or(null_mut(), |r| r.opaque()),
+                free_value: None,
+                free_opaque: null_mut(),
                 err: -12345,
             }
         };
@@ -816,8 +826,8 @@ fn produce_batch_reports_per_message_errors_and_keeps_headers() {
                 Some(&own),
             ),
             // NULL value with a length.
-            msg(ctb.as_ptr(), 0, None, None, null(), 0, None),
-            msg(ctb.as_ptr(), 0, None, None, null(), ts + 5, None),
+            msg(ctb.as_ptr(), 0, None, None, none, 0, None),
+            msg(ctb.as_ptr(), 0, None, None, none, ts + 5, None),
         ];
         // Make message 5 a NULL pointer with length 3.
         batch[5].value = null();
@@ -844,11 +854,6 @@ fn produce_batch_reports_per_message_errors_and_keeps_headers() {
             "{on}"
         );
         assert_eq!(enqueued, 4);
-        // The caller still owns its header lists, unchanged.
-        assert_eq!(kf_headers_count(hs1), 3);
-        for h in [hs0, hs1, hs4, hsbad] {
-            kf_headers_destroy(h);
-        }
         flush_all(p);
         assert_eq!(refused.len(), 0, "{on}: a refused message was reported");
         assert_eq!(own.len(), 1);
@@ -929,6 +934,7 @@ fn produce_batch_runs_keep_keys_callbacks_order_and_errors() {
             let (kp, kl) = ptr_len(key);
             let (vp, vl) = ptr_len(value);
             kf_produce_message_t {
+                size: std::mem::size_of::<kf_produce_message_t>(),
                 topic: topic.as_ptr(),
                 partition,
                 key: kp,
@@ -936,9 +942,12 @@ fn produce_batch_runs_keep_keys_callbacks_order_and_errors() {
                 value: vp,
                 value_len: vl,
                 headers: null(),
+                header_count: 0,
                 timestamp_ms: 0,
                 on_delivery: rec.map(|_| record as unsafe extern "C" fn(_, _, _)),
                 opaque: rec.map_or(null_mut(), |r| r.opaque()),
+                free_value: None,
+                free_opaque: null_mut(),
                 err: -12345,
             }
         };
@@ -1854,4 +1863,22 @@ fn destroy_drops_pending_messages_without_running_callbacks() {
             cluster.name()
         );
     }
+}
+
+/// Header views of `h` (the names as C strings, kept alive in the first element).
+fn header_views(h: Headers) -> (Vec<std::ffi::CString>, Vec<kf_header_view_t>) {
+    let names: Vec<_> = h.iter().map(|(n, _)| cs(n)).collect();
+    let views = h
+        .iter()
+        .zip(&names)
+        .map(|((_, v), n)| {
+            let (vp, vl) = ptr_len(*v);
+            kf_header_view_t {
+                name: n.as_ptr(),
+                value: vp,
+                value_len: vl,
+            }
+        })
+        .collect();
+    (names, views)
 }

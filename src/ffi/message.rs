@@ -139,6 +139,19 @@ pub extern "C" fn kf_message_error(msg: *const kf_message_t) -> *mut kf_error_t 
     })
 }
 
+/// The persistence status of a delivery report (librdkafka's rd_kafka_message_status):
+/// KF_MESSAGE_STATUS_NOT_PERSISTED, KF_MESSAGE_STATUS_POSSIBLY_PERSISTED or KF_MESSAGE_STATUS_PERSISTED.
+/// For a delivery report, read it inside its delivery callback (a pulled report carries it in
+/// kf_delivery_report_t's `status`). A consumed message was read from the log:
+/// KF_MESSAGE_STATUS_PERSISTED. -1 when `msg` is NULL.
+///
+/// Blocks: no.
+/// Thread safety: any thread while the message lives.
+#[no_mangle]
+pub extern "C" fn kf_message_status(msg: *const kf_message_t) -> i32 {
+    value(-1, || self::msg(msg).map_or(-1, Message::status))
+}
+
 /// The message has no timestamp.
 pub const KF_TIMESTAMP_NOT_AVAILABLE: i32 = 0;
 /// The timestamp was set by the producer (or its application).

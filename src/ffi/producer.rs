@@ -7,12 +7,13 @@ use std::os::raw::{c_char, c_int, c_void};
 
 use super::types::*;
 use super::{
-    arg, arg_bytes, arg_cstr, borrowed, call, construct, error_out, handle, opt, out_arg, value,
+    arg_bytes, arg_cstr, borrowed, call, construct, error_out, handle, opt, out_arg, value,
 };
 use crate::error::{KResult, KafkaError};
 use crate::kafka::callbacks::{DeliveryHandler, DeliverySlot, ValueRelease};
+use crate::kafka::delivery::OutHeaders;
 use crate::kafka::message::Message;
-use crate::kafka::producer::{OutMessage, ProduceRun, Producer};
+use crate::kafka::producer::{OutMessage, Producer};
 
 pub(crate) fn producer<'a>(p: *const kf_producer_t, func: &str) -> KResult<&'a Producer> {
     let p: &Producer = handle(p, func, "producer")?;
@@ -22,7 +23,11 @@ pub(crate) fn producer<'a>(p: *const kf_producer_t, func: &str) -> KResult<&'a P
 
 /// The topic argument of a produce call: the last topic produced to is recognised without a
 /// second check; any other is checked (NULL, UTF-8).
-unsafe fn topic_arg<'a>(p: &Producer, topic: *const c_char, func: &str) -> KResult<&'a CStr> {
+pub(crate) unsafe fn topic_arg<'a>(
+    p: &Producer,
+    topic: *const c_char,
+    func: &str,
+) -> KResult<&'a CStr> {
     if !topic.is_null() {
         if let Some(t) = p.last_topic(topic) {
             return Ok(t);
@@ -31,18 +36,29 @@ unsafe fn topic_arg<'a>(p: &Producer, topic: *const c_char, func: &str) -> KResu
     arg_cstr(topic, func, "topic")
 }
 
-/// A message's C delivery callback and zero-copy release as the domain's allocation-free
-/// slot: each C function pointer rides, with its opaque, in its handler's two context words.
-/// None when the message has neither.
+/// A message's C delivery callback, opaque and zero-copy release as the domain's
+/// allocation-free slot: each C function pointer rides, with its opaque, in its handler's two
+/// context words. None when the message needs none. For a producer in pull mode the opaque is
+/// kept for the pulled report, and a delivery callback is refused (none would run).
 pub(crate) fn delivery_slot(
+    p: &Producer,
+    func: &str,
     on_delivery: kf_delivery_cb,
     opaque: *mut c_void,
     release: Option<(ReleaseFn, *mut c_void)>,
-) -> Option<DeliverySlot> {
-    if on_delivery.is_none() && release.is_none() {
-        return None;
+) -> KResult<Option<DeliverySlot>> {
+    let pull = p.client.pulls_reports();
+    if pull && on_delivery.is_some() {
+        return Err(KafkaError::invalid_arg(format!(
+            "{func}: on_delivery is set, but this producer pulls its delivery reports \
+             (KF_DELIVERY_REPORT_MODE_PULL): no delivery callback runs"
+        )));
     }
-    Some(DeliverySlot {
+    let keep_opaque = pull && !opaque.is_null();
+    if on_delivery.is_none() && release.is_none() && !keep_opaque {
+        return Ok(None);
+    }
+    Ok(Some(DeliverySlot {
         handler: on_delivery.map(|f| DeliveryHandler {
             call: call_c_delivery,
             ctx: [f as usize, opaque as usize],
@@ -51,7 +67,8 @@ pub(crate) fn delivery_slot(
             call: call_c_release,
             ctx: [f as usize, free_opaque as usize],
         }),
-    })
+        opaque: if pull { opaque as usize } else { 0 },
+    }))
 }
 
 type DeliveryFn = unsafe extern "C" fn(*mut c_void, *const kf_message_t, *const kf_error_t);
@@ -72,23 +89,6 @@ unsafe fn call_c_delivery(ctx: [usize; 2], report: &Message, err: Option<&KafkaE
 unsafe fn call_c_release(ctx: [usize; 2], value: *mut u8) {
     let f = std::mem::transmute::<usize, ReleaseFn>(ctx[0]);
     f(ctx[1] as *mut c_void, value)
-}
-
-/// One message of kf_producer_produce_batch(). Fields as for kf_producer_produce(); `err` is
-/// written by the call: 0 when the message was enqueued, its error code otherwise.
-#[repr(C)]
-pub struct kf_produce_message_t {
-    pub topic: *const c_char,
-    pub partition: i32,
-    pub key: *const u8,
-    pub key_len: usize,
-    pub value: *const u8,
-    pub value_len: usize,
-    pub headers: *const kf_headers_t,
-    pub timestamp_ms: i64,
-    pub on_delivery: kf_delivery_cb,
-    pub opaque: *mut c_void,
-    pub err: i32,
 }
 
 /// A new producer (librdkafka starts its threads and connects lazily). `config` is copied.
@@ -144,9 +144,9 @@ unsafe fn out_message<'a>(
         partition,
         key: arg_bytes(key, key_len, func, "key")?,
         value: arg_bytes(value, value_len, func, "value")?,
-        headers: opt(headers),
+        headers: opt(headers).map_or(OutHeaders::None, OutHeaders::List),
         timestamp_ms,
-        delivery: delivery_slot(on_delivery, opaque, release),
+        delivery: delivery_slot(p, func, on_delivery, opaque, release)?,
     })
 }
 
@@ -252,143 +252,6 @@ pub extern "C" fn kf_producer_produce_zerocopy(
         )?;
         p.produce(&m)
     })
-}
-
-/// Enqueues `count` messages, each with its own topic, partition, key, value, headers,
-/// timestamp and delivery callback (headers are kept, unlike Python's produce_batch). Each
-/// message's `err` field gets 0 or its own error code; one failure does not stop the others,
-/// except KF_ERR__QUEUE_FULL: the messages after it in a run of consecutive messages to one
-/// topic and partition without headers or timestamp (which go to librdkafka's batch call
-/// together) get KF_ERR__QUEUE_FULL too. `*enqueued_out` (may be NULL) gets the number
-/// enqueued.
-///
-/// Errors (for the call as a whole): KF_ERR__INVALID_ARG for a NULL producer, or NULL messages
-/// with a non-zero count.
-/// Thread safety: any thread.
-#[no_mangle]
-pub extern "C" fn kf_producer_produce_batch(
-    producer: *mut kf_producer_t,
-    messages: *mut kf_produce_message_t,
-    count: usize,
-    enqueued_out: *mut usize,
-) -> *mut kf_error_t {
-    const F: &str = "kf_producer_produce_batch";
-    call(F, || unsafe {
-        let p = self::producer(producer, F)?;
-        if count == 0 {
-            if !enqueued_out.is_null() {
-                *enqueued_out = 0;
-            }
-            return Ok(());
-        }
-        arg(messages, F, "messages")?;
-        let msgs = std::slice::from_raw_parts_mut(messages, count);
-        let ok = produce_batch(p, msgs);
-        if !enqueued_out.is_null() {
-            *enqueued_out = ok;
-        }
-        Ok(())
-    })
-}
-
-/// The longest run handed to one rd_kafka_produce_batch() call.
-const MAX_RUN: usize = 65536;
-
-/// kf_producer_produce_batch(): runs of consecutive messages to one topic and partition without
-/// headers or timestamp go to rd_kafka_produce_batch() (one topic handle, one argument check
-/// per run); the others, one at a time, to produce(). Returns how many were enqueued.
-unsafe fn produce_batch(p: &Producer, msgs: &mut [kf_produce_message_t]) -> usize {
-    const F: &str = "kf_producer_produce_batch";
-    let mut ok = 0;
-    let mut run = ProduceRun::default();
-    let mut i = 0;
-    while i < msgs.len() {
-        let first = &msgs[i];
-        let mut end = i;
-        let mut topic = None;
-        if batchable(first) {
-            if let Ok(t) = topic_arg(p, first.topic, F) {
-                topic = Some(t);
-                end = i + 1;
-                while end < msgs.len()
-                    && end - i < MAX_RUN
-                    && batchable(&msgs[end])
-                    && msgs[end].partition == first.partition
-                    && (msgs[end].topic == first.topic || same_topic(msgs[end].topic, t))
-                {
-                    end += 1;
-                }
-            }
-        }
-        if let Some(t) = topic {
-            run.clear();
-            for m in &msgs[i..end] {
-                // batchable(): a NULL buffer has length 0, so these cannot fail.
-                let key = arg_bytes(m.key, m.key_len, F, "key").unwrap_or(None);
-                let value = arg_bytes(m.value, m.value_len, F, "value").unwrap_or(None);
-                run.push(p, key, value, delivery_slot(m.on_delivery, m.opaque, None));
-            }
-            if let Some(good) = run.send(p, t, first.partition) {
-                ok += good;
-                for (m, code) in msgs[i..end].iter_mut().zip(run.error_codes()) {
-                    m.err = code;
-                }
-                i = end;
-                continue;
-            }
-            // No topic handle: nothing was tried; go one by one.
-        }
-        let m = &mut msgs[i];
-        let res = out_message(
-            p,
-            F,
-            m.topic,
-            m.partition,
-            m.key,
-            m.key_len,
-            m.value,
-            m.value_len,
-            m.headers,
-            m.timestamp_ms,
-            m.on_delivery,
-            m.opaque,
-            None,
-        )
-        .and_then(|om| p.produce(&om));
-        m.err = match res {
-            Ok(()) => {
-                ok += 1;
-                0
-            }
-            Err(e) => e.code,
-        };
-        i += 1;
-    }
-    ok
-}
-
-/// A message rd_kafka_produce_batch() can take: no headers, no timestamp, and key and value
-/// arguments that are valid (a NULL buffer has length 0; the others go to produce(), which
-/// reports them).
-fn batchable(m: &kf_produce_message_t) -> bool {
-    m.headers.is_null()
-        && m.timestamp_ms == 0
-        && !m.topic.is_null()
-        && (!m.key.is_null() || m.key_len == 0)
-        && (!m.value.is_null() || m.value_len == 0)
-}
-
-/// True when the NUL-terminated string at `p` (not NULL) is `t`.
-unsafe fn same_topic(p: *const c_char, t: &std::ffi::CStr) -> bool {
-    if p == t.as_ptr() {
-        return true;
-    }
-    for (i, &b) in t.to_bytes_with_nul().iter().enumerate() {
-        if *p.add(i) as u8 != b {
-            return false;
-        }
-    }
-    true
 }
 
 /// Serves delivery reports and the other callbacks, waiting up to `timeout_ms` for the first

@@ -183,7 +183,7 @@ unsafe fn serde_produce(
         value: value()?,
         headers: opt(headers),
         timestamp_ms,
-        delivery: super::producer::delivery_slot(on_delivery, opaque, None),
+        delivery: super::producer::delivery_slot(&p.producer, f, on_delivery, opaque, None)?,
     };
     p.produce(&m)
 }

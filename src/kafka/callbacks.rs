@@ -92,4 +92,6 @@ pub struct ValueRelease {
 pub struct DeliverySlot {
     pub handler: Option<DeliveryHandler>,
     pub release: Option<ValueRelease>,
+    /// Pull mode: the message's opaque, handed back in its pulled report.
+    pub opaque: usize,
 }

@@ -4,7 +4,7 @@
 //! in `serving`, the functions librdkafka calls in `trampolines`, fork detection in `fork`.
 use std::os::raw::{c_char, c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, AtomicUsize, Ordering};
 
 use parking_lot::Mutex;
 use rdkafka_sys as rd;
@@ -12,6 +12,7 @@ use rdkafka_sys as rd;
 use super::callbacks::{Callbacks, DeliverySlot, RebalanceCallbacks};
 use super::config::{set_raw, Config};
 use super::consumer::Consumer;
+use super::delivery::{notify, DeliveryReportBatch, PullQueue};
 use super::trampolines::*;
 use crate::error::{errstr_text, KResult, KafkaError};
 
@@ -25,6 +26,9 @@ pub enum ClientKind {
 struct Slab {
     slots: Vec<Option<DeliverySlot>>,
     free: Vec<usize>,
+    /// Pull mode: the reports not yet taken (under the same lock as the slots, so that a
+    /// report costs one lock).
+    pull: PullQueue,
 }
 
 /// State the librdkafka callbacks reach through their opaque pointer. Boxed, so its address is
@@ -56,6 +60,12 @@ pub struct ClientState {
     /// producer): rare, so kept behind a lock; `other_count` says whether to look.
     pub(super) other_servers: Mutex<Vec<usize>>,
     pub(super) other_count: AtomicUsize,
+    /// Producers: delivery reports are pulled (Producer::delivery_reports), no delivery
+    /// callback runs.
+    pub(super) pull: bool,
+    /// The write end of the event pipe once there is one, else -1 (pull mode writes to it when
+    /// reports are queued outside a pull).
+    pub(super) notify_fd: AtomicI32,
 }
 
 // Opaque pointers inside are only used on application threads inside blocking calls.
@@ -102,6 +112,8 @@ impl Client {
             server: AtomicUsize::new(0),
             other_servers: Mutex::new(Vec::new()),
             other_count: AtomicUsize::new(0),
+            pull: kind == ClientKind::Producer && config.delivery_pull,
+            notify_fd: AtomicI32::new(-1),
         });
         let conf = config.dup_raw();
         unsafe {
@@ -217,12 +229,35 @@ impl Client {
             )
         };
         *pipe = Some(fds);
+        self.state.notify_fd.store(fds[1], Ordering::Release);
+        if self.state.pull && self.state.per_message.lock().pull.len() > 0 {
+            // Reports already waiting: readable at once.
+            notify(0, fds[1]);
+        }
         Ok(fds[0])
     }
 
     /// Registers a per-message delivery callback; returns the value to carry as msg_opaque.
     pub fn register_delivery(&self, slot: DeliverySlot) -> *mut c_void {
         let mut slab = self.state.per_message.lock();
+        slab.register(slot)
+    }
+
+    /// True when this producer's delivery reports are pulled (no delivery callback runs).
+    #[inline]
+    pub fn pulls_reports(&self) -> bool {
+        self.state.pull
+    }
+
+    /// Takes back a registration whose message librdkafka refused at produce time.
+    pub fn unregister_delivery(&self, token: *mut c_void) {
+        self.state.take_delivery(token);
+    }
+}
+
+impl Slab {
+    fn register(&mut self, slot: DeliverySlot) -> *mut c_void {
+        let slab = self;
         let idx = match slab.free.pop() {
             Some(i) => {
                 slab.slots[i] = Some(slot);
@@ -235,12 +270,9 @@ impl Client {
         };
         (idx + 1) as *mut c_void
     }
+}
 
-    /// Takes back a registration whose message librdkafka refused at produce time.
-    pub fn unregister_delivery(&self, token: *mut c_void) {
-        self.state.take_delivery(token);
-    }
-
+impl Client {
     /// The fatal error of the client, if one was raised.
     pub fn fatal_error(&self) -> Option<KafkaError> {
         let mut buf = [0 as c_char; 512];
@@ -255,6 +287,48 @@ impl Client {
 }
 
 impl ClientState {
+    /// Pull mode: records the delivery report `m` (with the opaque of its slot, if any) and
+    /// returns its slot's zero-copy release, to run once the report is recorded.
+    ///
+    /// # Safety
+    /// `m` is a live delivery report.
+    pub(super) unsafe fn collect_report(
+        &self,
+        m: *const rd::rd_kafka_message_t,
+    ) -> Option<super::callbacks::ValueRelease> {
+        let token = (*m)._private;
+        let mut slab = self.per_message.lock();
+        let slot = if token.is_null() {
+            None
+        } else {
+            let idx = (token as usize).wrapping_sub(1);
+            let s = slab.slots.get_mut(idx).and_then(Option::take);
+            if s.is_some() {
+                slab.free.push(idx);
+            }
+            s
+        };
+        let first = slab.pull.push(m, slot.map_or(0, |s| s.opaque));
+        drop(slab);
+        if first {
+            notify(
+                self as *const ClientState as usize,
+                self.notify_fd.load(Ordering::Acquire),
+            );
+        }
+        slot.and_then(|s| s.release)
+    }
+
+    /// Pull mode: the number of reports waiting.
+    pub(super) fn reports_waiting(&self) -> usize {
+        self.per_message.lock().pull.len()
+    }
+
+    /// Pull mode: takes up to `max` reports.
+    pub(super) fn take_reports(&self, max: usize) -> Option<DeliveryReportBatch> {
+        self.per_message.lock().pull.take(max)
+    }
+
     pub(super) fn take_delivery(&self, token: *mut c_void) -> Option<DeliverySlot> {
         let idx = (token as usize).checked_sub(1)?;
         let mut slab = self.per_message.lock();
@@ -269,8 +343,14 @@ impl ClientState {
     /// destroyed): the handler's opaque goes to the opaque release, if one is set. A zero-copy
     /// value is the caller's to release.
     pub(super) fn abandon(&self, slot: &DeliverySlot) {
-        if let (Some(h), Some(release)) = (slot.handler, &self.callbacks.opaque_release) {
-            release(h.opaque());
+        let opaque = match slot.handler {
+            Some(h) => h.opaque(),
+            None => slot.opaque as *mut c_void, // pull mode: the opaque its report carries
+        };
+        if let Some(release) = &self.callbacks.opaque_release {
+            if !opaque.is_null() {
+                release(opaque);
+            }
         }
     }
 }
@@ -318,13 +398,21 @@ impl Drop for Client {
         // Any message whose report librdkafka dropped without serving it (none after the purge
         // above, but nothing in librdkafka promises it): its handler's opaque is released now,
         // once, like those of the reports served above.
-        let left: Vec<DeliverySlot> = {
+        // Pull mode: the reports never pulled (including those of destroy's purge) will never
+        // reach the application either: their opaques are released the same way.
+        let (left, unpulled): (Vec<DeliverySlot>, Vec<usize>) = {
             let mut slab = self.state.per_message.lock();
             slab.free.clear();
-            slab.slots.drain(..).flatten().collect()
+            let left = slab.slots.drain(..).flatten().collect();
+            (left, slab.pull.drain_opaques())
         };
         for slot in &left {
             let _ = catch_unwind(AssertUnwindSafe(|| self.state.abandon(slot)));
+        }
+        if let Some(release) = &self.state.callbacks.opaque_release {
+            for opaque in unpulled.into_iter().filter(|&o| o != 0) {
+                let _ = catch_unwind(AssertUnwindSafe(|| release(opaque as *mut c_void)));
+            }
         }
     }
 }

@@ -12,6 +12,9 @@ use crate::error::{errstr_text, KResult, KafkaError};
 pub struct Config {
     conf: *mut rd::rd_kafka_conf_t,
     pub callbacks: Callbacks,
+    /// Producers made from this config pull their delivery reports instead of having a
+    /// delivery callback run.
+    pub delivery_pull: bool,
 }
 
 // rd_kafka_conf_t has no thread affinity; kafkaffi documents a config as not shareable between
@@ -26,6 +29,7 @@ impl Config {
         Config {
             conf: unsafe { rd::rd_kafka_conf_new() },
             callbacks: Callbacks::default(),
+            delivery_pull: false,
         }
     }
 
@@ -138,6 +142,7 @@ impl Config {
         Config {
             conf: unsafe { rd::rd_kafka_conf_dup(self.conf) },
             callbacks: self.callbacks.clone(),
+            delivery_pull: self.delivery_pull,
         }
     }
 

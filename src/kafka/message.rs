@@ -111,6 +111,17 @@ impl Message {
         }
     }
 
+    /// For a delivery report inside its callback, librdkafka's persistence status (0 not
+    /// persisted, 1 possibly persisted, 2 persisted); 2 for a consumed message (read from the
+    /// log; librdkafka's field is producer-only).
+    pub fn status(&self) -> i32 {
+        if is_delivery_report(&self.0) {
+            unsafe { rd::rd_kafka_message_status(&self.0) as i32 }
+        } else {
+            rd::rd_kafka_msg_status_t::RD_KAFKA_MSG_STATUS_PERSISTED as i32
+        }
+    }
+
     pub fn leader_epoch(&self) -> i32 {
         unsafe { rd::rd_kafka_message_leader_epoch(&self.0) }
     }
@@ -198,11 +209,6 @@ impl Message {
                 headers: self.headers(),
             }
         }
-    }
-
-    /// librdkafka's persistence status (see [`Fields::status`]).
-    pub fn status(&self) -> i32 {
-        unsafe { rd::rd_kafka_message_status(&self.0) as i32 }
     }
 }
 

@@ -7,6 +7,7 @@ pub mod callbacks;
 pub mod client;
 pub mod config;
 pub mod consumer;
+pub mod delivery;
 pub mod events;
 mod fork;
 pub mod message;

@@ -14,7 +14,7 @@ use rdkafka_sys as rd;
 use super::callbacks::DeliverySlot;
 use super::client::{Client, ClientKind};
 use super::config::Config;
-use super::message::Headers;
+use super::delivery::{DeliveryReportBatch, OutHeaders, PullingGuard};
 use super::metadata;
 use crate::error::{check, KResult, KafkaError};
 
@@ -76,9 +76,14 @@ impl TopicCache {
     /// The topic handle for `topic`, created on first use; None when librdkafka refuses one
     /// (the caller then names the topic, and librdkafka reports the error).
     fn rkt(&self, rk: *mut rd::rd_kafka_t, topic: &CStr) -> Option<*mut rd::rd_kafka_topic_t> {
+        self.entry(rk, topic).map(|e| e.rkt)
+    }
+
+    /// The entry of `topic` (see rkt()); it lives as long as the cache.
+    fn entry<'a>(&self, rk: *mut rd::rd_kafka_t, topic: &CStr) -> Option<&'a TopicEntry> {
         if let Some(e) = unsafe { self.last.load(Ordering::Acquire).as_ref() } {
             if e.name.as_ptr() == topic.as_ptr() || e.name.as_c_str() == topic {
-                return Some(e.rkt);
+                return Some(e);
             }
         }
         let mut all = self.all.lock();
@@ -102,7 +107,8 @@ impl TopicCache {
         };
         self.last
             .store(e as *const TopicEntry as *mut TopicEntry, Ordering::Release);
-        Some(e.rkt)
+        // Boxed and never removed before the cache is dropped.
+        Some(unsafe { &*(e as *const TopicEntry) })
     }
 }
 
@@ -120,7 +126,7 @@ pub struct OutMessage<'a> {
     pub partition: i32,
     pub key: Option<&'a [u8]>,
     pub value: Option<&'a [u8]>,
-    pub headers: Option<&'a Headers>,
+    pub headers: OutHeaders<'a>,
     pub timestamp_ms: i64,
     /// The message's own delivery callback and/or zero-copy release function.
     pub delivery: Option<DeliverySlot>,
@@ -163,12 +169,67 @@ impl Producer {
         self.topics.last_matching(p)
     }
 
+    /// The cached copy of topic `name` (bytes without NUL), created on first use: None when
+    /// the name is not valid UTF-8 or holds a NUL byte, or when the cache is full.
+    pub fn cached_topic<'a>(&self, name: &[u8]) -> Option<&'a CStr> {
+        if let Some(e) = unsafe { self.topics.last.load(Ordering::Acquire).as_ref() } {
+            if e.name.as_bytes() == name {
+                return Some(unsafe { &*(e.name.as_c_str() as *const CStr) });
+            }
+        }
+        if std::str::from_utf8(name).is_err() || name.contains(&0) {
+            return None;
+        }
+        let owned = CString::new(name).ok()?;
+        let e = self.topics.entry(self.client.rk, &owned)?;
+        Some(unsafe { &*(e.name.as_c_str() as *const CStr) })
+    }
+
+    /// Pull mode: serves the main queue until a delivery report is waiting or `timeout_ms`
+    /// passes (-1: no limit), then takes up to `max` reports (None when none came).
+    pub fn delivery_reports(
+        &self,
+        max: usize,
+        timeout_ms: i32,
+    ) -> KResult<Option<DeliveryReportBatch>> {
+        if !self.client.pulls_reports() {
+            return Err(KafkaError::state(
+                "delivery_reports: this producer's delivery reports are not pulled (see the \
+                 delivery report mode of its config)",
+            ));
+        }
+        let _g = self.client.begin_serving("delivery_reports")?;
+        let st = &*self.client.state;
+        let _p = PullingGuard::enter(st as *const _ as usize);
+        self.client.check_woken()?;
+        // What is queued now, without waiting.
+        if st.reports_waiting() < max {
+            unsafe { rd::rd_kafka_poll(self.client.rk, 0) };
+        }
+        if st.reports_waiting() == 0 && timeout_ms != 0 {
+            let deadline = deadline(timeout_ms);
+            loop {
+                self.client.check_woken()?;
+                let slice = match deadline {
+                    None => WAKE_SLICE,
+                    Some(d) => d.saturating_duration_since(Instant::now()).min(WAKE_SLICE),
+                };
+                unsafe { rd::rd_kafka_poll(self.client.rk, slice.as_millis() as c_int) };
+                if st.reports_waiting() > 0 || deadline.is_some_and(|d| Instant::now() >= d) {
+                    break;
+                }
+            }
+            self.client.check_woken()?;
+        }
+        Ok(st.take_reports(max))
+    }
+
     pub fn produce(&self, m: &OutMessage) -> KResult<()> {
+        // Headers are copied: the caller keeps owning (and may reuse) what it passed.
+        let headers = m.headers.build()?;
         let opaque = m.delivery.map_or(std::ptr::null_mut(), |slot| {
             self.client.register_delivery(slot)
         });
-        // Headers are copied: the caller keeps owning (and may reuse) the list it passed.
-        let headers = m.headers.map_or(std::ptr::null_mut(), Headers::copy_raw);
         // Filled in place, only the fields librdkafka reads (the union is 64 bytes wide).
         let mut vus: [MaybeUninit<rd::rd_kafka_vu_t>; 8] = [MaybeUninit::uninit(); 8];
         let mut n = 0;

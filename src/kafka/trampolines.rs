@@ -169,6 +169,15 @@ unsafe fn deliver(t: *const ThreadState, msg: *const rd::rd_kafka_message_t, opa
         return;
     };
     let m = &*msg;
+    if st.pull {
+        // Pull mode: no callback; the report is queued for Producer::delivery_reports (also
+        // while destroying: a purge's reports, dropped with the queue), and a zero-copy value is
+        // given back once recorded.
+        if let Some(r) = st.collect_report(msg) {
+            (r.call)(r.ctx, m.payload as *mut u8);
+        }
+        return;
+    }
     // No per-message slot unless the message has one (its own handler or a zero-copy value).
     let slot = if m._private.is_null() {
         None

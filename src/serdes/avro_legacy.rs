@@ -17,6 +17,7 @@ use crate::error::{KResult, KafkaError, ERR_KEY_SERIALIZATION, ERR_VALUE_SERIALI
 use crate::kafka::callbacks::DeliverySlot;
 use crate::kafka::config::Config;
 use crate::kafka::message::Headers;
+use crate::kafka::delivery::OutHeaders;
 use crate::kafka::producer::OutMessage;
 use crate::schema_registry::{Schema, SchemaRegistryClient, SchemaType};
 
@@ -236,7 +237,7 @@ impl LegacyAvroProducer {
             partition: m.partition,
             key: key.as_deref(),
             value: value.as_deref(),
-            headers: m.headers,
+            headers: m.headers.map_or(OutHeaders::None, OutHeaders::List),
             timestamp_ms: m.timestamp_ms,
             delivery: m.delivery,
         })

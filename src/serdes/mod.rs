@@ -17,6 +17,7 @@ use super::error::{
 };
 use crate::kafka::consumer::Consumer;
 use crate::kafka::message::{Headers, Message};
+use crate::kafka::delivery::OutHeaders;
 use crate::kafka::producer::{OutMessage, Producer};
 
 pub mod avro;
@@ -399,7 +400,7 @@ impl SerializingProducer {
             partition: m.partition,
             key: key.as_deref(),
             value: value.as_deref(),
-            headers: m.headers,
+            headers: m.headers.map_or(OutHeaders::None, OutHeaders::List),
             timestamp_ms: m.timestamp_ms,
             delivery: m.delivery,
         })

@@ -68,6 +68,7 @@ HANDLES = {
     "kf_rebalance_callbacks_t *": "fx_rebalance_callbacks()",
     "kf_consumer_group_topic_partitions_t *": "fx_group_partitions()",
     "kf_produce_message_t *": "fx_produce_messages()",
+    "kf_packed_message_t *": "fx_packed_messages()",
     "void *": "&fx_opaque",
     # arrays of one element
     "const char *const *": "fx_str_array",
@@ -182,11 +183,19 @@ OVERRIDES = {
     ("kf_mock_cluster_push_request_errors", "errors"): "fx_int32_array",
     ("kf_user_scram_credential_upsertion_new", "salt"): '(const uint8_t *)"salt"',
     ("kf_user_scram_credential_upsertion_new", "salt_len"): "4",
+    ("kf_producer_produce_packed", "buf"): "(const uint8_t *)FX_TOPIC",
+    ("kf_producer_produce_packed", "buf_len"): "(sizeof FX_TOPIC - 1)",
+    ("kf_producer_delivery_reports", "max"): "10",
+    ("kf_config_set_delivery_report_mode", "mode"): "KF_DELIVERY_REPORT_MODE_PULL",
+    # No batch outside a pull-mode producer: NULL is a valid batch (no reports).
+    ("kf_delivery_report_batch_reports", "batch"): "NULL",
 }
 
 # ---- NULL that is a valid value ----------------------------------------------------------------
 # (function, parameter) -> where the header says so. Any outcome but a crash or a hang passes.
 NULLABLE = {
+    ("kf_delivery_report_batch_reports", "batch"): "NULL: no reports",
+    ("kf_delivery_report_batch_reports", "count_out"): "count_out may be NULL",
     ("kf_admin_list_topics", "topic"): "all topics when topic is NULL",
     ("kf_producer_list_topics", "topic"): "all topics when topic is NULL",
     ("kf_consumer_list_topics", "topic"): "all topics when topic is NULL",

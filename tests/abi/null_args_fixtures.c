@@ -417,10 +417,22 @@ const kf_consumer_group_topic_partitions_t *fx_group_partitions(void) {
 kf_produce_message_t *fx_produce_messages(void) {
     static kf_produce_message_t m[1];
     memset(m, 0, sizeof m);
+    m[0].size = sizeof m[0];
     m[0].topic = FX_TOPIC;
     m[0].partition = 0;
     m[0].value = (const uint8_t *)"v";
     m[0].value_len = 1;
+    return m;
+}
+
+kf_packed_message_t *fx_packed_messages(void) {
+    static kf_packed_message_t m[1];
+    memset(m, 0, sizeof m);
+    m[0].size = sizeof m[0];
+    m[0].topic_offset = 0;
+    m[0].topic_len = strlen(FX_TOPIC);
+    m[0].flags = KF_PACKED_NULL_KEY;
+    m[0].partition = 0;
     return m;
 }
 

@@ -60,7 +60,8 @@ kf_int32_list_t *fx_int32_list(void);
 const kf_serde_value_t *fx_serde_value(void);
 const kf_rebalance_callbacks_t *fx_rebalance_callbacks(void);
 const kf_consumer_group_topic_partitions_t *fx_group_partitions(void);
-kf_produce_message_t *fx_produce_messages(void); /* an array of 1 */
+kf_produce_message_t *fx_produce_messages(void);
+kf_packed_message_t *fx_packed_messages(void); /* an array of 1 */
 uint8_t *fx_zerocopy_value(void);                /* 1 byte, released by fx_release */
 
 /* Runs `body` inside an oauth_cb, with the callback's token (valid only there). */

@@ -62,6 +62,7 @@ static void child_calls(const clients_t *c) {
 
     MUST(kf_topic_partition_list_add(tpl, c->topic, 0, NULL));
     memset(batch, 0, sizeof batch);
+    batch[0].size = sizeof batch[0];
     batch[0].topic = c->topic;
     batch[0].value = v;
     batch[0].value_len = 1;

@@ -558,6 +558,7 @@ static void test_producer(t_cluster_t *cluster) {
     /* Batch: a NULL producer or messages; per-message errors do not stop the others. */
     memset(batch, 0, sizeof batch);
     for (int i = 0; i < 3; i++) {
+        batch[i].size = sizeof batch[i];
         batch[i].topic = topic;
         batch[i].partition = 0;
         batch[i].value = (const uint8_t *)"batch";
@@ -574,6 +575,90 @@ static void test_producer(t_cluster_t *cluster) {
     CHECK(enqueued == 2, "2 of 3 enqueued (%zu)", enqueued);
     CHECK(batch[0].err == 0 && batch[1].err == KF_ERR__INVALID_ARG && batch[2].err == 0,
           "per-message errors: %d %d %d", batch[0].err, batch[1].err, batch[2].err);
+    batch[1].size = 8;
+    INVALID(kf_producer_produce_batch(p, batch, 3, &enqueued), "size");
+
+    /* One call per message: kf_producer_send. */
+    {
+        kf_header_view_t hv[2] = {{"h1", (const uint8_t *)"a", 1}, {"h2", NULL, 0}};
+        kf_produce_message_t m;
+        memset(&m, 0, sizeof m);
+        m.size = sizeof m;
+        m.topic = topic;
+        m.partition = 0;
+        m.value = (const uint8_t *)"one";
+        m.value_len = 3;
+        m.headers = hv;
+        m.header_count = 2;
+        OK(kf_producer_send(p, &m));
+        INVALID(kf_producer_send(NULL, &m), "producer");
+        INVALID(kf_producer_send(p, NULL), "msg");
+        m.size = 4;
+        INVALID(kf_producer_send(p, &m), "size");
+        m.size = sizeof m;
+        m.header_count = 3;
+        m.headers = NULL;
+        INVALID(kf_producer_send(p, &m), "headers");
+        m.headers = hv;
+        m.header_count = 2;
+        hv[0].name = BAD_UTF8;
+        INVALID(kf_producer_send(p, &m), "UTF-8");
+        hv[0].name = NULL;
+        INVALID(kf_producer_send(p, &m), "name");
+        hv[0].name = "h1";
+        m.topic = NULL;
+        INVALID(kf_producer_send(p, &m), "topic");
+    }
+
+    /* Packed: offsets are checked against the buffer. */
+    {
+        char buf[128];
+        size_t tl = strlen(topic);
+        kf_packed_message_t pm[2];
+        memcpy(buf, topic, tl);
+        memcpy(buf + tl, "val", 3);
+        memset(pm, 0, sizeof pm);
+        for (int i = 0; i < 2; i++) {
+            pm[i].size = sizeof pm[i];
+            pm[i].topic_len = tl;
+            pm[i].value_offset = tl;
+            pm[i].value_len = 3;
+            pm[i].flags = KF_PACKED_NULL_KEY;
+            pm[i].err = 12345;
+        }
+        pm[1].value_offset = tl + 100; /* past the end */
+        OK(kf_producer_produce_packed(p, (const uint8_t *)buf, tl + 3, pm, 2, &enqueued));
+        CHECK(enqueued == 1 && pm[0].err == 0 && pm[1].err == KF_ERR__INVALID_ARG,
+              "packed: an out-of-range value is refused alone (%zu, %d, %d)", enqueued, pm[0].err,
+              pm[1].err);
+        INVALID(kf_producer_produce_packed(NULL, (const uint8_t *)buf, tl + 3, pm, 2, &enqueued),
+                "producer");
+        INVALID(kf_producer_produce_packed(p, NULL, 3, pm, 2, &enqueued), "buf");
+        INVALID(kf_producer_produce_packed(p, (const uint8_t *)buf, tl + 3, NULL, 2, &enqueued),
+                "msgs");
+        pm[0].size = 3;
+        INVALID(kf_producer_produce_packed(p, (const uint8_t *)buf, tl + 3, pm, 2, &enqueued),
+                "size");
+    }
+
+    /* Pull mode: a producer not in pull mode refuses the pull; bad modes are refused. */
+    {
+        kf_delivery_report_batch_t *b = NULL;
+        kf_config_t *cf = kf_config_new();
+        INVALID(kf_config_set_delivery_report_mode(NULL, KF_DELIVERY_REPORT_MODE_PULL), "config");
+        INVALID(kf_config_set_delivery_report_mode(cf, 7), "mode");
+        kf_config_destroy(cf);
+        INVALID(kf_producer_delivery_reports(NULL, 10, 0, &b), "producer");
+        INVALID(kf_producer_delivery_reports(p, 10, 0, NULL), "batch_out");
+        err = kf_producer_delivery_reports(p, 10, 0, &b);
+        CHECK(err && kf_error_code(err) == KF_ERR__STATE, "pull on a callback-mode producer");
+        kf_error_destroy(err);
+        err = NULL;
+        CHECK(kf_delivery_report_batch_reports(NULL, &enqueued) == NULL && enqueued == 0,
+              "reports of a NULL batch");
+        kf_delivery_report_batch_destroy(NULL);
+        CHECK(kf_message_status(NULL) == -1, "kf_message_status(NULL)");
+    }
 
     INVALID(kf_producer_poll(NULL, 0, &served), "producer");
     INVALID(kf_producer_flush(NULL, 0, &remaining), "producer");
@@ -594,11 +679,12 @@ static void test_producer(t_cluster_t *cluster) {
     CHECK(kf_producer_fatal_error(NULL) == NULL, "kf_producer_fatal_error(NULL)");
     CHECK(kf_producer_fatal_error(p) == NULL, "a healthy producer has no fatal error");
 
-    /* The producer is still fine after all that: the two batch messages get delivered. */
+    /* The producer is still fine after all that: the two batch messages, the one sent and the
+     * one packed get delivered. */
     delivered_ok = delivered_failed = 0;
     OK(kf_producer_flush(p, 10000, &remaining));
-    CHECK(remaining == 0 && delivered_ok == 2 && delivered_failed == 0,
-          "the valid batch messages were delivered (%d ok, %d failed, %zu left)", delivered_ok,
+    CHECK(remaining == 0 && delivered_ok == 4 && delivered_failed == 0,
+          "the valid messages were delivered (%d ok, %d failed, %zu left)", delivered_ok,
           delivered_failed, remaining);
     OK(kf_producer_destroy(p));
 }
