@@ -41,7 +41,10 @@ use worker::{tag, Pending, Worker, MAX_SUBS};
 /// borrowed for the call. Dropped without being called when the client is destroyed first.
 pub type ResultCallback = Box<dyn FnOnce(&AdminResult) + Send>;
 
+/// `repr(C)` with the tag first: see `tag`.
+#[repr(C)]
 pub struct Admin {
+    tag: super::tag::Tag,
     pub client: Client,
     /// Where asynchronous calls' answers arrive; served by the worker.
     results: *mut rd::rd_kafka_queue_t,
@@ -103,6 +106,7 @@ impl Admin {
             let results = rd::rd_kafka_queue_new(client.rk);
             let main = rd::rd_kafka_queue_get_main(client.rk);
             Ok(Admin {
+                tag: super::tag::Tag::ADMIN,
                 client,
                 results,
                 main,

@@ -338,7 +338,10 @@ impl Deserializer {
 }
 
 /// Python's SerializingProducer: a Producer whose produce serializes the key, then the value.
+/// `repr(C)` with the tag first (see `kafka::tag`).
+#[repr(C)]
 pub struct SerializingProducer {
+    tag: crate::kafka::tag::Tag,
     pub producer: Box<Producer>,
     pub key: Option<Serializer>,
     pub value: Option<Serializer>,
@@ -373,6 +376,7 @@ impl SerializingProducer {
         value: Option<Serializer>,
     ) -> KResult<SerializingProducer> {
         Ok(SerializingProducer {
+            tag: crate::kafka::tag::Tag::SERIALIZING_PRODUCER,
             producer: Box::new(Producer::new(config)?),
             key,
             value,
@@ -407,7 +411,10 @@ impl SerializingProducer {
 }
 
 /// Python's DeserializingConsumer: a Consumer whose poll deserializes the value, then the key.
+/// `repr(C)` with the tag first (see `kafka::tag`).
+#[repr(C)]
 pub struct DeserializingConsumer {
+    tag: crate::kafka::tag::Tag,
     pub consumer: Box<Consumer>,
     pub key: Option<Deserializer>,
     pub value: Option<Deserializer>,
@@ -435,6 +442,7 @@ impl DeserializingConsumer {
         value: Option<Deserializer>,
     ) -> KResult<DeserializingConsumer> {
         Ok(DeserializingConsumer {
+            tag: crate::kafka::tag::Tag::DESERIALIZING_CONSUMER,
             consumer: Consumer::new(config)?,
             key,
             value,
