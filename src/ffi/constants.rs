@@ -2,7 +2,7 @@
 //! bindings that cannot see `#define`s (koffi, ruby-ffi, cffi's ABI mode), and the one way to
 //! name an enum-like integer: kf_constant_name(group, value).
 //!
-//! The table (constants_table.rs) is generated from include/kafkaffi.h by tests/constants.rs,
+//! The table (constants_table.rs) is generated from include/kafkaffi.h by tests/client_extras.rs,
 //! which fails when it differs from the header.
 use std::ffi::CStr;
 use std::os::raw::c_char;

@@ -123,9 +123,11 @@ pub(crate) fn destroy_client<H: Handle>(
     client: impl FnOnce(&H::Target) -> &crate::kafka::client::Client,
 ) -> *mut kf_error_t {
     call(func, || {
-        let Some(target) = opt(p) else {
+        if p.is_null() {
             return Ok(());
-        };
+        }
+        // A client of another kind is refused (and not freed), not taken for NULL.
+        let target = handle(p, func, noun)?;
         if client(target).in_callback() {
             return Err(KafkaError::state(format!(
                 "{func}: called from inside one of this {noun}'s callbacks"
