@@ -4854,8 +4854,8 @@ kf_error_t *kf_partitioner_consistent(const void *key, size_t key_len, int32_t p
 
 /**
  * The partition librdkafka's "fnv1a" partitioner gives `key`: the 32-bit FNV-1a hash of the
- * key modulo `partition_count` (the Sarama Go client's default; NULL with 0 is the null key,
- * hashed as empty).
+ * key read as a signed number, made positive, modulo `partition_count` (as the Sarama Go
+ * client's hash partitioner; NULL with 0 is the null key, hashed as empty).
  *
  * `partition_out`: written on success, in [0, partition_count).
  * Errors: as kf_partitioner_murmur2(). Blocks: no. Thread safety: any thread.
