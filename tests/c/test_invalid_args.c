@@ -1635,7 +1635,7 @@ static void test_client_extras(t_cluster_t *cluster) {
     ERR(kf_producer_flush((kf_producer_t *)c, 0, NULL), KF_ERR__INVALID_ARG,
         "producer is not a kf_producer_t (it is a kf_consumer_t)");
     ERR(kf_admin_destroy((kf_admin_t *)p), KF_ERR__INVALID_ARG,
-        "admin is not a kf_admin_t (it is a kf_producer_t)");
+        "is not a kf_admin_t (it is a kf_producer_t)");
     INVALID(kf_producer_close(NULL, 0, &left), "producer");
     OK(kf_producer_close(p, 1000, &left));
     CHECK(left == 0, "nothing to deliver");
