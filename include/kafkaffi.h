@@ -3718,13 +3718,15 @@ int32_t kf_consumer_rebalance_protocol(const kf_consumer_t *consumer);
 bool kf_consumer_assignment_lost(const kf_consumer_t *consumer);
 
 /**
- * Closes the producer with a deadline, as Java's KafkaProducer.close(timeout): waits up to
+ * Closes the producer with a deadline, as Java's KafkaProducer.close(timeout) and Python's
+ * Producer.close() (which has no timeout): waits up to
  * `timeout_ms` (-1: no limit) for every message to be delivered, serving callbacks (delivery
  * reports) meanwhile, as kf_producer_flush(); then purges what is left, queued and in flight,
  * and serves the purged messages' delivery reports, which carry KF_ERR__PURGE_QUEUE or
  * KF_ERR__PURGE_INFLIGHT. Afterwards every call on the producer fails with KF_ERR__STATE
  * except kf_producer_len(), kf_producer_fatal_error() and kf_producer_destroy(), which still
- * frees it. An open transaction is not committed: abort or commit it first.
+ * frees it. An open transaction is aborted first, as Python's Producer.close() does (within
+ * the same `timeout_ms`); commit it before closing to keep it.
  *
  * `remaining_out` (may be NULL): how many messages and reports were still pending at the
  * deadline and were purged, counted as kf_producer_flush() counts (0: everything was

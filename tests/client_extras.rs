@@ -986,3 +986,55 @@ fn a_handle_of_the_wrong_kind_is_reported_as_such() {
     ));
     let _ = CStr::from_bytes_with_nul(b"\0");
 }
+
+/// As Python's Producer.close(): an open transaction is aborted, so read_committed never sees
+/// its message (on the broker; on the mock cluster the close still succeeds and closes).
+#[test]
+fn producer_close_aborts_an_open_transaction_on_broker_and_mock() {
+    for cluster in Cluster::both() {
+        let topic = unique("extras-close-txn");
+        cluster.create_topic(&topic, 1);
+        let conf = own(cluster.config(&[("transactional.id", &unique("extras-close-txn"))]));
+        let p = own(new_producer(conf.get()));
+        ok(kf_producer_init_transactions(p.get(), T));
+        ok(kf_producer_begin_transaction(p.get()));
+        produce_n(p.get(), &topic, 3);
+        let mut left = 99;
+        ok(kf_producer_close(p.get(), T, &mut left));
+        assert_eq!(left, 0, "{}", cluster.name());
+        let (code, _) = err(kf_producer_commit_transaction(p.get(), T));
+        assert_eq!(code, KF_ERR__STATE, "{}: closed", cluster.name());
+        drop(p);
+        if cluster.is_mock() {
+            continue;
+        }
+        // A later committed message marks how far the log goes; the aborted ones stay unseen.
+        let conf = own(cluster.config(&[]));
+        let p = own(new_producer(conf.get()));
+        ok(kf_producer_produce(
+            p.get(),
+            cs(&topic).as_ptr(),
+            0,
+            null(),
+            0,
+            b"after".as_ptr(),
+            5,
+            null(),
+            0,
+            None,
+            null_mut(),
+        ));
+        let mut left = 1;
+        ok(kf_producer_flush(p.get(), T, &mut left));
+        let c = cluster.consumer(&[
+            ("group.id", &unique("extras-close-txn")),
+            ("isolation.level", "read_committed"),
+        ]);
+        let l = tp_list(&[(&topic, 0, KF_OFFSET_BEGINNING)]);
+        ok(kf_consumer_assign(c.get(), l));
+        kf_topic_partition_list_destroy(l);
+        let (msgs, _) = consume_n(c.get(), 1, Duration::from_secs(30));
+        let values: Vec<_> = msgs.iter().map(|m| m.value.clone()).collect();
+        assert_eq!(values, [Some(b"after".to_vec())]);
+    }
+}

@@ -156,13 +156,22 @@ impl Producer {
         Ok(())
     }
 
-    /// Java's close(timeout): delivers what it can within `timeout_ms` (-1: no limit), serving
-    /// callbacks; then purges what is left (queued and in flight), serves the purged messages'
+    /// Java's close(timeout): aborts an open transaction (as Python's close), delivers what it
+    /// can within `timeout_ms` (-1: no limit), serving callbacks; then purges what is left (queued and in flight), serves the purged messages'
     /// delivery reports (KF_ERR__PURGE_QUEUE / _PURGE_INFLIGHT) and marks the producer closed.
     /// Returns how many messages were left at the timeout and purged (0: all delivered).
     pub fn close(&self, timeout_ms: i32) -> KResult<usize> {
         self.usable("close")?;
-        let left = self.flush(timeout_ms)?;
+        let end = deadline(timeout_ms);
+        // As Python's Producer.close(): an open transaction is aborted first. Its errors (not
+        // transactional, no transaction open, the abort timed out) do not stop the close.
+        let _ = self.abort_transaction(timeout_ms);
+        let rest = end.map_or(-1, |d| {
+            d.saturating_duration_since(Instant::now())
+                .as_millis()
+                .min(i32::MAX as u128) as i32
+        });
+        let left = self.flush(rest)?;
         if left > 0 {
             self.purge(true, true, true)?;
             // The purged messages' reports are queued at once: serve them (bounded, so that
