@@ -158,7 +158,7 @@ impl Producer {
 
     /// Java's close(timeout): aborts an open transaction (as Python's close), delivers what it
     /// can within `timeout_ms` (-1: no limit), serving callbacks; then purges what is left (queued and in flight), serves the purged messages'
-    /// delivery reports (KF_ERR__PURGE_QUEUE / _PURGE_INFLIGHT) and marks the producer closed.
+    /// delivery reports (_PURGE_QUEUE / _PURGE_INFLIGHT) and marks the producer closed.
     /// Returns how many messages were left at the timeout and purged (0: all delivered).
     pub fn close(&self, timeout_ms: i32) -> KResult<usize> {
         self.usable("close")?;
