@@ -1038,3 +1038,53 @@ fn producer_close_aborts_an_open_transaction_on_broker_and_mock() {
         assert_eq!(values, [Some(b"after".to_vec())]);
     }
 }
+
+/// The partitioners give what confluent-kafka-python's murmur2, consistent and fnv1a give
+/// (2.13+, built on the same librdkafka functions), for many keys and partition counts.
+#[test]
+fn partitioners_match_the_python_client() {
+    let py = python_venv();
+    let keys: Vec<Vec<u8>> = (0..300u32)
+        .map(|i| {
+            let len = (i % 41) as usize;
+            (0..len)
+                .map(|j| (i.wrapping_mul(2654435761).wrapping_add(j as u32 * 40503) >> 7) as u8)
+                .collect()
+        })
+        .collect();
+    let counts = [1, 3, 7, 64, 1000, i32::MAX];
+    let stdin: String = keys
+        .iter()
+        .map(|k| k.iter().map(|b| format!("{b:02x}")).collect::<String>() + "\n")
+        .collect();
+    let script = format!(
+        "import sys\nfrom confluent_kafka import murmur2, consistent, fnv1a\n\
+         for line in sys.stdin.read().split('\\n')[:-1]:\n    k = bytes.fromhex(line)\n    \
+         print(' '.join(str(f(k, n)) for f in (murmur2, consistent, fnv1a) for n in {counts:?}))\n"
+    );
+    let out = run_python(&py, &["-c", &script], stdin.as_bytes());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(lines.len(), keys.len());
+    for (k, line) in keys.iter().zip(&lines) {
+        let mut mine = Vec::new();
+        for f in [
+            kf_partitioner_murmur2 as extern "C" fn(_, _, _, _) -> _,
+            kf_partitioner_consistent,
+            kf_partitioner_fnv1a,
+        ] {
+            for n in counts {
+                mine.push(part(f, k, n).to_string());
+            }
+        }
+        assert_eq!(mine.join(" "), *line, "key {k:?}");
+    }
+}
