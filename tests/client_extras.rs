@@ -1092,3 +1092,76 @@ fn partitioners_match_the_python_client() {
         assert_eq!(mine.join(" "), *line, "key {k:?}");
     }
 }
+
+extern "C" fn count_lost_revoke(
+    o: *mut c_void,
+    c: *mut kf_consumer_t,
+    _p: *const kf_topic_partition_list_t,
+) {
+    if kf_consumer_assignment_lost(c) {
+        unsafe { &*(o as *const AtomicUsize) }.fetch_add(1, SeqCst);
+    }
+}
+
+/// A member that does not poll within max.poll.interval.ms leaves the group: its next poll
+/// revokes the assignment as lost (kf_consumer_assignment_lost() true in on_revoke), on the
+/// broker and the mock cluster alike.
+#[test]
+fn assignment_lost_after_max_poll_interval_on_broker_and_mock() {
+    for cluster in Cluster::both() {
+        let topic = unique("extras-lost-poll");
+        cluster.create_topic(&topic, 1);
+        let mut props = classic_session_props(&cluster);
+        let interval = props
+            .iter()
+            .find(|(k, _)| *k == "session.timeout.ms")
+            .unwrap()
+            .1;
+        let group = unique("extras-lost-poll");
+        props.push(("group.id", &group));
+        // As short as allowed: librdkafka wants it at least session.timeout.ms.
+        props.push(("max.poll.interval.ms", interval));
+        let c = cluster.consumer(&props);
+        let lost = Box::leak(Box::new(AtomicUsize::new(0)));
+        let cbs = kf_rebalance_callbacks_t {
+            on_assign: None,
+            on_revoke: Some(count_lost_revoke),
+            on_lost: None,
+            opaque: lost as *const AtomicUsize as *mut c_void,
+            free_opaque: None,
+        };
+        let topics = [cs(&topic)];
+        let ptrs: Vec<_> = topics.iter().map(|t| t.as_ptr()).collect();
+        ok(kf_consumer_subscribe(c.get(), ptrs.as_ptr(), 1, &cbs));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let mut m = null_mut();
+            ok(kf_consumer_poll(c.get(), 200, &mut m));
+            kf_message_destroy(m);
+            let mut a = null_mut();
+            ok(kf_consumer_assignment(c.get(), &mut a));
+            let n = tp_items(a).len();
+            kf_topic_partition_list_destroy(a);
+            if n == 1 {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{}: no assignment",
+                cluster.name()
+            );
+        }
+        assert!(!kf_consumer_assignment_lost(c.get()));
+        std::thread::sleep(Duration::from_millis(
+            interval.parse::<u64>().unwrap() + 2000,
+        ));
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while lost.load(SeqCst) == 0 && Instant::now() < deadline {
+            let mut m = null_mut();
+            kf_error_destroy(kf_consumer_poll(c.get(), 200, &mut m));
+            kf_message_destroy(m);
+        }
+        assert!(lost.load(SeqCst) > 0, "{}: no lost revoke", cluster.name());
+        ok(kf_consumer_close(c.get()));
+    }
+}
