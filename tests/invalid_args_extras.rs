@@ -32,9 +32,18 @@ fn invalid_args_constants_and_partitioners() {
         assert_eq!(p, -1, "partition_out written on failure");
     }
     // Each by name as well (the coverage check looks for calls).
-    inv(kf_partitioner_murmur2(k, 1, 0, &mut p), &["kf_partitioner_murmur2"]);
-    inv(kf_partitioner_consistent(k, 1, 0, &mut p), &["kf_partitioner_consistent"]);
-    inv(kf_partitioner_fnv1a(k, 1, 0, &mut p), &["kf_partitioner_fnv1a"]);
+    inv(
+        kf_partitioner_murmur2(k, 1, 0, &mut p),
+        &["kf_partitioner_murmur2"],
+    );
+    inv(
+        kf_partitioner_consistent(k, 1, 0, &mut p),
+        &["kf_partitioner_consistent"],
+    );
+    inv(
+        kf_partitioner_fnv1a(k, 1, 0, &mut p),
+        &["kf_partitioner_fnv1a"],
+    );
 }
 
 #[test]
