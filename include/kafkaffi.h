@@ -428,6 +428,21 @@
 #define KF_OFFSET_SPEC_LATEST -1
 
 /**
+ * The rebalance protocol: not in a group yet (or no assignor chosen).
+ */
+#define KF_REBALANCE_PROTOCOL_NONE 0
+
+/**
+ * The rebalance protocol: eager (range, roundrobin): every rebalance revokes everything.
+ */
+#define KF_REBALANCE_PROTOCOL_EAGER 1
+
+/**
+ * The rebalance protocol: cooperative (cooperative-sticky): incremental assign and revoke.
+ */
+#define KF_REBALANCE_PROTOCOL_COOPERATIVE 2
+
+/**
  * kf_consumer_consume_batch() flag: do not store the offsets of the messages read. The caller
  * stores each message's offset when it hands the message over to its application, with
  * kf_consumer_store_message(), so that auto-commit never commits past what the application
@@ -1871,6 +1886,21 @@ typedef void (*kf_log_cb)(void *opaque, int level, const char *facility, const c
  * ...), never on a librdkafka thread. It must not call the client being destroyed.
  */
 typedef void (*kf_opaque_release_cb)(void *opaque, void *released);
+
+/**
+ * One `KF_` constant of this header: `name` ("KF_CONSUMER_GROUP_STATE_STABLE"), its `group`
+ * (the name's prefix without the last underscore: "KF_CONSUMER_GROUP_STATE"; "KF_ERR" for the
+ * error codes) and its `value`. Filled by the library: `size` is sizeof(kf_constant_t) as the
+ * library knows it (at least the size in this header); later versions may append fields, so
+ * read entries through kf_constant_at(), never by indexing past the first. The strings are
+ * static: never free them.
+ */
+typedef struct {
+    size_t size;
+    const char *name;
+    const char *group;
+    int64_t value;
+} kf_constant_t;
 
 /**
  * on_assign / on_revoke / on_lost: a rebalance event. The callback may call
@@ -3955,6 +3985,122 @@ kf_error_t *kf_buffer_int32(const kf_buffer_t *buffer, int32_t *value_out);
 kf_error_t *kf_buffer_double(const kf_buffer_t *buffer, double *value_out);
 
 /**
+ * The cluster id (Python's list_topics().cluster_id; Java's describeCluster().clusterId()),
+ * from the cluster's metadata, fetched if the producer has none yet.
+ *
+ * `cluster_id_out`: on success, caller owns; free with kf_string_free().
+ * Errors: KF_ERR__INVALID_ARG (NULL or wrong-kind producer, NULL `cluster_id_out`);
+ * KF_ERR__TIMED_OUT when no metadata arrived in time (or the broker is too old to report an
+ * id); KF_ERR__STATE when the producer is closed; KF_ERR__FORKED. Inside one of the
+ * producer's callbacks it waits without serving callbacks.
+ * Blocks: up to `timeout_ms` (-1: no limit; 0: only what is known), serving the producer's
+ * callbacks meanwhile. Thread safety: any thread.
+ */
+kf_error_t *kf_producer_cluster_id(kf_producer_t *producer, int timeout_ms, char **cluster_id_out);
+
+/**
+ * The cluster id, as kf_producer_cluster_id(), for a consumer.
+ *
+ * `cluster_id_out`: on success, caller owns; free with kf_string_free().
+ * Errors: as kf_producer_cluster_id(); KF_ERR__STATE when the consumer is closed.
+ * Blocks: up to `timeout_ms`, serving the consumer's main-queue callbacks (error, stats, log,
+ * oauth) meanwhile. Thread safety: any thread.
+ */
+kf_error_t *kf_consumer_cluster_id(kf_consumer_t *consumer, int timeout_ms, char **cluster_id_out);
+
+/**
+ * The cluster id, as kf_producer_cluster_id(), for an admin client.
+ *
+ * `cluster_id_out`: on success, caller owns; free with kf_string_free().
+ * Errors: as kf_producer_cluster_id(). Blocks: up to `timeout_ms`, serving the admin
+ * client's callbacks meanwhile. Thread safety: any thread.
+ */
+kf_error_t *kf_admin_cluster_id(kf_admin_t *admin, int timeout_ms, char **cluster_id_out);
+
+/**
+ * The broker id of the cluster's controller (Python's list_topics().controller_id), from the
+ * cluster's metadata, fetched if the producer has none yet.
+ *
+ * `controller_id_out`: written on success.
+ * Errors: KF_ERR__INVALID_ARG (NULL or wrong-kind producer, NULL `controller_id_out`);
+ * KF_ERR__TIMED_OUT when no controller is known in time; KF_ERR__STATE when the producer is
+ * closed; KF_ERR__FORKED.
+ * Blocks: up to `timeout_ms` (-1: no limit; 0: only what is known), serving the producer's
+ * callbacks meanwhile. Thread safety: any thread.
+ */
+kf_error_t *kf_producer_controller_id(kf_producer_t *producer, int timeout_ms, int32_t *controller_id_out);
+
+/**
+ * The controller's broker id, as kf_producer_controller_id(), for a consumer.
+ *
+ * `controller_id_out`: written on success.
+ * Errors: as kf_producer_controller_id(); KF_ERR__STATE when the consumer is closed.
+ * Blocks: up to `timeout_ms`, serving the consumer's main-queue callbacks meanwhile.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_consumer_controller_id(kf_consumer_t *consumer, int timeout_ms, int32_t *controller_id_out);
+
+/**
+ * The controller's broker id, as kf_producer_controller_id(), for an admin client.
+ *
+ * `controller_id_out`: written on success.
+ * Errors: as kf_producer_controller_id(). Blocks: up to `timeout_ms`, serving the admin
+ * client's callbacks meanwhile. Thread safety: any thread.
+ */
+kf_error_t *kf_admin_controller_id(kf_admin_t *admin, int timeout_ms, int32_t *controller_id_out);
+
+/**
+ * Replaces the consumer's SASL PLAIN/SCRAM username and password (Python's
+ * Consumer.set_sasl_credentials); used from the next (re)authentication.
+ *
+ * Errors: KF_ERR__INVALID_ARG for NULL or non-UTF-8 arguments or a wrong-kind consumer;
+ * KF_ERR__STATE when closed. Blocks: no. Thread safety: any thread.
+ */
+kf_error_t *kf_consumer_set_sasl_credentials(kf_consumer_t *consumer, const char *username, const char *password);
+
+/**
+ * The rebalance protocol of the consumer's group (Go's Consumer.GetRebalanceProtocol()):
+ * KF_REBALANCE_PROTOCOL_EAGER or KF_REBALANCE_PROTOCOL_COOPERATIVE once the group has chosen
+ * its assignor (after the first rebalance), KF_REBALANCE_PROTOCOL_NONE before, and for a NULL
+ * or wrong-kind consumer and in a forked child.
+ *
+ * Blocks: no. Thread safety: any thread.
+ */
+int32_t kf_consumer_rebalance_protocol(const kf_consumer_t *consumer);
+
+/**
+ * Whether the consumer's current assignment was lost (Go's Consumer.AssignmentLost()): the
+ * session timed out or the member was fenced, so the partitions may already be another
+ * member's and committing their offsets would fail. Read it in on_revoke (on_lost is called
+ * instead when set). false for a NULL or wrong-kind consumer and in a forked child.
+ *
+ * Blocks: no. Thread safety: any thread.
+ */
+bool kf_consumer_assignment_lost(const kf_consumer_t *consumer);
+
+/**
+ * Closes the producer with a deadline, as Java's KafkaProducer.close(timeout) and Python's
+ * Producer.close() (which has no timeout): waits up to
+ * `timeout_ms` (-1: no limit) for every message to be delivered, serving callbacks (delivery
+ * reports) meanwhile, as kf_producer_flush(); then purges what is left, queued and in flight,
+ * and serves the purged messages' delivery reports, which carry KF_ERR__PURGE_QUEUE or
+ * KF_ERR__PURGE_INFLIGHT. Afterwards every call on the producer fails with KF_ERR__STATE
+ * except kf_producer_len(), kf_producer_fatal_error() and kf_producer_destroy(), which still
+ * frees it. An open transaction is aborted first, as Python's Producer.close() does (within
+ * the same `timeout_ms`); commit it before closing to keep it.
+ *
+ * `remaining_out` (may be NULL): how many messages and reports were still pending at the
+ * deadline and were purged, counted as kf_producer_flush() counts (0: everything was
+ * delivered).
+ * Errors: KF_ERR__INVALID_ARG (NULL or wrong-kind producer); KF_ERR__STATE when already
+ * closed or called from inside one of its callbacks; KF_ERR__INTR after kf_producer_wake()
+ * (the producer stays open); KF_ERR__FORKED.
+ * Blocks: up to `timeout_ms`, plus at most one second to serve the purged reports.
+ * Thread safety: any thread, but no other call on the producer should run concurrently.
+ */
+kf_error_t *kf_producer_close(kf_producer_t *producer, int timeout_ms, size_t *remaining_out);
+
+/**
  * A new, empty configuration (librdkafka's defaults).
  *
  * Returns: caller owns; free with kf_config_destroy(). Never NULL.
@@ -4120,6 +4266,38 @@ kf_error_t *kf_config_set_log_cb(kf_config_t *config, kf_log_cb callback, void *
  * Thread safety: as every kf_config_* call: one thread at a time per configuration.
  */
 kf_error_t *kf_config_set_opaque_release_cb(kf_config_t *config, kf_opaque_release_cb callback, void *opaque, kf_free_fn free_opaque);
+
+/**
+ * How many constants kf_constant_at() reads (every `#define KF_...` number of the header).
+ *
+ * Blocks: no. Thread safety: any thread.
+ */
+size_t kf_constant_count(void);
+
+/**
+ * Constant number `index` (0 .. kf_constant_count() - 1); the order is not part of the ABI
+ * (look constants up by name or group).
+ *
+ * Returns: static (never freed); NULL when `index` is out of range.
+ * Blocks: no. Thread safety: any thread.
+ */
+const kf_constant_t *kf_constant_at(size_t index);
+
+/**
+ * The name of an enum-like integer: the first constant of `group` whose value is `value`,
+ * e.g. kf_constant_name("KF_CONSUMER_GROUP_STATE", 3) is "KF_CONSUMER_GROUP_STATE_STABLE" and
+ * kf_constant_name("KF_ERR", -185) is "KF_ERR__TIMED_OUT". This is kafkaffi's one name
+ * function for every enum-like int: group state and type, config source, ACL operation,
+ * permission and resource pattern type, resource type, isolation level, timestamp type,
+ * schema type, rebalance protocol, offsets, error codes and the others; the groups are the
+ * `group` fields of kf_constant_at() (a name without its group and "_" is the short name:
+ * "STABLE"). Where two names share a value in one group, the first defined wins.
+ *
+ * Returns: static (never freed); NULL for a NULL, non-UTF-8 or unknown group, or a value
+ * the group has no name for.
+ * Blocks: no. Thread safety: any thread.
+ */
+const char *kf_constant_name(const char *group, int64_t value);
 
 /**
  * A new consumer. group.id is required, as in the Python client (assign needs it too).
@@ -4365,6 +4543,41 @@ kf_error_t *kf_consumer_wake(kf_consumer_t *consumer);
  * Frees consumer group metadata from kf_consumer_group_metadata(). NULL is a no-op.
  */
 void kf_consumer_group_metadata_destroy(kf_consumer_group_metadata_t *cgmd);
+
+/**
+ * Consumer group metadata for `group_id` alone, with no generation or member id (Python's
+ * ConsumerGroupMetadata made from a group id), for kf_producer_send_offsets_to_transaction()
+ * from a process that has no consumer of that group. The broker then cannot fence a zombie
+ * member: prefer kf_consumer_group_metadata() when a consumer is at hand.
+ *
+ * Returns: caller owns; free with kf_consumer_group_metadata_destroy(). NULL on failure with
+ * `*err_out` set when not NULL (KF_ERR__INVALID_ARG for a NULL or non-UTF-8 `group_id`).
+ * Blocks: no. Thread safety: any thread.
+ */
+kf_consumer_group_metadata_t *kf_consumer_group_metadata_new(const char *group_id, kf_error_t **err_out);
+
+/**
+ * Writes the metadata in librdkafka's serialized form (what Python's ConsumerGroupMetadata
+ * pickles) into `buffer`, replacing its content. Read it back, in this or another process,
+ * with kf_consumer_group_metadata_read().
+ *
+ * `buffer`: a buffer from kf_buffer_new() the caller owns; read the bytes with
+ * kf_buffer_data() (valid until the buffer is changed or destroyed).
+ * Errors: KF_ERR__INVALID_ARG for NULL arguments. Blocks: no.
+ * Thread safety: any thread; the buffer one thread at a time.
+ */
+kf_error_t *kf_consumer_group_metadata_write(const kf_consumer_group_metadata_t *cgmd, kf_buffer_t *buffer);
+
+/**
+ * Consumer group metadata read back from the bytes kf_consumer_group_metadata_write() made
+ * (`bytes`, `len` bytes).
+ *
+ * `cgmd_out`: on success, caller owns; free with kf_consumer_group_metadata_destroy().
+ * Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR__BAD_MSG when the bytes are not
+ * serialized group metadata (truncated, another version, or anything else).
+ * Blocks: no. Thread safety: any thread.
+ */
+kf_error_t *kf_consumer_group_metadata_read(const uint8_t *bytes, size_t len, kf_consumer_group_metadata_t **cgmd_out);
 
 /**
  * Chooses how producers made from `config` hand over their delivery reports:
@@ -5264,6 +5477,37 @@ kf_error_t *kf_producer_produce_batch(kf_producer_t *producer, kf_produce_messag
  * Thread safety: any thread, concurrently with other produce and poll calls.
  */
 kf_error_t *kf_producer_produce_packed(kf_producer_t *producer, const uint8_t *buf, size_t buf_len, kf_packed_message_t *msgs, size_t count, size_t *enqueued_out);
+
+/**
+ * The partition librdkafka's "murmur2" partitioner gives `key` (`key_len` bytes; NULL with 0
+ * is the null key, hashed as empty) among `partition_count` partitions: murmur2 of the key,
+ * made positive, modulo the count. This is the Java client's default partitioner for keyed
+ * messages, so the same key lands on the same partition from Java and from kafkaffi.
+ *
+ * `partition_out`: written on success, in [0, partition_count).
+ * Errors: KF_ERR__INVALID_ARG for NULL `key` with a length, NULL `partition_out`, or
+ * `partition_count` < 1. Blocks: no. Thread safety: any thread.
+ */
+kf_error_t *kf_partitioner_murmur2(const void *key, size_t key_len, int32_t partition_count, int32_t *partition_out);
+
+/**
+ * The partition librdkafka's "consistent" partitioner gives `key`: the CRC32 of the key
+ * modulo `partition_count` (NULL with 0 is the null key, hashed as empty).
+ *
+ * `partition_out`: written on success, in [0, partition_count).
+ * Errors: as kf_partitioner_murmur2(). Blocks: no. Thread safety: any thread.
+ */
+kf_error_t *kf_partitioner_consistent(const void *key, size_t key_len, int32_t partition_count, int32_t *partition_out);
+
+/**
+ * The partition librdkafka's "fnv1a" partitioner gives `key`: the 32-bit FNV-1a hash of the
+ * key read as a signed number, made positive, modulo `partition_count` (as the Sarama Go
+ * client's hash partitioner; NULL with 0 is the null key, hashed as empty).
+ *
+ * `partition_out`: written on success, in [0, partition_count).
+ * Errors: as kf_partitioner_murmur2(). Blocks: no. Thread safety: any thread.
+ */
+kf_error_t *kf_partitioner_fnv1a(const void *key, size_t key_len, int32_t partition_count, int32_t *partition_out);
 
 /**
  * A new producer (librdkafka starts its threads and connects lazily). `config` is copied.

@@ -152,6 +152,18 @@ fn every_call_on_a_closed_consumer_fails_with_state() {
                 kf_consumer_list_topics(c, t.as_ptr(), 1000, &mut md),
             ),
             ("kf_consumer_event_fd", kf_consumer_event_fd(c, &mut fd)),
+            (
+                "kf_consumer_cluster_id",
+                kf_consumer_cluster_id(c, 1000, &mut s),
+            ),
+            (
+                "kf_consumer_controller_id",
+                kf_consumer_controller_id(c, 1000, &mut fd),
+            ),
+            (
+                "kf_consumer_set_sasl_credentials",
+                kf_consumer_set_sasl_credentials(c, t.as_ptr(), t.as_ptr()),
+            ),
         ];
         let mut tested: BTreeSet<String> = calls.iter().map(|(f, _)| f.to_string()).collect();
         for (f, e) in calls {
@@ -175,10 +187,20 @@ fn every_call_on_a_closed_consumer_fails_with_state() {
         // to wake); then destroy.
         ok(kf_consumer_close(c));
         ok(kf_consumer_wake(c));
+        // The accessors still answer: no group any more, nothing lost.
+        assert!(!kf_consumer_assignment_lost(c));
+        assert!([
+            KF_REBALANCE_PROTOCOL_NONE,
+            KF_REBALANCE_PROTOCOL_EAGER,
+            KF_REBALANCE_PROTOCOL_COOPERATIVE
+        ]
+        .contains(&kf_consumer_rebalance_protocol(c)));
         tested.extend(
             [
                 "kf_consumer_close",
                 "kf_consumer_wake",
+                "kf_consumer_assignment_lost",
+                "kf_consumer_rebalance_protocol",
                 "kf_consumer_destroy",
             ]
             .map(String::from),

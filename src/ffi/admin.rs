@@ -83,6 +83,8 @@ pub struct kf_admin_t {
     _opaque: [u8; 0],
 }
 
+super::types::client_handle!(kf_admin_t => Admin, crate::kafka::tag::Tag::ADMIN);
+
 /// Options of an admin operation (Python's keyword arguments request_timeout,
 /// operation_timeout, validate_only, ...). NULL wherever an operation takes options means the
 /// defaults.
@@ -176,7 +178,6 @@ macro_rules! admin_handles {
 }
 
 admin_handles! {
-    kf_admin_t => Admin;
     kf_admin_options_t => AdminOptions;
     kf_admin_result_t => AdminResult;
     kf_new_topic_t => NewTopic;

@@ -8,7 +8,7 @@ use std::os::raw::{c_char, c_void};
 
 use super::kf_deserializing_consumer_t;
 use super::types::*;
-use super::{arg_cstr, arg_str, call, construct, free_handle, handle, opt, value, Handle};
+use super::{arg_cstr, arg_str, call, construct, free_handle, handle, opt, value};
 use crate::error::{KResult, KafkaError};
 use crate::serdes::avro_legacy::{legacy_avro_consumer, LegacyAvroProducer, LegacyOutMessage};
 
@@ -18,9 +18,10 @@ pub struct kf_avro_producer_t {
     _opaque: [u8; 0],
 }
 
-unsafe impl Handle for kf_avro_producer_t {
-    type Target = LegacyAvroProducer;
-}
+super::types::client_handle!(
+    kf_avro_producer_t => LegacyAvroProducer,
+    crate::kafka::tag::Tag::AVRO_PRODUCER
+);
 
 /// An optional C string argument: NULL is None.
 unsafe fn opt_str<'a>(p: *const c_char, func: &str, what: &str) -> KResult<Option<&'a str>> {

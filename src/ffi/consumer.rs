@@ -32,7 +32,7 @@ pub struct kf_rebalance_callbacks_t {
 }
 
 /// An open consumer argument: not NULL, not closed.
-fn consumer<'a>(c: *const kf_consumer_t, func: &str) -> KResult<&'a Consumer> {
+pub(super) fn consumer<'a>(c: *const kf_consumer_t, func: &str) -> KResult<&'a Consumer> {
     let c: &Consumer = handle(c, func, "consumer")?;
     c.usable(func)?;
     Ok(c)

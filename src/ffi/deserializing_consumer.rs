@@ -5,7 +5,7 @@
 use std::os::raw::c_int;
 
 use super::types::*;
-use super::{call, construct, handle, new_handle, opt, out_arg, value, Handle};
+use super::{call, construct, handle, new_handle, opt, out_arg, value};
 use super::{kf_deserialized_message_t, kf_deserializer_t};
 use crate::serdes::DeserializingConsumer;
 
@@ -14,9 +14,10 @@ pub struct kf_deserializing_consumer_t {
     _opaque: [u8; 0],
 }
 
-unsafe impl Handle for kf_deserializing_consumer_t {
-    type Target = DeserializingConsumer;
-}
+super::types::client_handle!(
+    kf_deserializing_consumer_t => DeserializingConsumer,
+    crate::kafka::tag::Tag::DESERIALIZING_CONSUMER
+);
 
 /// Python's DeserializingConsumer: a consumer (configured by `config`, copied; group.id is
 /// required) whose kf_deserializing_consumer_poll() deserializes the value with

@@ -14,6 +14,7 @@ use std::os::raw::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::error::{KResult, KafkaError};
+use crate::kafka::tag::Tag;
 use types::Handle;
 
 mod admin;
@@ -21,7 +22,9 @@ mod avro;
 mod avro_legacy;
 mod buffer;
 mod callback;
+mod client_info;
 mod config;
+mod constants;
 mod consumer;
 mod consumer_group_metadata;
 mod delivery_report;
@@ -40,6 +43,7 @@ mod metadata;
 mod mock;
 mod oauth_token;
 mod produce;
+mod partitioner;
 mod producer;
 mod protobuf;
 mod registered_schema;
@@ -63,7 +67,9 @@ pub use admin::*;
 pub use avro::*;
 pub use avro_legacy::*;
 pub use buffer::*;
+pub use client_info::*;
 pub use config::*;
+pub use constants::*;
 pub use consumer::*;
 pub use consumer_group_metadata::*;
 pub use delivery_report::*;
@@ -82,6 +88,7 @@ pub use metadata::*;
 pub use mock::*;
 pub use oauth_token::*;
 pub use produce::*;
+pub use partitioner::*;
 pub use producer::*;
 pub use protobuf::*;
 pub use registered_schema::*;
@@ -127,9 +134,11 @@ pub(crate) fn destroy_client<H: Handle>(
     client: impl FnOnce(&H::Target) -> &crate::kafka::client::Client,
 ) -> *mut kf_error_t {
     call(func, || {
-        let Some(target) = opt(p) else {
+        if p.is_null() {
             return Ok(());
-        };
+        }
+        // A client of another kind is refused (and not freed), not taken for NULL.
+        let target = handle(p, func, noun)?;
         if client(target).in_callback() {
             return Err(KafkaError::state(format!(
                 "{func}: called from inside one of this {noun}'s callbacks"
@@ -166,14 +175,40 @@ pub(crate) fn borrowed<H: Handle>(value: &H::Target) -> *const H {
     value as *const H::Target as *const H
 }
 
-/// The value behind a handle, or None for NULL.
+/// The value behind a handle, or None for NULL (and for a client handle of another kind).
+#[inline]
 pub(crate) fn opt<'a, H: Handle>(p: *const H) -> Option<&'a H::Target> {
+    if let Some(tag) = H::TAG {
+        if p.is_null() || unsafe { Tag::at(p as *const u8) } != tag {
+            return None;
+        }
+    }
     unsafe { (p as *const H::Target).as_ref() }
 }
 
-/// The value behind a required handle.
+/// The value behind a required handle. A client handle of another kind (a kf_producer_t *
+/// passed as a kf_consumer_t *) is KF_ERR__INVALID_ARG naming both kinds.
+#[inline]
 pub(crate) fn handle<'a, H: Handle>(p: *const H, func: &str, what: &str) -> KResult<&'a H::Target> {
-    opt(p).ok_or_else(|| KafkaError::invalid_arg(format!("{func}: {what} is NULL")))
+    if p.is_null() {
+        return Err(KafkaError::invalid_arg(format!("{func}: {what} is NULL")));
+    }
+    if let Some(tag) = H::TAG {
+        let found = unsafe { Tag::at(p as *const u8) };
+        if found != tag {
+            return Err(wrong_kind(H::C_NAME, found, func, what));
+        }
+    }
+    Ok(unsafe { &*(p as *const H::Target) })
+}
+
+#[cold]
+fn wrong_kind(expected: &str, found: Tag, func: &str, what: &str) -> KafkaError {
+    let it = match types::client_name(found) {
+        Some(name) => format!("it is a {name}"),
+        None => "it is no client handle, or one already destroyed".to_string(),
+    };
+    KafkaError::invalid_arg(format!("{func}: {what} is not a {expected} ({it})"))
 }
 
 /// The value behind a required handle, mutably (for single-threaded objects such as configs).

@@ -6,9 +6,7 @@ use std::os::raw::{c_char, c_void};
 
 use super::kf_serializer_t;
 use super::types::*;
-use super::{
-    arg_bytes, arg_cstr, arg_sized, call, construct, free_handle, handle, opt, value, Handle,
-};
+use super::{arg_bytes, arg_cstr, arg_sized, call, construct, free_handle, handle, opt, value};
 use crate::error::{KResult, KafkaError};
 use crate::serdes::{Input, SerdeOutMessage, SerializingProducer};
 
@@ -17,9 +15,10 @@ pub struct kf_serializing_producer_t {
     _opaque: [u8; 0],
 }
 
-unsafe impl Handle for kf_serializing_producer_t {
-    type Target = SerializingProducer;
-}
+super::types::client_handle!(
+    kf_serializing_producer_t => SerializingProducer,
+    crate::kafka::tag::Tag::SERIALIZING_PRODUCER
+);
 
 /// kf_serde_value_t.kind: null (the other fields are ignored).
 pub const KF_SERDE_VALUE_NULL: i32 = 0;

@@ -15,6 +15,7 @@ use crate::kafka::message::{Headers, Message};
 use crate::kafka::metadata::Metadata;
 use crate::kafka::mock::MockCluster;
 use crate::kafka::producer::Producer;
+use crate::kafka::tag::Tag;
 use crate::kafka::topic_partition::PartitionList;
 
 /// Connects a C handle type to the Rust value behind it. The handle pointer is the Rust
@@ -25,6 +26,36 @@ use crate::kafka::topic_partition::PartitionList;
 /// `Self::Target`.
 pub(crate) unsafe trait Handle: Sized {
     type Target;
+    /// For client handles: the kind tag their struct starts with (see `kafka::tag`), checked
+    /// by `handle()` and `opt()` so that a client of another kind is reported as such.
+    const TAG: Option<Tag> = None;
+    /// The C name of the handle type, for messages.
+    const C_NAME: &'static str = "";
+}
+
+/// A client handle type: the tag its struct starts with and its C name.
+macro_rules! client_handle {
+    ($name:ident => $target:ty, $tag:expr) => {
+        unsafe impl $crate::ffi::types::Handle for $name {
+            type Target = $target;
+            const TAG: Option<$crate::kafka::tag::Tag> = Some($tag);
+            const C_NAME: &'static str = stringify!($name);
+        }
+    };
+}
+pub(crate) use client_handle;
+
+/// The C name of the client handle type whose tag is `tag`, if it is one.
+pub(crate) fn client_name(tag: Tag) -> Option<&'static str> {
+    Some(match tag {
+        Tag::PRODUCER => "kf_producer_t",
+        Tag::CONSUMER => "kf_consumer_t",
+        Tag::ADMIN => "kf_admin_t",
+        Tag::SERIALIZING_PRODUCER => "kf_serializing_producer_t",
+        Tag::DESERIALIZING_CONSUMER => "kf_deserializing_consumer_t",
+        Tag::AVRO_PRODUCER => "kf_avro_producer_t",
+        _ => return None,
+    })
 }
 
 // cbindgen reads the struct definitions the macro expands to only if they are written out, so
@@ -37,10 +68,11 @@ macro_rules! handle_impls {
     )*};
 }
 
+client_handle!(kf_producer_t => Producer, Tag::PRODUCER);
+client_handle!(kf_consumer_t => Consumer, Tag::CONSUMER);
+
 handle_impls! {
     kf_config_t => Config;
-    kf_producer_t => Producer;
-    kf_consumer_t => Consumer;
     kf_error_t => KafkaError;
     kf_throttle_event_t => ThrottleEvent;
     kf_oauth_token_t => OauthTokenRequest;

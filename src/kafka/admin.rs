@@ -43,7 +43,10 @@ use worker::{tag, Pending, Worker, MAX_SUBS};
 /// when the call that would have started the operation fails.
 pub type ResultCallback = Box<dyn FnOnce(Option<AdminResult>) + Send>;
 
+/// `repr(C)` with the tag first: see `tag`.
+#[repr(C)]
 pub struct Admin {
+    tag: super::tag::Tag,
     pub client: Client,
     /// Where asynchronous calls' answers arrive; served by the worker.
     results: *mut rd::rd_kafka_queue_t,
@@ -105,6 +108,7 @@ impl Admin {
             let results = rd::rd_kafka_queue_new(client.rk);
             let main = rd::rd_kafka_queue_get_main(client.rk);
             Ok(Admin {
+                tag: super::tag::Tag::ADMIN,
                 client,
                 results,
                 main,

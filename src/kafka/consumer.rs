@@ -14,10 +14,14 @@ use super::config::Config;
 use super::message::Message;
 use super::metadata::{self, Metadata};
 use super::producer::deadline;
+use super::tag::Tag;
 use super::topic_partition::{PartitionList, TopicPartitionList};
 use crate::error::{check, KResult, KafkaError};
 
+/// `repr(C)` with the tag first: see `tag`.
+#[repr(C)]
 pub struct Consumer {
+    tag: Tag,
     pub client: Client,
     closed: AtomicBool,
     /// Set when close starts: the rebalance callbacks close serves may still call assign,
@@ -36,6 +40,7 @@ impl Consumer {
             return Err(KafkaError::invalid_arg("group.id must be set"));
         }
         let c = Box::new(Consumer {
+            tag: Tag::CONSUMER,
             client: Client::new(ClientKind::Consumer, config)?,
             closed: AtomicBool::new(false),
             closing: AtomicBool::new(false),
@@ -476,6 +481,49 @@ impl GroupMetadata {
     #[inline]
     pub fn as_ptr(&self) -> *const rd::rd_kafka_consumer_group_metadata_t {
         &self.0
+    }
+
+    /// Metadata for `group_id` alone (no generation or member id), as Python's
+    /// ConsumerGroupMetadata built from a group id. The caller owns it (destroy).
+    pub fn new(group_id: &CStr) -> KResult<*mut GroupMetadata> {
+        let m = unsafe { rd::rd_kafka_consumer_group_metadata_new(group_id.as_ptr()) };
+        if m.is_null() {
+            return Err(KafkaError::invalid_arg(
+                "group metadata: librdkafka refused the group id",
+            ));
+        }
+        Ok(m as *mut GroupMetadata)
+    }
+
+    /// The metadata in librdkafka's serialized form (what Python pickles).
+    pub fn write(&self) -> KResult<Vec<u8>> {
+        let mut buf: *mut std::os::raw::c_void = std::ptr::null_mut();
+        let mut len = 0usize;
+        unsafe {
+            let err = rd::rd_kafka_consumer_group_metadata_write(self.as_ptr(), &mut buf, &mut len);
+            if let Some(e) = KafkaError::from_rd_error(err) {
+                return Err(e);
+            }
+            let v = std::slice::from_raw_parts(buf as *const u8, len).to_vec();
+            rd::rd_kafka_mem_free(std::ptr::null_mut(), buf);
+            Ok(v)
+        }
+    }
+
+    /// Metadata read back from write()'s bytes. The caller owns it (destroy).
+    pub fn read(bytes: &[u8]) -> KResult<*mut GroupMetadata> {
+        let mut m: *mut rd::rd_kafka_consumer_group_metadata_t = std::ptr::null_mut();
+        unsafe {
+            let err = rd::rd_kafka_consumer_group_metadata_read(
+                &mut m,
+                bytes.as_ptr() as *const std::os::raw::c_void,
+                bytes.len(),
+            );
+            if let Some(e) = KafkaError::from_rd_error(err) {
+                return Err(e);
+            }
+        }
+        Ok(m as *mut GroupMetadata)
     }
 
     /// # Safety

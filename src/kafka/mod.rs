@@ -5,6 +5,7 @@ pub mod admin;
 pub mod callbacks;
 #[allow(clippy::module_inception)] // kafka::client: what every client shares
 pub mod client;
+pub mod cluster;
 pub mod config;
 pub mod consumer;
 pub mod delivery;
@@ -16,6 +17,7 @@ pub mod mock;
 pub mod producer;
 pub(crate) mod rdkafka_int;
 pub mod serving;
+pub mod tag;
 pub mod topic_partition;
 mod trampolines;
 pub mod transactions;

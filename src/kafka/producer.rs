@@ -16,12 +16,18 @@ use super::client::{Client, ClientKind};
 use super::config::Config;
 use super::delivery::{DeliveryReportBatch, OutHeaders, PullingGuard};
 use super::metadata;
+use super::tag::Tag;
 use crate::error::{check, KResult, KafkaError};
 
+/// `repr(C)` with the tag first: see `tag`.
+#[repr(C)]
 pub struct Producer {
+    tag: Tag,
     /// Declared first, so dropped first: its topic handles go before the client's rd_kafka_t.
     topics: TopicCache,
     pub client: Client,
+    /// Set by close(): every later call but len, fatal_error and destroy fails with _STATE.
+    closed: std::sync::atomic::AtomicBool,
 }
 
 /// One topic this producer has produced to: its name and librdkafka topic handle.
@@ -138,8 +144,10 @@ const WAKE_SLICE: Duration = Duration::from_millis(20);
 impl Producer {
     pub fn new(config: &Config) -> KResult<Producer> {
         Ok(Producer {
+            tag: Tag::PRODUCER,
             topics: TopicCache::new(),
             client: Client::new(ClientKind::Producer, config)?,
+            closed: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -147,13 +155,44 @@ impl Producer {
     /// before every call (one relaxed atomic load).
     #[inline]
     pub fn usable(&self, call: &str) -> KResult<()> {
-        self.client.check_fork(call)
+        self.client.check_fork(call)?;
+        if self.closed.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(KafkaError::state(format!("{call}: the producer is closed")));
+        }
+        Ok(())
+    }
+
+    /// Java's close(timeout): aborts an open transaction (as Python's close), delivers what it
+    /// can within `timeout_ms` (-1: no limit), serving callbacks; then purges what is left (queued and in flight), serves the purged messages'
+    /// delivery reports (_PURGE_QUEUE / _PURGE_INFLIGHT) and marks the producer closed.
+    /// Returns how many messages were left at the timeout and purged (0: all delivered).
+    pub fn close(&self, timeout_ms: i32) -> KResult<usize> {
+        self.usable("close")?;
+        let end = deadline(timeout_ms);
+        // As Python's Producer.close(): an open transaction is aborted first. Its errors (not
+        // transactional, no transaction open, the abort timed out) do not stop the close.
+        let _ = self.abort_transaction(timeout_ms);
+        let rest = end.map_or(-1, |d| {
+            d.saturating_duration_since(Instant::now())
+                .as_millis()
+                .min(i32::MAX as u128) as i32
+        });
+        let left = self.flush(rest)?;
+        if left > 0 {
+            self.purge(true, true, true)?;
+            // The purged messages' reports are queued at once: serve them (bounded, so that
+            // a report librdkafka holds back cannot keep close waiting).
+            let _ = self.flush(1000)?;
+        }
+        self.closed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        Ok(left)
     }
 
     /// The fatal error that ended this producer (idempotent or transactional), if any; in a
     /// forked child, the _FORKED error.
     pub fn fatal_error(&self) -> Option<KafkaError> {
-        match self.usable("fatal_error") {
+        match self.client.check_fork("fatal_error") {
             Err(e) => Some(e),
             Ok(()) => self.client.fatal_error(),
         }

@@ -117,7 +117,10 @@ impl LegacyConfig {
 
 /// Python's legacy AvroProducer: a producer whose produce serializes the key and the value with
 /// a per-call or default Avro schema, registered under "<topic>-key" / "<topic>-value".
+/// `repr(C)` with the tag first (see `kafka::tag`).
+#[repr(C)]
 pub struct LegacyAvroProducer {
+    tag: crate::kafka::tag::Tag,
     pub inner: SerializingProducer,
     registry: Arc<SchemaRegistryClient>,
     auto_register: bool,
@@ -159,6 +162,7 @@ impl LegacyAvroProducer {
         }
         let conf = lc.client_config(base)?;
         let me = LegacyAvroProducer {
+            tag: crate::kafka::tag::Tag::AVRO_PRODUCER,
             inner: SerializingProducer::new(&conf, None, None)?,
             registry: lc.registry,
             auto_register: lc.auto_register,

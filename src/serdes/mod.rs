@@ -339,7 +339,10 @@ impl Deserializer {
 }
 
 /// Python's SerializingProducer: a Producer whose produce serializes the key, then the value.
+/// `repr(C)` with the tag first (see `kafka::tag`).
+#[repr(C)]
 pub struct SerializingProducer {
+    tag: crate::kafka::tag::Tag,
     pub producer: Box<Producer>,
     pub key: Option<Serializer>,
     pub value: Option<Serializer>,
@@ -374,6 +377,7 @@ impl SerializingProducer {
         value: Option<Serializer>,
     ) -> KResult<SerializingProducer> {
         Ok(SerializingProducer {
+            tag: crate::kafka::tag::Tag::SERIALIZING_PRODUCER,
             producer: Box::new(Producer::new(config)?),
             key,
             value,
@@ -408,7 +412,10 @@ impl SerializingProducer {
 }
 
 /// Python's DeserializingConsumer: a Consumer whose poll deserializes the value, then the key.
+/// `repr(C)` with the tag first (see `kafka::tag`).
+#[repr(C)]
 pub struct DeserializingConsumer {
+    tag: crate::kafka::tag::Tag,
     pub consumer: Box<Consumer>,
     pub key: Option<Deserializer>,
     pub value: Option<Deserializer>,
@@ -436,6 +443,7 @@ impl DeserializingConsumer {
         value: Option<Deserializer>,
     ) -> KResult<DeserializingConsumer> {
         Ok(DeserializingConsumer {
+            tag: crate::kafka::tag::Tag::DESERIALIZING_CONSUMER,
             consumer: Consumer::new(config)?,
             key,
             value,

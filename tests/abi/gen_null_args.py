@@ -104,14 +104,14 @@ STRINGS = {
     "username": '"abi-user"', "password": '"abi-secret"', "principal": '"User:abi"',
     "host": '"*"', "user": '"abi-user"', "token_value": '"abi.token.value"',
     "reason": '"abi reason"', "codec": '"utf_8"', "config_json": "fx_serde_config()",
-    "schema_str": "FX_AVRO_SCHEMA", "reader_schema_str": "FX_AVRO_SCHEMA",
+    "group": '"KF_ERR"', "group_id": '"abi-group"', "schema_str": "FX_AVRO_SCHEMA", "reader_schema_str": "FX_AVRO_SCHEMA",
     "subject": "FX_SUBJECT", "level": '"BACKWARD"', "key_type": '"group"', "json": '"{}"',
     "default_key_schema": "FX_AVRO_SCHEMA", "default_value_schema": "FX_AVRO_SCHEMA",
     "reader_key_schema": "FX_AVRO_SCHEMA", "reader_value_schema": "FX_AVRO_SCHEMA",
     "key_schema": "FX_AVRO_SCHEMA", "value_schema": "FX_AVRO_SCHEMA",
 }
 # Byte buffers (followed by their length parameter), by name.
-BYTES = {"key", "value", "data", "password", "salt", "metadata"}
+BYTES = {"key", "value", "data", "password", "salt", "metadata", "bytes"}
 # Scalars, by parameter name (any integer, bool or floating type).
 SCALARS = {
     "timeout_ms": "1000", "partition": "0", "count": "1", "topic_count": "1",
@@ -189,6 +189,12 @@ OVERRIDES = {
     ("kf_config_set_delivery_report_mode", "mode"): "KF_DELIVERY_REPORT_MODE_PULL",
     # No batch outside a pull-mode producer: NULL is a valid batch (no reports).
     ("kf_delivery_report_batch_reports", "batch"): "NULL",
+    ("kf_partitioner_murmur2", "key"): '"abc"',
+    ("kf_partitioner_consistent", "key"): '"abc"',
+    ("kf_partitioner_fnv1a", "key"): '"abc"',
+    ("kf_partitioner_murmur2", "key_len"): "3",
+    ("kf_partitioner_consistent", "key_len"): "3",
+    ("kf_partitioner_fnv1a", "key_len"): "3",
 }
 
 # ---- NULL that is a valid value ----------------------------------------------------------------
@@ -284,6 +290,7 @@ SENTINELS = {
     "kf_schema_registry_error_http_status": "0",
     "kf_schema_registry_error_code": "0",
     "kf_error_copy": "NULL",
+    "kf_consumer_rebalance_protocol": "KF_REBALANCE_PROTOCOL_NONE",
     "kf_message_error": "NULL",
     "kf_producer_fatal_error": "NULL",
     "kf_message_offset": "KF_OFFSET_INVALID",

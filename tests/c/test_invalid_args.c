@@ -1716,6 +1716,149 @@ static void test_protobuf(void) {
     kf_schema_registry_destroy(sr);
 }
 
+/* Issue 12 items 7-8: the constants table, kf_constant_name, the partitioners, consumer group
+ * metadata to and from bytes, cluster and controller ids, the consumer's SASL credentials,
+ * rebalance protocol and assignment lost, the producer's close, and wrong-kind handles. */
+static void test_client_extras(t_cluster_t *cluster) {
+    kf_error_t *err = NULL;
+    kf_config_t *conf;
+    kf_producer_t *p;
+    kf_consumer_t *c;
+    kf_admin_t *a;
+    kf_consumer_group_metadata_t *m, *back = NULL;
+    kf_buffer_t *buf;
+    const kf_constant_t *k;
+    const uint8_t *bytes;
+    size_t i, n, len = 0, left = 42;
+    int32_t part = -42, ctl = -42;
+    char *id = NULL;
+    bool seen_stable = false;
+
+    t_section("constants table, name functions, partitioners, group metadata bytes, kinds");
+    /* The table seen from C: the header's macros and the run-time values agree. */
+    n = kf_constant_count();
+    CHECK(n > 250, "kf_constant_count() = %zu", n);
+    for (i = 0; i < n; i++) {
+        k = kf_constant_at(i);
+        CHECK(k != NULL && k->size == sizeof(kf_constant_t), "entry %zu", i);
+        if (strcmp(k->name, "KF_CONSUMER_GROUP_STATE_STABLE") == 0) {
+            seen_stable = true;
+            CHECK(k->value == KF_CONSUMER_GROUP_STATE_STABLE, "value of STABLE");
+            CHECK(strcmp(k->group, "KF_CONSUMER_GROUP_STATE") == 0, "group of STABLE");
+        }
+        if (strcmp(k->name, "KF_ERR__TIMED_OUT") == 0)
+            CHECK(k->value == KF_ERR__TIMED_OUT, "value of KF_ERR__TIMED_OUT");
+        if (strcmp(k->name, "KF_OFFSET_STORED") == 0)
+            CHECK(k->value == KF_OFFSET_STORED, "value of KF_OFFSET_STORED");
+    }
+    CHECK(seen_stable, "KF_CONSUMER_GROUP_STATE_STABLE in the table");
+    CHECK(kf_constant_at(n) == NULL, "past the end");
+    CHECK(strcmp(kf_constant_name("KF_ACL_OPERATION", KF_ACL_OPERATION_READ),
+                 "KF_ACL_OPERATION_READ") == 0, "kf_constant_name");
+    CHECK(strcmp(kf_constant_name("KF_REBALANCE_PROTOCOL", KF_REBALANCE_PROTOCOL_COOPERATIVE),
+                 "KF_REBALANCE_PROTOCOL_COOPERATIVE") == 0, "rebalance protocol name");
+    CHECK(kf_constant_name(NULL, 0) == NULL, "NULL group");
+    CHECK(kf_constant_name(BAD_UTF8, 0) == NULL, "bad group");
+    CHECK(kf_constant_name("KF_ERR", 123456789) == NULL, "unknown value");
+
+    /* Partitioners: Java's murmur2 of "21" is -973932308. */
+    OK(kf_partitioner_murmur2("21", 2, INT32_MAX, &part));
+    CHECK(part == (-973932308 & 0x7fffffff), "murmur2(\"21\") = %d", (int)part);
+    OK(kf_partitioner_consistent("123456789", 9, 1000, &part));
+    CHECK(part == (int32_t)(0xcbf43926u % 1000u), "crc32 = %d", (int)part);
+    OK(kf_partitioner_fnv1a(NULL, 0, 1000, &part));
+    /* FNV-1a as a signed number, made positive (as Sarama): 0x811c9dc5 is -2128831035. */
+    CHECK(part == 2128831035 % 1000, "fnv1a(null) = %d", (int)part);
+    INVALID(kf_partitioner_murmur2(NULL, 3, 10, &part), "key");
+    INVALID(kf_partitioner_murmur2("k", 1, 0, &part), "partition_count");
+    INVALID(kf_partitioner_murmur2("k", 1, 10, NULL), "partition_out");
+    INVALID(kf_partitioner_consistent(NULL, 3, 10, &part), "key");
+    INVALID(kf_partitioner_consistent("k", 1, -1, &part), "partition_count");
+    INVALID(kf_partitioner_consistent("k", 1, 10, NULL), "partition_out");
+    INVALID(kf_partitioner_fnv1a(NULL, 3, 10, &part), "key");
+    INVALID(kf_partitioner_fnv1a("k", 1, 0, &part), "partition_count");
+    INVALID(kf_partitioner_fnv1a("k", 1, 10, NULL), "partition_out");
+
+    /* Group metadata to bytes and back. */
+    CHECK(kf_consumer_group_metadata_new(NULL, &err) == NULL, "NULL group id");
+    INVALID(err, "group_id");
+    err = NULL;
+    CHECK(kf_consumer_group_metadata_new(BAD_UTF8, &err) == NULL, "bad group id");
+    INVALID(err, "UTF-8");
+    err = NULL;
+    m = kf_consumer_group_metadata_new("c-group", &err);
+    MUST(err);
+    buf = kf_buffer_new();
+    INVALID(kf_consumer_group_metadata_write(NULL, buf), "cgmd");
+    INVALID(kf_consumer_group_metadata_write(m, NULL), "buffer");
+    OK(kf_consumer_group_metadata_write(m, buf));
+    bytes = kf_buffer_data(buf, &len);
+    CHECK(bytes != NULL && len > 7, "written bytes");
+    INVALID(kf_consumer_group_metadata_read(NULL, len, &back), "bytes");
+    INVALID(kf_consumer_group_metadata_read(NULL, 0, &back), "bytes");
+    INVALID(kf_consumer_group_metadata_read(bytes, len, NULL), "cgmd_out");
+    ERR(kf_consumer_group_metadata_read(bytes, len - 1, &back), KF_ERR__BAD_MSG, NULL);
+    CHECK(back == NULL, "not written on failure");
+    OK(kf_consumer_group_metadata_read(bytes, len, &back));
+    CHECK(back != NULL, "read back");
+    kf_consumer_group_metadata_destroy(back);
+    kf_consumer_group_metadata_destroy(m);
+    kf_buffer_destroy(buf);
+
+    /* Clients: ids, credentials, protocol, close, and handles of the wrong kind. */
+    conf = kf_config_new();
+    MUST(kf_config_set(conf, "bootstrap.servers", cluster->bootstrap));
+    MUST(kf_config_set(conf, "group.id", "c-extras"));
+    p = kf_producer_new(conf, &err);
+    MUST(err);
+    c = kf_consumer_new(conf, &err);
+    MUST(err);
+    a = kf_admin_new(conf, &err);
+    MUST(err);
+    kf_config_destroy(conf);
+    INVALID(kf_producer_cluster_id(NULL, 1000, &id), "producer");
+    INVALID(kf_producer_cluster_id(p, 1000, NULL), "cluster_id_out");
+    INVALID(kf_consumer_cluster_id(NULL, 1000, &id), "consumer");
+    INVALID(kf_consumer_cluster_id(c, 1000, NULL), "cluster_id_out");
+    INVALID(kf_admin_cluster_id(NULL, 1000, &id), "admin");
+    INVALID(kf_admin_cluster_id(a, 1000, NULL), "cluster_id_out");
+    INVALID(kf_producer_controller_id(NULL, 1000, &ctl), "producer");
+    INVALID(kf_producer_controller_id(p, 1000, NULL), "controller_id_out");
+    INVALID(kf_consumer_controller_id(NULL, 1000, &ctl), "consumer");
+    INVALID(kf_consumer_controller_id(c, 1000, NULL), "controller_id_out");
+    INVALID(kf_admin_controller_id(NULL, 1000, &ctl), "admin");
+    INVALID(kf_admin_controller_id(a, 1000, NULL), "controller_id_out");
+    CHECK(id == NULL && ctl == -42, "outputs untouched on failure");
+    OK(kf_admin_cluster_id(a, 10000, &id));
+    CHECK(id != NULL && *id != '\0', "cluster id");
+    kf_string_free(id);
+    OK(kf_consumer_controller_id(c, 10000, &ctl));
+    CHECK(ctl >= 0, "controller id %d", (int)ctl);
+    INVALID(kf_consumer_set_sasl_credentials(NULL, "u", "p"), "consumer");
+    INVALID(kf_consumer_set_sasl_credentials(c, NULL, "p"), "username");
+    INVALID(kf_consumer_set_sasl_credentials(c, "u", NULL), "password");
+    INVALID(kf_consumer_set_sasl_credentials(c, BAD_UTF8, "p"), "UTF-8");
+    CHECK(kf_consumer_rebalance_protocol(NULL) == KF_REBALANCE_PROTOCOL_NONE, "NULL consumer");
+    CHECK(kf_consumer_rebalance_protocol(c) == KF_REBALANCE_PROTOCOL_NONE, "not in a group yet");
+    CHECK(!kf_consumer_assignment_lost(NULL), "NULL consumer");
+    CHECK(!kf_consumer_assignment_lost(c), "nothing lost");
+    /* A producer where a consumer is expected, and the other way round. */
+    ERR(kf_consumer_set_sasl_credentials((kf_consumer_t *)p, "u", "p"), KF_ERR__INVALID_ARG,
+        "consumer is not a kf_consumer_t (it is a kf_producer_t)");
+    ERR(kf_producer_flush((kf_producer_t *)c, 0, NULL), KF_ERR__INVALID_ARG,
+        "producer is not a kf_producer_t (it is a kf_consumer_t)");
+    ERR(kf_admin_destroy((kf_admin_t *)p), KF_ERR__INVALID_ARG,
+        "is not a kf_admin_t (it is a kf_producer_t)");
+    INVALID(kf_producer_close(NULL, 0, &left), "producer");
+    OK(kf_producer_close(p, 1000, &left));
+    CHECK(left == 0, "nothing to deliver");
+    ERR(kf_producer_close(p, 1000, NULL), KF_ERR__STATE, "closed");
+    OK(kf_producer_destroy(p));
+    OK(kf_consumer_close(c));
+    OK(kf_consumer_destroy(c));
+    OK(kf_admin_destroy(a));
+}
+
 int main(void) {
     t_cluster_t mock = t_cluster_mock(1);
 
@@ -1734,6 +1877,7 @@ int main(void) {
     test_admin_inputs();
     test_admin_client(&mock);
     test_transactions(&mock);
+    test_client_extras(&mock);
     test_avro_hooks_and_legacy();
     test_json_schema();
     test_protobuf();

@@ -9,7 +9,7 @@ use crate::error::KResult;
 use crate::kafka::admin::Admin;
 
 /// The admin client behind a handle, refused in a child process after fork().
-pub(super) fn admin<'a>(p: *const kf_admin_t, func: &str) -> KResult<&'a Admin> {
+pub(crate) fn admin<'a>(p: *const kf_admin_t, func: &str) -> KResult<&'a Admin> {
     let a: &Admin = handle(p, func, "admin")?;
     a.client.check_fork(func)?;
     Ok(a)
