@@ -7,6 +7,7 @@ pub mod callbacks;
 pub mod client;
 pub mod config;
 pub mod consumer;
+mod consumer_close;
 pub mod events;
 mod fork;
 pub mod message;
@@ -18,6 +19,7 @@ pub mod serving;
 pub mod topic_partition;
 mod trampolines;
 pub mod transactions;
+mod wake;
 
 /// The version of the librdkafka built in, e.g. "2.12.1".
 pub fn librdkafka_version() -> &'static std::ffi::CStr {

@@ -128,6 +128,8 @@ pub struct OutMessage<'a> {
 
 /// How often a blocking flush looks for a wake-up while it waits.
 const WAKE_SLICE: Duration = Duration::from_millis(20);
+/// How often a serve-in-poll flush looks at the messages in flight.
+const FLUSH_POLL: Duration = Duration::from_millis(2);
 
 impl Producer {
     pub fn new(config: &Config) -> KResult<Producer> {
@@ -234,14 +236,22 @@ impl Producer {
     pub fn poll(&self, timeout_ms: i32) -> KResult<i32> {
         let _g = self.client.begin_serving("poll")?;
         self.client.check_woken()?;
-        let n = unsafe { rd::rd_kafka_poll(self.client.rk, timeout_ms) };
+        let relayed = self.client.run_poll_relay();
+        let wait = if relayed > 0 { 0 } else { timeout_ms };
+        let n = unsafe { rd::rd_kafka_poll(self.client.rk, wait) };
         self.client.check_woken()?;
-        Ok(n)
+        Ok(n + relayed + self.client.run_poll_relay())
     }
 
     /// Waits until every message is delivered or `timeout_ms` passes (-1: no limit), serving
     /// callbacks meanwhile. Returns how many messages remain.
+    ///
+    /// In serve-in-poll mode it serves nothing: it waits until every message is delivered
+    /// (their reports wait for the next poll) and returns how many are not delivered yet.
     pub fn flush(&self, timeout_ms: i32) -> KResult<usize> {
+        if self.client.serve_in_poll() {
+            return self.flush_unserved(timeout_ms);
+        }
         let _g = self.client.begin_serving("flush")?;
         let deadline = deadline(timeout_ms);
         loop {
@@ -258,6 +268,62 @@ impl Producer {
                 return Ok(self.len());
             }
         }
+    }
+
+    /// Serve-in-poll flush: waits for the messages in flight without serving their reports.
+    fn flush_unserved(&self, timeout_ms: i32) -> KResult<usize> {
+        if self.client.in_callback() {
+            return Err(KafkaError::state(
+                "flush: called from inside one of this producer's callbacks; return from the \
+                 callback first",
+            ));
+        }
+        let deadline = deadline(timeout_ms);
+        loop {
+            self.client.check_woken()?;
+            let left = self.in_flight();
+            if left == 0 || deadline.is_some_and(|d| Instant::now() >= d) {
+                return Ok(left);
+            }
+            std::thread::sleep(FLUSH_POLL);
+        }
+    }
+
+    /// Messages not delivered yet (not counting delivery reports waiting to be served).
+    pub fn in_flight(&self) -> usize {
+        if self.client.forked() {
+            return 0;
+        }
+        unsafe {
+            let all = rd::rd_kafka_outq_len(self.client.rk).max(0) as usize;
+            let reports = rd::rd_kafka_queue_length(self.client.main_queue) as usize;
+            all.saturating_sub(reports)
+        }
+    }
+
+    /// Starts a flush and returns at once: the messages waiting for linger.ms are sent now
+    /// (outside serve-in-poll mode, where this also serves the callbacks that are ready, as a
+    /// poll with timeout 0 would). flush_done() says when every message is delivered and
+    /// its report served; the reports make the event fd readable as they arrive, and so does
+    /// this call when nothing is outstanding.
+    pub fn flush_begin(&self) -> KResult<()> {
+        if !self.client.serve_in_poll() {
+            let _g = self.client.begin_serving("flush_begin")?;
+            unsafe { rd::rd_kafka_flush(self.client.rk, 0) };
+        }
+        if self.is_empty() {
+            let wfd = self.client.state.event_wfd.load(std::sync::atomic::Ordering::Acquire);
+            if wfd >= 0 {
+                let byte = 1u8;
+                unsafe { libc::write(wfd, &byte as *const u8 as *const c_void, 1) };
+            }
+        }
+        Ok(())
+    }
+
+    /// True when every message is delivered and its delivery report served (len() == 0).
+    pub fn flush_done(&self) -> bool {
+        self.is_empty()
     }
 
     /// Messages and requests waiting to be sent or acknowledged, plus callbacks not yet served.

@@ -674,7 +674,7 @@ static void test_consumer(t_cluster_t *cluster) {
     c = t_consumer(conf);
     kf_config_destroy(conf);
 
-    INVALID(kf_consumer_close(NULL), "consumer");
+    INVALID(kf_consumer_close(NULL, -1), "consumer");
     INVALID(kf_consumer_subscribe(NULL, topics, 1, NULL), "consumer");
     INVALID(kf_consumer_subscribe(c, NULL, 1, NULL), "topics");
     INVALID(kf_consumer_subscribe(c, topics, 2, NULL), "topic");
@@ -697,8 +697,8 @@ static void test_consumer(t_cluster_t *cluster) {
     CHECK(count == 42 && msgs[0] == NULL, "_out parameters untouched on error");
     OK(kf_consumer_consume(c, NULL, 0, 0, &count));
     CHECK(count == 0, "consume of 0 messages");
-    INVALID(kf_consumer_commit(NULL, NULL, l, false, &out), "consumer");
-    ERR(kf_consumer_commit(c, NULL, NULL, false, &out), KF_ERR__NO_OFFSET, NULL);
+    INVALID(kf_consumer_commit(NULL, NULL, l, false, -1, &out), "consumer");
+    ERR(kf_consumer_commit(c, NULL, NULL, false, -1, &out), KF_ERR__NO_OFFSET, NULL);
     INVALID(kf_consumer_committed(NULL, l, 1000, &out), "consumer");
     INVALID(kf_consumer_committed(c, NULL, 1000, &out), "partitions");
     INVALID(kf_consumer_committed(c, l, 1000, NULL), "result_out");
@@ -761,8 +761,8 @@ static void test_consumer(t_cluster_t *cluster) {
 
     /* A closed consumer: every call but close, wake and destroy answers KF_ERR__STATE. */
     t_section("a closed consumer answers KF_ERR__STATE");
-    OK(kf_consumer_close(c));
-    OK(kf_consumer_close(c)); /* closing twice is harmless */
+    OK(kf_consumer_close(c, -1));
+    OK(kf_consumer_close(c, -1)); /* closing twice is harmless */
     ERR(kf_consumer_subscribe(c, topics, 1, NULL), KF_ERR__STATE, "closed");
     ERR(kf_consumer_unsubscribe(c), KF_ERR__STATE, "closed");
     ERR(kf_consumer_assign(c, l), KF_ERR__STATE, "closed");
@@ -772,7 +772,7 @@ static void test_consumer(t_cluster_t *cluster) {
     ERR(kf_consumer_assignment(c, &out), KF_ERR__STATE, "closed");
     ERR(kf_consumer_poll(c, 0, &msg), KF_ERR__STATE, "closed");
     ERR(kf_consumer_consume(c, msgs, 2, 0, &count), KF_ERR__STATE, "closed");
-    ERR(kf_consumer_commit(c, NULL, l, false, &out), KF_ERR__STATE, "closed");
+    ERR(kf_consumer_commit(c, NULL, l, false, -1, &out), KF_ERR__STATE, "closed");
     ERR(kf_consumer_committed(c, l, 1000, &out), KF_ERR__STATE, "closed");
     ERR(kf_consumer_position(c, l, &out), KF_ERR__STATE, "closed");
     ERR(kf_consumer_offsets_for_times(c, l, 1000, &out), KF_ERR__STATE, "closed");
@@ -1276,7 +1276,7 @@ static void test_transactions(t_cluster_t *cluster) {
     ERR(kf_producer_abort_transaction(p, 1000), KF_ERR__NOT_CONFIGURED, NULL);
 
     kf_consumer_group_metadata_destroy(gmd);
-    OK(kf_consumer_close(c));
+    OK(kf_consumer_close(c, -1));
     OK(kf_consumer_destroy(c));
     OK(kf_producer_destroy(p));
     kf_topic_partition_list_destroy(l);
@@ -1386,7 +1386,7 @@ static void test_avro_hooks_and_legacy(void) {
     err = NULL;
     ac = kf_avro_consumer_new(NULL, cconf, NULL, NULL, &err);
     MUST(err);
-    OK(kf_consumer_close(kf_deserializing_consumer_consumer(ac)));
+    OK(kf_consumer_close(kf_deserializing_consumer_consumer(ac), -1));
     OK(kf_deserializing_consumer_destroy(ac));
 }
 
