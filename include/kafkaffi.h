@@ -1958,7 +1958,10 @@ kf_error_t *kf_admin_wake(kf_admin_t *admin);
  * nothing: one byte may stand for many events. It may also become readable with nothing to
  * serve (a wake-up). The descriptor belongs to the admin client and lives until
  * kf_admin_destroy(): never close it. A runtime that closes the descriptors it is given must
- * be given a dup() of it.
+ * be given a dup() of it. It becomes readable when the
+ * client's queue goes from empty to not empty: events queued before the first call do not
+ * make it readable, so call kf_admin_poll() with timeout 0 until it comes back empty once after
+ * getting the descriptor.
  *
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when no pipe can be created.
  * Thread safety: any thread.
@@ -3981,7 +3984,10 @@ kf_error_t *kf_consumer_list_topics(kf_consumer_t *consumer, const char *topic, 
  * byte may stand for many events. It may also become readable with nothing to serve (a
  * wake-up). Owned by the consumer and valid until kf_consumer_destroy(): never close it. A
  * runtime that closes the descriptors it is given (Node's, Python's asyncio with some loops)
- * must be given a dup() of it. The same descriptor is returned on every call.
+ * must be given a dup() of it. It becomes readable when the
+ * client's queue goes from empty to not empty: events queued before the first call do not
+ * make it readable, so call kf_consumer_poll() with timeout 0 until it comes back empty once after
+ * getting the descriptor. The same descriptor is returned on every call.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE.
  */
 kf_error_t *kf_consumer_event_fd(kf_consumer_t *consumer, int *fd_out);
@@ -4767,8 +4773,8 @@ kf_error_t *kf_producer_poll(kf_producer_t *producer, int timeout_ms, int *serve
  * limit), serving callbacks meanwhile; linger.ms is ignored while flushing.
  * `*remaining_out` (may be NULL) gets the number still outstanding (0 when all done).
  * With kafkaffi.callbacks.in.poll=true it serves nothing: it waits until every message is
- * delivered, their delivery reports wait for the next kf_producer_poll(), and
- * `*remaining_out` counts the messages not delivered yet (linger.ms still applies).
+ * delivered and its delivery report served by the thread that calls kf_producer_poll()
+ * (linger.ms still applies); with nobody polling it returns at its timeout.
  *
  * Blocks: up to `timeout_ms`; kf_producer_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG, KF_ERR__STATE (inside a callback), KF_ERR__INTR. A timeout is not
@@ -4779,11 +4785,11 @@ kf_error_t *kf_producer_flush(kf_producer_t *producer, int timeout_ms, size_t *r
 
 /**
  * Starts a flush and returns at once: the non-blocking form of kf_producer_flush() for an
- * event loop. Messages waiting for linger.ms are sent now (outside
- * kafkaffi.callbacks.in.poll=true, where linger.ms still applies; this call then also serves
- * the callbacks that are ready, as a kf_producer_poll() with timeout 0 would). Keep polling
- * as the event fd (kf_producer_event_fd()) becomes readable until kf_producer_flush_done()
- * returns true; when nothing is outstanding this call makes the event fd readable itself.
+ * event loop. Keep polling as the event fd (kf_producer_event_fd()) becomes readable until
+ * kf_producer_flush_done() returns true; when nothing is outstanding this call makes the
+ * event fd readable itself. It serves nothing. Unlike kf_producer_flush(), linger.ms still
+ * applies (librdkafka has no non-blocking way to send lingering batches early): set a short
+ * linger.ms where a flush must be quick.
  *
  * Blocks: no.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE inside a callback of this producer.
@@ -4842,7 +4848,10 @@ kf_error_t *kf_producer_set_sasl_credentials(kf_producer_t *producer, const char
  * kf_producer_poll() with timeout 0 until it serves nothing: one byte may stand for many
  * events. It may also become readable with nothing to serve (a wake-up). The descriptor
  * belongs to the producer and lives until kf_producer_destroy(): never close it. A runtime
- * that closes the descriptors it is given must be given a dup() of it. The same descriptor is
+ * that closes the descriptors it is given must be given a dup() of it. It becomes readable when the
+ * client's queue goes from empty to not empty: events queued before the first call do not
+ * make it readable, so call kf_producer_poll() with timeout 0 until it comes back empty once after
+ * getting the descriptor. The same descriptor is
  * returned on every call.
  *
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when no pipe can be created.

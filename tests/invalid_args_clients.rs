@@ -450,6 +450,11 @@ fn invalid_args_producer() {
         kf_producer_wake(null_mut()),
         &["kf_producer_wake", "producer"],
     );
+    inv(
+        kf_producer_flush_begin(null_mut()),
+        &["kf_producer_flush_begin", "producer"],
+    );
+    assert!(!kf_producer_flush_done(null()), "NULL producer: false");
     assert!(kf_producer_fatal_error(null()).is_null());
 
     // The producer still works after all that.
@@ -602,9 +607,11 @@ fn invalid_args_consumer() {
             kf_consumer_commit(n, null(), list, false, -1, null_mut()),
         ),
         ("kf_consumer_wake", kf_consumer_wake(n)),
+        ("kf_consumer_close_begin", kf_consumer_close_begin(n)),
     ] {
         inv(e, &[f, "consumer"]);
     }
+    assert!(!kf_consumer_close_done(null()), "NULL consumer: false");
     for (f, e) in [
         ("kf_consumer_assign", kf_consumer_assign(c, null())),
         (

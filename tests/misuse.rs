@@ -199,7 +199,10 @@ fn a_closed_deserializing_consumer_fails_with_state() {
     let dc = kf_deserializing_consumer_new(conf, null(), null(), &mut e);
     ok(e);
     kf_config_destroy(conf);
-    ok(kf_consumer_close(kf_deserializing_consumer_consumer(dc), -1));
+    ok(kf_consumer_close(
+        kf_deserializing_consumer_consumer(dc),
+        -1,
+    ));
     let mut m = null_mut();
     let (c, text) = err(kf_deserializing_consumer_poll(dc, 100, &mut m));
     assert_eq!(c, KF_ERR__STATE, "{text}");

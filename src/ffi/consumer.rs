@@ -88,7 +88,10 @@ pub extern "C" fn kf_consumer_new(
 /// Thread safety: any thread, one at a time with the consumer's other calls, except with
 /// kafkaffi.callbacks.in.poll=true, where another thread may poll the consumer meanwhile.
 #[no_mangle]
-pub extern "C" fn kf_consumer_close(consumer: *mut kf_consumer_t, timeout_ms: c_int) -> *mut kf_error_t {
+pub extern "C" fn kf_consumer_close(
+    consumer: *mut kf_consumer_t,
+    timeout_ms: c_int,
+) -> *mut kf_error_t {
     call("kf_consumer_close", || {
         let c: &Consumer = handle(consumer, "kf_consumer_close", "consumer")?;
         c.close(timeout_ms)
@@ -122,7 +125,9 @@ pub extern "C" fn kf_consumer_close_begin(consumer: *mut kf_consumer_t) -> *mut 
 /// Blocks: no. Thread safety: any thread.
 #[no_mangle]
 pub extern "C" fn kf_consumer_close_done(consumer: *const kf_consumer_t) -> bool {
-    value(false, || opt(consumer).is_some_and(|c: &Consumer| c.close_done()))
+    value(false, || {
+        opt(consumer).is_some_and(|c: &Consumer| c.close_done())
+    })
 }
 
 /// Destroys the consumer without waiting and without running callbacks; a consumer not closed
@@ -605,7 +610,10 @@ pub extern "C" fn kf_consumer_list_topics(
 /// byte may stand for many events. It may also become readable with nothing to serve (a
 /// wake-up). Owned by the consumer and valid until kf_consumer_destroy(): never close it. A
 /// runtime that closes the descriptors it is given (Node's, Python's asyncio with some loops)
-/// must be given a dup() of it. The same descriptor is returned on every call.
+/// must be given a dup() of it. It becomes readable when the
+/// client's queue goes from empty to not empty: events queued before the first call do not
+/// make it readable, so call kf_consumer_poll() with timeout 0 until it comes back empty once after
+/// getting the descriptor. The same descriptor is returned on every call.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE.
 #[no_mangle]
 pub extern "C" fn kf_consumer_event_fd(

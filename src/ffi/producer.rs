@@ -412,8 +412,8 @@ pub extern "C" fn kf_producer_poll(
 /// limit), serving callbacks meanwhile; linger.ms is ignored while flushing.
 /// `*remaining_out` (may be NULL) gets the number still outstanding (0 when all done).
 /// With kafkaffi.callbacks.in.poll=true it serves nothing: it waits until every message is
-/// delivered, their delivery reports wait for the next kf_producer_poll(), and
-/// `*remaining_out` counts the messages not delivered yet (linger.ms still applies).
+/// delivered and its delivery report served by the thread that calls kf_producer_poll()
+/// (linger.ms still applies); with nobody polling it returns at its timeout.
 ///
 /// Blocks: up to `timeout_ms`; kf_producer_wake() ends it with KF_ERR__INTR.
 /// Errors: KF_ERR__INVALID_ARG, KF_ERR__STATE (inside a callback), KF_ERR__INTR. A timeout is not
@@ -435,11 +435,11 @@ pub extern "C" fn kf_producer_flush(
 }
 
 /// Starts a flush and returns at once: the non-blocking form of kf_producer_flush() for an
-/// event loop. Messages waiting for linger.ms are sent now (outside
-/// kafkaffi.callbacks.in.poll=true, where linger.ms still applies; this call then also serves
-/// the callbacks that are ready, as a kf_producer_poll() with timeout 0 would). Keep polling
-/// as the event fd (kf_producer_event_fd()) becomes readable until kf_producer_flush_done()
-/// returns true; when nothing is outstanding this call makes the event fd readable itself.
+/// event loop. Keep polling as the event fd (kf_producer_event_fd()) becomes readable until
+/// kf_producer_flush_done() returns true; when nothing is outstanding this call makes the
+/// event fd readable itself. It serves nothing. Unlike kf_producer_flush(), linger.ms still
+/// applies (librdkafka has no non-blocking way to send lingering batches early): set a short
+/// linger.ms where a flush must be quick.
 ///
 /// Blocks: no.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE inside a callback of this producer.
@@ -542,7 +542,10 @@ pub extern "C" fn kf_producer_set_sasl_credentials(
 /// kf_producer_poll() with timeout 0 until it serves nothing: one byte may stand for many
 /// events. It may also become readable with nothing to serve (a wake-up). The descriptor
 /// belongs to the producer and lives until kf_producer_destroy(): never close it. A runtime
-/// that closes the descriptors it is given must be given a dup() of it. The same descriptor is
+/// that closes the descriptors it is given must be given a dup() of it. It becomes readable when the
+/// client's queue goes from empty to not empty: events queued before the first call do not
+/// make it readable, so call kf_producer_poll() with timeout 0 until it comes back empty once after
+/// getting the descriptor. The same descriptor is
 /// returned on every call.
 ///
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when no pipe can be created.

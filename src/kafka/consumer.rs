@@ -310,7 +310,8 @@ impl Consumer {
         // With no callback of its own, librdkafka would also report this commit to the
         // configured on_commit; with one, the result only comes back on `q` (as an event: it is
         // not called).
-        let err = rd::rd_kafka_commit_queue(rk, offsets, q, Some(sync_commit_cb), std::ptr::null_mut());
+        let err =
+            rd::rd_kafka_commit_queue(rk, offsets, q, Some(sync_commit_cb), std::ptr::null_mut());
         if err as i32 != 0 {
             rd::rd_kafka_queue_destroy(q);
             return Err(KafkaError::from_code(err as i32));
@@ -374,7 +375,11 @@ impl Consumer {
         call: &'static str,
         parts: &mut TopicPartitionList,
         timeout_ms: i32,
-        q: unsafe extern "C" fn(*mut rd::rd_kafka_t, *mut rd::rd_kafka_topic_partition_list_t, c_int) -> rd::rd_kafka_resp_err_t,
+        q: unsafe extern "C" fn(
+            *mut rd::rd_kafka_t,
+            *mut rd::rd_kafka_topic_partition_list_t,
+            c_int,
+        ) -> rd::rd_kafka_resp_err_t,
     ) -> KResult<()> {
         let rk = SendPtr(self.rk());
         let copy = SendPtr(unsafe { rd::rd_kafka_topic_partition_list_copy(parts.ptr) });
@@ -463,8 +468,17 @@ impl Consumer {
         check_code(code).map(|_| (lo, hi))
     }
 
-    pub fn offsets_for_times(&self, parts: &mut TopicPartitionList, timeout_ms: i32) -> KResult<()> {
-        self.list_query("offsets_for_times", parts, timeout_ms, rd::rd_kafka_offsets_for_times)
+    pub fn offsets_for_times(
+        &self,
+        parts: &mut TopicPartitionList,
+        timeout_ms: i32,
+    ) -> KResult<()> {
+        self.list_query(
+            "offsets_for_times",
+            parts,
+            timeout_ms,
+            rd::rd_kafka_offsets_for_times,
+        )
     }
 
     pub fn store_offsets(&self, parts: &TopicPartitionList) -> KResult<()> {

@@ -246,8 +246,8 @@ impl Producer {
     /// Waits until every message is delivered or `timeout_ms` passes (-1: no limit), serving
     /// callbacks meanwhile. Returns how many messages remain.
     ///
-    /// In serve-in-poll mode it serves nothing: it waits until every message is delivered
-    /// (their reports wait for the next poll) and returns how many are not delivered yet.
+    /// In serve-in-poll mode it serves nothing: it waits until every message is delivered and
+    /// its report served by the polling thread (linger.ms still applies).
     pub fn flush(&self, timeout_ms: i32) -> KResult<usize> {
         if self.client.serve_in_poll() {
             return self.flush_unserved(timeout_ms);
@@ -270,7 +270,7 @@ impl Producer {
         }
     }
 
-    /// Serve-in-poll flush: waits for the messages in flight without serving their reports.
+    /// Serve-in-poll flush: waits until the polling thread has served every report.
     fn flush_unserved(&self, timeout_ms: i32) -> KResult<usize> {
         if self.client.in_callback() {
             return Err(KafkaError::state(
@@ -281,7 +281,7 @@ impl Producer {
         let deadline = deadline(timeout_ms);
         loop {
             self.client.check_woken()?;
-            let left = self.in_flight();
+            let left = self.len();
             if left == 0 || deadline.is_some_and(|d| Instant::now() >= d) {
                 return Ok(left);
             }
@@ -289,30 +289,23 @@ impl Producer {
         }
     }
 
-    /// Messages not delivered yet (not counting delivery reports waiting to be served).
-    pub fn in_flight(&self) -> usize {
-        if self.client.forked() {
-            return 0;
-        }
-        unsafe {
-            let all = rd::rd_kafka_outq_len(self.client.rk).max(0) as usize;
-            let reports = rd::rd_kafka_queue_length(self.client.main_queue) as usize;
-            all.saturating_sub(reports)
-        }
-    }
-
-    /// Starts a flush and returns at once: the messages waiting for linger.ms are sent now
-    /// (outside serve-in-poll mode, where this also serves the callbacks that are ready, as a
-    /// poll with timeout 0 would). flush_done() says when every message is delivered and
-    /// its report served; the reports make the event fd readable as they arrive, and so does
-    /// this call when nothing is outstanding.
+    /// Starts a flush and returns at once. flush_done() says when every message is delivered
+    /// and its report served; the reports make the event fd readable as they arrive, and so
+    /// does this call when nothing is outstanding. linger.ms still applies: librdkafka has no
+    /// non-blocking way to send lingering batches early.
     pub fn flush_begin(&self) -> KResult<()> {
-        if !self.client.serve_in_poll() {
-            let _g = self.client.begin_serving("flush_begin")?;
-            unsafe { rd::rd_kafka_flush(self.client.rk, 0) };
+        if self.client.in_callback() {
+            return Err(KafkaError::state(
+                "flush_begin: called from inside one of this producer's callbacks; return from \
+                 the callback first",
+            ));
         }
         if self.is_empty() {
-            let wfd = self.client.state.event_wfd.load(std::sync::atomic::Ordering::Acquire);
+            let wfd = self
+                .client
+                .state
+                .event_wfd
+                .load(std::sync::atomic::Ordering::Acquire);
             if wfd >= 0 {
                 let byte = 1u8;
                 unsafe { libc::write(wfd, &byte as *const u8 as *const c_void, 1) };

@@ -11,10 +11,10 @@ use std::time::Instant;
 use rdkafka_sys as rd;
 
 use super::client::SendPtr;
+use super::consumer::remaining_ms;
 use super::consumer::GroupMetadata;
 use super::producer::{deadline, Producer};
 use super::topic_partition::PartitionList;
-use super::consumer::remaining_ms;
 use crate::error::{KResult, KafkaError, ERR_TIMED_OUT};
 
 /// The longest slice of a transaction call between two looks for a wake-up.
@@ -54,14 +54,17 @@ impl Producer {
                 None => TXN_SLICE,
                 Some(d) => remaining_ms(d).min(TXN_SLICE),
             };
+            let t0 = Instant::now();
             let err = f(rk.get(), slice);
             if err.is_null() {
                 return Ok(SendPtr(err));
             }
-            let resumable = unsafe {
-                rd::rd_kafka_error_is_retriable(err) != 0
-                    && rd::rd_kafka_error_code(err) as i32 == ERR_TIMED_OUT
-            };
+            // Resumed: a retriable error after the whole slice (librdkafka reports the
+            // slice's timeout as _TIMED_OUT or as the last error it retried on). A retriable
+            // error before the slice was over is the call's answer.
+            let whole_slice = t0.elapsed().as_millis() as c_int + 20 >= slice;
+            let resumable = unsafe { rd::rd_kafka_error_is_retriable(err) != 0 }
+                && (whole_slice || unsafe { rd::rd_kafka_error_code(err) as i32 } == ERR_TIMED_OUT);
             if !resumable || end.is_some_and(|d| remaining_ms(d) == 0) {
                 return Ok(SendPtr(err));
             }
@@ -126,9 +129,13 @@ impl Producer {
             SendPtr(offsets.as_ptr() as *mut _),
             SendPtr(group_metadata.as_ptr() as *mut _),
         );
-        self.txn_blocking("send_offsets_to_transaction", timeout_ms, move |rk, t| unsafe {
-            rd::rd_kafka_send_offsets_to_transaction(rk, o.get(), g.get(), t)
-        })
+        self.txn_blocking(
+            "send_offsets_to_transaction",
+            timeout_ms,
+            move |rk, t| unsafe {
+                rd::rd_kafka_send_offsets_to_transaction(rk, o.get(), g.get(), t)
+            },
+        )
     }
 
     /// Flushes the transaction's messages, then commits it. Resumable after a retriable error

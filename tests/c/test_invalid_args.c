@@ -555,6 +555,8 @@ static void test_producer(t_cluster_t *cluster) {
     INVALID(kf_producer_event_fd(p, NULL), "fd_out");
     CHECK(fd == -42, "fd_out untouched on error");
     INVALID(kf_producer_wake(NULL), "producer");
+    INVALID(kf_producer_flush_begin(NULL), "producer");
+    CHECK(!kf_producer_flush_done(NULL), "kf_producer_flush_done(NULL) is false");
     CHECK(kf_producer_fatal_error(NULL) == NULL, "kf_producer_fatal_error(NULL)");
     CHECK(kf_producer_fatal_error(p) == NULL, "a healthy producer has no fatal error");
 
@@ -738,6 +740,8 @@ static void test_consumer(t_cluster_t *cluster) {
     CHECK(fd == -42 && md == NULL && gmd == NULL && member == NULL,
           "_out parameters untouched on error");
     INVALID(kf_consumer_wake(NULL), "consumer");
+    INVALID(kf_consumer_close_begin(NULL), "consumer");
+    CHECK(!kf_consumer_close_done(NULL), "kf_consumer_close_done(NULL) is false");
 
     /* Valid calls on an idle member still work. */
     if (OK(kf_consumer_memberid(c, &member)))

@@ -97,7 +97,10 @@ pub extern "C" fn kf_admin_wake(admin: *mut kf_admin_t) -> *mut kf_error_t {
 /// nothing: one byte may stand for many events. It may also become readable with nothing to
 /// serve (a wake-up). The descriptor belongs to the admin client and lives until
 /// kf_admin_destroy(): never close it. A runtime that closes the descriptors it is given must
-/// be given a dup() of it.
+/// be given a dup() of it. It becomes readable when the
+/// client's queue goes from empty to not empty: events queued before the first call do not
+/// make it readable, so call kf_admin_poll() with timeout 0 until it comes back empty once after
+/// getting the descriptor.
 ///
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when no pipe can be created.
 /// Thread safety: any thread.
