@@ -920,3 +920,68 @@ fn cooperative_sticky_sync_commits_return_within_their_timeout() {
         ok(kf_consumer_destroy(c.get()));
     }
 }
+
+/// The producer's and the admin client's blocking calls end on a wake-up too: list_topics and
+/// init_transactions with every broker answering after 20 s, and kf_admin_list_topics().
+#[test]
+fn wake_ends_producer_transaction_and_list_topics_and_admin_list_topics() {
+    let cluster = Cluster::mock(1);
+    let topic = unique("serve-wake-p");
+    cluster.create_topic(&topic, 1);
+    let txid = unique("serve-wake-txid");
+    let conf = cluster.config(&[("transactional.id", &txid)]);
+    let p = new_producer(conf);
+    kf_config_destroy(conf);
+    let mut e = null_mut();
+    let aconf = cluster.config(&[]);
+    let a = kf_admin_new(aconf, &mut e);
+    ok(e);
+    kf_config_destroy(aconf);
+    ok(kf_mock_cluster_broker_set_rtt(cluster.mock, -1, 20_000));
+    let (pp, ap) = (P(p), P(a));
+    type Call = (
+        &'static str,
+        Box<dyn Fn() -> *mut kf_error_t>,
+        Box<dyn Fn() + Send>,
+    );
+    let calls: Vec<Call> = vec![
+        (
+            "producer list_topics",
+            Box::new(move || {
+                let mut md = null_mut();
+                kf_producer_list_topics(pp.get(), null(), 60_000, &mut md)
+            }),
+            Box::new(move || ok(kf_producer_wake(pp.get()))),
+        ),
+        (
+            "init_transactions",
+            Box::new(move || kf_producer_init_transactions(pp.get(), 60_000)),
+            Box::new(move || ok(kf_producer_wake(pp.get()))),
+        ),
+        (
+            "admin list_topics",
+            Box::new(move || {
+                let mut md = null_mut();
+                kf_admin_list_topics(ap.get(), null(), 60_000, &mut md)
+            }),
+            Box::new(move || ok(kf_admin_wake(ap.get()))),
+        ),
+    ];
+    for (name, call, wake) in calls {
+        let waker = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            wake();
+        });
+        let t0 = Instant::now();
+        let code = code_of(call());
+        let took = t0.elapsed();
+        waker.join().unwrap();
+        assert_eq!(code, KF_ERR__INTR, "{name}: woken");
+        assert!(took < Duration::from_secs(3), "{name}: took {took:?}");
+    }
+    // With the brokers answering again, the interrupted transaction init resumes.
+    ok(kf_mock_cluster_broker_set_rtt(cluster.mock, -1, 0));
+    ok(kf_producer_init_transactions(p, 60_000));
+    ok(kf_admin_destroy(a));
+    ok(kf_producer_destroy(p));
+}
