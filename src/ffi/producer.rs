@@ -564,8 +564,10 @@ pub extern "C" fn kf_producer_event_fd(
 }
 
 /// Makes any blocking call of the producer return at once with KF_ERR__INTR (for Ctrl-C or
-/// task cancellation): poll, flush, list_topics and the transaction calls (between two of
-/// librdkafka's resumable slices of at most 200 ms: call it again to resume, or abort). With
+/// task cancellation): poll, flush, list_topics and init_transactions, commit_transaction and
+/// abort_transaction (between two of librdkafka's resumable slices of at most 200 ms: call it
+/// again to resume, or abort). send_offsets_to_transaction is not woken: its timeout bounds it
+/// (librdkafka fails the transaction when it is given slices). With
 /// no call blocked, the next one returns KF_ERR__INTR at once (the wake-up is never lost). A
 /// woken list_topics goes on in librdkafka and its result is discarded when it arrives.
 ///

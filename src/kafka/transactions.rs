@@ -38,9 +38,14 @@ impl Producer {
     /// retriable timeout, so between slices a wake-up ends the call with _INTR (the
     /// transaction stays as it was: call again to resume, or abort), and `timeout_ms` (-1: no
     /// limit) bounds the whole.
+    ///
+    /// `sliced` false: one call with the whole timeout, not woken (send_offsets_to_transaction:
+    /// with a short timeout librdkafka gives its TxnOffsetCommit too little time and fails the
+    /// transaction instead of resuming).
     fn txn_blocking(
         &self,
         call: &str,
+        sliced: bool,
         timeout_ms: i32,
         f: impl Fn(*mut rd::rd_kafka_t, c_int) -> *mut rd::rd_kafka_error_t + Send,
     ) -> KResult<()> {
@@ -50,9 +55,10 @@ impl Producer {
         let client = &self.client;
         let end = deadline(timeout_ms);
         let err = self.client.serve_while(call, move || loop {
-            let slice = match end {
-                None => TXN_SLICE,
-                Some(d) => remaining_ms(d).min(TXN_SLICE),
+            let slice = match (sliced, end) {
+                (false, _) => timeout_ms,
+                (true, None) => TXN_SLICE,
+                (true, Some(d)) => remaining_ms(d).min(TXN_SLICE),
             };
             let t0 = Instant::now();
             let err = f(rk.get(), slice);
@@ -63,7 +69,8 @@ impl Producer {
             // slice's timeout as _TIMED_OUT or as the last error it retried on). A retriable
             // error before the slice was over is the call's answer.
             let whole_slice = t0.elapsed().as_millis() as c_int + 20 >= slice;
-            let resumable = unsafe { rd::rd_kafka_error_is_retriable(err) != 0 }
+            let resumable = sliced
+                && unsafe { rd::rd_kafka_error_is_retriable(err) != 0 }
                 && (whole_slice || unsafe { rd::rd_kafka_error_code(err) as i32 } == ERR_TIMED_OUT);
             if !resumable || end.is_some_and(|d| remaining_ms(d) == 0) {
                 return Ok(SendPtr(err));
@@ -101,7 +108,7 @@ impl Producer {
     /// the same transactional.id and completing their open transaction). Resumable: after a
     /// retriable error, call it again.
     pub fn init_transactions(&self, timeout_ms: i32) -> KResult<()> {
-        self.txn_blocking("init_transactions", timeout_ms, |rk, t| unsafe {
+        self.txn_blocking("init_transactions", true, timeout_ms, |rk, t| unsafe {
             rd::rd_kafka_init_transactions(rk, t)
         })
     }
@@ -131,6 +138,7 @@ impl Producer {
         );
         self.txn_blocking(
             "send_offsets_to_transaction",
+            false,
             timeout_ms,
             move |rk, t| unsafe {
                 rd::rd_kafka_send_offsets_to_transaction(rk, o.get(), g.get(), t)
@@ -155,7 +163,7 @@ impl Producer {
                 remaining = end.saturating_duration_since(Instant::now()).as_millis() as i32;
             }
         }
-        self.txn_blocking(F, remaining, |rk, t| unsafe {
+        self.txn_blocking(F, true, remaining, |rk, t| unsafe {
             rd::rd_kafka_commit_transaction(rk, t)
         })
     }
@@ -163,7 +171,7 @@ impl Producer {
     /// Purges the transaction's queued messages, waits for those in flight, then aborts it.
     /// Resumable after a retriable error (a timeout): call it again.
     pub fn abort_transaction(&self, timeout_ms: i32) -> KResult<()> {
-        self.txn_blocking("abort_transaction", timeout_ms, |rk, t| unsafe {
+        self.txn_blocking("abort_transaction", true, timeout_ms, |rk, t| unsafe {
             rd::rd_kafka_abort_transaction(rk, t)
         })
     }
