@@ -245,7 +245,7 @@ static kf_consumer_t *consumer_new_assigned(const opts_t *o, const char *bootstr
 }
 
 static void consumer_done(kf_consumer_t *c) {
-    check(kf_consumer_close(c), "close");
+    check(kf_consumer_close(c, -1), "close");
     check(kf_consumer_destroy(c), "destroy");
 }
 

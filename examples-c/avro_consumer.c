@@ -212,7 +212,7 @@ int main(int argc, char **argv) {
 
 out:
     if (consumer != NULL) {
-        check(kf_consumer_close(kf_deserializing_consumer_consumer(consumer)), "kf_consumer_close");
+        check(kf_consumer_close(kf_deserializing_consumer_consumer(consumer), -1), "kf_consumer_close");
         check(kf_deserializing_consumer_destroy(consumer), "kf_deserializing_consumer_destroy");
     }
     kf_config_destroy(conf);

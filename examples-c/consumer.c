@@ -10,13 +10,11 @@
  * consumer.
  *
  * Build, from the repository's root after the CMake build (README.md, "Linking"):
- *   cc -Iinclude examples-c/consumer.c -o consumer -Lbuild/lib -Wl,-rpath,"$PWD/build/lib" -lkafkaffi -lpthread
+ *   cc -Iinclude examples-c/consumer.c -o consumer -Lbuild/lib -Wl,-rpath,"$PWD/build/lib" -lkafkaffi
  */
-#define _POSIX_C_SOURCE 200809L /* sigaction, pthreads */
+#define _POSIX_C_SOURCE 200809L /* sigaction */
 
-#include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -31,40 +29,21 @@
 
 /* ---- shutdown on a signal ---------------------------------------------------------------
  *
- * Why kf_consumer_wake() is not called from the signal handler: a signal handler may only call
- * async-signal-safe functions (write(), _exit(), ...). kf_consumer_wake() takes locks and wakes
- * librdkafka's queue (a mutex and a condition variable); if the signal interrupted this very
- * thread while it held one of those locks, inside kf_consumer_poll(), the handler would
- * deadlock or corrupt the lock. So the handler only sets a sig_atomic_t flag and writes one
- * byte to a pipe (both async-signal-safe); a small "waker" thread blocks reading that pipe and,
- * in ordinary thread context, calls kf_consumer_wake(), which makes the kf_consumer_poll()
- * blocked in the main loop return KF_ERR__INTR at once.
+ * kf_consumer_wake() is async-signal-safe (it stores a flag and writes one byte to a pipe), so
+ * the handler calls it directly: the kf_consumer_poll() blocked in the main loop returns
+ * KF_ERR__INTR at once, and so does any other blocking call (the last commit, the close) if the
+ * signal comes again while it waits. The handler calls nothing else of kafkaffi: on success
+ * kf_consumer_wake() returns NULL, so there is nothing to free.
  */
 static volatile sig_atomic_t stop_requested = 0;
-static int wake_pipe[2] = {-1, -1};
+static kf_consumer_t *volatile signal_consumer = NULL;
 
 static void on_signal(int sig) {
-    int saved_errno = errno; /* write() may change errno under the interrupted code */
-    char byte = 1;
+    kf_consumer_t *consumer = signal_consumer;
     (void)sig;
     stop_requested = 1;
-    if (write(wake_pipe[1], &byte, 1) < 0) {
-        /* Nothing useful to do here: the flag is set, the main loop will see it. */
-    }
-    errno = saved_errno;
-}
-
-/* The waker thread: waits for a byte on the pipe, then wakes the consumer. */
-static void *waker_main(void *arg) {
-    kf_consumer_t *consumer = arg;
-    char byte;
-    ssize_t n;
-    do {
-        n = read(wake_pipe[0], &byte, 1);
-    } while (n < 0 && errno == EINTR);
-    /* A byte (a signal, or main() asking this thread to finish) or EOF: wake the main loop. */
-    kf_error_destroy(kf_consumer_wake(consumer));
-    return NULL;
+    if (consumer != NULL)
+        (void)kf_consumer_wake(consumer); /* NULL: the consumer is not NULL */
 }
 
 /* ---- callbacks ----------------------------------------------------------------------------
@@ -192,8 +171,6 @@ int main(int argc, char **argv) {
     kf_consumer_t *consumer;
     kf_rebalance_callbacks_t rebalance = {on_assign, on_revoke, on_lost, NULL, NULL};
     struct sigaction sa;
-    pthread_t waker;
-    bool waker_started = false;
     long received = 0, since_commit = 0;
     int status = 0;
     kf_error_t *err;
@@ -207,23 +184,13 @@ int main(int argc, char **argv) {
     if (consumer == NULL)
         return 1;
 
-    /* Signals: set the handler up before the waker thread can be needed. */
-    if (pipe(wake_pipe) != 0) {
-        perror("pipe");
-        status = 1;
-        goto out;
-    }
+    /* Signals: the handler wakes the consumer (see on_signal). */
+    signal_consumer = consumer;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    if (pthread_create(&waker, NULL, waker_main, consumer) != 0) {
-        fprintf(stderr, "%% cannot start the waker thread\n");
-        status = 1;
-        goto out;
-    }
-    waker_started = true;
 
     /* topics: argv[3..argc-1]; the callbacks' registration is copied by subscribe. */
     if (!check(kf_consumer_subscribe(consumer, (const char *const *)&argv[3], (size_t)(argc - 3),
@@ -236,7 +203,7 @@ int main(int argc, char **argv) {
 
     while (!stop_requested) {
         kf_message_t *msg = NULL;
-        /* Block until a message arrives: kf_consumer_wake() (from the waker) ends the wait. */
+        /* Block until a message arrives: kf_consumer_wake() (from on_signal) ends the wait. */
         err = kf_consumer_poll(consumer, -1, &msg);
         if (err != NULL) {
             if (kf_error_code(err) != KF_ERR__INTR) {
@@ -270,7 +237,7 @@ int main(int argc, char **argv) {
             received++;
             if (++since_commit >= COMMIT_EVERY) {
                 /* Commit the current positions; the outcome arrives later in on_commit. */
-                check(kf_consumer_commit(consumer, NULL, NULL, true, NULL), "kf_consumer_commit");
+                check(kf_consumer_commit(consumer, NULL, NULL, true, -1, NULL), "kf_consumer_commit");
                 since_commit = 0;
             }
         }
@@ -282,10 +249,11 @@ int main(int argc, char **argv) {
     /* A last, synchronous commit of what was consumed since the last asynchronous one. Its
      * result is returned here (a list the caller owns), not reported to on_commit. An
      * asynchronous commit commits the positions current when it is sent, so it may already
-     * have covered everything: KF_ERR__NO_OFFSET then only means "nothing left to commit". */
+     * have covered everything: KF_ERR__NO_OFFSET then only means "nothing left to commit".
+     * It waits up to 10 s; another Ctrl-C ends it at once (KF_ERR__INTR). */
     if (since_commit > 0) {
         kf_topic_partition_list_t *committed = NULL;
-        err = kf_consumer_commit(consumer, NULL, NULL, false, &committed);
+        err = kf_consumer_commit(consumer, NULL, NULL, false, 10000, &committed);
         if (err != NULL && kf_error_code(err) == KF_ERR__NO_OFFSET) {
             fprintf(stderr, "%% nothing left to commit\n");
             kf_error_destroy(err);
@@ -296,22 +264,16 @@ int main(int argc, char **argv) {
     }
 
 out:
-    /* Leave the group: this serves the final on_revoke (and any pending on_commit) here. */
-    if (!check(kf_consumer_close(consumer), "kf_consumer_close"))
+    /* Leave the group: this serves the final on_revoke (and any pending on_commit) here. It
+     * waits up to 30 s; another Ctrl-C ends the wait (KF_ERR__INTR). */
+    if (!check(kf_consumer_close(consumer, 30000), "kf_consumer_close"))
         status = 1;
-    if (waker_started) {
-        /* Let the waker finish (when no signal came, it still waits for its byte). */
-        char byte = 0;
-        if (write(wake_pipe[1], &byte, 1) < 0)
-            perror("write");
-        pthread_join(waker, NULL);
-    }
-    /* Only now, with the waker gone, may the consumer be destroyed. */
+    /* No signal may reach the consumer once it is destroyed. */
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal_consumer = NULL;
     if (!check(kf_consumer_destroy(consumer), "kf_consumer_destroy"))
         status = 1;
-    if (wake_pipe[0] >= 0) {
-        close(wake_pipe[0]);
-        close(wake_pipe[1]);
-    }
     return status;
 }

@@ -451,7 +451,7 @@ static bool verify_output(const char *bootstrap, const char *topic, bool faults)
         }
         kf_message_destroy(msg);
     }
-    check(kf_consumer_close(consumer), "kf_consumer_close");
+    check(kf_consumer_close(consumer, -1), "kf_consumer_close");
     check(kf_consumer_destroy(consumer), "kf_consumer_destroy");
     printf("output: %ld of %d input messages, %ld duplicate(s)%s, %ld wrong\n", unique,
            INPUT_MESSAGES, duplicates, faults ? " (from aborted transactions)" : "", wrong);
@@ -624,7 +624,7 @@ int main(int argc, char **argv) {
            proc.failed ? "; stopped by a fatal error" : "");
 
 out:
-    if (proc.consumer != NULL && !check(kf_consumer_close(proc.consumer), "kf_consumer_close"))
+    if (proc.consumer != NULL && !check(kf_consumer_close(proc.consumer, -1), "kf_consumer_close"))
         status = 1;
     if (waker_started) {
         char byte = 0;

@@ -326,7 +326,7 @@ int main(void) {
 out:
     /* 5. Shutdown: close the consumer (leaves the group), then destroy everything. */
     if (consumer != NULL) {
-        if (!check(kf_consumer_close(consumer), "kf_consumer_close"))
+        if (!check(kf_consumer_close(consumer, -1), "kf_consumer_close"))
             status = 1;
         if (!check(kf_consumer_destroy(consumer), "kf_consumer_destroy"))
             status = 1;

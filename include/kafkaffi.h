@@ -2330,19 +2330,29 @@ kf_error_t *kf_admin_destroy(kf_admin_t *admin);
 kf_error_t *kf_admin_poll(kf_admin_t *admin, int timeout_ms, int *served_out);
 
 /**
- * Makes a kf_admin_poll() or a blocking admin operation waiting on another thread return at
- * once with KF_ERR__INTR (the operation itself still runs; its result is dropped). With no call
- * waiting, the next one returns KF_ERR__INTR at once.
+ * Makes a kf_admin_poll(), a blocking admin operation or kf_admin_list_topics() waiting on
+ * another thread return at once with KF_ERR__INTR (the operation itself still runs; its result
+ * is discarded when it arrives). With no call waiting, the next one returns KF_ERR__INTR at
+ * once (the wake-up is never lost).
  *
- * Errors: KF_ERR__INVALID_ARG (NULL admin). Thread safety: any thread (not a signal handler).
+ * Async-signal-safe: it stores a flag and writes one byte to a pipe (no lock, no allocation),
+ * so a SIGINT handler may call it; errno is preserved.
+ * Errors: KF_ERR__INVALID_ARG (NULL admin). Blocks: no.
+ * Thread safety: any thread, and signal handlers.
  */
 kf_error_t *kf_admin_wake(kf_admin_t *admin);
 
 /**
  * A file descriptor that becomes readable when kf_admin_poll() has work to serve (a callback
- * or an asynchronous result), for event loops. Drain it (read until EAGAIN), then call
- * kf_admin_poll(0). The descriptor belongs to the admin client: do not close it; it lives until
- * kf_admin_destroy().
+ * or an asynchronous result), for event loops: the read end of a non-blocking pipe. When it is
+ * readable, read it until EAGAIN, then call kf_admin_poll() with timeout 0 until it serves
+ * nothing: one byte may stand for many events. It may also become readable with nothing to
+ * serve (a wake-up). The descriptor belongs to the admin client and lives until
+ * kf_admin_destroy(): never close it. A runtime that closes the descriptors it is given must
+ * be given a dup() of it. It becomes readable when the
+ * client's queue goes from empty to not empty: events queued before the first call do not
+ * make it readable, so call kf_admin_poll() with timeout 0 until it comes back empty once after
+ * getting the descriptor.
  *
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when no pipe can be created.
  * Thread safety: any thread.
@@ -4117,6 +4127,14 @@ void kf_config_destroy(kf_config_t *config);
  * Sets one librdkafka property (global or topic-level, as in CONFIGURATION.md). The key
  * "default.topic.config" takes a JSON object of topic properties, merged into the top level.
  *
+ * kafkaffi's own property: "kafkaffi.callbacks.in.poll" ("true" or "false", default
+ * "false"). When true, the client's callbacks run only inside its poll calls
+ * (kf_producer_poll(), kf_consumer_poll(), kf_consumer_consume(), kf_admin_poll()), never
+ * inside flush, close, a commit, a query, a transaction or an admin call, on whatever thread
+ * those run: what they would have run waits for the next poll, and the event fd becomes
+ * readable. A flush then returns once the polling thread has served every delivery report,
+ * and a close once the polling thread has served the final rebalance.
+ *
  * Errors: KF_ERR__INVALID_ARG for a NULL or non-UTF-8 argument, an unknown key or a bad value;
  * the message names the key. The configuration is unchanged on error.
  */
@@ -4316,13 +4334,48 @@ kf_consumer_t *kf_consumer_new(const kf_config_t *config, kf_error_t **err_out);
 
 /**
  * Leaves the group (committing offsets when enable.auto.commit is on) and serves the final
- * rebalance callbacks on this thread. Closing twice is harmless; every other call fails
- * with KF_ERR__STATE afterwards.
+ * rebalance callbacks and the consumer's other callbacks (error, log, an OAUTHBEARER refresh)
+ * on this thread while it waits. With kafkaffi.callbacks.in.poll=true it serves nothing: the
+ * thread polling the consumer serves them, and this call only waits. Closing twice is
+ * harmless; once the group is left every other call fails with KF_ERR__STATE.
  *
- * Blocks: until the group is left (bounded by session.timeout.ms).
- * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE inside a callback of this consumer.
+ * A timeout or a wake-up ends the wait, not the close: the close goes on, finished by
+ * kf_consumer_poll()/kf_consumer_consume() or by calling kf_consumer_close() again;
+ * kf_consumer_close_done() says when the group is left.
+ *
+ * Blocks: up to `timeout_ms` (-1: until the group is left, bounded by session.timeout.ms);
+ * kf_consumer_wake() ends the wait with KF_ERR__INTR.
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE inside a callback of this consumer;
+ * KF_ERR__TIMED_OUT; KF_ERR__INTR; the consumer's fatal error.
+ * Thread safety: any thread, one at a time with the consumer's other calls, except with
+ * kafkaffi.callbacks.in.poll=true, where another thread may poll the consumer meanwhile.
  */
-kf_error_t *kf_consumer_close(kf_consumer_t *consumer);
+kf_error_t *kf_consumer_close(kf_consumer_t *consumer, int timeout_ms);
+
+/**
+ * Starts leaving the group and returns at once: the non-blocking form of kf_consumer_close()
+ * for an event loop. The final rebalance callbacks (and the other callbacks) run in the
+ * following kf_consumer_poll() or kf_consumer_consume() calls, which hand out no more
+ * messages; the event fd (kf_consumer_event_fd()) becomes readable when there is one to
+ * serve. Keep polling until kf_consumer_close_done() returns true. Calling it again, or
+ * after the close, does nothing.
+ *
+ * Blocks: no.
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE inside a callback of this consumer; the
+ * consumer's fatal error (the consumer is then closed).
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_consumer_close_begin(kf_consumer_t *consumer);
+
+/**
+ * Whether the consumer has left its group after kf_consumer_close_begin() or
+ * kf_consumer_close(). It serves nothing: poll serves the close.
+ *
+ * Returns: true once the group is left; false while the close goes on, before any close, and
+ * for a NULL consumer.
+ * Blocks: no. Thread safety: any thread.
+ */
+bool kf_consumer_close_done(const kf_consumer_t *consumer);
 
 /**
  * Destroys the consumer without waiting and without running callbacks; a consumer not closed
@@ -4435,14 +4488,19 @@ kf_error_t *kf_consumer_store_message(kf_consumer_t *consumer, const kf_message_
 /**
  * Commits offsets: those of `offsets` when not NULL (offsets are the next to read, metadata and
  * leader epoch kept), else the offset after `message` when not NULL, else the current positions
- * of the assignment. Asynchronous commits report to on_commit; a synchronous commit blocks and,
- * when `committed_out` is not NULL, returns the committed list with per-partition errors
- * (caller owns).
+ * of the assignment. Asynchronous commits report to on_commit and ignore `timeout_ms`; a
+ * synchronous commit blocks and, when `committed_out` is not NULL, returns the committed list
+ * with per-partition errors (caller owns). A synchronous commit that times out or is woken
+ * goes on in the background; its result is discarded when it arrives.
  *
- * Errors: KF_ERR__NO_OFFSET when there is nothing to commit; the commit's error; KF_ERR__STATE;
- * KF_ERR__INVALID_ARG.
+ * Blocks: synchronous: up to `timeout_ms` (-1: no limit), serving the consumer's main-queue
+ * callbacks meanwhile (not with kafkaffi.callbacks.in.poll=true); kf_consumer_wake() ends it
+ * with KF_ERR__INTR. Asynchronous: no.
+ * Errors: KF_ERR__NO_OFFSET when there is nothing to commit; the commit's error;
+ * KF_ERR__TIMED_OUT; KF_ERR__INTR; KF_ERR__STATE; KF_ERR__INVALID_ARG.
+ * Thread safety: the consumer's thread; also from its rebalance callbacks.
  */
-kf_error_t *kf_consumer_commit(kf_consumer_t *consumer, const kf_message_t *message, const kf_topic_partition_list_t *offsets, bool asynchronous, kf_topic_partition_list_t **committed_out);
+kf_error_t *kf_consumer_commit(kf_consumer_t *consumer, const kf_message_t *message, const kf_topic_partition_list_t *offsets, bool asynchronous, int timeout_ms, kf_topic_partition_list_t **committed_out);
 
 /**
  * The committed offsets of `partitions` (with metadata and leader epoch) from the group
@@ -4526,16 +4584,32 @@ kf_error_t *kf_consumer_list_topics(kf_consumer_t *consumer, const char *topic, 
 
 /**
  * A file descriptor that becomes readable when kf_consumer_poll() has a message or callback to
- * serve. Drain it (read until EAGAIN), then poll with timeout 0 until it returns nothing. Owned
- * by the consumer; valid until kf_consumer_destroy().
+ * serve: the read end of a non-blocking pipe (librdkafka writes to its other end). Register
+ * it with epoll, libuv or asyncio; when it is readable, read it until EAGAIN, then call
+ * kf_consumer_poll() (or kf_consumer_consume()) with timeout 0 until it comes back empty: one
+ * byte may stand for many events. It may also become readable with nothing to serve (a
+ * wake-up). Owned by the consumer and valid until kf_consumer_destroy(): never close it. A
+ * runtime that closes the descriptors it is given (Node's, Python's asyncio with some loops)
+ * must be given a dup() of it. It becomes readable when the
+ * client's queue goes from empty to not empty: events queued before the first call do not
+ * make it readable, so call kf_consumer_poll() with timeout 0 until it comes back empty once after
+ * getting the descriptor. The same descriptor is returned on every call.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE.
  */
 kf_error_t *kf_consumer_event_fd(kf_consumer_t *consumer, int *fd_out);
 
 /**
- * Makes a kf_consumer_poll() or kf_consumer_consume() blocked on another thread return at once
- * with KF_ERR__INTR; with none blocked, the next one does.
- * Errors: KF_ERR__INVALID_ARG. Thread safety: any thread (not from a signal handler).
+ * Makes any blocking call of the consumer return at once with KF_ERR__INTR: poll, consume,
+ * commit, committed, offsets_for_times, watermark queries, list_topics and close. With none
+ * blocked, the next one does (the wake-up is kept, so it is never lost). A query or commit
+ * that is woken goes on in librdkafka and its result is discarded when it arrives; a woken
+ * close goes on too (see kf_consumer_close()).
+ *
+ * Async-signal-safe: it stores a flag and writes one byte to a pipe (no lock, no allocation),
+ * so a SIGINT handler may call it; errno is preserved. A watcher thread of the consumer turns
+ * the byte into the wake-up of whatever call waits.
+ * Errors: KF_ERR__INVALID_ARG. Blocks: no.
+ * Thread safety: any thread, and signal handlers.
  */
 kf_error_t *kf_consumer_wake(kf_consumer_t *consumer);
 
@@ -5585,6 +5659,9 @@ kf_error_t *kf_producer_poll(kf_producer_t *producer, int timeout_ms, int *serve
  * Waits until every enqueued message is delivered (or failed) or `timeout_ms` passes (-1: no
  * limit), serving callbacks meanwhile; linger.ms is ignored while flushing.
  * `*remaining_out` (may be NULL) gets the number still outstanding (0 when all done).
+ * With kafkaffi.callbacks.in.poll=true it serves nothing: it waits until every message is
+ * delivered and its delivery report served by the thread that calls kf_producer_poll()
+ * (linger.ms still applies); with nobody polling it returns at its timeout.
  *
  * Blocks: up to `timeout_ms`; kf_producer_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG, KF_ERR__STATE (inside a callback), KF_ERR__INTR. A timeout is not
@@ -5592,6 +5669,29 @@ kf_error_t *kf_producer_poll(kf_producer_t *producer, int timeout_ms, int *serve
  * Thread safety: any thread; callbacks run on the calling thread.
  */
 kf_error_t *kf_producer_flush(kf_producer_t *producer, int timeout_ms, size_t *remaining_out);
+
+/**
+ * Starts a flush and returns at once: the non-blocking form of kf_producer_flush() for an
+ * event loop. Keep polling as the event fd (kf_producer_event_fd()) becomes readable until
+ * kf_producer_flush_done() returns true; when nothing is outstanding this call makes the
+ * event fd readable itself. It serves nothing. Unlike kf_producer_flush(), linger.ms still
+ * applies (librdkafka has no non-blocking way to send lingering batches early): set a short
+ * linger.ms where a flush must be quick.
+ *
+ * Blocks: no.
+ * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE inside a callback of this producer.
+ * Thread safety: any thread.
+ */
+kf_error_t *kf_producer_flush_begin(kf_producer_t *producer);
+
+/**
+ * Whether a flush is complete: every message is delivered (or failed) and its delivery report
+ * served (kf_producer_len() is 0).
+ *
+ * Returns: true when complete; false otherwise and for a NULL producer.
+ * Blocks: no. Thread safety: any thread.
+ */
+bool kf_producer_flush_done(const kf_producer_t *producer);
 
 /**
  * Purges messages: those still in the local queue (`in_queue`) and/or those sent but not yet
@@ -5630,8 +5730,16 @@ kf_error_t *kf_producer_set_sasl_credentials(kf_producer_t *producer, const char
 
 /**
  * A file descriptor that becomes readable when kf_producer_poll() has work to serve, for event
- * loops (epoll, libuv, asyncio). Drain it (read until EAGAIN), then call kf_producer_poll(0).
- * The descriptor belongs to the producer: do not close it; it lives until kf_producer_destroy().
+ * loops (epoll, libuv, asyncio): the read end of a non-blocking pipe (librdkafka and kafkaffi
+ * write to its other end). When it is readable, read it until EAGAIN, then call
+ * kf_producer_poll() with timeout 0 until it serves nothing: one byte may stand for many
+ * events. It may also become readable with nothing to serve (a wake-up). The descriptor
+ * belongs to the producer and lives until kf_producer_destroy(): never close it. A runtime
+ * that closes the descriptors it is given must be given a dup() of it. It becomes readable when the
+ * client's queue goes from empty to not empty: events queued before the first call do not
+ * make it readable, so call kf_producer_poll() with timeout 0 until it comes back empty once after
+ * getting the descriptor. The same descriptor is
+ * returned on every call.
  *
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when no pipe can be created.
  * Thread safety: any thread.
@@ -5639,12 +5747,18 @@ kf_error_t *kf_producer_set_sasl_credentials(kf_producer_t *producer, const char
 kf_error_t *kf_producer_event_fd(kf_producer_t *producer, int *fd_out);
 
 /**
- * Makes a kf_producer_poll() or kf_producer_flush() blocked on another thread return at once
- * with KF_ERR__INTR (for Ctrl-C or task cancellation). With no call blocked, the next one
- * returns KF_ERR__INTR at once.
+ * Makes any blocking call of the producer return at once with KF_ERR__INTR (for Ctrl-C or
+ * task cancellation): poll, flush, list_topics and init_transactions, commit_transaction and
+ * abort_transaction (between two of librdkafka's resumable slices of at most 200 ms: call it
+ * again to resume, or abort). send_offsets_to_transaction is not woken: its timeout bounds it
+ * (librdkafka fails the transaction when it is given slices). With
+ * no call blocked, the next one returns KF_ERR__INTR at once (the wake-up is never lost). A
+ * woken list_topics goes on in librdkafka and its result is discarded when it arrives.
  *
- * Errors: KF_ERR__INVALID_ARG (NULL producer). Thread safety: any thread, and signal handlers
- * should not call it (it takes locks); set a flag and call it from a thread instead.
+ * Async-signal-safe: it stores a flag and writes one byte to a pipe (no lock, no allocation),
+ * so a SIGINT handler may call it; errno is preserved.
+ * Errors: KF_ERR__INVALID_ARG (NULL producer). Blocks: no.
+ * Thread safety: any thread, and signal handlers.
  */
 kf_error_t *kf_producer_wake(kf_producer_t *producer);
 

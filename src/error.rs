@@ -26,6 +26,7 @@ pub(crate) const ERR_INVALID_ARG: i32 =
     rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__INVALID_ARG as i32;
 pub(crate) const ERR_STATE: i32 = rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__STATE as i32;
 pub(crate) const ERR_INTR: i32 = rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__INTR as i32;
+pub(crate) const ERR_TIMED_OUT: i32 = rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__TIMED_OUT as i32;
 pub(crate) const ERR_FATAL: i32 = rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__FATAL as i32;
 /// The serialization framework's failures: librdkafka's codes, the ones Python's
 /// KeySerializationError, ValueSerializationError, KeyDeserializationError and

@@ -861,7 +861,7 @@ fn consumer_groups_list_describe_offsets_and_delete() {
     // An active member: listed as stable, described with its member and assignment.
     let c = member(&cluster, &g, &t);
     let tp = tp_list(&[(&t, 0, 3), (&t, 1, 0)]);
-    ok(kf_consumer_commit(c, null(), tp, false, null_mut()));
+    ok(kf_consumer_commit(c, null(), tp, false, -1, null_mut()));
     kf_topic_partition_list_destroy(tp);
 
     let groups = listed_groups(a, null());
@@ -1016,7 +1016,7 @@ fn consumer_groups_list_describe_offsets_and_delete() {
     drop(r);
 
     // Once the member has left: listed as empty; alter, then delete offsets, then the group.
-    ok(kf_consumer_close(c));
+    ok(kf_consumer_close(c, -1));
     ok(kf_consumer_destroy(c));
     // The member leaves on close; the group then goes through a rebalance on its way to Empty,
     // which a listing right away may not show yet: wait for it (bounded).

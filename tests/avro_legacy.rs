@@ -230,7 +230,7 @@ fn avro_producer_and_avro_consumer_round_trip_on_both_setups() {
             ],
             "{name}"
         );
-        ok(kf_consumer_close(kf_deserializing_consumer_consumer(c)));
+        ok(kf_consumer_close(kf_deserializing_consumer_consumer(c), -1));
         ok(kf_deserializing_consumer_destroy(c));
         // A base kf_config_t (here carrying group.id) plus the JSON; reader schemas.
         let base = kf_config_new();
@@ -252,7 +252,7 @@ fn avro_producer_and_avro_consumer_round_trip_on_both_setups() {
             )),
             "{name}"
         );
-        ok(kf_consumer_close(kf_deserializing_consumer_consumer(c)));
+        ok(kf_consumer_close(kf_deserializing_consumer_consumer(c), -1));
         ok(kf_deserializing_consumer_destroy(c));
 
         // No schema for a non-null field: Python's "Avro schema required" errors.

@@ -232,7 +232,7 @@ fn stats_cb_fires_on_the_polling_thread_producer_and_consumer() {
             "{}: consumer stats_cb did not fire",
             cluster.name()
         );
-        ok(kf_consumer_close(c));
+        ok(kf_consumer_close(c, -1));
         ok(kf_consumer_destroy(c));
         check_stats(&s.stats.lock().unwrap(), "consumer", &id);
         s.assert_all_on(me());
@@ -454,7 +454,7 @@ fn log_cb_on_a_consumer_is_served_by_consumer_poll() {
                 .map(|l| l.2.clone())
                 .collect::<std::collections::BTreeSet<_>>()
         );
-        ok(kf_consumer_close(c));
+        ok(kf_consumer_close(c, -1));
         s.assert_all_on(me());
         ok(kf_consumer_destroy(c));
     }

@@ -502,7 +502,7 @@ fn group_metadata_from_bytes_sends_offsets_to_transaction_on_broker_and_mock() {
             let items = tp_items(out);
             kf_topic_partition_list_destroy(out);
             assert_eq!(items[0].offset, offset, "{} {how}", cluster.name());
-            ok(kf_consumer_close(c.get()));
+            ok(kf_consumer_close(c.get(), -1));
         }
     }
 }
@@ -610,7 +610,7 @@ fn consumer_sasl_credentials_are_used_on_the_broker() {
     ok(kf_consumer_cluster_id(c.get(), T, &mut id));
     assert!(!text(id).is_empty());
     kf_string_free(id);
-    ok(kf_consumer_close(c.get()));
+    ok(kf_consumer_close(c.get(), -1));
 }
 
 #[test]
@@ -622,7 +622,7 @@ fn consumer_sasl_credentials_on_mock_and_closed_consumer() {
         cs("u").as_ptr(),
         cs("p").as_ptr(),
     ));
-    ok(kf_consumer_close(c.get()));
+    ok(kf_consumer_close(c.get(), -1));
     let (code, msg) = err(kf_consumer_set_sasl_credentials(
         c.get(),
         cs("u").as_ptr(),
@@ -694,7 +694,7 @@ fn rebalance_protocol_eager_and_cooperative_on_broker_and_mock() {
                 cluster.name()
             );
             assert!(!kf_consumer_assignment_lost(c.get()));
-            ok(kf_consumer_close(c.get()));
+            ok(kf_consumer_close(c.get(), -1));
         }
     }
 }
@@ -934,7 +934,7 @@ fn a_handle_of_the_wrong_kind_is_reported_as_such() {
         "it is a kf_producer_t",
     );
     check(
-        kf_consumer_close(sp.get() as *mut kf_consumer_t),
+        kf_consumer_close(sp.get() as *mut kf_consumer_t, -1),
         "kf_consumer_close",
         "consumer",
         "kf_consumer_t",
@@ -1166,6 +1166,6 @@ fn assignment_lost_after_max_poll_interval_on_broker_and_mock() {
             kf_message_destroy(m);
         }
         assert!(lost.load(SeqCst) > 0, "{}: no lost revoke", cluster.name());
-        ok(kf_consumer_close(c.get()));
+        ok(kf_consumer_close(c.get(), -1));
     }
 }

@@ -312,7 +312,7 @@ fn free_opaque_runs_once_when_the_last_holder_is_gone() {
     let consumer = own(new_consumer(c.get()));
     drop(c);
     assert_eq!(freed.freed.load(SeqCst), 0);
-    ok(kf_consumer_close(consumer.get()));
+    ok(kf_consumer_close(consumer.get(), -1));
     assert_eq!(freed.freed.load(SeqCst), 0, "close is not destroy");
     ok(consumer.destroy());
     assert_eq!(freed.freed.load(SeqCst), 1);

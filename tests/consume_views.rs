@@ -138,7 +138,7 @@ fn assign(c: *mut kf_consumer_t, items: &[(&str, i32, i64)]) {
 }
 
 fn close(c: *mut kf_consumer_t) {
-    ok(kf_consumer_close(c));
+    ok(kf_consumer_close(c, -1));
     ok(kf_consumer_destroy(c));
 }
 
@@ -648,7 +648,7 @@ fn store_message_stores_nothing_when_auto_offset_store_is_off() {
             }
         }
         // Nothing stored: a commit of the stored offsets has nothing to commit.
-        let (code, _) = err(kf_consumer_commit(c, null(), null(), false, null_mut()));
+        let (code, _) = err(kf_consumer_commit(c, null(), null(), false, -1, null_mut()));
         assert_eq!(code, KF_ERR__NO_OFFSET, "{who}");
         for b in batches {
             kf_message_batch_destroy(b);

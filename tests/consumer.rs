@@ -110,7 +110,7 @@ fn poll_raw(c: *mut kf_consumer_t, n: usize, timeout: Duration) -> Vec<*mut kf_m
 }
 
 fn close(c: *mut kf_consumer_t) {
-    ok(kf_consumer_close(c));
+    ok(kf_consumer_close(c, -1));
     ok(kf_consumer_destroy(c));
 }
 
@@ -155,7 +155,7 @@ fn commit_sync_from_message_list_and_positions_then_committed() {
             c,
             &[(t, 0, KF_OFFSET_BEGINNING), (t, 1, KF_OFFSET_BEGINNING)],
         );
-        let (code, _) = err(kf_consumer_commit(c, null(), null(), false, null_mut()));
+        let (code, _) = err(kf_consumer_commit(c, null(), null(), false, -1, null_mut()));
         assert_eq!(code, KF_ERR__NO_OFFSET, "{who}");
         assert_eq!(
             position(c, &[(t, 0, 0), (t, 1, 0)]),
@@ -189,7 +189,7 @@ fn commit_sync_from_message_list_and_positions_then_committed() {
             assert!(epoch >= 0, "{who}: a real broker reports the leader epoch");
         }
         let mut out = null_mut();
-        ok(kf_consumer_commit(c, m, null(), false, &mut out));
+        ok(kf_consumer_commit(c, m, null(), false, -1, &mut out));
         let items = tp_items(out);
         kf_topic_partition_list_destroy(out);
         assert_eq!(items.len(), 1, "{who}");
@@ -226,7 +226,7 @@ fn commit_sync_from_message_list_and_positions_then_committed() {
             bin.len(),
         ));
         let mut out = null_mut();
-        ok(kf_consumer_commit(c, null(), l, false, &mut out));
+        ok(kf_consumer_commit(c, null(), l, false, -1, &mut out));
         kf_topic_partition_list_destroy(l);
         let items = tp_items(out);
         kf_topic_partition_list_destroy(out);
@@ -258,7 +258,7 @@ fn commit_sync_from_message_list_and_positions_then_committed() {
 
         // Current positions (NULL, NULL): 5 and 5, the committed_out list says so.
         let mut out = null_mut();
-        ok(kf_consumer_commit(c, null(), null(), false, &mut out));
+        ok(kf_consumer_commit(c, null(), null(), false, -1, &mut out));
         let items = tp_items(out);
         kf_topic_partition_list_destroy(out);
         let mut pos: Vec<_> = items
@@ -278,7 +278,7 @@ fn commit_sync_from_message_list_and_positions_then_committed() {
             "{who}"
         );
         // committed_out may be NULL.
-        ok(kf_consumer_commit(c, m, null(), false, null_mut()));
+        ok(kf_consumer_commit(c, m, null(), false, -1, null_mut()));
         assert_eq!(
             committed(c, &[(t, 0, 0)])[0].offset,
             3,
@@ -294,7 +294,7 @@ fn commit_sync_from_message_list_and_positions_then_committed() {
         let group2 = unique("g");
         let c = consumer_in(&cluster, &group2, &[], None);
         let l = tp_list(&[(t, 0, 1), (t, 1, 4)]);
-        ok(kf_consumer_commit(c, null(), l, false, null_mut()));
+        ok(kf_consumer_commit(c, null(), l, false, -1, null_mut()));
         kf_topic_partition_list_destroy(l);
         assign(c, &[(t, 0, KF_OFFSET_STORED), (t, 1, KF_OFFSET_STORED)]);
         let (got, _) = consume_n(c, 5, Duration::from_secs(30));
@@ -320,7 +320,7 @@ fn commit_async_reports_to_on_commit_with_per_partition_errors() {
         assert_eq!(msgs.len(), 3, "{who}");
 
         // Asynchronous, from a message: returns at once, on_commit reports it inside poll.
-        ok(kf_consumer_commit(c, msgs[1], null(), true, null_mut()));
+        ok(kf_consumer_commit(c, msgs[1], null(), true, -1, null_mut()));
         let wait_calls_for = |n: usize, timeout: Duration| {
             let deadline = Instant::now() + timeout;
             while rec.calls.lock().unwrap().len() < n && Instant::now() < deadline {
@@ -351,7 +351,7 @@ fn commit_async_reports_to_on_commit_with_per_partition_errors() {
         assert_eq!(committed(c, &[(t, 0, 0)])[0].offset, 2, "{who}");
 
         // Asynchronous current positions.
-        ok(kf_consumer_commit(c, null(), null(), true, null_mut()));
+        ok(kf_consumer_commit(c, null(), null(), true, -1, null_mut()));
         let calls = wait_calls(2);
         assert_eq!(calls.len(), 2, "{who}");
         assert_eq!(calls[1].0, 0, "{who}");
@@ -371,7 +371,7 @@ fn commit_async_reports_to_on_commit_with_per_partition_errors() {
         // the failed one's error is asserted.)
         let missing = unique("missing");
         let l = tp_list(&[(t, 1, 1), (&missing, 0, 7)]);
-        ok(kf_consumer_commit(c, null(), l, true, null_mut()));
+        ok(kf_consumer_commit(c, null(), l, true, -1, null_mut()));
         let calls = wait_calls(3);
         assert_eq!(calls.len(), 3, "{who}");
         let (code, items, _) = &calls[2];
@@ -390,7 +390,7 @@ fn commit_async_reports_to_on_commit_with_per_partition_errors() {
         assert_eq!(committed(c, &[(t, 1, 0)])[0].offset, 1, "{who}");
 
         // The same synchronously: the call fails with the partition's error.
-        let (code, msg) = err(kf_consumer_commit(c, null(), l, false, null_mut()));
+        let (code, msg) = err(kf_consumer_commit(c, null(), l, false, -1, null_mut()));
         assert_eq!(code, KF_ERR_UNKNOWN_TOPIC_OR_PART, "{who}: {msg}");
         kf_topic_partition_list_destroy(l);
         // Synchronous commits do not go to on_commit.
@@ -739,7 +739,7 @@ fn store_offsets_then_commit_commits_exactly_the_stored_offsets() {
         assert_eq!(msgs.len(), 10, "{who}");
         // Consumed everything, stored nothing: nothing to commit.
         assert_eq!(
-            err(kf_consumer_commit(c, null(), null(), false, null_mut())).0,
+            err(kf_consumer_commit(c, null(), null(), false, -1, null_mut())).0,
             KF_ERR__NO_OFFSET,
             "{who}"
         );
@@ -754,7 +754,7 @@ fn store_offsets_then_commit_commits_exactly_the_stored_offsets() {
         ok(kf_consumer_store_offsets(c, null(), l));
         kf_topic_partition_list_destroy(l);
         let mut out = null_mut();
-        ok(kf_consumer_commit(c, null(), null(), false, &mut out));
+        ok(kf_consumer_commit(c, null(), null(), false, -1, &mut out));
         let mut items: Vec<_> = tp_items(out)
             .iter()
             .map(|i| (i.partition, i.offset, i.error))
@@ -1038,7 +1038,7 @@ fn consume_stores_what_it_returns_unless_auto_offset_store_is_off() {
             for m in &got {
                 next[m.partition as usize] = next[m.partition as usize].max(m.offset + 1);
             }
-            let res = kf_consumer_commit(c, null(), null(), false, null_mut());
+            let res = kf_consumer_commit(c, null(), null(), false, -1, null_mut());
             if store {
                 ok(res);
                 let got = committed(c, &[(t, 0, 0), (t, 1, 0)]);

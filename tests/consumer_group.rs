@@ -131,7 +131,7 @@ unsafe fn record(
                     "consume",
                     code_of(kf_consumer_consume(c, msgs.as_mut_ptr(), 4, 0, &mut n)),
                 ));
-                calls.push(("close", code_of(kf_consumer_close(c))));
+                calls.push(("close", code_of(kf_consumer_close(c, -1))));
                 calls.push(("destroy", code_of(kf_consumer_destroy(c))));
                 // The consumer is still usable for everything else from here.
                 let mut a = null_mut();
@@ -153,7 +153,7 @@ unsafe fn record(
             } else {
                 calls.push((
                     "commit",
-                    code_of(kf_consumer_commit(c, null(), null(), false, &mut out)),
+                    code_of(kf_consumer_commit(c, null(), null(), false, -1, &mut out)),
                 ));
             }
             kf_topic_partition_list_destroy(out);
@@ -309,7 +309,7 @@ impl Member {
     }
 
     fn close_and_destroy(self) {
-        ok(kf_consumer_close(self.c));
+        ok(kf_consumer_close(self.c, -1));
         ok(kf_consumer_destroy(self.c));
     }
 }
@@ -513,7 +513,7 @@ fn two_member_rebalance(cluster: &Cluster, proto: Protocol, action: Action) {
     let mark2 = ev2.len();
 
     // Member 2 leaves: close serves its final on_revoke here, on this thread.
-    ok(kf_consumer_close(m2.c));
+    ok(kf_consumer_close(m2.c, -1));
     let ev2 = m2.events();
     let fin = &ev2[mark2..];
     assert_eq!(
@@ -581,7 +581,7 @@ fn two_member_rebalance(cluster: &Cluster, proto: Protocol, action: Action) {
     }
     ok(kf_consumer_destroy(m2.c));
     let mark1 = m1.events().len();
-    ok(kf_consumer_close(m1.c));
+    ok(kf_consumer_close(m1.c, -1));
     let fin = &m1.events()[mark1..];
     assert_eq!(non_empty(fin, Kind::Revoke), vec![all], "{who}: {fin:?}");
     ok(kf_consumer_destroy(m1.c));
@@ -870,7 +870,7 @@ fn close_serves_final_revoke_then_everything_fails_with_state() {
             m.assignment() == set(0..2)
         });
         let mark = m.events().len();
-        ok(kf_consumer_close(m.c));
+        ok(kf_consumer_close(m.c, -1));
         let fin = m.events()[mark..].to_vec();
         assert_eq!(fin.len(), 1, "{who}: {fin:?}");
         assert_eq!(fin[0].kind, Kind::Revoke, "{who}");
@@ -904,7 +904,7 @@ fn close_serves_final_revoke_then_everything_fails_with_state() {
         let l = tp_list(&[(&topic, 0, 0)]);
         assert_eq!(err(kf_consumer_assign(m.c, l)).0, KF_ERR__STATE);
         assert_eq!(
-            err(kf_consumer_commit(m.c, null(), l, false, null_mut())).0,
+            err(kf_consumer_commit(m.c, null(), l, false, -1, null_mut())).0,
             KF_ERR__STATE
         );
         let mut out = null_mut();
@@ -950,7 +950,7 @@ fn close_serves_final_revoke_then_everything_fails_with_state() {
         kf_topic_partition_list_destroy(l);
 
         // Closing again is harmless and runs no callback.
-        ok(kf_consumer_close(m.c));
+        ok(kf_consumer_close(m.c, -1));
         assert_eq!(m.events().len(), mark + 1, "{who}");
         // The rebalance opaque is freed exactly once, when the consumer is destroyed.
         ok(kf_consumer_destroy(m.c));
@@ -1089,7 +1089,7 @@ fn committed_in_on_assign_and_sync_commit_in_on_revoke() {
         }
         assert_eq!(got.len(), 4, "{who}");
         // close serves on_revoke, which commits the position (4) synchronously.
-        ok(kf_consumer_close(m.c));
+        ok(kf_consumer_close(m.c, -1));
         assert_eq!(m.calls(), vec![("committed", 0), ("commit", 0)], "{who}");
         assert_eq!(
             m.rec.lock().unwrap().committed_seen,

@@ -643,7 +643,7 @@ impl Reader {
                     }
                 }
             }
-            ok(kf_consumer_close(c));
+            ok(kf_consumer_close(c, -1));
             ok(kf_consumer_destroy(c));
             (got, offs, errs)
         });
@@ -963,7 +963,7 @@ fn group_commits_with_fault(
             }
             if since_commit >= every || (complete && !caught_up) {
                 let mut out = null_mut();
-                let e = kf_consumer_commit(c, null(), null(), false, &mut out);
+                let e = kf_consumer_commit(c, null(), null(), false, -1, &mut out);
                 if e.is_null() {
                     commit_ok += 1;
                     since_commit = 0;
@@ -1029,7 +1029,7 @@ fn group_commits_with_fault(
             it.partition, it.offset
         );
     }
-    ok(kf_consumer_close(c));
+    ok(kf_consumer_close(c, -1));
     ok(kf_consumer_destroy(c));
     ledger.notes.push(format!(
         "commits: {commit_ok} ok, failed {commit_failed:?}; final committed {:?} (= end offsets); last consumed offsets {max_offset_consumed:?}; committed offsets never went backwards",
@@ -1377,7 +1377,7 @@ fn eos_with_fault(
         f.join().expect("fault thread")
     });
     ok(kf_producer_destroy(p));
-    ok(kf_consumer_close(c));
+    ok(kf_consumer_close(c, -1));
     ok(kf_consumer_destroy(c));
     // Every input was processed (its offset committed with a transaction).
     for pp in 0..PARTITIONS as usize {

@@ -458,6 +458,11 @@ fn invalid_args_producer() {
         kf_producer_wake(null_mut()),
         &["kf_producer_wake", "producer"],
     );
+    inv(
+        kf_producer_flush_begin(null_mut()),
+        &["kf_producer_flush_begin", "producer"],
+    );
+    assert!(!kf_producer_flush_done(null()), "NULL producer: false");
     assert!(kf_producer_fatal_error(null()).is_null());
 
     // The producer still works after all that.
@@ -514,7 +519,7 @@ fn invalid_args_transactions() {
     ok(kf_producer_init_transactions(p, 30_000));
     ok(kf_producer_begin_transaction(p));
     ok(kf_producer_abort_transaction(p, 30_000));
-    ok(kf_consumer_close(consumer.get()));
+    ok(kf_consumer_close(consumer.get(), -1));
 }
 
 #[test]
@@ -536,7 +541,7 @@ fn invalid_args_consumer() {
     let mut out_list: *mut kf_topic_partition_list_t = null_mut();
     let n = null_mut::<kf_consumer_t>();
 
-    inv(kf_consumer_close(n), &["kf_consumer_close", "consumer"]);
+    inv(kf_consumer_close(n, -1), &["kf_consumer_close", "consumer"]);
     const SUB: &str = "kf_consumer_subscribe";
     let t = cs(&topic);
     inv(
@@ -607,12 +612,14 @@ fn invalid_args_consumer() {
         ),
         (
             "kf_consumer_commit",
-            kf_consumer_commit(n, null(), list, false, null_mut()),
+            kf_consumer_commit(n, null(), list, false, -1, null_mut()),
         ),
         ("kf_consumer_wake", kf_consumer_wake(n)),
+        ("kf_consumer_close_begin", kf_consumer_close_begin(n)),
     ] {
         inv(e, &[f, "consumer"]);
     }
+    assert!(!kf_consumer_close_done(null()), "NULL consumer: false");
     for (f, e) in [
         ("kf_consumer_assign", kf_consumer_assign(c, null())),
         (
@@ -770,7 +777,7 @@ fn invalid_args_consumer() {
     ok(kf_consumer_assignment(c, &mut out_list));
     let assigned = own(out_list);
     assert_eq!(kf_topic_partition_list_count(assigned.get()), 1);
-    ok(kf_consumer_close(c));
+    ok(kf_consumer_close(c, -1));
 }
 
 #[test]

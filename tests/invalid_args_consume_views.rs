@@ -149,7 +149,7 @@ fn invalid_args_consume_batch_and_store_message() {
     inv(kf_consumer_store_message(c, null()), &[S, "message"]);
     ok(kf_consumer_store_message(c, msg));
 
-    ok(kf_consumer_close(c));
+    ok(kf_consumer_close(c, -1));
     let (code, m) = err(kf_consumer_store_message(c, msg));
     assert_eq!(code, KF_ERR__STATE, "{m}");
     let (code, m) = err(kf_consumer_consume_batch(c, 10, 0, 0, &mut b));

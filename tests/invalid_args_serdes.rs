@@ -352,9 +352,10 @@ fn invalid_args_avro_schema_hooks_and_legacy() {
         &mut e,
     ));
     ok(e);
-    ok(kf_consumer_close(kf_deserializing_consumer_consumer(
-        cons.get(),
-    )));
+    ok(kf_consumer_close(
+        kf_deserializing_consumer_consumer(cons.get()),
+        -1,
+    ));
 }
 
 #[test]
@@ -668,7 +669,7 @@ fn invalid_args_serde() {
         kf_deserializing_consumer_poll(c, 0, null_mut()),
         &[C, "message_out"],
     );
-    ok(kf_consumer_close(kf_deserializing_consumer_consumer(c)));
+    ok(kf_consumer_close(kf_deserializing_consumer_consumer(c), -1));
     let (code, _) = err(kf_deserializing_consumer_poll(c, 0, &mut m));
     assert_eq!(code, KF_ERR__STATE, "polling a closed consumer");
     assert!(m.is_null());

@@ -68,7 +68,7 @@ fn every_call_on_a_closed_consumer_fails_with_state() {
             }
         }
         assert!(!msg.is_null(), "{}: no message consumed", cluster.name());
-        ok(kf_consumer_close(c));
+        ok(kf_consumer_close(c, -1));
 
         let t = cs(&topic);
         let topics = [t.as_ptr()];
@@ -117,7 +117,7 @@ fn every_call_on_a_closed_consumer_fails_with_state() {
             ),
             (
                 "kf_consumer_commit",
-                kf_consumer_commit(c, msg, null(), false, null_mut()),
+                kf_consumer_commit(c, msg, null(), false, -1, null_mut()),
             ),
             (
                 "kf_consumer_committed",
@@ -185,7 +185,9 @@ fn every_call_on_a_closed_consumer_fails_with_state() {
         assert!(batch.is_null(), "no batch written after close");
         // The documented no-ops: closing twice (as in the Python client) and waking (nothing
         // to wake); then destroy.
-        ok(kf_consumer_close(c));
+        ok(kf_consumer_close(c, -1));
+        ok(kf_consumer_close_begin(c));
+        assert!(kf_consumer_close_done(c), "closed: close_done says so");
         ok(kf_consumer_wake(c));
         // The accessors still answer: no group any more, nothing lost.
         assert!(!kf_consumer_assignment_lost(c));
@@ -198,6 +200,7 @@ fn every_call_on_a_closed_consumer_fails_with_state() {
         tested.extend(
             [
                 "kf_consumer_close",
+                "kf_consumer_close_begin",
                 "kf_consumer_wake",
                 "kf_consumer_assignment_lost",
                 "kf_consumer_rebalance_protocol",
@@ -228,7 +231,10 @@ fn a_closed_deserializing_consumer_fails_with_state() {
     let dc = kf_deserializing_consumer_new(conf, null(), null(), &mut e);
     ok(e);
     kf_config_destroy(conf);
-    ok(kf_consumer_close(kf_deserializing_consumer_consumer(dc)));
+    ok(kf_consumer_close(
+        kf_deserializing_consumer_consumer(dc),
+        -1,
+    ));
     let mut m = null_mut();
     let (c, text) = err(kf_deserializing_consumer_poll(dc, 100, &mut m));
     assert_eq!(c, KF_ERR__STATE, "{text}");
@@ -268,7 +274,7 @@ unsafe extern "C" fn commit_reenters(
         "kf_consumer_consume_batch",
         code(kf_consumer_consume_batch(c, 2, 0, 0, &mut batch)),
     ));
-    r.push(("kf_consumer_close", code(kf_consumer_close(c))));
+    r.push(("kf_consumer_close", code(kf_consumer_close(c, -1))));
     r.push(("kf_consumer_destroy", code(kf_consumer_destroy(c))));
 }
 
@@ -289,7 +295,7 @@ fn consumer_poll_consume_close_destroy_inside_its_commit_callback_fail_with_stat
         kf_config_destroy(conf);
         *st.client.lock().unwrap() = c as usize;
         let offsets = tp_list(&[(&topic, 0, 0)]);
-        ok(kf_consumer_commit(c, null(), offsets, true, null_mut()));
+        ok(kf_consumer_commit(c, null(), offsets, true, -1, null_mut()));
         kf_topic_partition_list_destroy(offsets);
         let deadline = Instant::now() + Duration::from_secs(20);
         while st.codes.lock().unwrap().is_empty() && Instant::now() < deadline {
@@ -317,7 +323,7 @@ fn consumer_poll_consume_close_destroy_inside_its_commit_callback_fail_with_stat
         let mut m = null_mut();
         ok(kf_consumer_poll(c, 0, &mut m));
         kf_message_destroy(m);
-        ok(kf_consumer_close(c));
+        ok(kf_consumer_close(c, -1));
         ok(kf_consumer_destroy(c));
     }
 }

@@ -24,7 +24,7 @@ fn consume_from(cluster: &Cluster, parts: &[(&str, i32)], n: usize) -> Vec<Msg> 
     ok(kf_consumer_assign(c, l));
     kf_topic_partition_list_destroy(l);
     let (msgs, _) = consume_n(c, n, Duration::from_secs(30));
-    ok(kf_consumer_close(c));
+    ok(kf_consumer_close(c, -1));
     ok(kf_consumer_destroy(c));
     assert_eq!(msgs.len(), n, "consumed {msgs:?}");
     msgs

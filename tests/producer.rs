@@ -36,7 +36,7 @@ fn harness_round_trip_on_both_clusters() {
             "on {}",
             cluster.name()
         );
-        ok(kf_consumer_close(c));
+        ok(kf_consumer_close(c, -1));
         ok(kf_consumer_destroy(c));
         let _ = null_mut::<u8>();
     }
@@ -213,7 +213,7 @@ fn consume_from(cluster: &Cluster, parts: &[(&str, i32)], n: usize) -> Vec<Msg> 
     // Nothing beyond the expected messages.
     let (extra, _) = consume_n(c, 1, Duration::from_millis(500));
     assert!(extra.is_empty(), "unexpected extra messages: {extra:?}");
-    ok(kf_consumer_close(c));
+    ok(kf_consumer_close(c, -1));
     ok(kf_consumer_destroy(c));
     assert_eq!(msgs.len(), n, "consumed {msgs:?}");
     msgs

@@ -265,7 +265,7 @@ fn consume_values(conf: *mut kf_config_t, topic: &str, n: usize) -> Vec<String> 
         null(),
     ));
     let (msgs, _) = consume_n(c, n, Duration::from_secs(30));
-    ok(kf_consumer_close(c));
+    ok(kf_consumer_close(c, -1));
     ok(kf_consumer_destroy(c));
     msgs.into_iter()
         .map(|m| String::from_utf8(m.value.unwrap()).unwrap())
@@ -1301,7 +1301,7 @@ fn mtls_principal_without_read_on_the_group_gets_group_authorization_failed() {
             null(),
         ));
         let (msgs, errs) = consume_n(c, 1, Duration::from_secs(8));
-        ok(kf_consumer_close(c));
+        ok(kf_consumer_close(c, -1));
         ok(kf_consumer_destroy(c));
         let errors: Vec<i32> = s.errors.lock().unwrap().iter().map(|e| e.1).collect();
         (

@@ -220,7 +220,7 @@ fn deserializing_consumer(
 }
 
 fn close_consumer(c: *mut kf_deserializing_consumer_t) {
-    ok(kf_consumer_close(kf_deserializing_consumer_consumer(c)));
+    ok(kf_consumer_close(kf_deserializing_consumer_consumer(c), -1));
     ok(kf_deserializing_consumer_destroy(c));
 }
 
@@ -656,7 +656,7 @@ fn serializing_round_trip_string_integer_double_on_both_clusters() {
         ok(kf_consumer_assign(raw, l));
         kf_topic_partition_list_destroy(l);
         let (msgs, _) = consume_n(raw, 5, Duration::from_secs(30));
-        ok(kf_consumer_close(raw));
+        ok(kf_consumer_close(raw, -1));
         ok(kf_consumer_destroy(raw));
         let got: Vec<_> = msgs
             .iter()

@@ -93,7 +93,7 @@ fn produce_and_consume_on_mock_cluster() {
         }
     }
     assert_eq!(got, 100);
-    ok(kf_consumer_close(c));
+    ok(kf_consumer_close(c, -1));
     ok(kf_consumer_destroy(c));
     kf_config_destroy(conf);
     kf_mock_cluster_destroy(mock);

@@ -221,7 +221,7 @@ fn reader(cluster: &Cluster, topic: &str, partitions: i32, isolation: &str) -> *
 }
 
 fn close(c: *mut kf_consumer_t) {
-    ok(kf_consumer_close(c));
+    ok(kf_consumer_close(c, -1));
     ok(kf_consumer_destroy(c));
 }
 

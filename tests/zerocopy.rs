@@ -89,7 +89,7 @@ fn values_are_read_in_place_and_released_after_delivery() {
                 .map(|i| format!("zero-copy-{i}"))
                 .collect::<Vec<_>>()
         );
-        ok(kf_consumer_close(c));
+        ok(kf_consumer_close(c, -1));
         ok(kf_consumer_destroy(c));
     }
 }

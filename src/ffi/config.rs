@@ -42,6 +42,14 @@ pub extern "C" fn kf_config_destroy(config: *mut kf_config_t) {
 /// Sets one librdkafka property (global or topic-level, as in CONFIGURATION.md). The key
 /// "default.topic.config" takes a JSON object of topic properties, merged into the top level.
 ///
+/// kafkaffi's own property: "kafkaffi.callbacks.in.poll" ("true" or "false", default
+/// "false"). When true, the client's callbacks run only inside its poll calls
+/// (kf_producer_poll(), kf_consumer_poll(), kf_consumer_consume(), kf_admin_poll()), never
+/// inside flush, close, a commit, a query, a transaction or an admin call, on whatever thread
+/// those run: what they would have run waits for the next poll, and the event fd becomes
+/// readable. A flush then returns once the polling thread has served every delivery report,
+/// and a close once the polling thread has served the final rebalance.
+///
 /// Errors: KF_ERR__INVALID_ARG for a NULL or non-UTF-8 argument, an unknown key or a bad value;
 /// the message names the key. The configuration is unchanged on error.
 #[no_mangle]

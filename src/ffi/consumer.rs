@@ -12,7 +12,7 @@ use std::sync::Arc;
 use super::callback::Opaque;
 use super::message_view::{kf_message_batch_t, Buffers, MessageBatch, BATCH_PREALLOC};
 use super::types::*;
-use super::{arg, arg_cstr, borrowed, call, construct, handle, in_fn, opt, out_arg};
+use super::{arg, arg_cstr, borrowed, call, construct, handle, in_fn, opt, out_arg, value};
 use crate::error::{KResult, KafkaError};
 use crate::kafka::callbacks::{RebalanceCallbacks, RebalanceFn};
 use crate::kafka::consumer::Consumer;
@@ -73,16 +73,61 @@ pub extern "C" fn kf_consumer_new(
 }
 
 /// Leaves the group (committing offsets when enable.auto.commit is on) and serves the final
-/// rebalance callbacks on this thread. Closing twice is harmless; every other call fails
-/// with KF_ERR__STATE afterwards.
+/// rebalance callbacks and the consumer's other callbacks (error, log, an OAUTHBEARER refresh)
+/// on this thread while it waits. With kafkaffi.callbacks.in.poll=true it serves nothing: the
+/// thread polling the consumer serves them, and this call only waits. Closing twice is
+/// harmless; once the group is left every other call fails with KF_ERR__STATE.
 ///
-/// Blocks: until the group is left (bounded by session.timeout.ms).
-/// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE inside a callback of this consumer.
+/// A timeout or a wake-up ends the wait, not the close: the close goes on, finished by
+/// kf_consumer_poll()/kf_consumer_consume() or by calling kf_consumer_close() again;
+/// kf_consumer_close_done() says when the group is left.
+///
+/// Blocks: up to `timeout_ms` (-1: until the group is left, bounded by session.timeout.ms);
+/// kf_consumer_wake() ends the wait with KF_ERR__INTR.
+/// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE inside a callback of this consumer;
+/// KF_ERR__TIMED_OUT; KF_ERR__INTR; the consumer's fatal error.
+/// Thread safety: any thread, one at a time with the consumer's other calls, except with
+/// kafkaffi.callbacks.in.poll=true, where another thread may poll the consumer meanwhile.
 #[no_mangle]
-pub extern "C" fn kf_consumer_close(consumer: *mut kf_consumer_t) -> *mut kf_error_t {
+pub extern "C" fn kf_consumer_close(
+    consumer: *mut kf_consumer_t,
+    timeout_ms: c_int,
+) -> *mut kf_error_t {
     call("kf_consumer_close", || {
         let c: &Consumer = handle(consumer, "kf_consumer_close", "consumer")?;
-        c.close()
+        c.close(timeout_ms)
+    })
+}
+
+/// Starts leaving the group and returns at once: the non-blocking form of kf_consumer_close()
+/// for an event loop. The final rebalance callbacks (and the other callbacks) run in the
+/// following kf_consumer_poll() or kf_consumer_consume() calls, which hand out no more
+/// messages; the event fd (kf_consumer_event_fd()) becomes readable when there is one to
+/// serve. Keep polling until kf_consumer_close_done() returns true. Calling it again, or
+/// after the close, does nothing.
+///
+/// Blocks: no.
+/// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE inside a callback of this consumer; the
+/// consumer's fatal error (the consumer is then closed).
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_consumer_close_begin(consumer: *mut kf_consumer_t) -> *mut kf_error_t {
+    call("kf_consumer_close_begin", || {
+        let c: &Consumer = handle(consumer, "kf_consumer_close_begin", "consumer")?;
+        c.close_begin()
+    })
+}
+
+/// Whether the consumer has left its group after kf_consumer_close_begin() or
+/// kf_consumer_close(). It serves nothing: poll serves the close.
+///
+/// Returns: true once the group is left; false while the close goes on, before any close, and
+/// for a NULL consumer.
+/// Blocks: no. Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_consumer_close_done(consumer: *const kf_consumer_t) -> bool {
+    value(false, || {
+        opt(consumer).is_some_and(|c: &Consumer| c.close_done())
     })
 }
 
@@ -366,18 +411,24 @@ pub extern "C" fn kf_consumer_store_message(
 
 /// Commits offsets: those of `offsets` when not NULL (offsets are the next to read, metadata and
 /// leader epoch kept), else the offset after `message` when not NULL, else the current positions
-/// of the assignment. Asynchronous commits report to on_commit; a synchronous commit blocks and,
-/// when `committed_out` is not NULL, returns the committed list with per-partition errors
-/// (caller owns).
+/// of the assignment. Asynchronous commits report to on_commit and ignore `timeout_ms`; a
+/// synchronous commit blocks and, when `committed_out` is not NULL, returns the committed list
+/// with per-partition errors (caller owns). A synchronous commit that times out or is woken
+/// goes on in the background; its result is discarded when it arrives.
 ///
-/// Errors: KF_ERR__NO_OFFSET when there is nothing to commit; the commit's error; KF_ERR__STATE;
-/// KF_ERR__INVALID_ARG.
+/// Blocks: synchronous: up to `timeout_ms` (-1: no limit), serving the consumer's main-queue
+/// callbacks meanwhile (not with kafkaffi.callbacks.in.poll=true); kf_consumer_wake() ends it
+/// with KF_ERR__INTR. Asynchronous: no.
+/// Errors: KF_ERR__NO_OFFSET when there is nothing to commit; the commit's error;
+/// KF_ERR__TIMED_OUT; KF_ERR__INTR; KF_ERR__STATE; KF_ERR__INVALID_ARG.
+/// Thread safety: the consumer's thread; also from its rebalance callbacks.
 #[no_mangle]
 pub extern "C" fn kf_consumer_commit(
     consumer: *mut kf_consumer_t,
     message: *const kf_message_t,
     offsets: *const kf_topic_partition_list_t,
     asynchronous: bool,
+    timeout_ms: c_int,
     committed_out: *mut *mut kf_topic_partition_list_t,
 ) -> *mut kf_error_t {
     const F: &str = "kf_consumer_commit";
@@ -392,7 +443,7 @@ pub extern "C" fn kf_consumer_commit(
         } else {
             None
         };
-        let committed = c.commit(list, asynchronous)?;
+        let committed = c.commit(list, asynchronous, timeout_ms)?;
         if let (Some(l), false) = (committed, committed_out.is_null()) {
             give_list(committed_out, l);
         }
@@ -406,14 +457,14 @@ fn list_query(
     consumer: *mut kf_consumer_t,
     partitions: *const kf_topic_partition_list_t,
     result_out: *mut *mut kf_topic_partition_list_t,
-    query: impl FnOnce(&Consumer, &TopicPartitionList) -> KResult<()>,
+    query: impl FnOnce(&Consumer, &mut TopicPartitionList) -> KResult<()>,
 ) -> *mut kf_error_t {
     call(func, || {
         let c = self::consumer(consumer, func)?;
         let input = list_arg(partitions, func, "partitions")?;
         let out = out_arg(result_out, func, "result_out")?;
-        let l = TopicPartitionList::copied(input);
-        query(c, &l)?;
+        let mut l = TopicPartitionList::copied(input);
+        query(c, &mut l)?;
         give_list(out, l);
         Ok(())
     })
@@ -642,8 +693,16 @@ pub extern "C" fn kf_consumer_list_topics(
 }
 
 /// A file descriptor that becomes readable when kf_consumer_poll() has a message or callback to
-/// serve. Drain it (read until EAGAIN), then poll with timeout 0 until it returns nothing. Owned
-/// by the consumer; valid until kf_consumer_destroy().
+/// serve: the read end of a non-blocking pipe (librdkafka writes to its other end). Register
+/// it with epoll, libuv or asyncio; when it is readable, read it until EAGAIN, then call
+/// kf_consumer_poll() (or kf_consumer_consume()) with timeout 0 until it comes back empty: one
+/// byte may stand for many events. It may also become readable with nothing to serve (a
+/// wake-up). Owned by the consumer and valid until kf_consumer_destroy(): never close it. A
+/// runtime that closes the descriptors it is given (Node's, Python's asyncio with some loops)
+/// must be given a dup() of it. It becomes readable when the
+/// client's queue goes from empty to not empty: events queued before the first call do not
+/// make it readable, so call kf_consumer_poll() with timeout 0 until it comes back empty once after
+/// getting the descriptor. The same descriptor is returned on every call.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE.
 #[no_mangle]
 pub extern "C" fn kf_consumer_event_fd(
@@ -658,9 +717,17 @@ pub extern "C" fn kf_consumer_event_fd(
     })
 }
 
-/// Makes a kf_consumer_poll() or kf_consumer_consume() blocked on another thread return at once
-/// with KF_ERR__INTR; with none blocked, the next one does.
-/// Errors: KF_ERR__INVALID_ARG. Thread safety: any thread (not from a signal handler).
+/// Makes any blocking call of the consumer return at once with KF_ERR__INTR: poll, consume,
+/// commit, committed, offsets_for_times, watermark queries, list_topics and close. With none
+/// blocked, the next one does (the wake-up is kept, so it is never lost). A query or commit
+/// that is woken goes on in librdkafka and its result is discarded when it arrives; a woken
+/// close goes on too (see kf_consumer_close()).
+///
+/// Async-signal-safe: it stores a flag and writes one byte to a pipe (no lock, no allocation),
+/// so a SIGINT handler may call it; errno is preserved. A watcher thread of the consumer turns
+/// the byte into the wake-up of whatever call waits.
+/// Errors: KF_ERR__INVALID_ARG. Blocks: no.
+/// Thread safety: any thread, and signal handlers.
 #[no_mangle]
 pub extern "C" fn kf_consumer_wake(consumer: *mut kf_consumer_t) -> *mut kf_error_t {
     call("kf_consumer_wake", || {

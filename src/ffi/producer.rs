@@ -279,6 +279,9 @@ pub extern "C" fn kf_producer_poll(
 /// Waits until every enqueued message is delivered (or failed) or `timeout_ms` passes (-1: no
 /// limit), serving callbacks meanwhile; linger.ms is ignored while flushing.
 /// `*remaining_out` (may be NULL) gets the number still outstanding (0 when all done).
+/// With kafkaffi.callbacks.in.poll=true it serves nothing: it waits until every message is
+/// delivered and its delivery report served by the thread that calls kf_producer_poll()
+/// (linger.ms still applies); with nobody polling it returns at its timeout.
 ///
 /// Blocks: up to `timeout_ms`; kf_producer_wake() ends it with KF_ERR__INTR.
 /// Errors: KF_ERR__INVALID_ARG, KF_ERR__STATE (inside a callback), KF_ERR__INTR. A timeout is not
@@ -296,6 +299,35 @@ pub extern "C" fn kf_producer_flush(
             unsafe { *remaining_out = n };
         }
         Ok(())
+    })
+}
+
+/// Starts a flush and returns at once: the non-blocking form of kf_producer_flush() for an
+/// event loop. Keep polling as the event fd (kf_producer_event_fd()) becomes readable until
+/// kf_producer_flush_done() returns true; when nothing is outstanding this call makes the
+/// event fd readable itself. It serves nothing. Unlike kf_producer_flush(), linger.ms still
+/// applies (librdkafka has no non-blocking way to send lingering batches early): set a short
+/// linger.ms where a flush must be quick.
+///
+/// Blocks: no.
+/// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE inside a callback of this producer.
+/// Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_producer_flush_begin(producer: *mut kf_producer_t) -> *mut kf_error_t {
+    call("kf_producer_flush_begin", || {
+        self::producer(producer, "kf_producer_flush_begin")?.flush_begin()
+    })
+}
+
+/// Whether a flush is complete: every message is delivered (or failed) and its delivery report
+/// served (kf_producer_len() is 0).
+///
+/// Returns: true when complete; false otherwise and for a NULL producer.
+/// Blocks: no. Thread safety: any thread.
+#[no_mangle]
+pub extern "C" fn kf_producer_flush_done(producer: *const kf_producer_t) -> bool {
+    value(false, || {
+        opt(producer).is_some_and(|p: &Producer| p.usable("flush_done").is_ok() && p.flush_done())
     })
 }
 
@@ -373,8 +405,16 @@ pub extern "C" fn kf_producer_set_sasl_credentials(
 }
 
 /// A file descriptor that becomes readable when kf_producer_poll() has work to serve, for event
-/// loops (epoll, libuv, asyncio). Drain it (read until EAGAIN), then call kf_producer_poll(0).
-/// The descriptor belongs to the producer: do not close it; it lives until kf_producer_destroy().
+/// loops (epoll, libuv, asyncio): the read end of a non-blocking pipe (librdkafka and kafkaffi
+/// write to its other end). When it is readable, read it until EAGAIN, then call
+/// kf_producer_poll() with timeout 0 until it serves nothing: one byte may stand for many
+/// events. It may also become readable with nothing to serve (a wake-up). The descriptor
+/// belongs to the producer and lives until kf_producer_destroy(): never close it. A runtime
+/// that closes the descriptors it is given must be given a dup() of it. It becomes readable when the
+/// client's queue goes from empty to not empty: events queued before the first call do not
+/// make it readable, so call kf_producer_poll() with timeout 0 until it comes back empty once after
+/// getting the descriptor. The same descriptor is
+/// returned on every call.
 ///
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when no pipe can be created.
 /// Thread safety: any thread.
@@ -391,12 +431,18 @@ pub extern "C" fn kf_producer_event_fd(
     })
 }
 
-/// Makes a kf_producer_poll() or kf_producer_flush() blocked on another thread return at once
-/// with KF_ERR__INTR (for Ctrl-C or task cancellation). With no call blocked, the next one
-/// returns KF_ERR__INTR at once.
+/// Makes any blocking call of the producer return at once with KF_ERR__INTR (for Ctrl-C or
+/// task cancellation): poll, flush, list_topics and init_transactions, commit_transaction and
+/// abort_transaction (between two of librdkafka's resumable slices of at most 200 ms: call it
+/// again to resume, or abort). send_offsets_to_transaction is not woken: its timeout bounds it
+/// (librdkafka fails the transaction when it is given slices). With
+/// no call blocked, the next one returns KF_ERR__INTR at once (the wake-up is never lost). A
+/// woken list_topics goes on in librdkafka and its result is discarded when it arrives.
 ///
-/// Errors: KF_ERR__INVALID_ARG (NULL producer). Thread safety: any thread, and signal handlers
-/// should not call it (it takes locks); set a flag and call it from a thread instead.
+/// Async-signal-safe: it stores a flag and writes one byte to a pipe (no lock, no allocation),
+/// so a SIGINT handler may call it; errno is preserved.
+/// Errors: KF_ERR__INVALID_ARG (NULL producer). Blocks: no.
+/// Thread safety: any thread, and signal handlers.
 #[no_mangle]
 pub extern "C" fn kf_producer_wake(producer: *mut kf_producer_t) -> *mut kf_error_t {
     call("kf_producer_wake", || {

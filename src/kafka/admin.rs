@@ -165,6 +165,7 @@ impl Admin {
         let until = deadline + WAIT_MARGIN;
         let (qp, rkp) = (SendPtr(q), SendPtr(rk));
         let client = &self.client;
+        let target = client.wake_target(q);
         let waited = client.serve_while(op.python_name(), move || {
             let mut due: Vec<(usize, Retry)> = Vec::new();
             let outcome = loop {
@@ -216,6 +217,7 @@ impl Admin {
             };
             (subs, outcome)
         });
+        drop(target);
         unsafe { rd::rd_kafka_queue_destroy(q) };
         let (subs, outcome) = waited?;
         outcome?;
@@ -263,7 +265,7 @@ impl Admin {
         self.client.check_woken()?;
         let until = poll_deadline(timeout_ms);
         loop {
-            let mut served = self.serve_ready();
+            let mut served = self.serve_ready() + self.client.run_poll_relay();
             served += unsafe { rd::rd_kafka_poll(self.client.rk, 0) };
             if served > 0 {
                 return Ok(served);
@@ -282,7 +284,7 @@ impl Admin {
             // queue), wake was called, or the time is up.
             let n = unsafe { rd::rd_kafka_poll(self.client.rk, wait) };
             self.client.check_woken()?;
-            let n = n + self.serve_ready();
+            let n = n + self.serve_ready() + self.client.run_poll_relay();
             if n > 0 {
                 return Ok(n);
             }

@@ -6,14 +6,16 @@ use std::os::raw::{c_char, c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, AtomicUsize, Ordering};
 
-use parking_lot::Mutex;
+use parking_lot::{Condvar, Mutex};
 use rdkafka_sys as rd;
 
 use super::callbacks::{Callbacks, DeliverySlot, RebalanceCallbacks};
 use super::config::{set_raw, Config};
 use super::consumer::Consumer;
 use super::delivery::{notify, DeliveryReportBatch, PullQueue};
+use super::serving::Relay;
 use super::trampolines::*;
+use super::wake::Waker;
 use crate::error::{errstr_text, KResult, KafkaError};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -49,10 +51,6 @@ pub struct ClientState {
     /// Consumers: the consumer queue, yielded when the main queue gets an event so that a
     /// blocked consumer poll returns and serves it.
     pub(super) consumer_queue: AtomicPtr<rd::rd_kafka_queue_t>,
-    /// Consumers: set once close begins. From then on the consumer queue is never yielded:
-    /// rd_kafka_consumer_close() forwards it to its own queue and would take a yield for the
-    /// end of its wait (returning _TIMED_OUT before the group is left). Locked around yields.
-    pub(super) closing: Mutex<bool>,
     /// The thread (pthread_self) inside a call that serves this client's callbacks (poll,
     /// consume, flush, close...), 0 when none: the cheap common case of begin_serving.
     pub(super) server: AtomicUsize,
@@ -63,9 +61,19 @@ pub struct ClientState {
     /// Producers: delivery reports are pulled (Producer::delivery_reports), no delivery
     /// callback runs.
     pub(super) pull: bool,
-    /// The write end of the event pipe once there is one, else -1 (pull mode writes to it when
-    /// reports are queued outside a pull).
-    pub(super) notify_fd: AtomicI32,
+    /// The kafkaffi.serve.in.poll setting: blocking calls run no application callback; what
+    /// they would have run waits for the next poll (see Client::serve_while).
+    pub(super) serve_in_poll: bool,
+    /// The write end of the event pipe (-1 until event_fd() made one); pull mode writes to it
+    /// when reports are queued outside a pull.
+    pub(super) event_wfd: AtomicI32,
+    /// Serve-in-poll: callback bodies popped by a blocking call's helper thread, waiting for
+    /// the next poll to run them.
+    pub(super) poll_relay: Relay,
+    /// Blocking calls abandoned on a wake-up or timeout whose helper thread still runs inside
+    /// librdkafka: destroy waits for them before destroying the handle.
+    pub(super) detached: Mutex<usize>,
+    pub(super) detached_cv: Condvar,
 }
 
 // Opaque pointers inside are only used on application threads inside blocking calls.
@@ -87,7 +95,8 @@ pub struct Client {
     /// poll. A main-queue event wakes a blocked consumer poll (see on_main_event).
     pub(super) queue: *mut rd::rd_kafka_queue_t,
     event_pipe: Mutex<Option<[c_int; 2]>>,
-    pub(super) woken: AtomicBool,
+    /// The async-signal-safe wake-up (see wake.rs).
+    pub(super) waker: Waker,
     /// The FORK_GENERATION this client was created in: another value means this process is a
     /// child forked after the client was created (see check_fork).
     pub(super) generation: u64,
@@ -108,12 +117,15 @@ impl Client {
             main_pending: AtomicBool::new(true),
             destroying: AtomicBool::new(false),
             consumer_queue: AtomicPtr::new(std::ptr::null_mut()),
-            closing: Mutex::new(false),
             server: AtomicUsize::new(0),
             other_servers: Mutex::new(Vec::new()),
             other_count: AtomicUsize::new(0),
             pull: kind == ClientKind::Producer && config.delivery_pull,
-            notify_fd: AtomicI32::new(-1),
+            serve_in_poll: config.serve_in_poll,
+            event_wfd: AtomicI32::new(-1),
+            poll_relay: Relay::new(),
+            detached: Mutex::new(0),
+            detached_cv: Condvar::new(),
         });
         let conf = config.dup_raw();
         unsafe {
@@ -190,6 +202,19 @@ impl Client {
                 q
             },
         };
+        state.poll_relay.set_queue(queue);
+        let waker = match Waker::new(queue) {
+            Ok(w) => w,
+            Err(e) => unsafe {
+                if queue != main_queue {
+                    rd::rd_kafka_queue_cb_event_enable(main_queue, None, std::ptr::null_mut());
+                    rd::rd_kafka_queue_destroy(queue);
+                }
+                rd::rd_kafka_queue_destroy(main_queue);
+                rd::rd_kafka_destroy_flags(rk, rd::RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE as c_int);
+                return Err(e);
+            },
+        };
         Ok(Client {
             rk,
             state,
@@ -197,7 +222,7 @@ impl Client {
             main_queue,
             queue,
             event_pipe: Mutex::new(None),
-            woken: AtomicBool::new(false),
+            waker,
             generation,
         })
     }
@@ -229,7 +254,7 @@ impl Client {
             )
         };
         *pipe = Some(fds);
-        self.state.notify_fd.store(fds[1], Ordering::Release);
+        self.state.event_wfd.store(fds[1], Ordering::Release);
         if self.state.pull && self.state.per_message.lock().pull.len() > 0 {
             // Reports already waiting: readable at once.
             notify(0, fds[1]);
@@ -313,7 +338,7 @@ impl ClientState {
         if first {
             notify(
                 self as *const ClientState as usize,
-                self.notify_fd.load(Ordering::Acquire),
+                self.event_wfd.load(Ordering::Acquire),
             );
         }
         slot.and_then(|s| s.release)
@@ -360,9 +385,19 @@ impl Drop for Client {
         if self.forked() {
             // In a child process after fork(): librdkafka's threads did not survive the fork and
             // its locks may be held forever by them, so nothing of librdkafka is touched; the
-            // handle is leaked on purpose (the parent's client is unaffected).
+            // handle is leaked on purpose (the parent's client is unaffected). The wake-up
+            // watcher thread does not exist here either: it is not joined.
+            self.waker.forget_thread();
             return;
         }
+        // Abandoned blocking calls still inside librdkafka end within their own timeout.
+        {
+            let mut n = self.state.detached.lock();
+            while *n > 0 {
+                self.state.detached_cv.wait(&mut n);
+            }
+        }
+        self.waker.stop();
         unsafe {
             self.state.destroying.store(true, Ordering::Release);
             if self.kind == ClientKind::Producer {

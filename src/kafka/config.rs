@@ -15,7 +15,13 @@ pub struct Config {
     /// Producers made from this config pull their delivery reports instead of having a
     /// delivery callback run.
     pub delivery_pull: bool,
+    /// kafkaffi.callbacks.in.poll: application callbacks run only inside poll (and consume),
+    /// never inside flush, close, commit or another blocking call.
+    pub serve_in_poll: bool,
 }
+
+/// kafkaffi's own property: see Config::serve_in_poll.
+pub const CALLBACKS_IN_POLL: &str = "kafkaffi.callbacks.in.poll";
 
 // rd_kafka_conf_t has no thread affinity; kafkaffi documents a config as not shareable between
 // threads while being modified (the ffi layer hands out &mut only through one handle).
@@ -30,12 +36,25 @@ impl Config {
             conf: unsafe { rd::rd_kafka_conf_new() },
             callbacks: Callbacks::default(),
             delivery_pull: false,
+            serve_in_poll: false,
         }
     }
 
     pub fn set(&mut self, key: &str, value: &str) -> KResult<()> {
         if key == DEFAULT_TOPIC_CONFIG {
             return self.set_json_object_text(value, true);
+        }
+        if key == CALLBACKS_IN_POLL {
+            self.serve_in_poll = match value {
+                "true" => true,
+                "false" => false,
+                _ => {
+                    return Err(KafkaError::invalid_arg(format!(
+                        "invalid value for configuration property \"{key}\": expected true or false"
+                    )))
+                }
+            };
+            return Ok(());
         }
         let ckey = cstring_arg("key", key)?;
         let cval = cstring_arg("value", value)?;
@@ -96,6 +115,9 @@ impl Config {
     /// The current value of a property: its default when never set, "" for a string property
     /// with no value.
     pub fn get(&self, key: &str) -> KResult<String> {
+        if key == CALLBACKS_IN_POLL {
+            return Ok(self.serve_in_poll.to_string());
+        }
         let ckey = cstring_arg("key", key)?;
         let mut size: usize = 0;
         let res = unsafe {
@@ -143,6 +165,7 @@ impl Config {
             conf: unsafe { rd::rd_kafka_conf_dup(self.conf) },
             callbacks: self.callbacks.clone(),
             delivery_pull: self.delivery_pull,
+            serve_in_poll: self.serve_in_poll,
         }
     }
 

@@ -2,7 +2,7 @@
 //! offsets, positions, pause/resume, watermarks, close.
 use std::ffi::CStr;
 use std::os::raw::c_int;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 use std::time::Instant;
 
 use rd::rd_kafka_resp_err_t as E;
@@ -23,10 +23,13 @@ use crate::error::{check, KResult, KafkaError};
 pub struct Consumer {
     tag: Tag,
     pub client: Client,
-    closed: AtomicBool,
+    pub(super) closed: AtomicBool,
     /// Set when close starts: the rebalance callbacks close serves may still call assign,
     /// unassign, commit and the like; `closed` is set once librdkafka has left the group.
-    closing: AtomicBool,
+    pub(super) closing: AtomicBool,
+    /// The queue rd_kafka_consumer_close_queue() forwards the consumer queue to while the
+    /// consumer leaves its group (see consumer_close.rs); destroyed with the consumer.
+    pub(super) close_q: AtomicPtr<rd::rd_kafka_queue_t>,
     /// The application's enable.auto.offset.store (default true). librdkafka's own is always
     /// false (see Client::new): kafkaffi stores the offsets of the messages it hands over.
     auto_store: bool,
@@ -44,6 +47,7 @@ impl Consumer {
             client: Client::new(ClientKind::Consumer, config)?,
             closed: AtomicBool::new(false),
             closing: AtomicBool::new(false),
+            close_q: AtomicPtr::new(std::ptr::null_mut()),
             auto_store: config
                 .get("enable.auto.offset.store")
                 .map_or(true, |v| v == "true"),
@@ -56,7 +60,7 @@ impl Consumer {
         Ok(c)
     }
 
-    fn rk(&self) -> *mut rd::rd_kafka_t {
+    pub(super) fn rk(&self) -> *mut rd::rd_kafka_t {
         self.client.rk
     }
 
@@ -127,6 +131,10 @@ impl Consumer {
     /// The caller owns the message (Message::destroy).
     pub fn poll(&self, timeout_ms: i32) -> KResult<Option<*mut Message>> {
         let _g = self.client.begin_serving("poll")?;
+        if self.closing.load(Ordering::Acquire) {
+            self.poll_closing(timeout_ms)?;
+            return Ok(None);
+        }
         let m = self.next_message(timeout_ms)?;
         if let Some(m) = m {
             self.store_returned(std::slice::from_ref(&m));
@@ -197,6 +205,10 @@ impl Consumer {
         mut slots: impl FnMut(usize) -> (*mut *mut rd::rd_kafka_message_t, usize),
     ) -> KResult<usize> {
         let _g = self.client.begin_serving("consume")?;
+        if self.closing.load(Ordering::Acquire) {
+            self.poll_closing(timeout_ms)?;
+            return Ok(0);
+        }
         if max == 0 {
             return Ok(0);
         }
@@ -316,28 +328,137 @@ impl Consumer {
     }
 
     /// Commits. `offsets` None commits the current positions. Synchronous commits return the
-    /// committed list with per-partition errors.
+    /// committed list with per-partition errors; they wait up to `timeout_ms` (-1: no limit)
+    /// and end with _INTR on a wake-up. A commit that timed out or was woken goes on in the
+    /// background; its result is discarded when it arrives.
     pub fn commit(
         &self,
         offsets: Option<&PartitionList>,
         asynchronous: bool,
+        timeout_ms: i32,
     ) -> KResult<Option<TopicPartitionList>> {
-        let offs = SendPtr(offsets.map_or(std::ptr::null(), PartitionList::as_ptr) as *mut _);
+        let offs = offsets.map_or(std::ptr::null(), PartitionList::as_ptr);
         if asynchronous {
-            check(unsafe { rd::rd_kafka_commit(self.rk(), offs.0, 1) })?;
+            check(unsafe { rd::rd_kafka_commit(self.rk(), offs, 1) })?;
             return Ok(None);
         }
-        let rk = SendPtr(self.rk());
-        self.client.serve_while("commit", move || unsafe {
-            commit_sync(rk.get(), offs.get())
-        })?
+        // Serves main-queue callbacks while waiting, unless inside a callback or in
+        // serve-in-poll mode.
+        let serve = !self.client.in_callback() && !self.client.serve_in_poll();
+        let _g = if serve {
+            Some(self.client.begin_serving("commit")?)
+        } else {
+            None
+        };
+        self.client.check_woken()?;
+        unsafe { self.commit_sync(offs, timeout_ms, serve) }
     }
 
-    pub fn committed(&self, parts: &TopicPartitionList, timeout_ms: i32) -> KResult<()> {
-        let (rk, l) = (SendPtr(self.rk()), SendPtr(parts.ptr));
-        self.client.serve_while("committed", move || {
-            check(unsafe { rd::rd_kafka_committed(rk.get(), l.get(), timeout_ms) })
-        })?
+    /// A synchronous commit whose result event comes back on a temporary queue, so the
+    /// per-partition outcome is returned to the caller and on_commit is kept for asynchronous
+    /// and automatic commits (as in the Python client).
+    unsafe fn commit_sync(
+        &self,
+        offsets: *const rd::rd_kafka_topic_partition_list_t,
+        timeout_ms: i32,
+        serve: bool,
+    ) -> KResult<Option<TopicPartitionList>> {
+        let rk = self.rk();
+        let q = rd::rd_kafka_queue_new(rk);
+        // With no callback of its own, librdkafka would also report this commit to the
+        // configured on_commit; with one, the result only comes back on `q` (as an event: it is
+        // not called).
+        let err =
+            rd::rd_kafka_commit_queue(rk, offsets, q, Some(sync_commit_cb), std::ptr::null_mut());
+        if err as i32 != 0 {
+            rd::rd_kafka_queue_destroy(q);
+            return Err(KafkaError::from_code(err as i32));
+        }
+        let target = self.client.wake_target(q);
+        let end = deadline(timeout_ms);
+        let ev = loop {
+            if serve {
+                self.client.serve_main_if_pending();
+            }
+            if let Err(e) = self.client.check_woken() {
+                break Err(e);
+            }
+            let mut wait = match end {
+                None => -1,
+                Some(d) => {
+                    let left = remaining_ms(d);
+                    if left == 0 {
+                        break Err(KafkaError::from_code_msg(
+                            crate::error::ERR_TIMED_OUT,
+                            "commit: timed out (the commit goes on in the background)",
+                        ));
+                    }
+                    left
+                }
+            };
+            if serve {
+                // Main-queue callbacks (an OAUTHBEARER refresh) are served between slices.
+                wait = if wait < 0 { 50 } else { wait.min(50) };
+            }
+            let ev = rd::rd_kafka_queue_poll(q, wait);
+            if !ev.is_null() {
+                break Ok(ev);
+            }
+        };
+        drop(target);
+        // Abandoned (woken or timed out): the result, when it arrives, is dropped with the
+        // queue.
+        rd::rd_kafka_queue_destroy(q);
+        if serve {
+            self.client.serve_main_if_pending();
+        }
+        let ev = ev?;
+        let code = rd::rd_kafka_event_error(ev) as i32;
+        let parts = rd::rd_kafka_event_topic_partition_list(ev);
+        let result = parts.as_ref().map(TopicPartitionList::copy_of);
+        let msg = CStr::from_ptr(rd::rd_kafka_event_error_string(ev))
+            .to_string_lossy()
+            .into_owned();
+        rd::rd_kafka_event_destroy(ev);
+        if code != 0 {
+            return Err(KafkaError::from_code_msg(code, msg));
+        }
+        Ok(result)
+    }
+
+    /// Runs a query that fills `parts` on a helper thread that a wake-up can abandon (see
+    /// Client::run_detached): the helper works on its own copy, copied back on success.
+    fn list_query(
+        &self,
+        call: &'static str,
+        parts: &mut TopicPartitionList,
+        timeout_ms: i32,
+        q: unsafe extern "C" fn(
+            *mut rd::rd_kafka_t,
+            *mut rd::rd_kafka_topic_partition_list_t,
+            c_int,
+        ) -> rd::rd_kafka_resp_err_t,
+    ) -> KResult<()> {
+        let rk = SendPtr(self.rk());
+        let copy = SendPtr(unsafe { rd::rd_kafka_topic_partition_list_copy(parts.ptr) });
+        let res = self.client.run_detached(
+            call,
+            wait_limit(timeout_ms),
+            move || {
+                let err = unsafe { q(rk.get(), copy.get(), timeout_ms) };
+                (err as i32, copy)
+            },
+            |(_, l)| unsafe { rd::rd_kafka_topic_partition_list_destroy(l.get()) },
+        )?;
+        let (code, l) = res;
+        let out = TopicPartitionList::from_raw(l.get());
+        check_code(code)?;
+        *parts = out;
+        Ok(())
+    }
+
+    pub fn committed(&self, parts: &mut TopicPartitionList, timeout_ms: i32) -> KResult<()> {
+        self.list_query("committed", parts, timeout_ms, rd::rd_kafka_committed)
     }
 
     pub fn position(&self, parts: &TopicPartitionList) -> KResult<()> {
@@ -359,7 +480,8 @@ impl Consumer {
         check(unsafe { rd::rd_kafka_resume_partitions(self.rk(), parts.ptr) })
     }
 
-    /// (low, high) watermarks: as last seen by the fetcher (`cached`), or asked of the broker.
+    /// (low, high) watermarks: as last seen by the fetcher (`cached`), or asked of the broker
+    /// (on a helper thread a wake-up can abandon).
     pub fn watermark_offsets(
         &self,
         topic: &CStr,
@@ -367,19 +489,27 @@ impl Consumer {
         timeout_ms: i32,
         cached: bool,
     ) -> KResult<(i64, i64)> {
-        let rk = SendPtr(self.rk());
-        let query = move || {
-            let (mut lo, mut hi) = (0i64, 0i64);
+        let (mut lo, mut hi) = (0i64, 0i64);
+        if cached {
             let err = unsafe {
-                if cached {
-                    rd::rd_kafka_get_watermark_offsets(
-                        rk.get(),
-                        topic.as_ptr(),
-                        partition,
-                        &mut lo,
-                        &mut hi,
-                    )
-                } else {
+                rd::rd_kafka_get_watermark_offsets(
+                    self.rk(),
+                    topic.as_ptr(),
+                    partition,
+                    &mut lo,
+                    &mut hi,
+                )
+            };
+            return check(err).map(|_| (lo, hi));
+        }
+        let rk = SendPtr(self.rk());
+        let topic = topic.to_owned();
+        let (code, lo, hi) = self.client.run_detached(
+            "get_watermark_offsets",
+            wait_limit(timeout_ms),
+            move || {
+                let (mut lo, mut hi) = (0i64, 0i64);
+                let err = unsafe {
                     rd::rd_kafka_query_watermark_offsets(
                         rk.get(),
                         topic.as_ptr(),
@@ -388,22 +518,25 @@ impl Consumer {
                         &mut hi,
                         timeout_ms,
                     )
-                }
-            };
-            check(err).map(|_| (lo, hi))
-        };
-        if cached {
-            query()
-        } else {
-            self.client.serve_while("get_watermark_offsets", query)?
-        }
+                };
+                (err as i32, lo, hi)
+            },
+            |_| {},
+        )?;
+        check_code(code).map(|_| (lo, hi))
     }
 
-    pub fn offsets_for_times(&self, parts: &TopicPartitionList, timeout_ms: i32) -> KResult<()> {
-        let (rk, l) = (SendPtr(self.rk()), SendPtr(parts.ptr));
-        self.client.serve_while("offsets_for_times", move || {
-            check(unsafe { rd::rd_kafka_offsets_for_times(rk.get(), l.get(), timeout_ms) })
-        })?
+    pub fn offsets_for_times(
+        &self,
+        parts: &mut TopicPartitionList,
+        timeout_ms: i32,
+    ) -> KResult<()> {
+        self.list_query(
+            "offsets_for_times",
+            parts,
+            timeout_ms,
+            rd::rd_kafka_offsets_for_times,
+        )
     }
 
     pub fn store_offsets(&self, parts: &TopicPartitionList) -> KResult<()> {
@@ -450,26 +583,12 @@ impl Consumer {
         metadata::fetch(&self.client, topic, timeout_ms)
     }
 
-    /// Makes a poll or consume blocked on another thread return with _INTR (latched for the
-    /// next one when none is blocked).
+    /// Makes any blocking call of this consumer on another thread return with _INTR (latched
+    /// for the next one when none is blocked). Async-signal-safe.
     pub fn wake(&self) -> KResult<()> {
         self.client.check_fork("wake")?;
         self.client.wake();
         Ok(())
-    }
-
-    /// Leaves the group, serving the final rebalance callbacks on this thread.
-    pub fn close(&self) -> KResult<()> {
-        self.client.check_fork("close")?;
-        let _g = self.client.begin_serving("close")?;
-        if self.closing.swap(true, Ordering::AcqRel) {
-            return Ok(()); // closing twice is harmless, as in the Python client
-        }
-        self.client.begin_close();
-        let res = check(unsafe { rd::rd_kafka_consumer_close(self.rk()) });
-        self.closed.store(true, Ordering::Release);
-        self.client.serve_main_if_pending(); // error and log callbacks raised while leaving
-        res
     }
 }
 
@@ -545,41 +664,26 @@ unsafe extern "C" fn sync_commit_cb(
 ) {
 }
 
-/// A synchronous commit whose result event comes back on a temporary queue, so the
-/// per-partition outcome is returned to the caller and on_commit is kept for asynchronous and
-/// automatic commits (as in the Python client).
-unsafe fn commit_sync(
-    rk: *mut rd::rd_kafka_t,
-    offsets: *const rd::rd_kafka_topic_partition_list_t,
-) -> KResult<Option<TopicPartitionList>> {
-    let q = rd::rd_kafka_queue_new(rk);
-    // With no callback of its own, librdkafka would also report this commit to the configured
-    // on_commit; with one, the result only comes back on `q` (as an event: it is not called).
-    let err = rd::rd_kafka_commit_queue(rk, offsets, q, Some(sync_commit_cb), std::ptr::null_mut());
-    if err as i32 != 0 {
-        rd::rd_kafka_queue_destroy(q);
-        return Err(KafkaError::from_code(err as i32));
+/// How long the caller of a librdkafka query with `timeout_ms` waits for it: a little longer
+/// than librdkafka's own timeout, which normally ends it first (-1: no limit).
+pub(super) fn wait_limit(timeout_ms: i32) -> i32 {
+    if timeout_ms < 0 {
+        -1
+    } else {
+        timeout_ms.saturating_add(2000)
     }
-    let ev = rd::rd_kafka_queue_poll(q, -1);
-    rd::rd_kafka_queue_destroy(q);
-    if ev.is_null() {
-        return Err(KafkaError::state("commit: no result from librdkafka"));
+}
+
+fn check_code(code: i32) -> KResult<()> {
+    if code == 0 {
+        Ok(())
+    } else {
+        Err(KafkaError::from_code(code))
     }
-    let code = rd::rd_kafka_event_error(ev) as i32;
-    let parts = rd::rd_kafka_event_topic_partition_list(ev);
-    let result = parts.as_ref().map(TopicPartitionList::copy_of);
-    let msg = CStr::from_ptr(rd::rd_kafka_event_error_string(ev))
-        .to_string_lossy()
-        .into_owned();
-    rd::rd_kafka_event_destroy(ev);
-    if code != 0 {
-        return Err(KafkaError::from_code_msg(code, msg));
-    }
-    Ok(result)
 }
 
 /// Milliseconds left until `d` (0 once passed), rounded up so a wait never ends before it.
-fn remaining_ms(d: Instant) -> c_int {
+pub(super) fn remaining_ms(d: Instant) -> c_int {
     let left = d.saturating_duration_since(Instant::now());
     let ms = left.as_micros().div_ceil(1000);
     ms.min(c_int::MAX as u128) as c_int

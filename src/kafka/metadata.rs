@@ -111,10 +111,21 @@ impl PartitionMetadata {
 /// The caller owns the result (Metadata::destroy).
 pub fn fetch(client: &Client, topic: Option<&CStr>, timeout_ms: i32) -> KResult<*const Metadata> {
     let rk = SendPtr(client.rk);
-    let md = client.serve_while("list_topics", move || {
-        fetch_blocking(rk.get(), topic, timeout_ms)
-            .map(|m| SendPtr(m as *mut rd::rd_kafka_metadata_t))
-    })??;
+    let topic = topic.map(CStr::to_owned);
+    // On a helper thread a wake-up can abandon: metadata arriving later is destroyed.
+    let md = client.run_detached(
+        "list_topics",
+        super::consumer::wait_limit(timeout_ms),
+        move || {
+            fetch_blocking(rk.get(), topic.as_deref(), timeout_ms)
+                .map(|m| SendPtr(m as *mut rd::rd_kafka_metadata_t))
+        },
+        |r| {
+            if let Ok(m) = r {
+                unsafe { rd::rd_kafka_metadata_destroy(m.get()) };
+            }
+        },
+    )??;
     Ok(md.get() as *const Metadata)
 }
 

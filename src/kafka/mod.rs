@@ -9,6 +9,7 @@ pub mod cluster;
 pub mod config;
 pub mod consumer;
 pub mod delivery;
+mod consumer_close;
 pub mod events;
 mod fork;
 pub mod message;
@@ -21,6 +22,7 @@ pub mod tag;
 pub mod topic_partition;
 mod trampolines;
 pub mod transactions;
+mod wake;
 
 /// The version of the librdkafka built in, e.g. "2.12.1".
 pub fn librdkafka_version() -> &'static std::ffi::CStr {

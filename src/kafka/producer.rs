@@ -140,6 +140,8 @@ pub struct OutMessage<'a> {
 
 /// How often a blocking flush looks for a wake-up while it waits.
 const WAKE_SLICE: Duration = Duration::from_millis(20);
+/// How often a serve-in-poll flush looks at the messages in flight.
+const FLUSH_POLL: Duration = Duration::from_millis(2);
 
 impl Producer {
     pub fn new(config: &Config) -> KResult<Producer> {
@@ -334,14 +336,22 @@ impl Producer {
     pub fn poll(&self, timeout_ms: i32) -> KResult<i32> {
         let _g = self.client.begin_serving("poll")?;
         self.client.check_woken()?;
-        let n = unsafe { rd::rd_kafka_poll(self.client.rk, timeout_ms) };
+        let relayed = self.client.run_poll_relay();
+        let wait = if relayed > 0 { 0 } else { timeout_ms };
+        let n = unsafe { rd::rd_kafka_poll(self.client.rk, wait) };
         self.client.check_woken()?;
-        Ok(n)
+        Ok(n + relayed + self.client.run_poll_relay())
     }
 
     /// Waits until every message is delivered or `timeout_ms` passes (-1: no limit), serving
     /// callbacks meanwhile. Returns how many messages remain.
+    ///
+    /// In serve-in-poll mode it serves nothing: it waits until every message is delivered and
+    /// its report served by the polling thread (linger.ms still applies).
     pub fn flush(&self, timeout_ms: i32) -> KResult<usize> {
+        if self.client.serve_in_poll() {
+            return self.flush_unserved(timeout_ms);
+        }
         let _g = self.client.begin_serving("flush")?;
         let deadline = deadline(timeout_ms);
         loop {
@@ -358,6 +368,55 @@ impl Producer {
                 return Ok(self.len());
             }
         }
+    }
+
+    /// Serve-in-poll flush: waits until the polling thread has served every report.
+    fn flush_unserved(&self, timeout_ms: i32) -> KResult<usize> {
+        if self.client.in_callback() {
+            return Err(KafkaError::state(
+                "flush: called from inside one of this producer's callbacks; return from the \
+                 callback first",
+            ));
+        }
+        let deadline = deadline(timeout_ms);
+        loop {
+            self.client.check_woken()?;
+            let left = self.len();
+            if left == 0 || deadline.is_some_and(|d| Instant::now() >= d) {
+                return Ok(left);
+            }
+            std::thread::sleep(FLUSH_POLL);
+        }
+    }
+
+    /// Starts a flush and returns at once. flush_done() says when every message is delivered
+    /// and its report served; the reports make the event fd readable as they arrive, and so
+    /// does this call when nothing is outstanding. linger.ms still applies: librdkafka has no
+    /// non-blocking way to send lingering batches early.
+    pub fn flush_begin(&self) -> KResult<()> {
+        if self.client.in_callback() {
+            return Err(KafkaError::state(
+                "flush_begin: called from inside one of this producer's callbacks; return from \
+                 the callback first",
+            ));
+        }
+        if self.is_empty() {
+            let wfd = self
+                .client
+                .state
+                .event_wfd
+                .load(std::sync::atomic::Ordering::Acquire);
+            if wfd >= 0 {
+                let byte = 1u8;
+                unsafe { libc::write(wfd, &byte as *const u8 as *const c_void, 1) };
+            }
+        }
+        Ok(())
+    }
+
+    /// True when every message is delivered and its delivery report served (len() == 0).
+    pub fn flush_done(&self) -> bool {
+        self.is_empty()
     }
 
     /// Messages and requests waiting to be sent or acknowledged, plus callbacks not yet served.

@@ -4,8 +4,10 @@
 //! callbacks popped on serve_while's helper thread to the serving thread, guards every callback
 //! body against panics, and implements the wake-up that cancels a blocking call.
 use std::cell::Cell;
+use std::os::raw::c_int;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+use std::sync::Arc;
 
 use parking_lot::{Condvar, Mutex};
 use rdkafka_sys as rd;
@@ -19,7 +21,7 @@ pub(super) struct ThreadState {
     /// The delivery report this thread is handing to a delivery callback right now.
     pub(super) report: Cell<*const rd::rd_kafka_message_t>,
     /// Set on serve_while's helper thread: callbacks popped there are relayed (see Relay).
-    pub(super) relay: Cell<*const Relay>,
+    pub(super) relay: Cell<*const RelayTarget>,
 }
 
 thread_local! {
@@ -59,12 +61,16 @@ impl Drop for DeliveryReportGuard {
     }
 }
 
-/// Hands callback bodies from serve_while's helper thread to the application thread inside
-/// serve_while. Some blocking librdkafka calls serve the main queue themselves (a transaction
-/// commit or abort flushes, and flush polls): the callbacks they pop run on the application
-/// thread, one at a time, while the helper waits, so borrowed arguments stay valid.
-pub(super) struct Relay {
-    main: SendPtr<rd::rd_kafka_queue_t>,
+/// Hands callback bodies from a helper thread to an application thread. Some blocking
+/// librdkafka calls serve the main queue themselves (a transaction commit or abort flushes, and
+/// flush polls): the callbacks they pop run on the application thread, one at a time, while the
+/// helper waits, so borrowed arguments stay valid. In serve_while the application thread is the
+/// caller; in serve-in-poll mode it is whichever thread polls next (ClientState::poll_relay).
+pub(crate) struct Relay {
+    /// The queue yielded so that the thread that runs the job stops waiting.
+    main: AtomicPtr<rd::rd_kafka_queue_t>,
+    /// Held by a helper for the whole of its hand-over: one job at a time.
+    turn: Mutex<()>,
     slot: Mutex<RelaySlot>,
     cv: Condvar,
 }
@@ -80,41 +86,73 @@ struct RelayJob(*mut (dyn FnMut() + 'static));
 unsafe impl Send for RelayJob {}
 
 impl Relay {
+    pub(crate) fn new() -> Relay {
+        Relay {
+            main: AtomicPtr::new(std::ptr::null_mut()),
+            turn: Mutex::new(()),
+            slot: Mutex::new(RelaySlot::default()),
+            cv: Condvar::new(),
+        }
+    }
+
+    pub(crate) fn set_queue(&self, q: *mut rd::rd_kafka_queue_t) {
+        self.main.store(q, Ordering::Release);
+    }
+
     /// Helper thread: runs `job` on the serving thread and returns once it has run there.
-    fn run_remote(&self, job: &mut dyn FnMut()) {
+    /// `event_wfd`: an event pipe to make readable (serve-in-poll), or -1.
+    fn run_remote(&self, job: &mut dyn FnMut(), event_wfd: c_int) {
         let job: *mut (dyn FnMut() + '_) = job;
         // The lifetime is erased: this function does not return before the job has run.
         let job = unsafe {
             std::mem::transmute::<*mut (dyn FnMut() + '_), *mut (dyn FnMut() + 'static)>(job)
         };
+        let _turn = self.turn.lock();
         let mut slot = self.slot.lock();
         slot.job = Some(RelayJob(job));
         slot.finished = false;
-        unsafe { rd::rd_kafka_queue_yield(self.main.get()) }; // end the server's poll now
+        let q = self.main.load(Ordering::Acquire);
+        if !q.is_null() {
+            unsafe { rd::rd_kafka_queue_yield(q) }; // end the server's poll now
+        }
+        if event_wfd >= 0 {
+            let byte = 1u8;
+            unsafe { libc::write(event_wfd, &byte as *const u8 as *const libc::c_void, 1) };
+        }
         while !slot.finished {
             self.cv.wait(&mut slot);
         }
     }
 
-    /// Serving thread: runs the job the helper is waiting on, if any.
-    fn run_pending(&self) {
+    /// Serving thread: runs the job a helper is waiting on, if any. Returns whether one ran.
+    pub(crate) fn run_pending(&self) -> bool {
         let job = self.slot.lock().job.take();
         if let Some(RelayJob(job)) = job {
             unsafe { (*job)() };
             self.slot.lock().finished = true;
             self.cv.notify_all();
+            return true;
         }
+        false
     }
 }
 
+/// Where a helper thread's callback bodies go: a Relay, and the event pipe to poke.
+pub(super) struct RelayTarget {
+    relay: *const Relay,
+    event_wfd: c_int,
+}
+
 /// Dropped when serve_while's helper finishes (or panics): ends the serving loop.
-struct WorkerDone<'a>(&'a AtomicBool, &'a Relay);
+struct WorkerDone<'a>(&'a AtomicBool, *mut rd::rd_kafka_queue_t);
 
 impl Drop for WorkerDone<'_> {
     fn drop(&mut self) {
         THREAD.with(|t| t.relay.set(std::ptr::null()));
         self.0.store(true, Ordering::Release);
-        unsafe { rd::rd_kafka_queue_yield(self.1.main.get()) }; // wake the serving loop
+        if !self.1.is_null() {
+            unsafe { rd::rd_kafka_queue_yield(self.1) }; // wake the serving loop
+        }
     }
 }
 
@@ -161,7 +199,7 @@ pub(super) fn guarded(f: impl FnOnce()) {
             guarded_here(f);
         }
     };
-    unsafe { (*relay).run_remote(&mut job) };
+    unsafe { (*(*relay).relay).run_remote(&mut job, (*relay).event_wfd) };
 }
 
 /// Runs a callback body on this thread, never letting a panic unwind into C frames.
@@ -176,12 +214,31 @@ impl Client {
         if pending.load(Ordering::Acquire) && pending.swap(false, Ordering::AcqRel) {
             unsafe { rd::rd_kafka_poll(self.rk, 0) };
         }
+        self.run_poll_relay();
+    }
+
+    /// Serve-in-poll: runs the callback body a blocking call's helper thread popped, if one
+    /// waits. Returns how many ran (0 or 1); nothing outside serve-in-poll mode.
+    #[inline]
+    pub fn run_poll_relay(&self) -> i32 {
+        if self.state.serve_in_poll {
+            self.state.poll_relay.run_pending() as i32
+        } else {
+            0
+        }
+    }
+
+    /// True in serve-in-poll mode (kafkaffi.callbacks.in.poll).
+    #[inline]
+    pub fn serve_in_poll(&self) -> bool {
+        self.state.serve_in_poll
     }
 
     /// Runs a blocking librdkafka call on a helper thread while this thread serves the main
     /// queue's callbacks, so that, for instance, an OAUTHBEARER token refresh is answered while
-    /// list_topics or a synchronous commit waits for the broker. Consumer-queue events
-    /// (messages, rebalances) are left for poll.
+    /// a transaction call waits for the broker. Consumer-queue events (messages, rebalances)
+    /// are left for poll. In serve-in-poll mode this thread serves nothing: what the call pops
+    /// from the main queue runs in the next poll, on the polling thread, while the call waits.
     pub fn serve_while<T: Send>(&self, call: &str, f: impl FnOnce() -> T + Send) -> KResult<T> {
         if self.in_callback() {
             // Inside one of this client's callbacks (e.g. a synchronous commit in on_revoke, or
@@ -189,28 +246,173 @@ impl Client {
             // the main queue is served again once the callback has returned.
             return Ok(f());
         }
-        let _g = self.begin_serving(call)?;
-        let relay = Relay {
-            main: SendPtr(self.main_queue),
-            slot: Mutex::new(RelaySlot::default()),
-            cv: Condvar::new(),
+        let in_poll = self.state.serve_in_poll;
+        let _g = if in_poll {
+            None
+        } else {
+            Some(self.begin_serving(call)?)
         };
+        let relay = Relay::new();
+        relay.set_queue(self.main_queue);
+        let target = if in_poll {
+            RelayTarget {
+                relay: &self.state.poll_relay,
+                event_wfd: self.state.event_wfd.load(Ordering::Acquire),
+            }
+        } else {
+            RelayTarget {
+                relay: &relay,
+                event_wfd: -1,
+            }
+        };
+        let target = SendPtr(&target as *const RelayTarget as *mut RelayTarget);
         let done = AtomicBool::new(false);
+        let yield_q = if in_poll {
+            std::ptr::null_mut()
+        } else {
+            self.main_queue
+        };
+        let yq = SendPtr(yield_q);
         let result = std::thread::scope(|s| {
             let worker = s.spawn(|| {
                 // Ends the serving loop below even when f panics.
-                let _done = WorkerDone(&done, &relay);
-                THREAD.with(|t| t.relay.set(&relay));
+                let _done = WorkerDone(&done, yq.get());
+                THREAD.with(|t| t.relay.set(target.get()));
                 f()
             });
-            while !done.load(Ordering::Acquire) {
-                unsafe { rd::rd_kafka_poll(self.rk, 100) };
-                relay.run_pending();
+            if !in_poll {
+                while !done.load(Ordering::Acquire) {
+                    unsafe { rd::rd_kafka_poll(self.rk, 100) };
+                    relay.run_pending();
+                }
             }
             worker.join()
         });
-        self.serve_main_if_pending();
+        if !in_poll {
+            self.serve_main_if_pending();
+        }
         result.map_err(|_| KafkaError::panic(call))
+    }
+
+    /// Runs a blocking librdkafka query on a helper thread that may be abandoned: a wake-up
+    /// ends the wait with _INTR at once, and so does `wait_ms` passing (-1: no limit of its
+    /// own; the query's own timeout still ends it). The helper then runs on inside librdkafka
+    /// until the query's own timeout, and hands its result to `discard` (so nothing leaks);
+    /// destroying the client waits for it. `f` owns everything it uses. Meanwhile this thread
+    /// serves the main queue's callbacks (not in serve-in-poll mode).
+    pub fn run_detached<T: Send + 'static>(
+        &self,
+        call: &str,
+        wait_ms: i32,
+        f: impl FnOnce() -> T + Send + 'static,
+        discard: fn(T),
+    ) -> KResult<T> {
+        if self.in_callback() {
+            return Ok(f());
+        }
+        let in_poll = self.state.serve_in_poll;
+        let _g = if in_poll {
+            None
+        } else {
+            Some(self.begin_serving(call)?)
+        };
+        self.check_woken()?;
+        let shared = Arc::new(Detached::<T> {
+            slot: Mutex::new((None, false)),
+            done: AtomicBool::new(false),
+            q: SendPtr(unsafe { rd::rd_kafka_queue_new(self.rk) }),
+            main: SendPtr(if in_poll {
+                std::ptr::null_mut()
+            } else {
+                self.main_queue
+            }),
+        });
+        let wait_q = if in_poll {
+            shared.q.get()
+        } else {
+            self.main_queue
+        };
+        let _target = self.waker.target(wait_q);
+        *self.state.detached.lock() += 1;
+        let st = SendPtr(&*self.state as *const ClientState as *mut ClientState);
+        let helper = shared.clone();
+        let spawned = std::thread::Builder::new()
+            .name("kafkaffi-call".into())
+            .spawn(move || {
+                let r = catch_unwind(AssertUnwindSafe(f));
+                {
+                    let mut slot = helper.slot.lock();
+                    match r {
+                        Ok(r) if slot.1 => {
+                            drop(slot);
+                            discard(r);
+                        }
+                        Ok(r) => slot.0 = Some(r),
+                        Err(_) => {}
+                    }
+                }
+                helper.done.store(true, Ordering::Release);
+                unsafe {
+                    rd::rd_kafka_queue_yield(helper.q.get());
+                    if !helper.main.get().is_null() {
+                        rd::rd_kafka_queue_yield(helper.main.get());
+                    }
+                }
+                drop(helper); // before the count: the client may be destroyed right after
+                let st = unsafe { &*st.get() };
+                *st.detached.lock() -= 1;
+                st.detached_cv.notify_all();
+            });
+        if let Err(e) = spawned {
+            *self.state.detached.lock() -= 1;
+            return Err(KafkaError::state(format!("{call}: helper thread: {e}")));
+        }
+        let deadline = super::producer::deadline(wait_ms);
+        let outcome = loop {
+            if shared.done.load(Ordering::Acquire) {
+                break match shared.slot.lock().0.take() {
+                    Some(r) => Ok(r),
+                    None => Err(KafkaError::panic(call)),
+                };
+            }
+            let mut slice = 100;
+            if let Some(d) = deadline {
+                let left = d.saturating_duration_since(std::time::Instant::now());
+                if left.is_zero() {
+                    break Err(KafkaError::from_code_msg(
+                        crate::error::ERR_TIMED_OUT,
+                        format!("{call}: timed out"),
+                    ));
+                }
+                slice = slice.min(left.as_millis().max(1) as c_int);
+            }
+            if let Err(e) = self.check_woken() {
+                break Err(e);
+            }
+            unsafe {
+                if in_poll {
+                    let ev = rd::rd_kafka_queue_poll(shared.q.get(), slice);
+                    if !ev.is_null() {
+                        rd::rd_kafka_event_destroy(ev);
+                    }
+                } else {
+                    rd::rd_kafka_poll(self.rk, slice);
+                }
+            }
+        };
+        if outcome.is_err() {
+            // Abandoned: a result arriving later goes to `discard`.
+            let mut slot = shared.slot.lock();
+            slot.1 = true;
+            if let Some(r) = slot.0.take() {
+                drop(slot);
+                discard(r);
+            }
+        }
+        if !in_poll {
+            self.serve_main_if_pending();
+        }
+        outcome
     }
 
     /// Enters a call that serves this client's callbacks. Fails when the thread is already
@@ -260,26 +462,45 @@ impl Client {
     /// Makes a blocking poll, consume or flush return at once with _INTR. When no call is
     /// blocked, the next one returns _INTR at once (the wake-up is latched, so it cannot be lost
     /// to a race with the call starting).
+    ///
+    /// Async-signal-safe: an atomic store and a write() to a self-pipe (see wake.rs), so a
+    /// signal handler may call it. Ends any blocking call of the client: poll, consume, flush,
+    /// commit, close, the queries, transactions and admin calls.
+    #[inline]
     pub fn wake(&self) {
-        self.woken.store(true, Ordering::SeqCst);
-        let closing = self.state.closing.lock();
-        if !*closing {
-            unsafe { rd::rd_kafka_queue_yield(self.queue) };
-        }
+        self.waker.wake();
     }
 
-    /// Consumers, before rd_kafka_consumer_close(): no yield may reach the consumer queue any
-    /// more (see ClientState::closing); a wake-up is still latched for the next call.
-    pub fn begin_close(&self) {
-        *self.state.closing.lock() = true;
+    /// Adds a queue a blocking call waits on to the queues a wake-up yields, until the guard
+    /// is dropped (drop it before destroying the queue).
+    pub fn wake_target(&self, q: *mut rd::rd_kafka_queue_t) -> super::wake::WakeTarget<'_> {
+        self.waker.target(q)
     }
 
     /// Consumes a pending wake-up as an _INTR error.
     pub fn check_woken(&self) -> KResult<()> {
-        if self.woken.load(Ordering::Acquire) && self.woken.swap(false, Ordering::SeqCst) {
+        let woken = &self.waker.shared.woken;
+        if woken.load(Ordering::Acquire) && woken.swap(false, Ordering::SeqCst) {
             Err(KafkaError::from_code_msg(ERR_INTR, "woken up by wake()"))
         } else {
             Ok(())
         }
+    }
+}
+
+/// What a detached helper (Client::run_detached) and its caller share.
+struct Detached<T> {
+    /// The result, and whether the caller abandoned the call.
+    slot: Mutex<(Option<T>, bool)>,
+    done: AtomicBool,
+    /// The queue the caller waits on in serve-in-poll mode, yielded when the helper is done.
+    q: SendPtr<rd::rd_kafka_queue_t>,
+    /// The main queue the caller polls otherwise (null in serve-in-poll mode).
+    main: SendPtr<rd::rd_kafka_queue_t>,
+}
+
+impl<T> Drop for Detached<T> {
+    fn drop(&mut self) {
+        unsafe { rd::rd_kafka_queue_destroy(self.q.get()) };
     }
 }

@@ -23,8 +23,7 @@ pub(super) unsafe extern "C" fn on_main_event(_rk: *mut rd::rd_kafka_t, opaque: 
         let Some(st) = state(opaque) else { return };
         st.main_pending.store(true, Ordering::Release);
         let q = st.consumer_queue.load(Ordering::Acquire);
-        let closing = st.closing.lock();
-        if !q.is_null() && !*closing {
+        if !q.is_null() {
             rd::rd_kafka_queue_yield(q);
         }
     })

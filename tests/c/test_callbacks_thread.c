@@ -287,7 +287,7 @@ static void reentrant_assign(void *opaque, kf_consumer_t *c,
     r->poll_code = kf_error_code(err);
     kf_error_destroy(err);
     kf_message_destroy(m);
-    err = kf_consumer_close(c);
+    err = kf_consumer_close(c, -1);
     r->close_code = kf_error_code(err);
     kf_error_destroy(err);
     err = kf_consumer_destroy(c);
@@ -334,7 +334,7 @@ static void test_consumer_reentry(t_cluster_t *cluster) {
               "the default assignment applied after on_assign (%zu partitions)",
               kf_topic_partition_list_count(assignment));
     kf_topic_partition_list_destroy(assignment);
-    OK(kf_consumer_close(c));
+    OK(kf_consumer_close(c, -1));
     OK(kf_consumer_destroy(c));
     printf("   poll, close, destroy refused inside on_assign; the assignment applied\n");
 }
@@ -388,7 +388,7 @@ static void test_commit_callback(t_cluster_t *cluster) {
     REQUIRE(m != NULL && kf_message_error_code(m) == 0, "a message to commit");
 
     /* Synchronous: the result is returned; on_commit is not called, not even later. */
-    if (OK(kf_consumer_commit(c, m, NULL, false, &committed)))
+    if (OK(kf_consumer_commit(c, m, NULL, false, -1, &committed)))
         CHECK(kf_topic_partition_list_count(committed) == 1 &&
                   kf_topic_partition_list_offset(committed, 0) == kf_message_offset(m) + 1 &&
                   kf_topic_partition_list_error_code(committed, 0) == 0,
@@ -406,7 +406,7 @@ static void test_commit_callback(t_cluster_t *cluster) {
           calls_of(&rec_commit));
 
     /* Asynchronous: reported to on_commit, on this thread, inside poll. */
-    OK(kf_consumer_commit(c, NULL, NULL, true, NULL));
+    OK(kf_consumer_commit(c, NULL, NULL, true, -1, NULL));
     deadline = t_now_ms() + 10000;
     while (calls_of(&rec_commit) == 0 && t_now_ms() < deadline) {
         OK(kf_consumer_poll(c, 50, &m));
@@ -422,9 +422,9 @@ static void test_commit_callback(t_cluster_t *cluster) {
 
     /* Close right after an asynchronous commit: close completes (its result event arriving
      * meanwhile must not cut the wait short) and serves on_commit on this thread. */
-    OK(kf_consumer_commit(c, NULL, NULL, true, NULL));
+    OK(kf_consumer_commit(c, NULL, NULL, true, -1, NULL));
     set_serving(true);
-    OK(kf_consumer_close(c));
+    OK(kf_consumer_close(c, -1));
     set_serving(false);
     check_record("on_commit", &rec_commit, 2);
     CHECK(rec_commit.calls == 2, "on_commit served by close (%d calls in all)", rec_commit.calls);
@@ -543,7 +543,7 @@ static void test_wake(t_cluster_t *cluster) {
     memset(&b, 0, sizeof b);
     b.consumer = c;
     wake_blocked("kf_consumer_poll(-1)", &b);
-    OK(kf_consumer_close(c));
+    OK(kf_consumer_close(c, -1));
     OK(kf_consumer_destroy(c));
 }
 
@@ -635,7 +635,7 @@ static void test_event_fd(t_cluster_t *cluster) {
     CHECK(m != NULL && kf_message_len(m) == 2, "the consumer's fd announced the message");
     kf_message_destroy(m);
     printf("   consumer: fd %d readable when the message arrived, poll(0) returned it\n", fd);
-    OK(kf_consumer_close(c));
+    OK(kf_consumer_close(c, -1));
     OK(kf_consumer_destroy(c));
 }
 

@@ -99,7 +99,7 @@ static void child_calls(const clients_t *c) {
     FORKED(kf_consumer_assignment(c->consumer, &out));
     FORKED(kf_consumer_poll(c->consumer, 1000, &m));
     FORKED(kf_consumer_consume(c->consumer, msgs, 1, 1000, &n));
-    FORKED(kf_consumer_commit(c->consumer, c->msg, NULL, false, NULL));
+    FORKED(kf_consumer_commit(c->consumer, c->msg, NULL, false, -1, NULL));
     FORKED(kf_consumer_committed(c->consumer, tpl, 1000, &out));
     FORKED(kf_consumer_position(c->consumer, tpl, &out));
     FORKED(kf_consumer_offsets_for_times(c->consumer, tpl, 1000, &out));
@@ -113,7 +113,7 @@ static void child_calls(const clients_t *c) {
     FORKED(kf_consumer_list_topics(c->consumer, c->topic, 1000, &md));
     FORKED(kf_consumer_event_fd(c->consumer, &fd));
     FORKED(kf_consumer_wake(c->consumer));
-    FORKED(kf_consumer_close(c->consumer));
+    FORKED(kf_consumer_close(c->consumer, -1));
 
     t_section("child: admin calls");
     FORKED(kf_admin_poll(c->admin, 1000, &served));
@@ -281,7 +281,7 @@ static void run(t_cluster_t *cl) {
                                 NULL));
 
     kf_message_destroy(c.msg);
-    OK(kf_consumer_close(c.consumer));
+    OK(kf_consumer_close(c.consumer, -1));
     OK(kf_consumer_destroy(c.consumer));
     OK(kf_deserializing_consumer_destroy(c.dconsumer));
     OK(kf_producer_destroy(c.producer));

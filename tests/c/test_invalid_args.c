@@ -676,6 +676,8 @@ static void test_producer(t_cluster_t *cluster) {
     INVALID(kf_producer_event_fd(p, NULL), "fd_out");
     CHECK(fd == -42, "fd_out untouched on error");
     INVALID(kf_producer_wake(NULL), "producer");
+    INVALID(kf_producer_flush_begin(NULL), "producer");
+    CHECK(!kf_producer_flush_done(NULL), "kf_producer_flush_done(NULL) is false");
     CHECK(kf_producer_fatal_error(NULL) == NULL, "kf_producer_fatal_error(NULL)");
     CHECK(kf_producer_fatal_error(p) == NULL, "a healthy producer has no fatal error");
 
@@ -796,7 +798,7 @@ static void test_consumer(t_cluster_t *cluster) {
     c = t_consumer(conf);
     kf_config_destroy(conf);
 
-    INVALID(kf_consumer_close(NULL), "consumer");
+    INVALID(kf_consumer_close(NULL, -1), "consumer");
     INVALID(kf_consumer_subscribe(NULL, topics, 1, NULL), "consumer");
     INVALID(kf_consumer_subscribe(c, NULL, 1, NULL), "topics");
     INVALID(kf_consumer_subscribe(c, topics, 2, NULL), "topic");
@@ -830,8 +832,8 @@ static void test_consumer(t_cluster_t *cluster) {
     }
     INVALID(kf_consumer_store_message(NULL, msg), "consumer");
     INVALID(kf_consumer_store_message(c, NULL), "message");
-    INVALID(kf_consumer_commit(NULL, NULL, l, false, &out), "consumer");
-    ERR(kf_consumer_commit(c, NULL, NULL, false, &out), KF_ERR__NO_OFFSET, NULL);
+    INVALID(kf_consumer_commit(NULL, NULL, l, false, -1, &out), "consumer");
+    ERR(kf_consumer_commit(c, NULL, NULL, false, -1, &out), KF_ERR__NO_OFFSET, NULL);
     INVALID(kf_consumer_committed(NULL, l, 1000, &out), "consumer");
     INVALID(kf_consumer_committed(c, NULL, 1000, &out), "partitions");
     INVALID(kf_consumer_committed(c, l, 1000, NULL), "result_out");
@@ -871,6 +873,8 @@ static void test_consumer(t_cluster_t *cluster) {
     CHECK(fd == -42 && md == NULL && gmd == NULL && member == NULL,
           "_out parameters untouched on error");
     INVALID(kf_consumer_wake(NULL), "consumer");
+    INVALID(kf_consumer_close_begin(NULL), "consumer");
+    CHECK(!kf_consumer_close_done(NULL), "kf_consumer_close_done(NULL) is false");
 
     /* Valid calls on an idle member still work. */
     if (OK(kf_consumer_memberid(c, &member)))
@@ -894,8 +898,8 @@ static void test_consumer(t_cluster_t *cluster) {
 
     /* A closed consumer: every call but close, wake and destroy answers KF_ERR__STATE. */
     t_section("a closed consumer answers KF_ERR__STATE");
-    OK(kf_consumer_close(c));
-    OK(kf_consumer_close(c)); /* closing twice is harmless */
+    OK(kf_consumer_close(c, -1));
+    OK(kf_consumer_close(c, -1)); /* closing twice is harmless */
     ERR(kf_consumer_subscribe(c, topics, 1, NULL), KF_ERR__STATE, "closed");
     ERR(kf_consumer_unsubscribe(c), KF_ERR__STATE, "closed");
     ERR(kf_consumer_assign(c, l), KF_ERR__STATE, "closed");
@@ -909,7 +913,7 @@ static void test_consumer(t_cluster_t *cluster) {
         kf_message_batch_t *batch = NULL;
         ERR(kf_consumer_consume_batch(c, 2, 0, 0, &batch), KF_ERR__STATE, "closed");
     }
-    ERR(kf_consumer_commit(c, NULL, l, false, &out), KF_ERR__STATE, "closed");
+    ERR(kf_consumer_commit(c, NULL, l, false, -1, &out), KF_ERR__STATE, "closed");
     ERR(kf_consumer_committed(c, l, 1000, &out), KF_ERR__STATE, "closed");
     ERR(kf_consumer_position(c, l, &out), KF_ERR__STATE, "closed");
     ERR(kf_consumer_offsets_for_times(c, l, 1000, &out), KF_ERR__STATE, "closed");
@@ -1414,7 +1418,7 @@ static void test_transactions(t_cluster_t *cluster) {
     ERR(kf_producer_abort_transaction(p, 1000), KF_ERR__NOT_CONFIGURED, NULL);
 
     kf_consumer_group_metadata_destroy(gmd);
-    OK(kf_consumer_close(c));
+    OK(kf_consumer_close(c, -1));
     OK(kf_consumer_destroy(c));
     OK(kf_producer_destroy(p));
     kf_topic_partition_list_destroy(l);
@@ -1524,7 +1528,7 @@ static void test_avro_hooks_and_legacy(void) {
     err = NULL;
     ac = kf_avro_consumer_new(NULL, cconf, NULL, NULL, &err);
     MUST(err);
-    OK(kf_consumer_close(kf_deserializing_consumer_consumer(ac)));
+    OK(kf_consumer_close(kf_deserializing_consumer_consumer(ac), -1));
     OK(kf_deserializing_consumer_destroy(ac));
 }
 
@@ -1854,7 +1858,7 @@ static void test_client_extras(t_cluster_t *cluster) {
     CHECK(left == 0, "nothing to deliver");
     ERR(kf_producer_close(p, 1000, NULL), KF_ERR__STATE, "closed");
     OK(kf_producer_destroy(p));
-    OK(kf_consumer_close(c));
+    OK(kf_consumer_close(c, -1));
     OK(kf_consumer_destroy(c));
     OK(kf_admin_destroy(a));
 }

@@ -136,7 +136,7 @@ static void run(t_cluster_t *cluster) {
         kf_message_destroy(m);
     }
     CHECK(seen == N_MSGS, "%s: viewed %d of %d messages", cluster->name, seen, N_MSGS);
-    MUST(kf_consumer_close(c));
+    MUST(kf_consumer_close(c, -1));
     MUST(kf_consumer_destroy(c));
 
     /* The same messages as one batch: one call for all their views. */
@@ -167,7 +167,7 @@ static void run(t_cluster_t *cluster) {
         kf_message_batch_destroy(b);
     }
     CHECK(got == N_MSGS, "%s: batched %zu of %d messages", cluster->name, got, N_MSGS);
-    MUST(kf_consumer_close(c));
+    MUST(kf_consumer_close(c, -1));
     MUST(kf_consumer_destroy(c));
 
     /* An error in one call. */

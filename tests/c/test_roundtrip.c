@@ -283,7 +283,7 @@ static void roundtrip(t_cluster_t *cluster) {
                       case_timestamp(base_ts, i), before_ms, after_ms, cluster->name);
         kf_message_destroy(consumed[i]);
     }
-    MUST(kf_consumer_close(c));
+    MUST(kf_consumer_close(c, -1));
     MUST(kf_consumer_destroy(c));
     printf("   %s: %zu messages compared field by field\n", cluster->name, n_consumed);
 }

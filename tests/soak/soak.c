@@ -271,7 +271,7 @@ int main(int argc, char **argv) {
 
 out:
     if (consumer != NULL) {
-        if (!check(kf_consumer_close(consumer), "kf_consumer_close"))
+        if (!check(kf_consumer_close(consumer, -1), "kf_consumer_close"))
             status = 1;
         if (!check(kf_consumer_destroy(consumer), "kf_consumer_destroy"))
             status = 1;

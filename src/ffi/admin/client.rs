@@ -76,11 +76,15 @@ pub extern "C" fn kf_admin_poll(
     })
 }
 
-/// Makes a kf_admin_poll() or a blocking admin operation waiting on another thread return at
-/// once with KF_ERR__INTR (the operation itself still runs; its result is dropped). With no call
-/// waiting, the next one returns KF_ERR__INTR at once.
+/// Makes a kf_admin_poll(), a blocking admin operation or kf_admin_list_topics() waiting on
+/// another thread return at once with KF_ERR__INTR (the operation itself still runs; its result
+/// is discarded when it arrives). With no call waiting, the next one returns KF_ERR__INTR at
+/// once (the wake-up is never lost).
 ///
-/// Errors: KF_ERR__INVALID_ARG (NULL admin). Thread safety: any thread (not a signal handler).
+/// Async-signal-safe: it stores a flag and writes one byte to a pipe (no lock, no allocation),
+/// so a SIGINT handler may call it; errno is preserved.
+/// Errors: KF_ERR__INVALID_ARG (NULL admin). Blocks: no.
+/// Thread safety: any thread, and signal handlers.
 #[no_mangle]
 pub extern "C" fn kf_admin_wake(admin: *mut kf_admin_t) -> *mut kf_error_t {
     call("kf_admin_wake", || {
@@ -90,9 +94,15 @@ pub extern "C" fn kf_admin_wake(admin: *mut kf_admin_t) -> *mut kf_error_t {
 }
 
 /// A file descriptor that becomes readable when kf_admin_poll() has work to serve (a callback
-/// or an asynchronous result), for event loops. Drain it (read until EAGAIN), then call
-/// kf_admin_poll(0). The descriptor belongs to the admin client: do not close it; it lives until
-/// kf_admin_destroy().
+/// or an asynchronous result), for event loops: the read end of a non-blocking pipe. When it is
+/// readable, read it until EAGAIN, then call kf_admin_poll() with timeout 0 until it serves
+/// nothing: one byte may stand for many events. It may also become readable with nothing to
+/// serve (a wake-up). The descriptor belongs to the admin client and lives until
+/// kf_admin_destroy(): never close it. A runtime that closes the descriptors it is given must
+/// be given a dup() of it. It becomes readable when the
+/// client's queue goes from empty to not empty: events queued before the first call do not
+/// make it readable, so call kf_admin_poll() with timeout 0 until it comes back empty once after
+/// getting the descriptor.
 ///
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when no pipe can be created.
 /// Thread safety: any thread.
