@@ -378,6 +378,7 @@
 
 /**
  * Isolation level (Python's IsolationLevel): read uncommitted.
+ * Group: KF_ISOLATION_LEVEL.
  */
 #define KF_ISOLATION_LEVEL_READ_UNCOMMITTED 0
 
@@ -1912,6 +1913,7 @@ extern "C" {
  * KF_ERR__FORKED and kf_admin_destroy() frees nothing of librdkafka (the child leaks it; the
  * parent's admin client is unaffected). Create a new admin client in the child.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_admin_t *kf_admin_new(const kf_config_t *config, kf_error_t **err_out);
 
@@ -1923,6 +1925,7 @@ kf_admin_t *kf_admin_new(const kf_config_t *config, kf_error_t **err_out);
  * Errors: KF_ERR__STATE when called from inside one of this client's callbacks (then nothing is
  * destroyed).
  * Thread safety: no other call on this admin client may run concurrently or follow.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_destroy(kf_admin_t *admin);
 
@@ -1935,6 +1938,7 @@ kf_error_t *kf_admin_destroy(kf_admin_t *admin);
  * Errors: KF_ERR__INVALID_ARG (NULL admin); KF_ERR__STATE when called from inside one of this
  * client's callbacks; KF_ERR__INTR when woken.
  * Thread safety: any thread; callbacks run on the calling thread.
+ * Nullable: `served_out`.
  */
 kf_error_t *kf_admin_poll(kf_admin_t *admin, int timeout_ms, int *served_out);
 
@@ -1944,6 +1948,7 @@ kf_error_t *kf_admin_poll(kf_admin_t *admin, int timeout_ms, int *served_out);
  * waiting, the next one returns KF_ERR__INTR at once.
  *
  * Errors: KF_ERR__INVALID_ARG (NULL admin). Thread safety: any thread (not a signal handler).
+ * Blocks: no.
  */
 kf_error_t *kf_admin_wake(kf_admin_t *admin);
 
@@ -1955,6 +1960,7 @@ kf_error_t *kf_admin_wake(kf_admin_t *admin);
  *
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when no pipe can be created.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_event_fd(kf_admin_t *admin, int *fd_out);
 
@@ -1966,6 +1972,7 @@ kf_error_t *kf_admin_event_fd(kf_admin_t *admin, int *fd_out);
  * Blocks: up to `timeout_ms`, serving callbacks. Errors: KF_ERR__INVALID_ARG;
  * KF_ERR__TIMED_OUT; KF_ERR__TRANSPORT.
  * Thread safety: any thread.
+ * Nullable: `topic`.
  */
 kf_error_t *kf_admin_list_topics(kf_admin_t *admin, const char *topic, int timeout_ms, kf_metadata_t **metadata_out);
 
@@ -1973,6 +1980,7 @@ kf_error_t *kf_admin_list_topics(kf_admin_t *admin, const char *topic, int timeo
  * Replaces the SASL PLAIN/SCRAM username and password; used from the next (re)authentication.
  *
  * Errors: KF_ERR__INVALID_ARG for NULL arguments. Thread safety: any thread.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_set_sasl_credentials(kf_admin_t *admin, const char *username, const char *password);
 
@@ -1986,11 +1994,14 @@ kf_error_t *kf_admin_set_sasl_credentials(kf_admin_t *admin, const char *usernam
  * be passed to any number of operations; each operation copies them. An operation refuses an
  * option it does not take (KF_ERR__INVALID_ARG naming the option).
  * Thread safety: one thread at a time per options object.
+ * Blocks: no.
  */
 kf_admin_options_t *kf_admin_options_new(void);
 
 /**
  * Frees options. NULL is a no-op.
+ * Thread safety: once, with no other call on the admin options running.
+ * Blocks: no.
  */
 void kf_admin_options_destroy(kf_admin_options_t *options);
 
@@ -2002,6 +2013,7 @@ void kf_admin_options_destroy(kf_admin_options_t *options);
  *
  * Errors: KF_ERR__INVALID_ARG for NULL options or a negative timeout.
  * Thread safety: one thread at a time per options object.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_options_set_request_timeout(kf_admin_options_t *options, int timeout_ms);
 
@@ -2013,6 +2025,7 @@ kf_error_t *kf_admin_options_set_request_timeout(kf_admin_options_t *options, in
  *
  * Errors: KF_ERR__INVALID_ARG for NULL options or a negative timeout.
  * Thread safety: one thread at a time per options object.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_options_set_operation_timeout(kf_admin_options_t *options, int timeout_ms);
 
@@ -2022,6 +2035,7 @@ kf_error_t *kf_admin_options_set_operation_timeout(kf_admin_options_t *options, 
  *
  * Errors: KF_ERR__INVALID_ARG for NULL options. Thread safety: one thread at a time per options
  * object.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_options_set_validate_only(kf_admin_options_t *options, bool validate_only);
 
@@ -2032,6 +2046,7 @@ kf_error_t *kf_admin_options_set_validate_only(kf_admin_options_t *options, bool
  *
  * Errors: KF_ERR__INVALID_ARG for NULL options. Thread safety: one thread at a time per options
  * object.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_options_set_include_authorized_operations(kf_admin_options_t *options, bool include);
 
@@ -2041,6 +2056,7 @@ kf_error_t *kf_admin_options_set_include_authorized_operations(kf_admin_options_
  *
  * Errors: KF_ERR__INVALID_ARG for NULL options. Thread safety: one thread at a time per options
  * object.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_options_set_require_stable_offsets(kf_admin_options_t *options, bool require_stable);
 
@@ -2050,6 +2066,7 @@ kf_error_t *kf_admin_options_set_require_stable_offsets(kf_admin_options_t *opti
  *
  * Errors: KF_ERR__INVALID_ARG for NULL options or another value. Thread safety: one thread at a
  * time per options object.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_options_set_isolation_level(kf_admin_options_t *options, int isolation_level);
 
@@ -2059,6 +2076,7 @@ kf_error_t *kf_admin_options_set_isolation_level(kf_admin_options_t *options, in
  *
  * Errors: KF_ERR__INVALID_ARG for NULL options, NULL `states` with a count, or an unknown state.
  * Thread safety: one thread at a time per options object.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_options_set_match_consumer_group_states(kf_admin_options_t *options, const int *states, size_t count);
 
@@ -2069,6 +2087,7 @@ kf_error_t *kf_admin_options_set_match_consumer_group_states(kf_admin_options_t 
  *
  * Errors: KF_ERR__INVALID_ARG for NULL options, NULL `types` with a count, or an unknown type.
  * Thread safety: one thread at a time per options object.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_options_set_match_consumer_group_types(kf_admin_options_t *options, const int *types, size_t count);
 
@@ -2087,6 +2106,7 @@ kf_error_t *kf_admin_options_set_match_consumer_group_types(kf_admin_options_t *
  * element, or an option the operation does not take); KF_ERR__STATE; KF_ERR__INTR;
  * KF_ERR__TIMED_OUT when librdkafka gave no result in time.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_create_topics(kf_admin_t *admin, const kf_new_topic_t *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2098,6 +2118,8 @@ kf_error_t *kf_admin_create_topics(kf_admin_t *admin, const kf_new_topic_t *cons
  * Errors: as kf_admin_create_topics() (KF_ERR__INVALID_ARG also for a NULL callback); when the
  * call fails, the callback is never called.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_create_topics_async(kf_admin_t *admin, const kf_new_topic_t *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2113,6 +2135,7 @@ kf_error_t *kf_admin_create_topics_async(kf_admin_t *admin, const kf_new_topic_t
  * Errors: KF_ERR__INVALID_ARG (NULL arguments, non-UTF-8 names, an option not taken);
  * KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_delete_topics(kf_admin_t *admin, const char *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2122,6 +2145,8 @@ kf_error_t *kf_admin_delete_topics(kf_admin_t *admin, const char *const *topics,
  *
  * Errors: as kf_admin_delete_topics(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_delete_topics_async(kf_admin_t *admin, const char *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2137,6 +2162,7 @@ kf_error_t *kf_admin_delete_topics_async(kf_admin_t *admin, const char *const *t
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_create_partitions(kf_admin_t *admin, const kf_new_partitions_t *const *new_partitions, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2147,6 +2173,8 @@ kf_error_t *kf_admin_create_partitions(kf_admin_t *admin, const kf_new_partition
  * Errors: as kf_admin_create_partitions(), plus a NULL callback; on error the callback never
  * runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_create_partitions_async(kf_admin_t *admin, const kf_new_partitions_t *const *new_partitions, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2164,6 +2192,7 @@ kf_error_t *kf_admin_create_partitions_async(kf_admin_t *admin, const kf_new_par
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_configs(kf_admin_t *admin, const kf_config_resource_t *const *resources, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2174,6 +2203,8 @@ kf_error_t *kf_admin_describe_configs(kf_admin_t *admin, const kf_config_resourc
  * Errors: as kf_admin_describe_configs(), plus a NULL callback; on error the callback never
  * runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_configs_async(kf_admin_t *admin, const kf_config_resource_t *const *resources, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2189,6 +2220,7 @@ kf_error_t *kf_admin_describe_configs_async(kf_admin_t *admin, const kf_config_r
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_alter_configs(kf_admin_t *admin, const kf_config_resource_t *const *resources, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2198,6 +2230,8 @@ kf_error_t *kf_admin_alter_configs(kf_admin_t *admin, const kf_config_resource_t
  *
  * Errors: as kf_admin_alter_configs(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_alter_configs_async(kf_admin_t *admin, const kf_config_resource_t *const *resources, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2214,6 +2248,7 @@ kf_error_t *kf_admin_alter_configs_async(kf_admin_t *admin, const kf_config_reso
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_incremental_alter_configs(kf_admin_t *admin, const kf_config_resource_t *const *resources, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2225,6 +2260,8 @@ kf_error_t *kf_admin_incremental_alter_configs(kf_admin_t *admin, const kf_confi
  * Errors: as kf_admin_incremental_alter_configs(), plus a NULL callback; on error the callback
  * never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_incremental_alter_configs_async(kf_admin_t *admin, const kf_config_resource_t *const *resources, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2241,6 +2278,7 @@ kf_error_t *kf_admin_incremental_alter_configs_async(kf_admin_t *admin, const kf
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_topics(kf_admin_t *admin, const char *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2251,6 +2289,8 @@ kf_error_t *kf_admin_describe_topics(kf_admin_t *admin, const char *const *topic
  * Errors: as kf_admin_describe_topics(), plus a NULL callback; on error the callback never
  * runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_topics_async(kf_admin_t *admin, const char *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2267,6 +2307,7 @@ kf_error_t *kf_admin_describe_topics_async(kf_admin_t *admin, const char *const 
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_cluster(kf_admin_t *admin, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2277,6 +2318,8 @@ kf_error_t *kf_admin_describe_cluster(kf_admin_t *admin, const kf_admin_options_
  * Errors: as kf_admin_describe_cluster(), plus a NULL callback; on error the callback never
  * runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_cluster_async(kf_admin_t *admin, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2297,6 +2340,7 @@ kf_error_t *kf_admin_describe_cluster_async(kf_admin_t *admin, const kf_admin_op
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_list_consumer_groups(kf_admin_t *admin, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2310,6 +2354,8 @@ kf_error_t *kf_admin_list_consumer_groups(kf_admin_t *admin, const kf_admin_opti
  * Errors: as kf_admin_list_consumer_groups(), plus a NULL callback; on error the callback never
  * runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_list_consumer_groups_async(kf_admin_t *admin, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2333,6 +2379,7 @@ kf_error_t *kf_admin_list_consumer_groups_async(kf_admin_t *admin, const kf_admi
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_consumer_groups(kf_admin_t *admin, const char *const *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2347,6 +2394,8 @@ kf_error_t *kf_admin_describe_consumer_groups(kf_admin_t *admin, const char *con
  * Errors: as kf_admin_describe_consumer_groups(), plus a NULL callback; on error the callback
  * never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_consumer_groups_async(kf_admin_t *admin, const char *const *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2367,6 +2416,7 @@ kf_error_t *kf_admin_describe_consumer_groups_async(kf_admin_t *admin, const cha
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_delete_consumer_groups(kf_admin_t *admin, const char *const *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2381,6 +2431,8 @@ kf_error_t *kf_admin_delete_consumer_groups(kf_admin_t *admin, const char *const
  * Errors: as kf_admin_delete_consumer_groups(), plus a NULL callback; on error the callback
  * never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_delete_consumer_groups_async(kf_admin_t *admin, const char *const *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2405,6 +2457,7 @@ kf_error_t *kf_admin_delete_consumer_groups_async(kf_admin_t *admin, const char 
  * Errors: KF_ERR__INVALID_ARG (also for count 0); KF_ERR__STATE; KF_ERR__INTR;
  * KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_list_consumer_group_offsets(kf_admin_t *admin, const kf_consumer_group_topic_partitions_t *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2419,6 +2472,8 @@ kf_error_t *kf_admin_list_consumer_group_offsets(kf_admin_t *admin, const kf_con
  * Errors: as kf_admin_list_consumer_group_offsets(), plus a NULL callback; on error the
  * callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_list_consumer_group_offsets_async(kf_admin_t *admin, const kf_consumer_group_topic_partitions_t *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2443,6 +2498,7 @@ kf_error_t *kf_admin_list_consumer_group_offsets_async(kf_admin_t *admin, const 
  * Errors: KF_ERR__INVALID_ARG (also for count 0 or NULL partitions); KF_ERR__STATE;
  * KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_alter_consumer_group_offsets(kf_admin_t *admin, const kf_consumer_group_topic_partitions_t *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2457,6 +2513,8 @@ kf_error_t *kf_admin_alter_consumer_group_offsets(kf_admin_t *admin, const kf_co
  * Errors: as kf_admin_alter_consumer_group_offsets(), plus a NULL callback; on error the
  * callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_alter_consumer_group_offsets_async(kf_admin_t *admin, const kf_consumer_group_topic_partitions_t *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2481,6 +2539,7 @@ kf_error_t *kf_admin_alter_consumer_group_offsets_async(kf_admin_t *admin, const
  * Errors: KF_ERR__INVALID_ARG (also for count 0 or NULL partitions); KF_ERR__STATE;
  * KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_delete_consumer_group_offsets(kf_admin_t *admin, const kf_consumer_group_topic_partitions_t *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2495,6 +2554,8 @@ kf_error_t *kf_admin_delete_consumer_group_offsets(kf_admin_t *admin, const kf_c
  * Errors: as kf_admin_delete_consumer_group_offsets(), plus a NULL callback; on error the
  * callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_delete_consumer_group_offsets_async(kf_admin_t *admin, const kf_consumer_group_topic_partitions_t *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2510,6 +2571,7 @@ kf_error_t *kf_admin_delete_consumer_group_offsets_async(kf_admin_t *admin, cons
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_create_acls(kf_admin_t *admin, const kf_acl_binding_t *const *acls, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2519,6 +2581,8 @@ kf_error_t *kf_admin_create_acls(kf_admin_t *admin, const kf_acl_binding_t *cons
  *
  * Errors: as kf_admin_create_acls(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_create_acls_async(kf_admin_t *admin, const kf_acl_binding_t *const *acls, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2538,6 +2602,7 @@ kf_error_t *kf_admin_create_acls_async(kf_admin_t *admin, const kf_acl_binding_t
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_acls(kf_admin_t *admin, const kf_acl_binding_t *filter, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2547,6 +2612,8 @@ kf_error_t *kf_admin_describe_acls(kf_admin_t *admin, const kf_acl_binding_t *fi
  *
  * Errors: as kf_admin_describe_acls(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_acls_async(kf_admin_t *admin, const kf_acl_binding_t *filter, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2561,6 +2628,7 @@ kf_error_t *kf_admin_describe_acls_async(kf_admin_t *admin, const kf_acl_binding
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_delete_acls(kf_admin_t *admin, const kf_acl_binding_t *const *filters, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2570,6 +2638,8 @@ kf_error_t *kf_admin_delete_acls(kf_admin_t *admin, const kf_acl_binding_t *cons
  *
  * Errors: as kf_admin_delete_acls(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_delete_acls_async(kf_admin_t *admin, const kf_acl_binding_t *const *filters, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2586,6 +2656,7 @@ kf_error_t *kf_admin_delete_acls_async(kf_admin_t *admin, const kf_acl_binding_t
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_user_scram_credentials(kf_admin_t *admin, const char *const *users, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2597,6 +2668,8 @@ kf_error_t *kf_admin_describe_user_scram_credentials(kf_admin_t *admin, const ch
  * Errors: as kf_admin_describe_user_scram_credentials(), plus a NULL callback; on error the
  * callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_user_scram_credentials_async(kf_admin_t *admin, const char *const *users, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2612,6 +2685,7 @@ kf_error_t *kf_admin_describe_user_scram_credentials_async(kf_admin_t *admin, co
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_alter_user_scram_credentials(kf_admin_t *admin, const kf_user_scram_credential_alteration_t *const *alterations, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2623,6 +2697,8 @@ kf_error_t *kf_admin_alter_user_scram_credentials(kf_admin_t *admin, const kf_us
  * Errors: as kf_admin_alter_user_scram_credentials(), plus a NULL callback; on error the
  * callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_alter_user_scram_credentials_async(kf_admin_t *admin, const kf_user_scram_credential_alteration_t *const *alterations, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2641,6 +2717,7 @@ kf_error_t *kf_admin_alter_user_scram_credentials_async(kf_admin_t *admin, const
  * Errors: KF_ERR__INVALID_ARG (also for duplicate partitions, as a request error);
  * KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_list_offsets(kf_admin_t *admin, const kf_topic_partition_list_t *partitions, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2650,6 +2727,8 @@ kf_error_t *kf_admin_list_offsets(kf_admin_t *admin, const kf_topic_partition_li
  *
  * Errors: as kf_admin_list_offsets(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_list_offsets_async(kf_admin_t *admin, const kf_topic_partition_list_t *partitions, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2666,6 +2745,7 @@ kf_error_t *kf_admin_list_offsets_async(kf_admin_t *admin, const kf_topic_partit
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_delete_records(kf_admin_t *admin, const kf_topic_partition_list_t *before_offsets, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2676,6 +2756,8 @@ kf_error_t *kf_admin_delete_records(kf_admin_t *admin, const kf_topic_partition_
  * Errors: as kf_admin_delete_records(), plus a NULL callback; on error the callback never
  * runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_delete_records_async(kf_admin_t *admin, const kf_topic_partition_list_t *before_offsets, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2693,6 +2775,7 @@ kf_error_t *kf_admin_delete_records_async(kf_admin_t *admin, const kf_topic_part
  * Errors: KF_ERR__INVALID_ARG (also for an unknown election type); KF_ERR__STATE;
  * KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `partitions`, `options`.
  */
 kf_error_t *kf_admin_elect_leaders(kf_admin_t *admin, int election_type, const kf_topic_partition_list_t *partitions, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2702,6 +2785,8 @@ kf_error_t *kf_admin_elect_leaders(kf_admin_t *admin, int election_type, const k
  *
  * Errors: as kf_admin_elect_leaders(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `partitions`, `options`.
  */
 kf_error_t *kf_admin_elect_leaders_async(kf_admin_t *admin, int election_type, const kf_topic_partition_list_t *partitions, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2715,6 +2800,7 @@ kf_error_t *kf_admin_elect_leaders_async(kf_admin_t *admin, int election_type, c
  * below -1, a replication factor out of range). A count of 0 is passed on: the broker refuses
  * it for that topic alone (INVALID_PARTITIONS in its result item).
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_new_topic_t *kf_new_topic_new(const char *topic, int num_partitions, int replication_factor, kf_error_t **err_out);
 
@@ -2726,6 +2812,7 @@ kf_new_topic_t *kf_new_topic_new(const char *topic, int num_partitions, int repl
  * Errors: KF_ERR__INVALID_ARG for a NULL topic or array, count 0, a partition out of order, or
  * a topic with a replication factor.
  * Thread safety: one thread at a time per object.
+ * Blocks: no.
  */
 kf_error_t *kf_new_topic_set_replica_assignment(kf_new_topic_t *new_topic, int32_t partition, const int32_t *broker_ids, size_t count);
 
@@ -2735,6 +2822,7 @@ kf_error_t *kf_new_topic_set_replica_assignment(kf_new_topic_t *new_topic, int32
  *
  * Errors: KF_ERR__INVALID_ARG for NULL or non-UTF-8 arguments.
  * Thread safety: one thread at a time per object.
+ * Blocks: no.
  */
 kf_error_t *kf_new_topic_set_config(kf_new_topic_t *new_topic, const char *name, const char *value);
 
@@ -2742,6 +2830,7 @@ kf_error_t *kf_new_topic_set_config(kf_new_topic_t *new_topic, const char *name,
  * Frees a NewTopic. NULL is a no-op.
  *
  * Thread safety: no other call on the object may run concurrently or follow.
+ * Blocks: no.
  */
 void kf_new_topic_destroy(kf_new_topic_t *new_topic);
 
@@ -2752,6 +2841,7 @@ void kf_new_topic_destroy(kf_new_topic_t *new_topic);
  * set when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL or non-UTF-8 topic, a count of 0
  * or above 100000).
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_new_partitions_t *kf_new_partitions_new(const char *topic, size_t new_total_count, kf_error_t **err_out);
 
@@ -2762,6 +2852,7 @@ kf_new_partitions_t *kf_new_partitions_new(const char *topic, size_t new_total_c
  *
  * Errors: KF_ERR__INVALID_ARG for NULL arguments, count 0 or an index out of order.
  * Thread safety: one thread at a time per object.
+ * Blocks: no.
  */
 kf_error_t *kf_new_partitions_set_replica_assignment(kf_new_partitions_t *new_partitions, int32_t new_partition_index, const int32_t *broker_ids, size_t count);
 
@@ -2769,6 +2860,7 @@ kf_error_t *kf_new_partitions_set_replica_assignment(kf_new_partitions_t *new_pa
  * Frees a NewPartitions. NULL is a no-op.
  *
  * Thread safety: no other call on the object may run concurrently or follow.
+ * Blocks: no.
  */
 void kf_new_partitions_destroy(kf_new_partitions_t *new_partitions);
 
@@ -2780,6 +2872,7 @@ void kf_new_partitions_destroy(kf_new_partitions_t *new_partitions);
  * `*err_out` set when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL or non-UTF-8 name, an
  * unknown resource type).
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_config_resource_t *kf_config_resource_new(int restype, const char *name, kf_error_t **err_out);
 
@@ -2790,6 +2883,7 @@ kf_config_resource_t *kf_config_resource_new(int restype, const char *name, kf_e
  *
  * Errors: KF_ERR__INVALID_ARG for a NULL resource, name or value, or non-UTF-8 strings.
  * Thread safety: one thread at a time per object.
+ * Blocks: no.
  */
 kf_error_t *kf_config_resource_set_config(kf_config_resource_t *resource, const char *name, const char *value);
 
@@ -2801,6 +2895,8 @@ kf_error_t *kf_config_resource_set_config(kf_config_resource_t *resource, const 
  * Errors: KF_ERR__INVALID_ARG for a NULL resource or name, non-UTF-8 strings, an unknown
  * op_type, a NULL value where one is needed, or a name already added.
  * Thread safety: one thread at a time per object.
+ * Blocks: no.
+ * Nullable: `value`.
  */
 kf_error_t *kf_config_resource_add_incremental_config(kf_config_resource_t *resource, const char *name, int op_type, const char *value);
 
@@ -2808,6 +2904,7 @@ kf_error_t *kf_config_resource_add_incremental_config(kf_config_resource_t *reso
  * Frees a ConfigResource. NULL is a no-op.
  *
  * Thread safety: no other call on the object may run concurrently or follow.
+ * Blocks: no.
  */
 void kf_config_resource_destroy(kf_config_resource_t *resource);
 
@@ -2822,6 +2919,7 @@ void kf_config_resource_destroy(kf_config_resource_t *resource);
  * set when `err_out` is not NULL (KF_ERR__INVALID_ARG naming the value librdkafka refused:
  * NULL strings, ANY / MATCH / UNKNOWN values, values out of range).
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_acl_binding_t *kf_acl_binding_new(int restype, const char *name, int resource_pattern_type, const char *principal, const char *host, int operation, int permission_type, kf_error_t **err_out);
 
@@ -2834,6 +2932,8 @@ kf_acl_binding_t *kf_acl_binding_new(int restype, const char *name, int resource
  * Returns: caller owns; free with kf_acl_binding_destroy(). NULL on failure, with `*err_out`
  * set when `err_out` is not NULL (KF_ERR__INVALID_ARG for values out of range or UNKNOWN).
  * Thread safety: any thread.
+ * Blocks: no.
+ * Nullable: `name`, `principal`, `host`.
  */
 kf_acl_binding_t *kf_acl_binding_filter_new(int restype, const char *name, int resource_pattern_type, const char *principal, const char *host, int operation, int permission_type, kf_error_t **err_out);
 
@@ -2842,12 +2942,14 @@ kf_acl_binding_t *kf_acl_binding_filter_new(int restype, const char *name, int r
  * is a no-op. Never pass a binding borrowed from a result.
  *
  * Thread safety: no other call on the object may run concurrently or follow.
+ * Blocks: no.
  */
 void kf_acl_binding_destroy(kf_acl_binding_t *acl);
 
 /**
  * The resource type of a binding or filter (KF_RESOURCE_*); -1 when `acl` is NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 int kf_acl_binding_restype(const kf_acl_binding_t *acl);
 
@@ -2855,12 +2957,14 @@ int kf_acl_binding_restype(const kf_acl_binding_t *acl);
  * The resource name (borrowed, valid as long as the binding); NULL when `acl` is NULL or a
  * filter matches any name.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_acl_binding_name(const kf_acl_binding_t *acl);
 
 /**
  * The resource pattern type (KF_RESOURCE_PATTERN_*); -1 when `acl` is NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 int kf_acl_binding_resource_pattern_type(const kf_acl_binding_t *acl);
 
@@ -2868,6 +2972,7 @@ int kf_acl_binding_resource_pattern_type(const kf_acl_binding_t *acl);
  * The principal (borrowed, valid as long as the binding); NULL when `acl` is NULL or a filter
  * matches any principal.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_acl_binding_principal(const kf_acl_binding_t *acl);
 
@@ -2875,18 +2980,21 @@ const char *kf_acl_binding_principal(const kf_acl_binding_t *acl);
  * The host (borrowed, valid as long as the binding); NULL when `acl` is NULL or a filter
  * matches any host.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_acl_binding_host(const kf_acl_binding_t *acl);
 
 /**
  * The operation (KF_ACL_OPERATION_*); -1 when `acl` is NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 int kf_acl_binding_operation(const kf_acl_binding_t *acl);
 
 /**
  * The permission type (KF_ACL_PERMISSION_TYPE_*); -1 when `acl` is NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 int kf_acl_binding_permission_type(const kf_acl_binding_t *acl);
 
@@ -2900,6 +3008,7 @@ int kf_acl_binding_permission_type(const kf_acl_binding_t *acl);
  * failure, with `*err_out` set when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL user or
  * password, an unknown mechanism).
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_user_scram_credential_alteration_t *kf_user_scram_credential_upsertion_new(const char *user, int mechanism, int32_t iterations, const uint8_t *password, size_t password_len, const uint8_t *salt, size_t salt_len, kf_error_t **err_out);
 
@@ -2911,6 +3020,7 @@ kf_user_scram_credential_alteration_t *kf_user_scram_credential_upsertion_new(co
  * failure, with `*err_out` set when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL user, an
  * unknown mechanism).
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_user_scram_credential_alteration_t *kf_user_scram_credential_deletion_new(const char *user, int mechanism, kf_error_t **err_out);
 
@@ -2918,6 +3028,7 @@ kf_user_scram_credential_alteration_t *kf_user_scram_credential_deletion_new(con
  * Frees an upsertion or deletion. NULL is a no-op.
  *
  * Thread safety: no other call on the object may run concurrently or follow.
+ * Blocks: no.
  */
 void kf_user_scram_credential_alteration_destroy(kf_user_scram_credential_alteration_t *alteration);
 
@@ -2925,11 +3036,14 @@ void kf_user_scram_credential_alteration_destroy(kf_user_scram_credential_altera
  * Frees a result. NULL is a no-op. Never pass a result handed to a kf_admin_result_cb.
  *
  * Thread safety: no other call on the result may run concurrently or follow.
+ * Blocks: no.
  */
 void kf_admin_result_destroy(kf_admin_result_t *result);
 
 /**
  * The operation the result answers (KF_ADMIN_OP_*); 0 when `result` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 int kf_admin_result_operation(const kf_admin_result_t *result);
 
@@ -2938,11 +3052,15 @@ int kf_admin_result_operation(const kf_admin_result_t *result);
  * refused, an authorization failure for the whole operation), or NULL when none. The items it
  * concerned carry it too. Borrowed: valid until the result is destroyed (copy it with
  * kf_error_copy() to keep it).
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const kf_error_t *kf_admin_result_error(const kf_admin_result_t *result);
 
 /**
  * The number of items; 0 when `result` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 size_t kf_admin_result_item_count(const kf_admin_result_t *result);
 
@@ -2950,24 +3068,32 @@ size_t kf_admin_result_item_count(const kf_admin_result_t *result);
  * The name of item `i`: the topic, resource, group, user or partition's topic it is about, the
  * cluster id, or an ACL binding's resource name (borrowed). NULL when out of range or when the
  * item has no name (a list_consumer_groups error, an ACL filter matching any name).
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const char *kf_admin_result_item_name(const kf_admin_result_t *result, size_t i);
 
 /**
  * The error of item `i`, or NULL when the item succeeded (or `i` is out of range). Borrowed:
  * valid until the result is destroyed.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const kf_error_t *kf_admin_result_item_error(const kf_admin_result_t *result, size_t i);
 
 /**
  * The error code of item `i`: 0 when it succeeded, KF_ERR__INVALID_ARG when out of range or
  * `result` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 int kf_admin_result_item_error_code(const kf_admin_result_t *result, size_t i);
 
 /**
  * The partition of item `i` (list_offsets, delete_records, elect_leaders items); -1 for other
  * items or out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 int32_t kf_admin_result_item_partition(const kf_admin_result_t *result, size_t i);
 
@@ -2975,145 +3101,199 @@ int32_t kf_admin_result_item_partition(const kf_admin_result_t *result, size_t i
  * The offset of item `i`: the offset found (list_offsets; -1 when no record matches a
  * timestamp) or the new low watermark (delete_records). An item with an error carries what
  * librdkafka reported (usually KF_OFFSET_INVALID, or -1). -1 for other items or out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 int64_t kf_admin_result_item_offset(const kf_admin_result_t *result, size_t i);
 
 /**
  * The timestamp (ms) of the record at the offset found (list_offsets items); -1 when unknown,
  * for other items or out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 int64_t kf_admin_result_item_timestamp(const kf_admin_result_t *result, size_t i);
 
 /**
  * The leader epoch of the offset found (list_offsets items); -1 when unknown, for other items
  * or out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 int32_t kf_admin_result_item_leader_epoch(const kf_admin_result_t *result, size_t i);
 
 /**
  * The resource type (KF_RESOURCE_*) of item `i` (describe_configs, alter_configs,
  * incremental_alter_configs items); -1 for other items or out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 int kf_admin_result_item_resource_type(const kf_admin_result_t *result, size_t i);
 
 /**
  * The number of configuration entries of item `i` (describe_configs); 0 for other items or
  * out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 size_t kf_admin_result_item_config_count(const kf_admin_result_t *result, size_t i);
 
 /**
  * Configuration entry `c` of item `i` (borrowed); NULL when out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const kf_config_entry_t *kf_admin_result_item_config(const kf_admin_result_t *result, size_t i, size_t c);
 
 /**
  * The configuration entry named `name` of item `i` (borrowed); NULL when there is none, or
  * when `name` is NULL or not UTF-8.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const kf_config_entry_t *kf_admin_result_item_config_find(const kf_admin_result_t *result, size_t i, const char *name);
 
 /**
  * The name of a configuration entry (borrowed); NULL when `entry` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const char *kf_config_entry_name(const kf_config_entry_t *entry);
 
 /**
  * The value of a configuration entry (borrowed); NULL when it has none, when it is sensitive
  * (the broker does not send it), or when `entry` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const char *kf_config_entry_value(const kf_config_entry_t *entry);
 
 /**
  * Where the value comes from (KF_CONFIG_SOURCE_*); -1 when `entry` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 int kf_config_entry_source(const kf_config_entry_t *entry);
 
 /**
  * True when the entry cannot be altered; false when `entry` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 bool kf_config_entry_is_read_only(const kf_config_entry_t *entry);
 
 /**
  * True when the value is the default; false when `entry` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 bool kf_config_entry_is_default(const kf_config_entry_t *entry);
 
 /**
  * True when the value is sensitive (then kf_config_entry_value() is NULL); false when `entry`
  * is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 bool kf_config_entry_is_sensitive(const kf_config_entry_t *entry);
 
 /**
  * True when the entry is a synonym of another one; false when `entry` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 bool kf_config_entry_is_synonym(const kf_config_entry_t *entry);
 
 /**
  * The number of synonyms of the entry (the settings it derives from, in order of
  * precedence, each with its own source); 0 when `entry` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 size_t kf_config_entry_synonym_count(const kf_config_entry_t *entry);
 
 /**
  * Synonym `s` of the entry (borrowed, an entry itself); NULL when out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const kf_config_entry_t *kf_config_entry_synonym(const kf_config_entry_t *entry, size_t s);
 
 /**
  * The topic description of item `i` (describe_topics; borrowed); NULL for other items, items
  * with an error, or out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const kf_topic_description_t *kf_admin_result_item_topic_description(const kf_admin_result_t *result, size_t i);
 
 /**
  * The topic's name (borrowed); NULL when `topic` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const char *kf_topic_description_name(const kf_topic_description_t *topic);
 
 /**
  * The topic id in Kafka's base64 form (borrowed); NULL when unknown or `topic` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const char *kf_topic_description_topic_id(const kf_topic_description_t *topic);
 
 /**
  * True for an internal topic (__consumer_offsets, ...); false when `topic` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 bool kf_topic_description_is_internal(const kf_topic_description_t *topic);
 
 /**
  * The number of partitions; 0 when `topic` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 size_t kf_topic_description_partition_count(const kf_topic_description_t *topic);
 
 /**
  * The id of partition `p` (the `p`-th described); -1 when out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 int32_t kf_topic_description_partition_id(const kf_topic_description_t *topic, size_t p);
 
 /**
  * The leader of partition `p` (borrowed); NULL when it has none or out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const kf_node_t *kf_topic_description_partition_leader(const kf_topic_description_t *topic, size_t p);
 
 /**
  * The number of replicas of partition `p`; 0 when out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 size_t kf_topic_description_partition_replica_count(const kf_topic_description_t *topic, size_t p);
 
 /**
  * Replica `r` of partition `p` (borrowed); NULL when out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const kf_node_t *kf_topic_description_partition_replica(const kf_topic_description_t *topic, size_t p, size_t r);
 
 /**
  * The number of in-sync replicas of partition `p`; 0 when out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 size_t kf_topic_description_partition_isr_count(const kf_topic_description_t *topic, size_t p);
 
 /**
  * In-sync replica `r` of partition `p` (borrowed); NULL when out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const kf_node_t *kf_topic_description_partition_isr(const kf_topic_description_t *topic, size_t p, size_t r);
 
@@ -3122,170 +3302,237 @@ const kf_node_t *kf_topic_description_partition_isr(const kf_topic_description_t
  * `*count_out` of them; `count_out` may be NULL). Borrowed. NULL (count 0) when they were not
  * requested (kf_admin_options_set_include_authorized_operations()) or `topic` is NULL; a
  * non-NULL pointer with count 0 when none is authorized.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
+ * Nullable: `count_out`.
  */
 const int *kf_topic_description_authorized_operations(const kf_topic_description_t *topic, size_t *count_out);
 
 /**
  * The broker id; -1 when `node` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 int32_t kf_node_id(const kf_node_t *node);
 
 /**
  * The broker host (borrowed); NULL when `node` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const char *kf_node_host(const kf_node_t *node);
 
 /**
  * The broker port; -1 when `node` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 int kf_node_port(const kf_node_t *node);
 
 /**
  * The broker rack (borrowed); NULL when it has none or `node` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const char *kf_node_rack(const kf_node_t *node);
 
 /**
  * The cluster description of a describe_cluster result (borrowed); NULL for other results, a
  * failed request, or a NULL `result`.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const kf_cluster_description_t *kf_admin_result_cluster_description(const kf_admin_result_t *result);
 
 /**
  * The cluster id (borrowed); NULL when unknown or `cluster` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const char *kf_cluster_description_cluster_id(const kf_cluster_description_t *cluster);
 
 /**
  * The controller (borrowed); NULL when unknown or `cluster` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const kf_node_t *kf_cluster_description_controller(const kf_cluster_description_t *cluster);
 
 /**
  * The number of brokers; 0 when `cluster` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 size_t kf_cluster_description_node_count(const kf_cluster_description_t *cluster);
 
 /**
  * Broker `n` (borrowed); NULL when out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const kf_node_t *kf_cluster_description_node(const kf_cluster_description_t *cluster, size_t n);
 
 /**
  * The operations the client may perform on the cluster, as
  * kf_topic_description_authorized_operations() (NULL when not requested).
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
+ * Nullable: `count_out`.
  */
 const int *kf_cluster_description_authorized_operations(const kf_cluster_description_t *cluster, size_t *count_out);
 
 /**
  * The group listing of item `i` (list_consumer_groups; borrowed); NULL for error items, other
  * results or out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const kf_consumer_group_listing_t *kf_admin_result_item_consumer_group_listing(const kf_admin_result_t *result, size_t i);
 
 /**
  * The group id (borrowed); NULL when `listing` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const char *kf_consumer_group_listing_group_id(const kf_consumer_group_listing_t *listing);
 
 /**
  * True for a simple consumer group (offsets only, no membership); false when NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 bool kf_consumer_group_listing_is_simple_consumer_group(const kf_consumer_group_listing_t *listing);
 
 /**
  * The group state (KF_CONSUMER_GROUP_STATE_*); -1 when `listing` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 int kf_consumer_group_listing_state(const kf_consumer_group_listing_t *listing);
 
 /**
  * The group type (KF_CONSUMER_GROUP_TYPE_*); -1 when `listing` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 int kf_consumer_group_listing_type(const kf_consumer_group_listing_t *listing);
 
 /**
  * The group description of item `i` (describe_consumer_groups; borrowed); NULL for items with
  * an error, other results or out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const kf_consumer_group_description_t *kf_admin_result_item_consumer_group_description(const kf_admin_result_t *result, size_t i);
 
 /**
  * The group id (borrowed); NULL when `group` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const char *kf_consumer_group_description_group_id(const kf_consumer_group_description_t *group);
 
 /**
  * True for a simple consumer group; false when `group` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 bool kf_consumer_group_description_is_simple_consumer_group(const kf_consumer_group_description_t *group);
 
 /**
  * The partition assignor ("range", "cooperative-sticky", "uniform"...; borrowed); NULL when
  * none or `group` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const char *kf_consumer_group_description_partition_assignor(const kf_consumer_group_description_t *group);
 
 /**
  * The group state (KF_CONSUMER_GROUP_STATE_*); -1 when `group` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 int kf_consumer_group_description_state(const kf_consumer_group_description_t *group);
 
 /**
  * The group type (KF_CONSUMER_GROUP_TYPE_*); -1 when `group` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 int kf_consumer_group_description_type(const kf_consumer_group_description_t *group);
 
 /**
  * The group coordinator (borrowed); NULL when unknown or `group` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const kf_node_t *kf_consumer_group_description_coordinator(const kf_consumer_group_description_t *group);
 
 /**
  * The number of members; 0 when `group` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 size_t kf_consumer_group_description_member_count(const kf_consumer_group_description_t *group);
 
 /**
  * Member `m` (borrowed); NULL when out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const kf_member_description_t *kf_consumer_group_description_member(const kf_consumer_group_description_t *group, size_t m);
 
 /**
  * The operations the client may perform on the group, as
  * kf_topic_description_authorized_operations() (NULL when not requested).
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
+ * Nullable: `count_out`.
  */
 const int *kf_consumer_group_description_authorized_operations(const kf_consumer_group_description_t *group, size_t *count_out);
 
 /**
  * The member's client.id (borrowed); NULL when `member` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const char *kf_member_description_client_id(const kf_member_description_t *member);
 
 /**
  * The member's group.instance.id (borrowed); NULL when it is not a static member or `member`
  * is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const char *kf_member_description_group_instance_id(const kf_member_description_t *member);
 
 /**
  * The member id the coordinator gave the member (borrowed); NULL when `member` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const char *kf_member_description_consumer_id(const kf_member_description_t *member);
 
 /**
  * The member's host (borrowed); NULL when `member` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const char *kf_member_description_host(const kf_member_description_t *member);
 
 /**
  * The partitions assigned to the member (borrowed, read-only; possibly empty); NULL when
  * `member` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const kf_topic_partition_list_t *kf_member_description_assignment(const kf_member_description_t *member);
 
 /**
  * The member's target assignment under the consumer protocol (KIP-848; borrowed, read-only);
  * NULL for classic groups or when `member` is NULL.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const kf_topic_partition_list_t *kf_member_description_target_assignment(const kf_member_description_t *member);
 
@@ -3294,6 +3541,8 @@ const kf_topic_partition_list_t *kf_member_description_target_assignment(const k
  * delete_consumer_group_offsets), each with its offset, metadata, leader epoch and own error
  * (kf_topic_partition_list_error_code()). Borrowed, read-only. NULL for other items or out of
  * range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const kf_topic_partition_list_t *kf_admin_result_item_partitions(const kf_admin_result_t *result, size_t i);
 
@@ -3301,29 +3550,39 @@ const kf_topic_partition_list_t *kf_admin_result_item_partitions(const kf_admin_
  * The number of ACL bindings of item `i`: 1 for a create_acls item (the binding it created or
  * failed to create), the matching bindings of a describe_acls or delete_acls item; 0 for other
  * items or out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 size_t kf_admin_result_item_acl_count(const kf_admin_result_t *result, size_t i);
 
 /**
  * ACL binding `a` of item `i` (borrowed: read it with kf_acl_binding_restype() and the other
  * kf_acl_binding_ accessors; never destroy it); NULL when out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 const kf_acl_binding_t *kf_admin_result_item_acl(const kf_admin_result_t *result, size_t i, size_t a);
 
 /**
  * The number of SCRAM credentials of item `i` (describe_user_scram_credentials); 0 for other
  * items or out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 size_t kf_admin_result_item_scram_credential_count(const kf_admin_result_t *result, size_t i);
 
 /**
  * The mechanism (KF_SCRAM_MECHANISM_*) of SCRAM credential `c` of item `i`; -1 when out of
  * range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 int kf_admin_result_item_scram_mechanism(const kf_admin_result_t *result, size_t i, size_t c);
 
 /**
  * The iteration count of SCRAM credential `c` of item `i`; -1 when out of range.
+ * Thread safety: any thread (an admin result and what it holds are immutable).
+ * Blocks: no.
  */
 int32_t kf_admin_result_item_scram_iterations(const kf_admin_result_t *result, size_t i, size_t c);
 
@@ -3384,6 +3643,8 @@ int32_t kf_admin_result_item_scram_iterations(const kf_admin_result_t *result, s
  * when not NULL (KF_ERR__INVALID_ARG: NULL client, invalid schema, bad configuration).
  * Thread safety: any thread; the serializer may be used from several threads at once
  * (serializing may block on the registry the first time a subject is seen).
+ * Blocks: no.
+ * Nullable: `schema_str`, `config_json`.
  */
 kf_serializer_t *kf_avro_serializer_new(const kf_schema_registry_client_t *client, const char *schema_str, const char *config_json, kf_error_t **err_out);
 
@@ -3404,6 +3665,7 @@ kf_serializer_t *kf_avro_serializer_new(const kf_schema_registry_client_t *clien
  * parse with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced subject
  * version the registry cannot return).
  * Thread safety: any thread; the serializer may be used from several threads at once.
+ * Nullable: `schema`, `config_json`.
  */
 kf_serializer_t *kf_avro_serializer_new_with_schema(const kf_schema_registry_client_t *client, const kf_schema_t *schema, const char *config_json, kf_error_t **err_out);
 
@@ -3433,6 +3695,8 @@ kf_serializer_t *kf_avro_serializer_new_with_schema(const kf_schema_registry_cli
  * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
  * set when not NULL (KF_ERR__INVALID_ARG: NULL client, invalid schema, bad configuration).
  * Thread safety: any thread; the deserializer may be used from several threads at once.
+ * Blocks: no.
+ * Nullable: `reader_schema_str`, `config_json`.
  */
 kf_deserializer_t *kf_avro_deserializer_new(const kf_schema_registry_client_t *client, const char *reader_schema_str, const char *config_json, kf_error_t **err_out);
 
@@ -3448,6 +3712,7 @@ kf_deserializer_t *kf_avro_deserializer_new(const kf_schema_registry_client_t *c
  * parse with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced subject
  * version the registry cannot return).
  * Thread safety: any thread; the deserializer may be used from several threads at once.
+ * Nullable: `reader_schema`, `config_json`.
  */
 kf_deserializer_t *kf_avro_deserializer_new_with_schema(const kf_schema_registry_client_t *client, const kf_schema_t *reader_schema, const char *config_json, kf_error_t **err_out);
 
@@ -3477,6 +3742,8 @@ kf_deserializer_t *kf_avro_deserializer_new_with_schema(const kf_schema_registry
  * schema.registry.url, an unknown librdkafka property or registry key, an invalid default
  * schema).
  * Thread safety: any thread.
+ * Blocks: no.
+ * Nullable: `base`, `default_key_schema`, `default_value_schema`.
  */
 kf_avro_producer_t *kf_avro_producer_new(const kf_config_t *base, const char *config_json, const char *default_key_schema, const char *default_value_schema, kf_error_t **err_out);
 
@@ -3496,6 +3763,7 @@ kf_avro_producer_t *kf_avro_producer_new(const kf_config_t *base, const char *co
  * kf_producer_produce().
  * Blocks: on the registry the first time a (subject, schema) pair is seen.
  * Thread safety: any thread, concurrently with other produce and poll calls.
+ * Nullable: `key`, `value`, `key_schema`, `value_schema`, `headers`, `on_delivery`.
  */
 kf_error_t *kf_avro_producer_produce(kf_avro_producer_t *producer, const char *topic, int32_t partition, const char *key, const char *value, const char *key_schema, const char *value_schema, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);
 
@@ -3507,6 +3775,7 @@ kf_error_t *kf_avro_producer_produce(kf_avro_producer_t *producer, const char *t
  * Returns: borrowed, valid until kf_avro_producer_destroy(); never destroy it yourself. NULL
  * when `producer` is NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_producer_t *kf_avro_producer_producer(const kf_avro_producer_t *producer);
 
@@ -3517,6 +3786,7 @@ kf_producer_t *kf_avro_producer_producer(const kf_avro_producer_t *producer);
  * Errors: KF_ERR__STATE when called from inside one of this producer's callbacks (then nothing
  * is destroyed).
  * Thread safety: no other call on this producer may run concurrently or follow.
+ * Blocks: no.
  */
 kf_error_t *kf_avro_producer_destroy(kf_avro_producer_t *producer);
 
@@ -3536,6 +3806,8 @@ kf_error_t *kf_avro_producer_destroy(kf_avro_producer_t *producer);
  * NULL: KF_ERR__INVALID_ARG (NULL or invalid config_json, no schema.registry.url, no group.id,
  * an unknown property or registry key, an invalid reader schema).
  * Thread safety: any thread.
+ * Blocks: no.
+ * Nullable: `base`, `reader_key_schema`, `reader_value_schema`.
  */
 kf_deserializing_consumer_t *kf_avro_consumer_new(const kf_config_t *base, const char *config_json, const char *reader_key_schema, const char *reader_value_schema, kf_error_t **err_out);
 
@@ -3543,6 +3815,7 @@ kf_deserializing_consumer_t *kf_avro_consumer_new(const kf_config_t *base, const
  * A new, null buffer, e.g. for the output of kf_serializer_serialize().
  *
  * Returns: caller owns; free with kf_buffer_destroy(). Thread safety: any thread.
+ * Blocks: no.
  */
 kf_buffer_t *kf_buffer_new(void);
 
@@ -3550,6 +3823,7 @@ kf_buffer_t *kf_buffer_new(void);
  * Frees a buffer made by kf_buffer_new(). NULL is a no-op. Never pass a buffer handed to a
  * callback or returned by kf_deserialized_message_key()/_value() (those are borrowed).
  * Thread safety: once, with no other call on the buffer running.
+ * Blocks: no.
  */
 void kf_buffer_destroy(kf_buffer_t *buffer);
 
@@ -3560,6 +3834,7 @@ void kf_buffer_destroy(kf_buffer_t *buffer);
  *
  * Errors: KF_ERR__INVALID_ARG for a NULL buffer, or NULL data with a non-zero length.
  * Thread safety: one thread at a time per buffer.
+ * Blocks: no.
  */
 kf_error_t *kf_buffer_set(kf_buffer_t *buffer, const uint8_t *data, size_t len);
 
@@ -3570,6 +3845,8 @@ kf_error_t *kf_buffer_set(kf_buffer_t *buffer, const uint8_t *data, size_t len);
  *
  * Returns: borrowed, valid until the buffer is changed or destroyed. `buffer` NULL: NULL.
  * Thread safety: any thread, while nobody changes the buffer.
+ * Blocks: no.
+ * Nullable: `len_out`.
  */
 const uint8_t *kf_buffer_data(const kf_buffer_t *buffer, size_t *len_out);
 
@@ -3580,6 +3857,7 @@ const uint8_t *kf_buffer_data(const kf_buffer_t *buffer, size_t *len_out);
  * Errors: KF_ERR__INVALID_ARG for NULL arguments, a null buffer, a double, or text that is not
  * an int32. `*value_out` is written only on success.
  * Thread safety: any thread, while nobody changes the buffer.
+ * Blocks: no.
  */
 kf_error_t *kf_buffer_int32(const kf_buffer_t *buffer, int32_t *value_out);
 
@@ -3590,6 +3868,7 @@ kf_error_t *kf_buffer_int32(const kf_buffer_t *buffer, int32_t *value_out);
  * Errors: KF_ERR__INVALID_ARG for NULL arguments, a null buffer, or text that is not a number.
  * `*value_out` is written only on success.
  * Thread safety: any thread, while nobody changes the buffer.
+ * Blocks: no.
  */
 kf_error_t *kf_buffer_double(const kf_buffer_t *buffer, double *value_out);
 
@@ -3597,12 +3876,16 @@ kf_error_t *kf_buffer_double(const kf_buffer_t *buffer, double *value_out);
  * A new, empty configuration (librdkafka's defaults).
  *
  * Returns: caller owns; free with kf_config_destroy(). Never NULL.
+ * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_config_t *kf_config_new(void);
 
 /**
  * Frees a configuration and releases its callback registrations (each opaque's free function
  * runs once no client holds the registration either). NULL is a no-op.
+ * Thread safety: once, with no other call on the config running.
+ * Blocks: no.
  */
 void kf_config_destroy(kf_config_t *config);
 
@@ -3612,6 +3895,8 @@ void kf_config_destroy(kf_config_t *config);
  *
  * Errors: KF_ERR__INVALID_ARG for a NULL or non-UTF-8 argument, an unknown key or a bad value;
  * the message names the key. The configuration is unchanged on error.
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
  */
 kf_error_t *kf_config_set(kf_config_t *config, const char *key, const char *value);
 
@@ -3622,6 +3907,8 @@ kf_error_t *kf_config_set(kf_config_t *config, const char *key, const char *valu
  *
  * Errors: KF_ERR__INVALID_ARG for malformed JSON, a value of another type, an unknown key or a
  * bad value, naming the key. Properties before the bad one stay set.
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
  */
 kf_error_t *kf_config_set_json(kf_config_t *config, const char *json);
 
@@ -3634,6 +3921,8 @@ kf_error_t *kf_config_set_json(kf_config_t *config, const char *json);
  *
  * `value_out`: on success, a string the caller owns; free with kf_string_free().
  * Errors: KF_ERR__INVALID_ARG for a NULL argument or an unknown key.
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
  */
 kf_error_t *kf_config_get(const kf_config_t *config, const char *key, char **value_out);
 
@@ -3641,6 +3930,8 @@ kf_error_t *kf_config_get(const kf_config_t *config, const char *key, char **val
  * A copy of a configuration, properties and callback registrations alike.
  *
  * Returns: caller owns; free with kf_config_destroy(). NULL when `config` is NULL.
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
  */
 kf_config_t *kf_config_dup(const kf_config_t *config);
 
@@ -3653,6 +3944,9 @@ kf_config_t *kf_config_dup(const kf_config_t *config);
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
  * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
+ * Nullable: `callback`.
  */
 kf_error_t *kf_config_set_error_cb(kf_config_t *config, kf_error_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -3665,6 +3959,9 @@ kf_error_t *kf_config_set_error_cb(kf_config_t *config, kf_error_cb callback, vo
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
  * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
+ * Nullable: `callback`.
  */
 kf_error_t *kf_config_set_throttle_cb(kf_config_t *config, kf_throttle_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -3677,6 +3974,9 @@ kf_error_t *kf_config_set_throttle_cb(kf_config_t *config, kf_throttle_cb callba
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
  * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
+ * Nullable: `callback`.
  */
 kf_error_t *kf_config_set_stats_cb(kf_config_t *config, kf_stats_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -3690,6 +3990,9 @@ kf_error_t *kf_config_set_stats_cb(kf_config_t *config, kf_stats_cb callback, vo
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
  * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
+ * Nullable: `callback`.
  */
 kf_error_t *kf_config_set_oauth_cb(kf_config_t *config, kf_oauth_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -3703,6 +4006,9 @@ kf_error_t *kf_config_set_oauth_cb(kf_config_t *config, kf_oauth_cb callback, vo
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
  * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
+ * Nullable: `callback`.
  */
 kf_error_t *kf_config_set_delivery_cb(kf_config_t *config, kf_delivery_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -3715,6 +4021,9 @@ kf_error_t *kf_config_set_delivery_cb(kf_config_t *config, kf_delivery_cb callba
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
  * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
+ * Nullable: `callback`.
  */
 kf_error_t *kf_config_set_commit_cb(kf_config_t *config, kf_commit_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -3728,6 +4037,9 @@ kf_error_t *kf_config_set_commit_cb(kf_config_t *config, kf_commit_cb callback, 
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
  * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is not called).
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
+ * Nullable: `callback`.
  */
 kf_error_t *kf_config_set_log_cb(kf_config_t *config, kf_log_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -3743,6 +4055,7 @@ kf_error_t *kf_config_set_log_cb(kf_config_t *config, kf_log_cb callback, void *
  * KF_ERR__FORKED and kf_consumer_destroy() frees nothing of librdkafka (the child leaks it; the
  * parent's consumer is unaffected). Create a new consumer in the child.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_consumer_t *kf_consumer_new(const kf_config_t *config, kf_error_t **err_out);
 
@@ -3753,6 +4066,7 @@ kf_consumer_t *kf_consumer_new(const kf_config_t *config, kf_error_t **err_out);
  *
  * Blocks: until the group is left (bounded by session.timeout.ms).
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE inside a callback of this consumer.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
  */
 kf_error_t *kf_consumer_close(kf_consumer_t *consumer);
 
@@ -3762,6 +4076,8 @@ kf_error_t *kf_consumer_close(kf_consumer_t *consumer);
  *
  * Errors: KF_ERR__STATE when called from inside one of this consumer's callbacks (nothing is
  * destroyed then).
+ * Thread safety: no other call on this consumer may run concurrently or follow.
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_destroy(kf_consumer_t *consumer);
 
@@ -3771,23 +4087,32 @@ kf_error_t *kf_consumer_destroy(kf_consumer_t *consumer);
  * assignment is then applied (incremental for cooperative-sticky and group.protocol=consumer).
  *
  * Errors: KF_ERR__INVALID_ARG for NULL or non-UTF-8 topics; KF_ERR__STATE when closed.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
+ * Nullable: `callbacks`.
  */
 kf_error_t *kf_consumer_subscribe(kf_consumer_t *consumer, const char *const *topics, size_t topic_count, const kf_rebalance_callbacks_t *callbacks);
 
 /**
  * Leaves the current subscription. Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_unsubscribe(kf_consumer_t *consumer);
 
 /**
  * Replaces the assignment with `partitions` (offsets as start positions, or KF_OFFSET_STORED).
  * Allowed inside on_assign / on_revoke. Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_assign(kf_consumer_t *consumer, const kf_topic_partition_list_t *partitions);
 
 /**
  * Removes the whole assignment. Allowed inside on_revoke / on_lost.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_unassign(kf_consumer_t *consumer);
 
@@ -3795,18 +4120,24 @@ kf_error_t *kf_consumer_unassign(kf_consumer_t *consumer);
  * Adds `partitions` to the assignment (cooperative rebalancing). Allowed inside on_assign.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed; librdkafka's error when the group
  * uses the eager protocol.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_incremental_assign(kf_consumer_t *consumer, const kf_topic_partition_list_t *partitions);
 
 /**
  * Removes `partitions` from the assignment (cooperative rebalancing). Allowed inside on_revoke.
  * Errors: as kf_consumer_incremental_assign().
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_incremental_unassign(kf_consumer_t *consumer, const kf_topic_partition_list_t *partitions);
 
 /**
  * The current assignment. `partitions_out`: caller owns; kf_topic_partition_list_destroy().
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_assignment(kf_consumer_t *consumer, kf_topic_partition_list_t **partitions_out);
 
@@ -3819,6 +4150,7 @@ kf_error_t *kf_consumer_assignment(kf_consumer_t *consumer, kf_topic_partition_l
  * Blocks: up to `timeout_ms`; kf_consumer_wake() ends the wait with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE (closed, or inside a callback of this consumer);
  * KF_ERR__INTR.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
  */
 kf_error_t *kf_consumer_poll(kf_consumer_t *consumer, int timeout_ms, kf_message_t **message_out);
 
@@ -3831,6 +4163,7 @@ kf_error_t *kf_consumer_poll(kf_consumer_t *consumer, int timeout_ms, kf_message
  * Blocks: up to `timeout_ms`; kf_consumer_wake() ends it (KF_ERR__INTR when nothing was read
  * yet, otherwise the messages read so far are returned).
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
  */
 kf_error_t *kf_consumer_consume(kf_consumer_t *consumer, kf_message_t **messages, size_t max_messages, int timeout_ms, size_t *count_out);
 
@@ -3843,6 +4176,10 @@ kf_error_t *kf_consumer_consume(kf_consumer_t *consumer, kf_message_t **messages
  *
  * Errors: KF_ERR__NO_OFFSET when there is nothing to commit; the commit's error; KF_ERR__STATE;
  * KF_ERR__INVALID_ARG.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: a synchronous commit waits for the broker's answer, serving this consumer's callbacks;
+ * an asynchronous one (`asynchronous` true) does not.
+ * Nullable: `message`, `offsets`, `committed_out`.
  */
 kf_error_t *kf_consumer_commit(kf_consumer_t *consumer, const kf_message_t *message, const kf_topic_partition_list_t *offsets, bool asynchronous, kf_topic_partition_list_t **committed_out);
 
@@ -3851,6 +4188,7 @@ kf_error_t *kf_consumer_commit(kf_consumer_t *consumer, const kf_message_t *mess
  * coordinator. `result_out`: a new list (caller owns) with per-partition errors.
  *
  * Blocks: up to `timeout_ms`. Errors: KF_ERR__TIMED_OUT, KF_ERR__INVALID_ARG, KF_ERR__STATE.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
  */
 kf_error_t *kf_consumer_committed(kf_consumer_t *consumer, const kf_topic_partition_list_t *partitions, int timeout_ms, kf_topic_partition_list_t **result_out);
 
@@ -3858,6 +4196,8 @@ kf_error_t *kf_consumer_committed(kf_consumer_t *consumer, const kf_topic_partit
  * The current positions (offset of the next message to read) of `partitions`;
  * KF_OFFSET_INVALID where nothing was consumed. Local, does not block.
  * `result_out`: a new list (caller owns). Errors: KF_ERR__INVALID_ARG, KF_ERR__STATE.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_position(kf_consumer_t *consumer, const kf_topic_partition_list_t *partitions, kf_topic_partition_list_t **result_out);
 
@@ -3867,6 +4207,7 @@ kf_error_t *kf_consumer_position(kf_consumer_t *consumer, const kf_topic_partiti
  * `result_out`: a new list (caller owns) with per-partition errors.
  *
  * Blocks: up to `timeout_ms`. Errors: KF_ERR__TIMED_OUT, KF_ERR__INVALID_ARG, KF_ERR__STATE.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
  */
 kf_error_t *kf_consumer_offsets_for_times(kf_consumer_t *consumer, const kf_topic_partition_list_t *partitions, int timeout_ms, kf_topic_partition_list_t **result_out);
 
@@ -3876,17 +4217,23 @@ kf_error_t *kf_consumer_offsets_for_times(kf_consumer_t *consumer, const kf_topi
  *
  * Errors: the first partition's error, naming it (e.g. KF_ERR__UNKNOWN_PARTITION for a
  * partition that is not assigned); KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: up to `timeout_ms` (0: does not wait).
  */
 kf_error_t *kf_consumer_seek(kf_consumer_t *consumer, const kf_topic_partition_list_t *partitions, int timeout_ms);
 
 /**
  * Pauses fetching for `partitions` (they stay assigned).
  * Errors: the first partition's error; KF_ERR__INVALID_ARG; KF_ERR__STATE.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_pause(kf_consumer_t *consumer, const kf_topic_partition_list_t *partitions);
 
 /**
  * Resumes fetching for `partitions`. Errors: as kf_consumer_pause().
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_resume(kf_consumer_t *consumer, const kf_topic_partition_list_t *partitions);
 
@@ -3895,6 +4242,8 @@ kf_error_t *kf_consumer_resume(kf_consumer_t *consumer, const kf_topic_partition
  * to `timeout_ms`), or as last seen by the fetcher (`cached` true; -1001 when not known yet).
  *
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__TIMED_OUT; KF_ERR_UNKNOWN_TOPIC_OR_PART; KF_ERR__STATE.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: up to `timeout_ms` when `cached` is false; no when it is true.
  */
 kf_error_t *kf_consumer_get_watermark_offsets(kf_consumer_t *consumer, const char *topic, int32_t partition, int timeout_ms, bool cached, int64_t *low_out, int64_t *high_out);
 
@@ -3904,6 +4253,9 @@ kf_error_t *kf_consumer_get_watermark_offsets(kf_consumer_t *consumer, const cha
  *
  * Errors: KF_ERR__STATE for an unassigned partition or a closed consumer; KF_ERR__INVALID_ARG
  * when both are NULL; KF_ERR__INVALID_ARG when enable.auto.offset.store is true.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
+ * Nullable: `message`, `offsets`.
  */
 kf_error_t *kf_consumer_store_offsets(kf_consumer_t *consumer, const kf_message_t *message, const kf_topic_partition_list_t *offsets);
 
@@ -3911,6 +4263,8 @@ kf_error_t *kf_consumer_store_offsets(kf_consumer_t *consumer, const kf_message_
  * The member id the group coordinator gave this consumer. `memberid_out` gets a string the
  * caller owns (kf_string_free()), or NULL when not (yet) a member.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_memberid(kf_consumer_t *consumer, char **memberid_out);
 
@@ -3918,11 +4272,16 @@ kf_error_t *kf_consumer_memberid(kf_consumer_t *consumer, char **memberid_out);
  * The consumer's group metadata, for kf_producer_send_offsets_to_transaction().
  * `metadata_out`: caller owns; kf_consumer_group_metadata_destroy().
  * Errors: KF_ERR__STATE without group.id or when closed; KF_ERR__INVALID_ARG.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_group_metadata(kf_consumer_t *consumer, kf_consumer_group_metadata_t **metadata_out);
 
 /**
  * Cluster metadata, as kf_producer_list_topics(). Errors: also KF_ERR__STATE when closed.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: up to `timeout_ms`, serving callbacks.
+ * Nullable: `topic`.
  */
 kf_error_t *kf_consumer_list_topics(kf_consumer_t *consumer, const char *topic, int timeout_ms, kf_metadata_t **metadata_out);
 
@@ -3931,6 +4290,8 @@ kf_error_t *kf_consumer_list_topics(kf_consumer_t *consumer, const char *topic, 
  * serve. Drain it (read until EAGAIN), then poll with timeout 0 until it returns nothing. Owned
  * by the consumer; valid until kf_consumer_destroy().
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_event_fd(kf_consumer_t *consumer, int *fd_out);
 
@@ -3938,11 +4299,14 @@ kf_error_t *kf_consumer_event_fd(kf_consumer_t *consumer, int *fd_out);
  * Makes a kf_consumer_poll() or kf_consumer_consume() blocked on another thread return at once
  * with KF_ERR__INTR; with none blocked, the next one does.
  * Errors: KF_ERR__INVALID_ARG. Thread safety: any thread (not from a signal handler).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_wake(kf_consumer_t *consumer);
 
 /**
  * Frees consumer group metadata from kf_consumer_group_metadata(). NULL is a no-op.
+ * Thread safety: once, with no other call on the consumer group metadata running.
+ * Blocks: no.
  */
 void kf_consumer_group_metadata_destroy(kf_consumer_group_metadata_t *cgmd);
 
@@ -3954,6 +4318,7 @@ void kf_consumer_group_metadata_destroy(kf_consumer_group_metadata_t *cgmd);
  * Returns: borrowed, valid until kf_deserialized_message_destroy(); never destroy it yourself.
  * NULL when `message` is NULL.
  * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 const kf_message_t *kf_deserialized_message_message(const kf_deserialized_message_t *message);
 
@@ -3964,6 +4329,7 @@ const kf_message_t *kf_deserialized_message_message(const kf_deserialized_messag
  * Returns: borrowed, valid until kf_deserialized_message_destroy(); never destroy it yourself.
  * NULL when `message` is NULL.
  * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 const kf_buffer_t *kf_deserialized_message_key(const kf_deserialized_message_t *message);
 
@@ -3973,6 +4339,7 @@ const kf_buffer_t *kf_deserialized_message_key(const kf_deserialized_message_t *
  * Returns: borrowed, valid until kf_deserialized_message_destroy(); never destroy it yourself.
  * NULL when `message` is NULL.
  * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 const kf_buffer_t *kf_deserialized_message_value(const kf_deserialized_message_t *message);
 
@@ -3980,6 +4347,7 @@ const kf_buffer_t *kf_deserialized_message_value(const kf_deserialized_message_t
  * Frees a message from kf_deserializing_consumer_poll() with its key and value. NULL is a
  * no-op.
  * Thread safety: once, with no other call on the message running.
+ * Blocks: no.
  */
 void kf_deserialized_message_destroy(kf_deserialized_message_t *message);
 
@@ -3991,6 +4359,8 @@ void kf_deserialized_message_destroy(kf_deserialized_message_t *message);
  * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
  * set when not NULL (KF_ERR__INVALID_ARG: unknown codec or non-UTF-8 name).
  * Thread safety: any thread; the deserializer may be used from several threads at once.
+ * Blocks: no.
+ * Nullable: `codec`.
  */
 kf_deserializer_t *kf_deserializer_new_string(const char *codec, kf_error_t **err_out);
 
@@ -4001,6 +4371,7 @@ kf_deserializer_t *kf_deserializer_new_string(const char *codec, kf_error_t **er
  *
  * Returns: caller owns; free with kf_deserializer_destroy(). Never NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_deserializer_t *kf_deserializer_new_integer(void);
 
@@ -4011,6 +4382,7 @@ kf_deserializer_t *kf_deserializer_new_integer(void);
  *
  * Returns: caller owns; free with kf_deserializer_destroy(). Never NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_deserializer_t *kf_deserializer_new_double(void);
 
@@ -4023,12 +4395,14 @@ kf_deserializer_t *kf_deserializer_new_double(void);
  * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
  * set when not NULL (KF_ERR__INVALID_ARG: NULL callback).
  * Thread safety: any thread. The callback runs on the threads that deserialize.
+ * Blocks: no.
  */
 kf_deserializer_t *kf_deserializer_new_custom(kf_serde_cb deserialize, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
 
 /**
  * Frees a deserializer. Consumers made with it keep their own reference. NULL is a no-op.
  * Thread safety: once, with no other call on this handle running.
+ * Blocks: no.
  */
 void kf_deserializer_destroy(kf_deserializer_t *deserializer);
 
@@ -4040,6 +4414,8 @@ void kf_deserializer_destroy(kf_deserializer_t *deserializer);
  * Errors: KF_ERR_KEY_DESERIALIZATION or KF_ERR_VALUE_DESERIALIZATION (by `ctx->field`) carrying
  * the cause; `out` is then unchanged. KF_ERR__INVALID_ARG as kf_serializer_serialize().
  * Thread safety: any thread (the deserializer is shared; `out` is the caller's).
+ * Blocks: a schema deserializer (Avro, JSON Schema, Protobuf) may wait on the registry the first
+ * time a schema id is seen (the client's timeout per URL tried); the built-ins do not block.
  */
 kf_error_t *kf_deserializer_deserialize(const kf_deserializer_t *deserializer, const kf_serialization_context_t *ctx, const uint8_t *data, size_t len, kf_buffer_t *out);
 
@@ -4056,6 +4432,8 @@ kf_error_t *kf_deserializer_deserialize(const kf_deserializer_t *deserializer, c
  * kf_deserializing_consumer_destroy(). NULL on failure with `*err_out` set when not NULL
  * (KF_ERR__INVALID_ARG for a NULL or refused config, or one without group.id).
  * Thread safety: any thread.
+ * Blocks: no.
+ * Nullable: `key_deserializer`, `value_deserializer`.
  */
 kf_deserializing_consumer_t *kf_deserializing_consumer_new(const kf_config_t *config, const kf_deserializer_t *key_deserializer, const kf_deserializer_t *value_deserializer, kf_error_t **err_out);
 
@@ -4066,6 +4444,7 @@ kf_deserializing_consumer_t *kf_deserializing_consumer_new(const kf_config_t *co
  * Errors: KF_ERR__STATE when called from inside one of this consumer's callbacks (nothing is
  * destroyed then).
  * Thread safety: no other call on this consumer may run concurrently or follow.
+ * Blocks: no.
  */
 kf_error_t *kf_deserializing_consumer_destroy(kf_deserializing_consumer_t *consumer);
 
@@ -4077,6 +4456,7 @@ kf_error_t *kf_deserializing_consumer_destroy(kf_deserializing_consumer_t *consu
  * Returns: borrowed, valid until kf_deserializing_consumer_destroy(); never destroy it
  * yourself. NULL when `consumer` is NULL.
  * Thread safety: as the consumer's.
+ * Blocks: no.
  */
 kf_consumer_t *kf_deserializing_consumer_consumer(const kf_deserializing_consumer_t *consumer);
 
@@ -4109,6 +4489,7 @@ kf_error_t *kf_deserializing_consumer_poll(kf_deserializing_consumer_t *consumer
  *
  * `err` NULL: returns 0 (KF_ERR_NO_ERROR).
  * Thread safety: any thread; the error is immutable.
+ * Blocks: no.
  */
 int32_t kf_error_code(const kf_error_t *err);
 
@@ -4117,6 +4498,7 @@ int32_t kf_error_code(const kf_error_t *err);
  *
  * Returns: a static string, never NULL, never freed. `err` NULL: "NO_ERROR".
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_error_name(const kf_error_t *err);
 
@@ -4125,6 +4507,7 @@ const char *kf_error_name(const kf_error_t *err);
  *
  * Returns: borrowed, valid until kf_error_destroy(err); never NULL. `err` NULL: "Success".
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_error_message(const kf_error_t *err);
 
@@ -4132,6 +4515,7 @@ const char *kf_error_message(const kf_error_t *err);
  * True when the failed operation may succeed if retried (librdkafka's classification).
  *
  * `err` NULL: false. Thread safety: any thread.
+ * Blocks: no.
  */
 bool kf_error_is_retriable(const kf_error_t *err);
 
@@ -4140,6 +4524,7 @@ bool kf_error_is_retriable(const kf_error_t *err);
  * idempotent or transactional producer, for instance).
  *
  * `err` NULL: false. Thread safety: any thread.
+ * Blocks: no.
  */
 bool kf_error_is_fatal(const kf_error_t *err);
 
@@ -4148,6 +4533,7 @@ bool kf_error_is_fatal(const kf_error_t *err);
  * the producer can go on.
  *
  * `err` NULL: false. Thread safety: any thread.
+ * Blocks: no.
  */
 bool kf_error_txn_requires_abort(const kf_error_t *err);
 
@@ -4156,6 +4542,7 @@ bool kf_error_txn_requires_abort(const kf_error_t *err);
  *
  * Returns: caller owns; free with kf_error_destroy(). `err` NULL: NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_error_t *kf_error_copy(const kf_error_t *err);
 
@@ -4164,6 +4551,7 @@ kf_error_t *kf_error_copy(const kf_error_t *err);
  *
  * Never pass an error that was handed to a callback (those are borrowed).
  * Thread safety: any thread, once per error.
+ * Blocks: no.
  */
 void kf_error_destroy(kf_error_t *err);
 
@@ -4173,6 +4561,7 @@ void kf_error_destroy(kf_error_t *err);
  *
  * Returns: a static string, never NULL, never freed.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_error_code_name(int32_t code);
 
@@ -4181,6 +4570,7 @@ const char *kf_error_code_name(int32_t code);
  *
  * Returns: a static string, never NULL, never freed.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_error_code_description(int32_t code);
 
@@ -4189,6 +4579,7 @@ const char *kf_error_code_description(int32_t code);
  * NULL is a no-op.
  *
  * Thread safety: any thread, once per string.
+ * Blocks: no.
  */
 void kf_string_free(char *s);
 
@@ -4198,12 +4589,15 @@ void kf_string_free(char *s);
  * memory.
  *
  * Returns: caller owns; free with kf_headers_destroy(). Thread safety: one thread at a time.
+ * Blocks: no.
  */
 kf_headers_t *kf_headers_new(size_t initial_capacity);
 
 /**
  * Frees a headers list created with kf_headers_new(). NULL is a no-op. Never pass the headers
  * of a message (they are borrowed).
+ * Thread safety: once, with no other call on the headers running.
+ * Blocks: no.
  */
 void kf_headers_destroy(kf_headers_t *headers);
 
@@ -4213,11 +4607,15 @@ void kf_headers_destroy(kf_headers_t *headers);
  *
  * Errors: KF_ERR__INVALID_ARG for NULL headers or name, a non-UTF-8 name, or NULL value with a
  * non-zero length.
+ * Thread safety: one thread at a time per headers list.
+ * Blocks: no.
  */
 kf_error_t *kf_headers_add(kf_headers_t *headers, const char *name, const uint8_t *value, size_t value_len);
 
 /**
  * The number of headers; 0 when `headers` is NULL.
+ * Thread safety: any thread, while no call changes the headers.
+ * Blocks: no.
  */
 size_t kf_headers_count(const kf_headers_t *headers);
 
@@ -4226,6 +4624,9 @@ size_t kf_headers_count(const kf_headers_t *headers);
  * length, each written when its `_out` pointer is not NULL. Borrowed, valid as long as the list.
  *
  * Errors: KF_ERR__INVALID_ARG for NULL headers; KF_ERR__NOENT when `index` is out of range.
+ * Thread safety: any thread, while no call changes the headers.
+ * Blocks: no.
+ * Nullable: `name_out`, `value_out`, `len_out`.
  */
 kf_error_t *kf_headers_get(const kf_headers_t *headers, size_t index, const char **name_out, const uint8_t **value_out, size_t *len_out);
 
@@ -4235,6 +4636,9 @@ kf_error_t *kf_headers_get(const kf_headers_t *headers, size_t index, const char
  *
  * Errors: KF_ERR__INVALID_ARG for a NULL headers or name; KF_ERR__NOENT when there is no such
  * header.
+ * Thread safety: any thread, while no call changes the headers.
+ * Blocks: no.
+ * Nullable: `value_out`, `len_out`.
  */
 kf_error_t *kf_headers_get_last(const kf_headers_t *headers, const char *name, const uint8_t **value_out, size_t *len_out);
 
@@ -4281,6 +4685,8 @@ kf_error_t *kf_headers_get_last(const kf_headers_t *headers, const char *name, c
  * valid JSON Schema, bad configuration).
  * Thread safety: any thread; the serializer may be used from several threads at once
  * (serializing may block on the registry the first time a subject is seen).
+ * Blocks: no.
+ * Nullable: `config_json`.
  */
 kf_serializer_t *kf_json_schema_serializer_new(const kf_schema_registry_client_t *client, const char *schema_str, const char *config_json, kf_error_t **err_out);
 
@@ -4301,6 +4707,7 @@ kf_serializer_t *kf_json_schema_serializer_new(const kf_schema_registry_client_t
  * compile with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced
  * subject version the registry cannot return).
  * Thread safety: any thread; the serializer may be used from several threads at once.
+ * Nullable: `config_json`.
  */
 kf_serializer_t *kf_json_schema_serializer_new_with_schema(const kf_schema_registry_client_t *client, const kf_schema_t *schema, const char *config_json, kf_error_t **err_out);
 
@@ -4329,6 +4736,8 @@ kf_serializer_t *kf_json_schema_serializer_new_with_schema(const kf_schema_regis
  * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
  * set when not NULL (KF_ERR__INVALID_ARG: NULL client, invalid schema, bad configuration).
  * Thread safety: any thread; the deserializer may be used from several threads at once.
+ * Blocks: no.
+ * Nullable: `schema_str`, `config_json`.
  */
 kf_deserializer_t *kf_json_schema_deserializer_new(const kf_schema_registry_client_t *client, const char *schema_str, const char *config_json, kf_error_t **err_out);
 
@@ -4345,12 +4754,15 @@ kf_deserializer_t *kf_json_schema_deserializer_new(const kf_schema_registry_clie
  * compile with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced
  * subject version the registry cannot return).
  * Thread safety: any thread; the deserializer may be used from several threads at once.
+ * Nullable: `config_json`.
  */
 kf_deserializer_t *kf_json_schema_deserializer_new_with_schema(const kf_schema_registry_client_t *client, const kf_schema_t *schema, const char *config_json, kf_error_t **err_out);
 
 /**
  * Frees a message returned by kf_consumer_poll() or kf_consumer_consume(). NULL is a no-op.
  * Never pass a message that was handed to a callback (those are borrowed).
+ * Thread safety: once, with no other call on the message running.
+ * Blocks: no.
  */
 void kf_message_destroy(kf_message_t *msg);
 
@@ -4358,23 +4770,32 @@ void kf_message_destroy(kf_message_t *msg);
  * The message's topic name. Returns: borrowed, valid as long as the message (for a message
  * handed to a callback, until the callback returns); NULL when `msg` is NULL or the message
  * has no topic (some error events).
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 const char *kf_message_topic(const kf_message_t *msg);
 
 /**
  * The message's partition; KF_PARTITION_UA (-1) when `msg` is NULL.
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 int32_t kf_message_partition(const kf_message_t *msg);
 
 /**
  * The message's offset (for a delivery report, the offset it was written at, or
  * KF_OFFSET_INVALID). KF_OFFSET_INVALID when `msg` is NULL.
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 int64_t kf_message_offset(const kf_message_t *msg);
 
 /**
  * The key: a borrowed pointer and its length in `*len_out` (may be NULL). Returns NULL for a
  * null key (then `*len_out` is 0); an empty key is a non-NULL pointer with length 0.
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
+ * Nullable: `len_out`.
  */
 const uint8_t *kf_message_key(const kf_message_t *msg, size_t *len_out);
 
@@ -4382,11 +4803,16 @@ const uint8_t *kf_message_key(const kf_message_t *msg, size_t *len_out);
  * The value (payload): a borrowed pointer and its length in `*len_out` (may be NULL). NULL for
  * a null value (a tombstone); an empty value is non-NULL with length 0. For a consumer error
  * event the value holds the error text.
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
+ * Nullable: `len_out`.
  */
 const uint8_t *kf_message_value(const kf_message_t *msg, size_t *len_out);
 
 /**
  * The value's length in bytes (Python's len(msg)); 0 when `msg` is NULL.
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 size_t kf_message_len(const kf_message_t *msg);
 
@@ -4394,29 +4820,40 @@ size_t kf_message_len(const kf_message_t *msg);
  * The timestamp in milliseconds since the epoch, and its type in `*type_out` (may be NULL):
  * KF_TIMESTAMP_NOT_AVAILABLE, KF_TIMESTAMP_CREATE_TIME or KF_TIMESTAMP_LOG_APPEND_TIME.
  * Returns -1 when not available.
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
+ * Nullable: `type_out`.
  */
 int64_t kf_message_timestamp(const kf_message_t *msg, int *type_out);
 
 /**
  * For a delivery report, inside its delivery callback: microseconds from produce to
  * acknowledgement. -1 otherwise (a consumed message, or `msg` NULL).
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 int64_t kf_message_latency(const kf_message_t *msg);
 
 /**
  * The partition leader epoch of the message, or -1 when unknown.
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 int32_t kf_message_leader_epoch(const kf_message_t *msg);
 
 /**
  * The message's headers, or NULL when it has none. Returns: borrowed, read-only, valid as long
  * as the message.
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 const kf_headers_t *kf_message_headers(const kf_message_t *msg);
 
 /**
  * The message's error code: 0 for a normal message, KF_ERR__PARTITION_EOF at the end of a
  * partition (enable.partition.eof), or a consumer or delivery error. 0 when `msg` is NULL.
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 int32_t kf_message_error_code(const kf_message_t *msg);
 
@@ -4425,100 +4862,138 @@ int32_t kf_message_error_code(const kf_message_t *msg);
  * NULL.
  *
  * Returns: caller owns; free with kf_error_destroy().
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 kf_error_t *kf_message_error(const kf_message_t *msg);
 
 /**
  * Frees metadata returned by list_topics. NULL is a no-op.
+ * Thread safety: once, with no other call on the metadata running.
+ * Blocks: no.
  */
 void kf_metadata_destroy(kf_metadata_t *metadata);
 
 /**
  * The id of the broker that answered; -1 when `metadata` is NULL, or when it answered over
  * its bootstrap connection (before its id was known).
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 int32_t kf_metadata_orig_broker_id(const kf_metadata_t *metadata);
 
 /**
  * The name of the broker that answered (borrowed), e.g. "127.0.0.1:9092/1", or
  * "127.0.0.1:9092/bootstrap" over a bootstrap connection; NULL when `metadata` is NULL.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 const char *kf_metadata_orig_broker_name(const kf_metadata_t *metadata);
 
 /**
  * The number of brokers.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 size_t kf_metadata_broker_count(const kf_metadata_t *metadata);
 
 /**
  * The id of broker `b`; -1 when out of range.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 int32_t kf_metadata_broker_id(const kf_metadata_t *metadata, size_t b);
 
 /**
  * The host of broker `b` (borrowed); NULL when out of range.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 const char *kf_metadata_broker_host(const kf_metadata_t *metadata, size_t b);
 
 /**
  * The port of broker `b`; -1 when out of range.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 int32_t kf_metadata_broker_port(const kf_metadata_t *metadata, size_t b);
 
 /**
  * The number of topics.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 size_t kf_metadata_topic_count(const kf_metadata_t *metadata);
 
 /**
  * The name of topic `t` (borrowed); NULL when out of range.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 const char *kf_metadata_topic_name(const kf_metadata_t *metadata, size_t t);
 
 /**
  * The error of topic `t` (e.g. KF_ERR_UNKNOWN_TOPIC_OR_PART), 0 when none; KF_ERR__INVALID_ARG
  * when out of range or `metadata` is NULL.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 int32_t kf_metadata_topic_error_code(const kf_metadata_t *metadata, size_t t);
 
 /**
  * The number of partitions of topic `t`; 0 when out of range.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 size_t kf_metadata_partition_count(const kf_metadata_t *metadata, size_t t);
 
 /**
  * The id of partition `p` of topic `t`; -1 when out of range.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 int32_t kf_metadata_partition_id(const kf_metadata_t *metadata, size_t t, size_t p);
 
 /**
  * The leader broker id of partition `p` of topic `t`; -1 when unknown or out of range.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 int32_t kf_metadata_partition_leader(const kf_metadata_t *metadata, size_t t, size_t p);
 
 /**
  * The error of partition `p` of topic `t`, 0 when none; KF_ERR__INVALID_ARG when out of range
  * or `metadata` is NULL.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 int32_t kf_metadata_partition_error_code(const kf_metadata_t *metadata, size_t t, size_t p);
 
 /**
  * The number of replicas of partition `p` of topic `t`.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 size_t kf_metadata_partition_replica_count(const kf_metadata_t *metadata, size_t t, size_t p);
 
 /**
  * Replica `r` (a broker id) of partition `p` of topic `t`; -1 when out of range.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 int32_t kf_metadata_partition_replica(const kf_metadata_t *metadata, size_t t, size_t p, size_t r);
 
 /**
  * The number of in-sync replicas of partition `p` of topic `t`.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 size_t kf_metadata_partition_isr_count(const kf_metadata_t *metadata, size_t t, size_t p);
 
 /**
  * In-sync replica `i` (a broker id) of partition `p` of topic `t`; -1 when out of range.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 int32_t kf_metadata_partition_isr(const kf_metadata_t *metadata, size_t t, size_t p, size_t i);
 
@@ -4528,17 +5003,23 @@ int32_t kf_metadata_partition_isr(const kf_metadata_t *metadata, size_t t, size_
  *
  * Returns: caller owns; kf_mock_cluster_destroy(). NULL on failure with `*err_out` set when not
  * NULL (KF_ERR__INVALID_ARG for broker_count < 1).
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 kf_mock_cluster_t *kf_mock_cluster_new(int broker_count, kf_error_t **err_out);
 
 /**
  * Stops the cluster. Destroy the clients using it first. NULL is a no-op.
+ * Thread safety: once, with no other call on the mock cluster running.
+ * Blocks: no.
  */
 void kf_mock_cluster_destroy(kf_mock_cluster_t *cluster);
 
 /**
  * The cluster's bootstrap.servers value. Returns: borrowed, valid until
  * kf_mock_cluster_destroy(); NULL when `cluster` is NULL.
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 const char *kf_mock_cluster_bootstrap_servers(const kf_mock_cluster_t *cluster);
 
@@ -4546,24 +5027,32 @@ const char *kf_mock_cluster_bootstrap_servers(const kf_mock_cluster_t *cluster);
  * Creates a topic with `partition_count` partitions and `replication_factor` replicas.
  * Errors: KF_ERR__INVALID_ARG (also for a count or factor below 1);
  * KF_ERR_TOPIC_ALREADY_EXISTS.
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 kf_error_t *kf_mock_cluster_topic_create(kf_mock_cluster_t *cluster, const char *topic, int partition_count, int replication_factor);
 
 /**
  * Takes broker `broker_id` down (-1: every broker): its connections are closed and new ones
  * refused. Errors: KF_ERR__INVALID_ARG; KF_ERR_BROKER_NOT_AVAILABLE (no broker `broker_id`).
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 kf_error_t *kf_mock_cluster_broker_down(kf_mock_cluster_t *cluster, int32_t broker_id);
 
 /**
  * Brings broker `broker_id` (-1: every broker) back up.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR_BROKER_NOT_AVAILABLE (no broker `broker_id`).
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 kf_error_t *kf_mock_cluster_broker_up(kf_mock_cluster_t *cluster, int32_t broker_id);
 
 /**
  * Delays every response of broker `broker_id` (-1: every broker) by `rtt_ms` (0 removes the
  * delay). Errors: KF_ERR__INVALID_ARG; KF_ERR_BROKER_NOT_AVAILABLE (no broker `broker_id`).
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 kf_error_t *kf_mock_cluster_broker_set_rtt(kf_mock_cluster_t *cluster, int32_t broker_id, int rtt_ms);
 
@@ -4571,6 +5060,8 @@ kf_error_t *kf_mock_cluster_broker_set_rtt(kf_mock_cluster_t *cluster, int32_t b
  * Makes the next `count` requests of API `api_key` (KF_APIKEY_ constants) to any broker fail
  * with `errors[0..count]` in order (KF_ERR_ codes; 0 lets one through).
  * Errors: KF_ERR__INVALID_ARG (NULL cluster, NULL errors with a count).
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 kf_error_t *kf_mock_cluster_push_request_errors(kf_mock_cluster_t *cluster, int16_t api_key, const int32_t *errors, size_t count);
 
@@ -4578,11 +5069,15 @@ kf_error_t *kf_mock_cluster_push_request_errors(kf_mock_cluster_t *cluster, int1
  * Makes the next request of API `api_key` to broker `broker_id` fail with `error` after a
  * delay of `rtt_ms` (e.g. an EndTxn that times out, then fails).
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__UNKNOWN_BROKER.
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 kf_error_t *kf_mock_cluster_push_broker_request_error(kf_mock_cluster_t *cluster, int32_t broker_id, int16_t api_key, int32_t error, int rtt_ms);
 
 /**
  * Drops the request errors still pushed for API `api_key`. Errors: KF_ERR__INVALID_ARG.
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 kf_error_t *kf_mock_cluster_clear_request_errors(kf_mock_cluster_t *cluster, int16_t api_key);
 
@@ -4591,6 +5086,8 @@ kf_error_t *kf_mock_cluster_clear_request_errors(kf_mock_cluster_t *cluster, int
  * unknown topic is auto-created first (with `partition` + 1 partitions), as the mock does.
  * Errors: KF_ERR__INVALID_ARG (also for a negative partition); KF_ERR_UNKNOWN_TOPIC_OR_PART
  * (no such partition); KF_ERR_BROKER_NOT_AVAILABLE (no broker `broker_id`).
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 kf_error_t *kf_mock_cluster_partition_set_leader(kf_mock_cluster_t *cluster, const char *topic, int32_t partition, int32_t broker_id);
 
@@ -4598,6 +5095,8 @@ kf_error_t *kf_mock_cluster_partition_set_leader(kf_mock_cluster_t *cluster, con
  * Moves a coordinator to broker `broker_id`: `key_type` "group" (key: a group id) or
  * "transaction" (key: a transactional.id).
  * Errors: KF_ERR__INVALID_ARG (also for another key_type).
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 kf_error_t *kf_mock_cluster_coordinator_set(kf_mock_cluster_t *cluster, const char *key_type, const char *key, int32_t broker_id);
 
@@ -4609,6 +5108,8 @@ kf_error_t *kf_mock_cluster_coordinator_set(kf_mock_cluster_t *cluster, const ch
  * Call only inside oauth_cb, on the `token` it was handed.
  * Errors: KF_ERR__INVALID_ARG for NULL arguments or a token librdkafka refuses (the message
  * says why).
+ * Thread safety: only inside the oauth_cb that was handed the token.
+ * Blocks: no.
  */
 kf_error_t *kf_oauth_token_set(kf_oauth_token_t *token, const char *token_value, int64_t lifetime_ms, const char *principal, const char *const *extension_keys, const char *const *extension_values, size_t extension_count);
 
@@ -4617,6 +5118,8 @@ kf_error_t *kf_oauth_token_set(kf_oauth_token_t *token, const char *token_value,
  * again later.
  *
  * Call only inside oauth_cb. Errors: KF_ERR__INVALID_ARG for NULL arguments.
+ * Thread safety: only inside the oauth_cb that was handed the token.
+ * Blocks: no.
  */
 kf_error_t *kf_oauth_token_fail(kf_oauth_token_t *token, const char *reason);
 
@@ -4629,6 +5132,7 @@ kf_error_t *kf_oauth_token_fail(kf_oauth_token_t *token, const char *reason);
  * KF_ERR__FORKED and kf_producer_destroy() frees nothing of librdkafka (the child leaks it; the
  * parent's producer is unaffected). Create a new producer in the child.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_producer_t *kf_producer_new(const kf_config_t *config, kf_error_t **err_out);
 
@@ -4640,6 +5144,7 @@ kf_producer_t *kf_producer_new(const kf_config_t *config, kf_error_t **err_out);
  * Errors: KF_ERR__STATE when called from inside one of this producer's callbacks (then nothing
  * is destroyed).
  * Thread safety: no other call on this producer may run concurrently or follow.
+ * Blocks: no.
  */
 kf_error_t *kf_producer_destroy(kf_producer_t *producer);
 
@@ -4659,6 +5164,8 @@ kf_error_t *kf_producer_destroy(kf_producer_t *producer);
  * KF_ERR__INVALID_ARG for NULL producer or topic, a non-UTF-8 topic, or a NULL buffer with a
  * length.
  * Thread safety: any thread, concurrently with other produce and poll calls.
+ * Blocks: no.
+ * Nullable: `headers`, `on_delivery`.
  */
 kf_error_t *kf_producer_produce(kf_producer_t *producer, const char *topic, int32_t partition, const uint8_t *key, size_t key_len, const uint8_t *value, size_t value_len, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);
 
@@ -4673,6 +5180,8 @@ kf_error_t *kf_producer_produce(kf_producer_t *producer, const char *topic, int3
  * kf_producer_destroy() (no delivery callback does).
  * Errors: as kf_producer_produce(); KF_ERR__INVALID_ARG when `free_value` is NULL.
  * Thread safety: any thread; `free_value` runs on the thread serving the delivery report.
+ * Blocks: no.
+ * Nullable: `headers`, `on_delivery`.
  */
 kf_error_t *kf_producer_produce_zerocopy(kf_producer_t *producer, const char *topic, int32_t partition, const uint8_t *key, size_t key_len, uint8_t *value, size_t value_len, kf_release_fn free_value, void *free_opaque, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);
 
@@ -4688,6 +5197,8 @@ kf_error_t *kf_producer_produce_zerocopy(kf_producer_t *producer, const char *to
  * Errors (for the call as a whole): KF_ERR__INVALID_ARG for a NULL producer, or NULL messages
  * with a non-zero count.
  * Thread safety: any thread.
+ * Blocks: no.
+ * Nullable: `enqueued_out`.
  */
 kf_error_t *kf_producer_produce_batch(kf_producer_t *producer, kf_produce_message_t *messages, size_t count, size_t *enqueued_out);
 
@@ -4699,6 +5210,7 @@ kf_error_t *kf_producer_produce_batch(kf_producer_t *producer, kf_produce_messag
  * Errors: KF_ERR__INVALID_ARG (NULL producer); KF_ERR__STATE when called from inside one of
  * this producer's callbacks; KF_ERR__INTR when woken.
  * Thread safety: any thread; callbacks run on the calling thread.
+ * Nullable: `served_out`.
  */
 kf_error_t *kf_producer_poll(kf_producer_t *producer, int timeout_ms, int *served_out);
 
@@ -4711,6 +5223,7 @@ kf_error_t *kf_producer_poll(kf_producer_t *producer, int timeout_ms, int *serve
  * Errors: KF_ERR__INVALID_ARG, KF_ERR__STATE (inside a callback), KF_ERR__INTR. A timeout is not
  * an error: check `*remaining_out`.
  * Thread safety: any thread; callbacks run on the calling thread.
+ * Nullable: `remaining_out`.
  */
 kf_error_t *kf_producer_flush(kf_producer_t *producer, int timeout_ms, size_t *remaining_out);
 
@@ -4721,6 +5234,8 @@ kf_error_t *kf_producer_flush(kf_producer_t *producer, int timeout_ms, size_t *r
  * call does not wait for the broker threads.
  *
  * Errors: KF_ERR__INVALID_ARG (NULL producer). Thread safety: any thread.
+ * Blocks: with `blocking` true, until librdkafka's threads have purged (briefly, no network wait);
+ * otherwise no.
  */
 kf_error_t *kf_producer_purge(kf_producer_t *producer, bool in_queue, bool in_flight, bool blocking);
 
@@ -4730,6 +5245,7 @@ kf_error_t *kf_producer_purge(kf_producer_t *producer, bool in_queue, bool in_fl
  * was created.
  *
  * Thread safety: any thread.
+ * Blocks: no.
  */
 size_t kf_producer_len(const kf_producer_t *producer);
 
@@ -4739,6 +5255,7 @@ size_t kf_producer_len(const kf_producer_t *producer);
  * `metadata_out`: on success, caller owns; free with kf_metadata_destroy().
  * Blocks: up to `timeout_ms`. Errors: KF_ERR__INVALID_ARG; KF_ERR__TIMED_OUT; KF_ERR__TRANSPORT.
  * Thread safety: any thread.
+ * Nullable: `topic`.
  */
 kf_error_t *kf_producer_list_topics(kf_producer_t *producer, const char *topic, int timeout_ms, kf_metadata_t **metadata_out);
 
@@ -4746,6 +5263,7 @@ kf_error_t *kf_producer_list_topics(kf_producer_t *producer, const char *topic, 
  * Replaces the SASL PLAIN/SCRAM username and password; used from the next (re)authentication.
  *
  * Errors: KF_ERR__INVALID_ARG for NULL arguments. Thread safety: any thread.
+ * Blocks: no.
  */
 kf_error_t *kf_producer_set_sasl_credentials(kf_producer_t *producer, const char *username, const char *password);
 
@@ -4756,6 +5274,7 @@ kf_error_t *kf_producer_set_sasl_credentials(kf_producer_t *producer, const char
  *
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when no pipe can be created.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_error_t *kf_producer_event_fd(kf_producer_t *producer, int *fd_out);
 
@@ -4766,6 +5285,7 @@ kf_error_t *kf_producer_event_fd(kf_producer_t *producer, int *fd_out);
  *
  * Errors: KF_ERR__INVALID_ARG (NULL producer). Thread safety: any thread, and signal handlers
  * should not call it (it takes locks); set a flag and call it from a thread instead.
+ * Blocks: no.
  */
 kf_error_t *kf_producer_wake(kf_producer_t *producer);
 
@@ -4775,6 +5295,7 @@ kf_error_t *kf_producer_wake(kf_producer_t *producer);
  * was created. Returns: caller owns; free with kf_error_destroy(). The error is flagged fatal.
  *
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_error_t *kf_producer_fatal_error(const kf_producer_t *producer);
 
@@ -4851,6 +5372,8 @@ kf_error_t *kf_producer_fatal_error(const kf_producer_t *producer);
  * that is neither built in nor in "dependencies", an unknown message name, bad configuration).
  * Thread safety: any thread; the serializer may be used from several threads at once
  * (serializing may block on the registry the first time a subject is seen).
+ * Blocks: no.
+ * Nullable: `message_name`, `config_json`.
  */
 kf_serializer_t *kf_protobuf_serializer_new(const kf_schema_registry_client_t *client, const char *schema_str, const char *message_name, const char *config_json, kf_error_t **err_out);
 
@@ -4886,6 +5409,8 @@ kf_serializer_t *kf_protobuf_serializer_new(const kf_schema_registry_client_t *c
  * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
  * set when not NULL (KF_ERR__INVALID_ARG: NULL client, bad configuration).
  * Thread safety: any thread; the deserializer may be used from several threads at once.
+ * Blocks: no.
+ * Nullable: `config_json`.
  */
 kf_deserializer_t *kf_protobuf_deserializer_new(const kf_schema_registry_client_t *client, const char *config_json, kf_error_t **err_out);
 
@@ -4893,6 +5418,7 @@ kf_deserializer_t *kf_protobuf_deserializer_new(const kf_schema_registry_client_
  * Frees a registered schema. NULL is a no-op.
  *
  * Thread safety: once per registered schema.
+ * Blocks: no.
  */
 void kf_registered_schema_destroy(kf_registered_schema_t *registered);
 
@@ -4900,6 +5426,7 @@ void kf_registered_schema_destroy(kf_registered_schema_t *registered);
  * The schema id (with Apicurio's ccompat API, a content id). -1 when `registered` is NULL.
  *
  * Thread safety: any thread.
+ * Blocks: no.
  */
 int32_t kf_registered_schema_id(const kf_registered_schema_t *registered);
 
@@ -4907,6 +5434,7 @@ int32_t kf_registered_schema_id(const kf_registered_schema_t *registered);
  * The version under the subject. -1 when `registered` is NULL.
  *
  * Thread safety: any thread.
+ * Blocks: no.
  */
 int32_t kf_registered_schema_version(const kf_registered_schema_t *registered);
 
@@ -4915,6 +5443,7 @@ int32_t kf_registered_schema_version(const kf_registered_schema_t *registered);
  *
  * Returns: borrowed, valid until the registered schema is destroyed; NULL when `registered`
  * is NULL. Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_registered_schema_subject(const kf_registered_schema_t *registered);
 
@@ -4924,6 +5453,7 @@ const char *kf_registered_schema_subject(const kf_registered_schema_t *registere
  * Returns: borrowed, valid until the registered schema is destroyed; never pass it to
  * kf_schema_destroy or kf_schema_add_reference. NULL when `registered` is NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const kf_schema_t *kf_registered_schema_schema(const kf_registered_schema_t *registered);
 
@@ -4934,6 +5464,7 @@ const kf_schema_t *kf_registered_schema_schema(const kf_registered_schema_t *reg
  * when `err_out` is not NULL.
  * Errors: KF_ERR__INVALID_ARG for a NULL or non-UTF-8 `schema_str` or an unknown type.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_schema_t *kf_schema_new(const char *schema_str, int32_t schema_type, kf_error_t **err_out);
 
@@ -4942,6 +5473,7 @@ kf_schema_t *kf_schema_new(const char *schema_str, int32_t schema_type, kf_error
  * kf_registered_schema_schema().
  *
  * Thread safety: once per schema.
+ * Blocks: no.
  */
 void kf_schema_destroy(kf_schema_t *schema);
 
@@ -4953,6 +5485,7 @@ void kf_schema_destroy(kf_schema_t *schema);
  * Errors: KF_ERR__INVALID_ARG for a NULL schema, name or subject, or non-UTF-8 text.
  * Thread safety: one thread at a time per schema; strings borrowed from the schema before
  * this call stay valid (they are not moved), new reference accessors see the new reference.
+ * Blocks: no.
  */
 kf_error_t *kf_schema_add_reference(kf_schema_t *schema, const char *name, const char *subject, int32_t version);
 
@@ -4961,6 +5494,7 @@ kf_error_t *kf_schema_add_reference(kf_schema_t *schema, const char *name, const
  *
  * Returns: borrowed, valid until the schema is destroyed; NULL when `schema` is NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_schema_str(const kf_schema_t *schema);
 
@@ -4968,6 +5502,7 @@ const char *kf_schema_str(const kf_schema_t *schema);
  * The schema's type: KF_SCHEMA_TYPE_AVRO, _JSON or _PROTOBUF; -1 when `schema` is NULL.
  *
  * Thread safety: any thread.
+ * Blocks: no.
  */
 int32_t kf_schema_type(const kf_schema_t *schema);
 
@@ -4975,6 +5510,7 @@ int32_t kf_schema_type(const kf_schema_t *schema);
  * How many references the schema has; 0 when `schema` is NULL.
  *
  * Thread safety: any thread.
+ * Blocks: no.
  */
 size_t kf_schema_reference_count(const kf_schema_t *schema);
 
@@ -4983,6 +5519,7 @@ size_t kf_schema_reference_count(const kf_schema_t *schema);
  *
  * Returns: borrowed, valid until the schema is destroyed; NULL when `schema` is NULL or
  * `index` is out of range. Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_schema_reference_name(const kf_schema_t *schema, size_t index);
 
@@ -4991,12 +5528,14 @@ const char *kf_schema_reference_name(const kf_schema_t *schema, size_t index);
  *
  * Returns: borrowed, valid until the schema is destroyed; NULL when `schema` is NULL or
  * `index` is out of range. Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_schema_reference_subject(const kf_schema_t *schema, size_t index);
 
 /**
  * The version of reference `index` (0-based); -1 when `schema` is NULL or `index` is out of
  * range. Thread safety: any thread.
+ * Blocks: no.
  */
 int32_t kf_schema_reference_version(const kf_schema_t *schema, size_t index);
 
@@ -5022,6 +5561,7 @@ int32_t kf_schema_reference_version(const kf_schema_t *schema, size_t index);
  * Errors: KF_ERR__INVALID_ARG for a NULL or non-JSON config, an unknown key, a bad value, a
  * missing url, or TLS files that cannot be read or parsed. Nothing is sent to the registry.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_schema_registry_client_t *kf_schema_registry_client_new(const char *config_json, kf_error_t **err_out);
 
@@ -5031,6 +5571,7 @@ kf_schema_registry_client_t *kf_schema_registry_client_new(const char *config_js
  * their own reference, so the client may be destroyed before them.
  *
  * Thread safety: once, after every other call on the client has returned.
+ * Blocks: no.
  */
 void kf_schema_registry_client_destroy(kf_schema_registry_client_t *client);
 
@@ -5040,6 +5581,7 @@ void kf_schema_registry_client_destroy(kf_schema_registry_client_t *client);
  * client's cache send none, so this shows the cache at work.
  *
  * `client` NULL: 0. Thread safety: any thread.
+ * Blocks: no.
  */
 uint64_t kf_schema_registry_client_request_count(const kf_schema_registry_client_t *client);
 
@@ -5049,6 +5591,7 @@ uint64_t kf_schema_registry_client_request_count(const kf_schema_registry_client
  * and for NULL.
  *
  * Thread safety: any thread.
+ * Blocks: no.
  */
 int32_t kf_schema_registry_error_http_status(const kf_error_t *err);
 
@@ -5059,6 +5602,7 @@ int32_t kf_schema_registry_error_http_status(const kf_error_t *err);
  * part of kf_error_message().
  *
  * Thread safety: any thread.
+ * Blocks: no.
  */
 int32_t kf_schema_registry_error_code(const kf_error_t *err);
 
@@ -5121,6 +5665,7 @@ kf_error_t *kf_schema_registry_get_versions(const kf_schema_registry_client_t *c
  * kf_schema_registry_delete_subject, with the count returned alongside. NULL is a no-op.
  *
  * Thread safety: any thread, once per array.
+ * Blocks: no.
  */
 void kf_schema_registry_versions_free(int32_t *versions, size_t count);
 
@@ -5139,6 +5684,7 @@ kf_error_t *kf_schema_registry_get_subjects(const kf_schema_registry_client_t *c
  * given the count returned alongside. NULL is a no-op.
  *
  * Thread safety: any thread, once per array.
+ * Blocks: no.
  */
 void kf_schema_registry_subjects_free(char **subjects, size_t count);
 
@@ -5173,6 +5719,7 @@ kf_error_t *kf_schema_registry_delete_subject(const kf_schema_registry_client_t 
  * unknown version, 40406 already soft-deleted, 40407 permanent without a soft delete first,
  * or no answer).
  * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+ * Nullable: `version_out`.
  */
 kf_error_t *kf_schema_registry_delete_version(const kf_schema_registry_client_t *client, const char *subject, int32_t version, bool permanent, int32_t *version_out);
 
@@ -5184,6 +5731,7 @@ kf_error_t *kf_schema_registry_delete_version(const kf_schema_registry_client_t 
  * Errors: KF_ERR__INVALID_ARG for a NULL client or level or an unknown level;
  * KF_ERR_SCHEMA_REGISTRY (the registry's refusal, or no answer).
  * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+ * Nullable: `subject`.
  */
 kf_error_t *kf_schema_registry_set_compatibility(const kf_schema_registry_client_t *client, const char *subject, const char *level);
 
@@ -5196,6 +5744,7 @@ kf_error_t *kf_schema_registry_set_compatibility(const kf_schema_registry_client
  * Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40408, or no
  * answer).
  * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+ * Nullable: `subject`.
  */
 kf_error_t *kf_schema_registry_get_compatibility(const kf_schema_registry_client_t *client, const char *subject, char **level_out);
 
@@ -5228,6 +5777,7 @@ kf_error_t *kf_schema_registry_test_compatibility(const kf_schema_registry_clien
  * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
  * when not NULL (KF_ERR__INVALID_ARG: NULL inner or to_dict).
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_serializer_t *kf_serializer_new_with_to_dict(const kf_serializer_t *inner, kf_serde_cb to_dict, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
 
@@ -5250,6 +5800,7 @@ kf_serializer_t *kf_serializer_new_with_to_dict(const kf_serializer_t *inner, kf
  * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
  * set when not NULL (KF_ERR__INVALID_ARG: NULL inner or from_dict).
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_deserializer_t *kf_deserializer_new_with_from_dict(const kf_deserializer_t *inner, kf_serde_cb from_dict, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
 
@@ -5262,6 +5813,8 @@ kf_deserializer_t *kf_deserializer_new_with_from_dict(const kf_deserializer_t *i
  * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
  * when not NULL (KF_ERR__INVALID_ARG: unknown codec or non-UTF-8 name).
  * Thread safety: any thread; the serializer may be used from several threads at once.
+ * Blocks: no.
+ * Nullable: `codec`.
  */
 kf_serializer_t *kf_serializer_new_string(const char *codec, kf_error_t **err_out);
 
@@ -5271,6 +5824,7 @@ kf_serializer_t *kf_serializer_new_string(const char *codec, kf_error_t **err_ou
  *
  * Returns: caller owns; free with kf_serializer_destroy(). Never NULL.
  * Thread safety: any thread; the serializer may be used from several threads at once.
+ * Blocks: no.
  */
 kf_serializer_t *kf_serializer_new_integer(void);
 
@@ -5281,6 +5835,7 @@ kf_serializer_t *kf_serializer_new_integer(void);
  *
  * Returns: caller owns; free with kf_serializer_destroy(). Never NULL.
  * Thread safety: any thread; the serializer may be used from several threads at once.
+ * Blocks: no.
  */
 kf_serializer_t *kf_serializer_new_double(void);
 
@@ -5292,12 +5847,14 @@ kf_serializer_t *kf_serializer_new_double(void);
  * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
  * when not NULL (KF_ERR__INVALID_ARG: NULL callback).
  * Thread safety: any thread. The callback runs on the threads that serialize.
+ * Blocks: no.
  */
 kf_serializer_t *kf_serializer_new_custom(kf_serde_cb serialize, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
 
 /**
  * Frees a serializer. Producers made with it keep their own reference. NULL is a no-op.
  * Thread safety: once, with no other call on this handle running.
+ * Blocks: no.
  */
 void kf_serializer_destroy(kf_serializer_t *serializer);
 
@@ -5311,6 +5868,9 @@ void kf_serializer_destroy(kf_serializer_t *serializer);
  * cause; `out` is then unchanged. KF_ERR__INVALID_ARG for NULL serializer, ctx, ctx->topic or
  * out, a non-UTF-8 topic, a bad field, or NULL data with a length.
  * Thread safety: any thread (the serializer is shared; `out` is the caller's).
+ * Blocks: a schema serializer (Avro, JSON Schema, Protobuf) may wait on the registry the first
+ * time a subject or schema is seen (the client's timeout per URL tried); the built-ins do not
+ * block.
  */
 kf_error_t *kf_serializer_serialize(const kf_serializer_t *serializer, const kf_serialization_context_t *ctx, const uint8_t *data, size_t len, kf_buffer_t *out);
 
@@ -5319,6 +5879,8 @@ kf_error_t *kf_serializer_serialize(const kf_serializer_t *serializer, const kf_
  *
  * Errors: as kf_serializer_serialize(); KF_ERR__INVALID_ARG for a non-UTF-8 `value`.
  * Thread safety: any thread.
+ * Blocks: as kf_serializer_serialize().
+ * Nullable: `value`.
  */
 kf_error_t *kf_serializer_serialize_string(const kf_serializer_t *serializer, const kf_serialization_context_t *ctx, const char *value, kf_buffer_t *out);
 
@@ -5327,6 +5889,7 @@ kf_error_t *kf_serializer_serialize_string(const kf_serializer_t *serializer, co
  * text; Double: widened).
  *
  * Errors: as kf_serializer_serialize(). Thread safety: any thread.
+ * Blocks: as kf_serializer_serialize().
  */
 kf_error_t *kf_serializer_serialize_int32(const kf_serializer_t *serializer, const kf_serialization_context_t *ctx, int32_t value, kf_buffer_t *out);
 
@@ -5335,6 +5898,7 @@ kf_error_t *kf_serializer_serialize_int32(const kf_serializer_t *serializer, con
  * Python's repr, "1.5"; Integer refuses it with a serialization error).
  *
  * Errors: as kf_serializer_serialize(). Thread safety: any thread.
+ * Blocks: as kf_serializer_serialize().
  */
 kf_error_t *kf_serializer_serialize_double(const kf_serializer_t *serializer, const kf_serialization_context_t *ctx, double value, kf_buffer_t *out);
 
@@ -5350,6 +5914,8 @@ kf_error_t *kf_serializer_serialize_double(const kf_serializer_t *serializer, co
  * Returns: caller owns; free with kf_serializing_producer_destroy(). NULL on failure with
  * `*err_out` set when not NULL (KF_ERR__INVALID_ARG for a NULL or refused config).
  * Thread safety: any thread.
+ * Blocks: no.
+ * Nullable: `key_serializer`, `value_serializer`.
  */
 kf_serializing_producer_t *kf_serializing_producer_new(const kf_config_t *config, const kf_serializer_t *key_serializer, const kf_serializer_t *value_serializer, kf_error_t **err_out);
 
@@ -5360,6 +5926,7 @@ kf_serializing_producer_t *kf_serializing_producer_new(const kf_config_t *config
  * Errors: KF_ERR__STATE when called from inside one of this producer's callbacks (then nothing
  * is destroyed).
  * Thread safety: no other call on this producer may run concurrently or follow.
+ * Blocks: no.
  */
 kf_error_t *kf_serializing_producer_destroy(kf_serializing_producer_t *producer);
 
@@ -5370,6 +5937,7 @@ kf_error_t *kf_serializing_producer_destroy(kf_serializing_producer_t *producer)
  * Returns: borrowed, valid until kf_serializing_producer_destroy(); never destroy it yourself.
  * NULL when `producer` is NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_producer_t *kf_serializing_producer_producer(const kf_serializing_producer_t *producer);
 
@@ -5384,6 +5952,9 @@ kf_producer_t *kf_serializing_producer_producer(const kf_serializing_producer_t 
  * Errors: KF_ERR_KEY_SERIALIZATION or KF_ERR_VALUE_SERIALIZATION carrying the cause (nothing
  * was enqueued); otherwise as kf_producer_produce().
  * Thread safety: any thread, concurrently with other produce and poll calls.
+ * Blocks: while a schema serializer waits on the registry (as kf_serializer_serialize());
+ * enqueuing itself does not block.
+ * Nullable: `headers`, `on_delivery`.
  */
 kf_error_t *kf_serializing_producer_produce(kf_serializing_producer_t *producer, const char *topic, int32_t partition, const uint8_t *key, size_t key_len, const uint8_t *value, size_t value_len, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);
 
@@ -5395,21 +5966,29 @@ kf_error_t *kf_serializing_producer_produce(kf_serializing_producer_t *producer,
  * Errors: as kf_serializing_producer_produce(); KF_ERR__INVALID_ARG for an unknown
  * `kind`, non-UTF-8 string data, or NULL data with a length.
  * Thread safety: any thread.
+ * Blocks: as kf_serializing_producer_produce().
+ * Nullable: `key`, `value`, `headers`, `on_delivery`.
  */
 kf_error_t *kf_serializing_producer_produce_typed(kf_serializing_producer_t *producer, const char *topic, int32_t partition, const kf_serde_value_t *key, const kf_serde_value_t *value, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);
 
 /**
  * The broker name of a throttle event (borrowed, valid during the callback).
+ * Thread safety: only inside the throttle_cb that was handed the event.
+ * Blocks: no.
  */
 const char *kf_throttle_event_broker_name(const kf_throttle_event_t *event);
 
 /**
  * The broker id of a throttle event; -1 when `event` is NULL.
+ * Thread safety: only inside the throttle_cb that was handed the event.
+ * Blocks: no.
  */
 int32_t kf_throttle_event_broker_id(const kf_throttle_event_t *event);
 
 /**
  * The throttle time of a throttle event in milliseconds; -1 when `event` is NULL.
+ * Thread safety: only inside the throttle_cb that was handed the event.
+ * Blocks: no.
  */
 int32_t kf_throttle_event_throttle_time_ms(const kf_throttle_event_t *event);
 
@@ -5418,11 +5997,15 @@ int32_t kf_throttle_event_throttle_time_ms(const kf_throttle_event_t *event);
  * hint: at most 1024 elements are reserved up front, so no value can exhaust memory.
  *
  * Returns: caller owns; free with kf_topic_partition_list_destroy(). Never NULL.
+ * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_topic_partition_list_t *kf_topic_partition_list_new(size_t capacity);
 
 /**
  * Frees a list the caller owns. NULL is a no-op. Never pass a list handed to a callback.
+ * Thread safety: once, with no other call on the topic partition list running.
+ * Blocks: no.
  */
 void kf_topic_partition_list_destroy(kf_topic_partition_list_t *list);
 
@@ -5430,6 +6013,8 @@ void kf_topic_partition_list_destroy(kf_topic_partition_list_t *list);
  * A deep copy (e.g. of a list handed to a callback).
  *
  * Returns: caller owns; free with kf_topic_partition_list_destroy(). NULL when `list` is NULL.
+ * Thread safety: any thread, while no call changes the list.
+ * Blocks: no.
  */
 kf_topic_partition_list_t *kf_topic_partition_list_copy(const kf_topic_partition_list_t *list);
 
@@ -5438,11 +6023,16 @@ kf_topic_partition_list_t *kf_topic_partition_list_copy(const kf_topic_partition
  * its index. Use KF_PARTITION_UA for "all partitions" where a call allows it (subscribe).
  *
  * Errors: KF_ERR__INVALID_ARG for a NULL list or topic, or a topic that is not UTF-8.
+ * Thread safety: one thread at a time per list.
+ * Blocks: no.
+ * Nullable: `index_out`.
  */
 kf_error_t *kf_topic_partition_list_add(kf_topic_partition_list_t *list, const char *topic, int32_t partition, size_t *index_out);
 
 /**
  * The number of elements; 0 when `list` is NULL.
+ * Thread safety: any thread, while no call changes the list.
+ * Blocks: no.
  */
 size_t kf_topic_partition_list_count(const kf_topic_partition_list_t *list);
 
@@ -5450,58 +6040,79 @@ size_t kf_topic_partition_list_count(const kf_topic_partition_list_t *list);
  * The index of (topic, partition) in `*index_out`.
  *
  * Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR__NOENT when not in the list.
+ * Thread safety: any thread, while no call changes the list.
+ * Blocks: no.
  */
 kf_error_t *kf_topic_partition_list_find(const kf_topic_partition_list_t *list, const char *topic, int32_t partition, size_t *index_out);
 
 /**
  * The topic of element `index`. Returns: borrowed, valid as long as the list; NULL when the
  * list is NULL or the index out of range.
+ * Thread safety: any thread, while no call changes the list.
+ * Blocks: no.
  */
 const char *kf_topic_partition_list_topic(const kf_topic_partition_list_t *list, size_t index);
 
 /**
  * The partition of element `index`; KF_PARTITION_UA (-1) when out of range.
+ * Thread safety: any thread, while no call changes the list.
+ * Blocks: no.
  */
 int32_t kf_topic_partition_list_partition(const kf_topic_partition_list_t *list, size_t index);
 
 /**
  * The offset of element `index` (or a KF_OFFSET_ constant); KF_OFFSET_INVALID when out of range
  * or `list` is NULL.
+ * Thread safety: any thread, while no call changes the list.
+ * Blocks: no.
  */
 int64_t kf_topic_partition_list_offset(const kf_topic_partition_list_t *list, size_t index);
 
 /**
  * Sets the offset of element `index` (a position, a timestamp for offsets_for_times, or a
  * KF_OFFSET_ constant). Errors: KF_ERR__INVALID_ARG for a NULL list or an index out of range.
+ * Thread safety: one thread at a time per list.
+ * Blocks: no.
  */
 kf_error_t *kf_topic_partition_list_set_offset(kf_topic_partition_list_t *list, size_t index, int64_t offset);
 
 /**
  * The commit metadata of element `index` and its length in `*len_out` (may be NULL). Returns:
  * borrowed, valid until the list is destroyed or the metadata set again; NULL when none.
+ * Thread safety: any thread, while no call changes the list.
+ * Blocks: no.
+ * Nullable: `len_out`.
  */
 const uint8_t *kf_topic_partition_list_metadata(const kf_topic_partition_list_t *list, size_t index, size_t *len_out);
 
 /**
  * Sets (copies) the commit metadata of element `index`; NULL with length 0 clears it.
  * Errors: KF_ERR__INVALID_ARG for a NULL list, an index out of range, or NULL with a length.
+ * Thread safety: one thread at a time per list.
+ * Blocks: no.
  */
 kf_error_t *kf_topic_partition_list_set_metadata(kf_topic_partition_list_t *list, size_t index, const uint8_t *metadata, size_t len);
 
 /**
  * The leader epoch of element `index`; -1 when unknown or out of range.
+ * Thread safety: any thread, while no call changes the list.
+ * Blocks: no.
  */
 int32_t kf_topic_partition_list_leader_epoch(const kf_topic_partition_list_t *list, size_t index);
 
 /**
  * Sets the leader epoch of element `index` (-1 for unknown), used by seek and commit.
  * Errors: KF_ERR__INVALID_ARG for a NULL list or an index out of range.
+ * Thread safety: one thread at a time per list.
+ * Blocks: no.
  */
 kf_error_t *kf_topic_partition_list_set_leader_epoch(kf_topic_partition_list_t *list, size_t index, int32_t leader_epoch);
 
 /**
  * The per-element error code of element `index` (0 when none); KF_ERR__INVALID_ARG when the
  * list is NULL or the index out of range.
+ * Thread safety: any thread, while no call changes the list.
+ * Blocks: no.
  */
 int32_t kf_topic_partition_list_error_code(const kf_topic_partition_list_t *list, size_t index);
 
@@ -5645,6 +6256,7 @@ kf_error_t *kf_producer_abort_transaction(kf_producer_t *producer, int timeout_m
  *
  * Returns: a static string; never NULL, never freed.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_version(void);
 
@@ -5652,6 +6264,7 @@ const char *kf_version(void);
  * kafkaffi's version as an integer, 0xMMmmpp00 (as librdkafka encodes its own): 0.1.0 is 0x00010000.
  *
  * Thread safety: any thread.
+ * Blocks: no.
  */
 uint32_t kf_version_int(void);
 
@@ -5660,6 +6273,7 @@ uint32_t kf_version_int(void);
  *
  * Returns: a static string; never NULL, never freed.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_librdkafka_version(void);
 
@@ -5667,6 +6281,7 @@ const char *kf_librdkafka_version(void);
  * The version of the librdkafka built into kafkaffi as librdkafka's integer, 0xMMmmrrxx.
  *
  * Thread safety: any thread.
+ * Blocks: no.
  */
 int kf_librdkafka_version_int(void);
 

@@ -51,6 +51,7 @@ unsafe impl Handle for kf_schema_registry_client_t {
 /// Errors: KF_ERR__INVALID_ARG for a NULL or non-JSON config, an unknown key, a bad value, a
 /// missing url, or TLS files that cannot be read or parsed. Nothing is sent to the registry.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_client_new(
     config_json: *const c_char,
@@ -67,6 +68,7 @@ pub extern "C" fn kf_schema_registry_client_new(
 /// their own reference, so the client may be destroyed before them.
 ///
 /// Thread safety: once, after every other call on the client has returned.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_client_destroy(client: *mut kf_schema_registry_client_t) {
     value((), || unsafe { free_handle(client) })
@@ -77,6 +79,7 @@ pub extern "C" fn kf_schema_registry_client_destroy(client: *mut kf_schema_regis
 /// client's cache send none, so this shows the cache at work.
 ///
 /// `client` NULL: 0. Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_client_request_count(
     client: *const kf_schema_registry_client_t,
@@ -92,6 +95,7 @@ pub extern "C" fn kf_schema_registry_client_request_count(
 /// and for NULL.
 ///
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_error_http_status(err: *const kf_error_t) -> i32 {
     value(0, || {
@@ -107,6 +111,7 @@ pub extern "C" fn kf_schema_registry_error_http_status(err: *const kf_error_t) -
 /// part of kf_error_message().
 ///
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_error_code(err: *const kf_error_t) -> i32 {
     value(0, || {
@@ -284,6 +289,7 @@ pub extern "C" fn kf_schema_registry_get_versions(
 /// kf_schema_registry_delete_subject, with the count returned alongside. NULL is a no-op.
 ///
 /// Thread safety: any thread, once per array.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_versions_free(versions: *mut i32, count: usize) {
     value((), || {
@@ -328,6 +334,7 @@ pub extern "C" fn kf_schema_registry_get_subjects(
 /// given the count returned alongside. NULL is a no-op.
 ///
 /// Thread safety: any thread, once per array.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_subjects_free(subjects: *mut *mut c_char, count: usize) {
     value((), || {
@@ -409,6 +416,7 @@ pub extern "C" fn kf_schema_registry_delete_subject(
 /// unknown version, 40406 already soft-deleted, 40407 permanent without a soft delete first,
 /// or no answer).
 /// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+/// Nullable: `version_out`.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_delete_version(
     client: *const kf_schema_registry_client_t,
@@ -436,6 +444,7 @@ pub extern "C" fn kf_schema_registry_delete_version(
 /// Errors: KF_ERR__INVALID_ARG for a NULL client or level or an unknown level;
 /// KF_ERR_SCHEMA_REGISTRY (the registry's refusal, or no answer).
 /// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+/// Nullable: `subject`.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_set_compatibility(
     client: *const kf_schema_registry_client_t,
@@ -464,6 +473,7 @@ pub extern "C" fn kf_schema_registry_set_compatibility(
 /// Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40408, or no
 /// answer).
 /// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+/// Nullable: `subject`.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_get_compatibility(
     client: *const kf_schema_registry_client_t,

@@ -48,6 +48,8 @@ pub(super) unsafe fn codec(name: *const c_char, f: &str) -> KResult<Codec> {
 /// Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
 /// when not NULL (KF_ERR__INVALID_ARG: unknown codec or non-UTF-8 name).
 /// Thread safety: any thread; the serializer may be used from several threads at once.
+/// Blocks: no.
+/// Nullable: `codec`.
 #[no_mangle]
 pub extern "C" fn kf_serializer_new_string(
     codec: *const c_char,
@@ -66,6 +68,7 @@ pub extern "C" fn kf_serializer_new_string(
 ///
 /// Returns: caller owns; free with kf_serializer_destroy(). Never NULL.
 /// Thread safety: any thread; the serializer may be used from several threads at once.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_serializer_new_integer() -> *mut kf_serializer_t {
     value(std::ptr::null_mut(), || {
@@ -79,6 +82,7 @@ pub extern "C" fn kf_serializer_new_integer() -> *mut kf_serializer_t {
 ///
 /// Returns: caller owns; free with kf_serializer_destroy(). Never NULL.
 /// Thread safety: any thread; the serializer may be used from several threads at once.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_serializer_new_double() -> *mut kf_serializer_t {
     value(std::ptr::null_mut(), || {
@@ -93,6 +97,7 @@ pub extern "C" fn kf_serializer_new_double() -> *mut kf_serializer_t {
 /// Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
 /// when not NULL (KF_ERR__INVALID_ARG: NULL callback).
 /// Thread safety: any thread. The callback runs on the threads that serialize.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_serializer_new_custom(
     serialize: kf_serde_cb,
@@ -110,6 +115,7 @@ pub extern "C" fn kf_serializer_new_custom(
 
 /// Frees a serializer. Producers made with it keep their own reference. NULL is a no-op.
 /// Thread safety: once, with no other call on this handle running.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_serializer_destroy(serializer: *mut kf_serializer_t) {
     value((), || unsafe { free_handle(serializer) })
@@ -139,6 +145,9 @@ fn serialize_into(
 /// cause; `out` is then unchanged. KF_ERR__INVALID_ARG for NULL serializer, ctx, ctx->topic or
 /// out, a non-UTF-8 topic, a bad field, or NULL data with a length.
 /// Thread safety: any thread (the serializer is shared; `out` is the caller's).
+/// Blocks: a schema serializer (Avro, JSON Schema, Protobuf) may wait on the registry the first
+/// time a subject or schema is seen (the client's timeout per URL tried); the built-ins do not
+/// block.
 #[no_mangle]
 pub extern "C" fn kf_serializer_serialize(
     serializer: *const kf_serializer_t,
@@ -162,6 +171,8 @@ pub extern "C" fn kf_serializer_serialize(
 ///
 /// Errors: as kf_serializer_serialize(); KF_ERR__INVALID_ARG for a non-UTF-8 `value`.
 /// Thread safety: any thread.
+/// Blocks: as kf_serializer_serialize().
+/// Nullable: `value`.
 #[no_mangle]
 pub extern "C" fn kf_serializer_serialize_string(
     serializer: *const kf_serializer_t,
@@ -185,6 +196,7 @@ pub extern "C" fn kf_serializer_serialize_string(
 /// text; Double: widened).
 ///
 /// Errors: as kf_serializer_serialize(). Thread safety: any thread.
+/// Blocks: as kf_serializer_serialize().
 #[no_mangle]
 pub extern "C" fn kf_serializer_serialize_int32(
     serializer: *const kf_serializer_t,
@@ -202,6 +214,7 @@ pub extern "C" fn kf_serializer_serialize_int32(
 /// Python's repr, "1.5"; Integer refuses it with a serialization error).
 ///
 /// Errors: as kf_serializer_serialize(). Thread safety: any thread.
+/// Blocks: as kf_serializer_serialize().
 #[no_mangle]
 pub extern "C" fn kf_serializer_serialize_double(
     serializer: *const kf_serializer_t,
