@@ -36,3 +36,59 @@ fn abi_json_matches_header() {
         "include/kafkaffi.abi.json is out of date: run `KAFKAFFI_UPDATE_HEADER=1 cargo test --test abi_json` and commit it"
     );
 }
+
+/// The struct layouts in the JSON (computed by the generator with the LP64 C rules) are what a
+/// C compiler gives on this machine: a probe program prints sizeof, _Alignof and offsetof of
+/// every struct and field the JSON lists.
+#[test]
+fn struct_layouts_match_the_c_compiler() {
+    let abi: serde_json::Value = serde_json::from_str(&fresh()).expect("JSON");
+    let mut c = String::from(
+        "#include <stdio.h>\n#include <stddef.h>\n#include \"kafkaffi.h\"\nint main(void) {\n",
+    );
+    let mut want = String::new();
+    let mut structs = 0;
+    for t in abi["types"].as_array().expect("types") {
+        if t["kind"] != "struct" {
+            continue;
+        }
+        structs += 1;
+        let name = t["name"].as_str().unwrap();
+        c.push_str(&format!(
+            "    printf(\"{name} %zu %zu\\n\", sizeof({name}), _Alignof({name}));\n"
+        ));
+        want.push_str(&format!("{name} {} {}\n", t["size"], t["align"]));
+        for f in t["fields"].as_array().unwrap() {
+            let field = f["name"].as_str().unwrap();
+            c.push_str(&format!(
+                "    printf(\"{name}.{field} %zu %zu\\n\", offsetof({name}, {field}), sizeof((({name} *)0)->{field}));\n"
+            ));
+            want.push_str(&format!("{name}.{field} {} {}\n", f["offset"], f["size"]));
+        }
+    }
+    c.push_str("    return 0;\n}\n");
+    assert!(structs >= 5, "only {structs} structs in the JSON");
+    let dir = std::env::temp_dir().join(format!("kafkaffi-abi-layout-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (src, exe) = (dir.join("probe.c"), dir.join("probe"));
+    std::fs::write(&src, c).unwrap();
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let out = std::process::Command::new(&cc)
+        .args(["-std=c11", "-I"])
+        .arg(root().join("include"))
+        .arg(&src)
+        .arg("-o")
+        .arg(&exe)
+        .output()
+        .unwrap_or_else(|e| panic!("{cc}: {e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run = std::process::Command::new(&exe)
+        .output()
+        .expect("probe runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(String::from_utf8_lossy(&run.stdout), want);
+}

@@ -128,7 +128,14 @@ pub fn generate(header: &str) -> Result<String, String> {
                 );
             } else {
                 // typedef struct kf_x_t kf_x_t;
-                let name = rest.split_whitespace().next().unwrap_or("").to_string();
+                let words: Vec<&str> = rest.trim_end_matches(';').split_whitespace().collect();
+                let name = words.first().copied().unwrap_or("").to_string();
+                if words.len() != 2 || words[1] != name {
+                    errors.push(format!(
+                        "line {}: cannot read `{d}` (tag and name differ)",
+                        item.line
+                    ));
+                }
                 let destroy = destroy_of(&name, &fn_names);
                 types.push(json!({"name": name, "kind": "opaque", "doc": doc, "destroy": destroy}));
             }
@@ -161,12 +168,6 @@ pub fn generate(header: &str) -> Result<String, String> {
                 Ok(f) => functions.push(f),
                 Err(e) => errors.push(e),
             }
-        }
-    }
-    for t in &types {
-        let n = t["name"].as_str().unwrap_or("");
-        if !n.starts_with("kf_") {
-            errors.push(format!("type {n} lacks the kf_ prefix"));
         }
     }
     if functions.is_empty() {
