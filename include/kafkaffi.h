@@ -5182,6 +5182,8 @@ kf_error_t *kf_producer_produce(kf_producer_t *producer, const char *topic, int3
  * Thread safety: any thread; `free_value` runs on the thread serving the delivery report.
  * Blocks: no.
  * Nullable: `headers`, `on_delivery`.
+ * Direction: `value` in.
+ * Transferred: `value` (on success, lent to the library until `free_value` gives it back).
  */
 kf_error_t *kf_producer_produce_zerocopy(kf_producer_t *producer, const char *topic, int32_t partition, const uint8_t *key, size_t key_len, uint8_t *value, size_t value_len, kf_release_fn free_value, void *free_opaque, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);
 

@@ -6,7 +6,8 @@
 //! Facts come from the declarations and from fixed lines of the doc comments:
 //! `Thread safety:` and `Blocks:` (required on every function), `Returns:`, `Errors:`,
 //! `Runs on:` (callback types), and for the exceptions to the naming conventions below,
-//! `Nullable: \`a\`, \`b\`.` and `Direction: \`a\` out, \`b\` inout.`.
+//! `Nullable: \`a\`, \`b\`.`, `Direction: \`a\` out, \`b\` inout.` and
+//! `Transferred: \`a\` (until when).` (the callee takes the pointer over).
 //!
 //! Conventions (defaults):
 //! - direction: a parameter named `*_out` is out; `T **` (not const) is out; a non-const pointer
@@ -581,6 +582,8 @@ fn function(
         }
     }
     let destroyish = name.ends_with("_destroy") || name.ends_with("_free");
+    let transferred_line = fixed(doc, "Transferred:").unwrap_or_default();
+    let transferred = ticked(&transferred_line);
     let returns_text = fixed(doc, "Returns:");
     let mut params = Vec::new();
     let plist = split_params(params_text);
@@ -588,7 +591,11 @@ fn function(
         .iter()
         .filter_map(|p| split_decl(p).map(|x| x.1))
         .collect();
-    for n in nullable_line.iter().chain(directions.keys()) {
+    for n in nullable_line
+        .iter()
+        .chain(directions.keys())
+        .chain(transferred.iter())
+    {
         if !pnames.contains(n) {
             errs.push(format!(
                 "{name}: the doc names `{n}`, which is no parameter"
@@ -611,7 +618,9 @@ fn function(
         let ptrs = ty.matches('*').count();
         let outer_const = ty.trim_end_matches('*').trim_end().ends_with("const")
             || (ptrs == 1 && ty.starts_with("const "));
-        let default_dir = if pn.ends_with("_out") || (ptrs >= 2 && !outer_const) {
+        let default_dir = if i == 0 && destroyish {
+            "in"
+        } else if pn.ends_with("_out") || (ptrs >= 2 && !outer_const) {
             "out"
         } else if ptrs == 1
             && !ty.starts_with("const ")
@@ -640,7 +649,9 @@ fn function(
         } else if ty.ends_with("_cb") || ty.ends_with("_fn") {
             json!({"kind": "callback"})
         } else if i == 0 && destroyish {
-            json!({"kind": "transferred", "note": "the callee frees it"})
+            json!({"kind": "transferred", "text": "the callee frees it"})
+        } else if transferred.contains(&pn) {
+            json!({"kind": "transferred", "text": transferred_line})
         } else if dir == "out" {
             // the pointee: what the callee writes
             let pointee = ty[..ty.rfind('*').unwrap()].trim().to_string();

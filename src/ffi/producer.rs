@@ -215,6 +215,8 @@ pub extern "C" fn kf_producer_produce(
 /// Thread safety: any thread; `free_value` runs on the thread serving the delivery report.
 /// Blocks: no.
 /// Nullable: `headers`, `on_delivery`.
+/// Direction: `value` in.
+/// Transferred: `value` (on success, lent to the library until `free_value` gives it back).
 #[no_mangle]
 pub extern "C" fn kf_producer_produce_zerocopy(
     producer: *mut kf_producer_t,
