@@ -482,15 +482,31 @@ fn summary(doc: &str) -> String {
     flat
 }
 
-/// The sentence of the doc that names `param` in backquotes, if any.
+/// The first sentence of the doc that names `param` in backquotes, if any (the fixed
+/// `Nullable:` / `Direction:` / `Transferred:` lines left out).
 fn sentence_about(doc: &str, param: &str) -> Option<String> {
     let flat = doc.split_whitespace().collect::<Vec<_>>().join(" ");
-    let tick = format!("`{param}`");
-    let tick2 = format!("`*{param}`");
-    let pos = flat.find(&tick).or_else(|| flat.find(&tick2))?;
-    let start = flat[..pos].rfind(". ").map_or(0, |p| p + 2);
-    let end = flat[pos..].find(". ").map_or(flat.len(), |p| pos + p + 1);
-    Some(flat[start..end].to_string())
+    let ticks = [format!("`{param}`"), format!("`*{param}`")];
+    let mut from = 0;
+    loop {
+        let pos = ticks
+            .iter()
+            .filter_map(|t| flat[from..].find(t.as_str()).map(|p| p + from))
+            .min()?;
+        let start = flat[..pos].rfind(". ").map_or(0, |p| p + 2);
+        let end = flat[pos..].find(". ").map_or(flat.len(), |p| pos + p + 1);
+        let sentence = &flat[start..end];
+        let fixed_line = ["Nullable:", "Direction:", "Transferred:"]
+            .iter()
+            .any(|k| sentence.starts_with(k));
+        if !fixed_line {
+            return Some(sentence.to_string());
+        }
+        from = end;
+        if from >= flat.len() {
+            return None;
+        }
+    }
 }
 
 /// Ownership of a returned (or out) pointer of type `t` (the pointee type for out params).
@@ -510,13 +526,15 @@ fn ownership(t: &str, text: Option<&str>, fns: &std::collections::BTreeSet<Strin
     };
     let text = text.unwrap_or("");
     let lower = text.to_ascii_lowercase();
-    if let Some(p) = lower.find("free with ") {
-        let free = text[p + 10..]
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .next()
-            .unwrap_or("");
-        if free.starts_with("kf_") {
-            return json!({"kind": "caller_owns", "free": free});
+    for key in ["free with ", "freed with ", "free it with "] {
+        if let Some(p) = lower.find(key) {
+            let free = text[p + key.len()..]
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or("");
+            if free.starts_with("kf_") {
+                return json!({"kind": "caller_owns", "free": free});
+            }
         }
     }
     if lower.contains("caller owns") {
@@ -530,10 +548,13 @@ fn ownership(t: &str, text: Option<&str>, fns: &std::collections::BTreeSet<Strin
     if lower.contains("static") {
         return json!({"kind": "static"});
     }
-    if lower.contains("borrowed") || lower.contains("valid until") || lower.contains("until") {
-        let until = lower
-            .find("until ")
-            .map(|p| text[p..].trim_end_matches('.').to_string());
+    if lower.contains("borrowed") || lower.contains("valid until") {
+        let until = lower.find("until ").map(|p| {
+            let u = &text[p..];
+            u[..u.find(';').unwrap_or(u.len())]
+                .trim_end_matches('.')
+                .to_string()
+        });
         return json!({"kind": "borrowed", "until": until, "text": text});
     }
     if is_const {
@@ -666,6 +687,11 @@ fn function(
             json!({"kind": "borrowed", "until": "the call returns"})
         };
         let _ = data_pointer;
+        let mut own = own;
+        if own["kind"] == "borrowed" && own["until"].is_null() && dir == "out" && i > 0 {
+            // read from the handle in the first parameter, valid as long as it
+            own["from"] = json!(pnames[0]);
+        }
         let mut pj = Map::new();
         pj.insert("name".into(), json!(pn));
         pj.insert("type".into(), type_desc(&ty));
