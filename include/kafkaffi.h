@@ -3042,8 +3042,7 @@ void kf_admin_result_destroy(kf_admin_result_t *result);
 
 /**
  * The operation the result answers (KF_ADMIN_OP_*); 0 when `result` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int kf_admin_result_operation(const kf_admin_result_t *result);
 
@@ -3052,15 +3051,13 @@ int kf_admin_result_operation(const kf_admin_result_t *result);
  * refused, an authorization failure for the whole operation), or NULL when none. The items it
  * concerned carry it too. Borrowed: valid until the result is destroyed (copy it with
  * kf_error_copy() to keep it).
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_error_t *kf_admin_result_error(const kf_admin_result_t *result);
 
 /**
  * The number of items; 0 when `result` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 size_t kf_admin_result_item_count(const kf_admin_result_t *result);
 
@@ -3068,32 +3065,28 @@ size_t kf_admin_result_item_count(const kf_admin_result_t *result);
  * The name of item `i`: the topic, resource, group, user or partition's topic it is about, the
  * cluster id, or an ACL binding's resource name (borrowed). NULL when out of range or when the
  * item has no name (a list_consumer_groups error, an ACL filter matching any name).
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_admin_result_item_name(const kf_admin_result_t *result, size_t i);
 
 /**
  * The error of item `i`, or NULL when the item succeeded (or `i` is out of range). Borrowed:
  * valid until the result is destroyed.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_error_t *kf_admin_result_item_error(const kf_admin_result_t *result, size_t i);
 
 /**
  * The error code of item `i`: 0 when it succeeded, KF_ERR__INVALID_ARG when out of range or
  * `result` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int kf_admin_result_item_error_code(const kf_admin_result_t *result, size_t i);
 
 /**
  * The partition of item `i` (list_offsets, delete_records, elect_leaders items); -1 for other
  * items or out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int32_t kf_admin_result_item_partition(const kf_admin_result_t *result, size_t i);
 
@@ -3101,199 +3094,172 @@ int32_t kf_admin_result_item_partition(const kf_admin_result_t *result, size_t i
  * The offset of item `i`: the offset found (list_offsets; -1 when no record matches a
  * timestamp) or the new low watermark (delete_records). An item with an error carries what
  * librdkafka reported (usually KF_OFFSET_INVALID, or -1). -1 for other items or out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int64_t kf_admin_result_item_offset(const kf_admin_result_t *result, size_t i);
 
 /**
  * The timestamp (ms) of the record at the offset found (list_offsets items); -1 when unknown,
  * for other items or out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int64_t kf_admin_result_item_timestamp(const kf_admin_result_t *result, size_t i);
 
 /**
  * The leader epoch of the offset found (list_offsets items); -1 when unknown, for other items
  * or out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int32_t kf_admin_result_item_leader_epoch(const kf_admin_result_t *result, size_t i);
 
 /**
  * The resource type (KF_RESOURCE_*) of item `i` (describe_configs, alter_configs,
  * incremental_alter_configs items); -1 for other items or out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int kf_admin_result_item_resource_type(const kf_admin_result_t *result, size_t i);
 
 /**
  * The number of configuration entries of item `i` (describe_configs); 0 for other items or
  * out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 size_t kf_admin_result_item_config_count(const kf_admin_result_t *result, size_t i);
 
 /**
  * Configuration entry `c` of item `i` (borrowed); NULL when out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_config_entry_t *kf_admin_result_item_config(const kf_admin_result_t *result, size_t i, size_t c);
 
 /**
  * The configuration entry named `name` of item `i` (borrowed); NULL when there is none, or
  * when `name` is NULL or not UTF-8.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_config_entry_t *kf_admin_result_item_config_find(const kf_admin_result_t *result, size_t i, const char *name);
 
 /**
  * The name of a configuration entry (borrowed); NULL when `entry` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_config_entry_name(const kf_config_entry_t *entry);
 
 /**
  * The value of a configuration entry (borrowed); NULL when it has none, when it is sensitive
  * (the broker does not send it), or when `entry` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_config_entry_value(const kf_config_entry_t *entry);
 
 /**
  * Where the value comes from (KF_CONFIG_SOURCE_*); -1 when `entry` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int kf_config_entry_source(const kf_config_entry_t *entry);
 
 /**
  * True when the entry cannot be altered; false when `entry` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 bool kf_config_entry_is_read_only(const kf_config_entry_t *entry);
 
 /**
  * True when the value is the default; false when `entry` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 bool kf_config_entry_is_default(const kf_config_entry_t *entry);
 
 /**
  * True when the value is sensitive (then kf_config_entry_value() is NULL); false when `entry`
  * is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 bool kf_config_entry_is_sensitive(const kf_config_entry_t *entry);
 
 /**
  * True when the entry is a synonym of another one; false when `entry` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 bool kf_config_entry_is_synonym(const kf_config_entry_t *entry);
 
 /**
  * The number of synonyms of the entry (the settings it derives from, in order of
  * precedence, each with its own source); 0 when `entry` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 size_t kf_config_entry_synonym_count(const kf_config_entry_t *entry);
 
 /**
  * Synonym `s` of the entry (borrowed, an entry itself); NULL when out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_config_entry_t *kf_config_entry_synonym(const kf_config_entry_t *entry, size_t s);
 
 /**
  * The topic description of item `i` (describe_topics; borrowed); NULL for other items, items
  * with an error, or out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_topic_description_t *kf_admin_result_item_topic_description(const kf_admin_result_t *result, size_t i);
 
 /**
  * The topic's name (borrowed); NULL when `topic` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_topic_description_name(const kf_topic_description_t *topic);
 
 /**
  * The topic id in Kafka's base64 form (borrowed); NULL when unknown or `topic` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_topic_description_topic_id(const kf_topic_description_t *topic);
 
 /**
  * True for an internal topic (__consumer_offsets, ...); false when `topic` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 bool kf_topic_description_is_internal(const kf_topic_description_t *topic);
 
 /**
  * The number of partitions; 0 when `topic` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 size_t kf_topic_description_partition_count(const kf_topic_description_t *topic);
 
 /**
  * The id of partition `p` (the `p`-th described); -1 when out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int32_t kf_topic_description_partition_id(const kf_topic_description_t *topic, size_t p);
 
 /**
  * The leader of partition `p` (borrowed); NULL when it has none or out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_node_t *kf_topic_description_partition_leader(const kf_topic_description_t *topic, size_t p);
 
 /**
  * The number of replicas of partition `p`; 0 when out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 size_t kf_topic_description_partition_replica_count(const kf_topic_description_t *topic, size_t p);
 
 /**
  * Replica `r` of partition `p` (borrowed); NULL when out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_node_t *kf_topic_description_partition_replica(const kf_topic_description_t *topic, size_t p, size_t r);
 
 /**
  * The number of in-sync replicas of partition `p`; 0 when out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 size_t kf_topic_description_partition_isr_count(const kf_topic_description_t *topic, size_t p);
 
 /**
  * In-sync replica `r` of partition `p` (borrowed); NULL when out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_node_t *kf_topic_description_partition_isr(const kf_topic_description_t *topic, size_t p, size_t r);
 
@@ -3302,81 +3268,70 @@ const kf_node_t *kf_topic_description_partition_isr(const kf_topic_description_t
  * `*count_out` of them; `count_out` may be NULL). Borrowed. NULL (count 0) when they were not
  * requested (kf_admin_options_set_include_authorized_operations()) or `topic` is NULL; a
  * non-NULL pointer with count 0 when none is authorized.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  * Nullable: `count_out`.
  */
 const int *kf_topic_description_authorized_operations(const kf_topic_description_t *topic, size_t *count_out);
 
 /**
  * The broker id; -1 when `node` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int32_t kf_node_id(const kf_node_t *node);
 
 /**
  * The broker host (borrowed); NULL when `node` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_node_host(const kf_node_t *node);
 
 /**
  * The broker port; -1 when `node` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int kf_node_port(const kf_node_t *node);
 
 /**
  * The broker rack (borrowed); NULL when it has none or `node` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_node_rack(const kf_node_t *node);
 
 /**
  * The cluster description of a describe_cluster result (borrowed); NULL for other results, a
  * failed request, or a NULL `result`.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_cluster_description_t *kf_admin_result_cluster_description(const kf_admin_result_t *result);
 
 /**
  * The cluster id (borrowed); NULL when unknown or `cluster` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_cluster_description_cluster_id(const kf_cluster_description_t *cluster);
 
 /**
  * The controller (borrowed); NULL when unknown or `cluster` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_node_t *kf_cluster_description_controller(const kf_cluster_description_t *cluster);
 
 /**
  * The number of brokers; 0 when `cluster` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 size_t kf_cluster_description_node_count(const kf_cluster_description_t *cluster);
 
 /**
  * Broker `n` (borrowed); NULL when out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_node_t *kf_cluster_description_node(const kf_cluster_description_t *cluster, size_t n);
 
 /**
  * The operations the client may perform on the cluster, as
  * kf_topic_description_authorized_operations() (NULL when not requested).
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  * Nullable: `count_out`.
  */
 const int *kf_cluster_description_authorized_operations(const kf_cluster_description_t *cluster, size_t *count_out);
@@ -3384,155 +3339,134 @@ const int *kf_cluster_description_authorized_operations(const kf_cluster_descrip
 /**
  * The group listing of item `i` (list_consumer_groups; borrowed); NULL for error items, other
  * results or out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_consumer_group_listing_t *kf_admin_result_item_consumer_group_listing(const kf_admin_result_t *result, size_t i);
 
 /**
  * The group id (borrowed); NULL when `listing` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_consumer_group_listing_group_id(const kf_consumer_group_listing_t *listing);
 
 /**
  * True for a simple consumer group (offsets only, no membership); false when NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 bool kf_consumer_group_listing_is_simple_consumer_group(const kf_consumer_group_listing_t *listing);
 
 /**
  * The group state (KF_CONSUMER_GROUP_STATE_*); -1 when `listing` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int kf_consumer_group_listing_state(const kf_consumer_group_listing_t *listing);
 
 /**
  * The group type (KF_CONSUMER_GROUP_TYPE_*); -1 when `listing` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int kf_consumer_group_listing_type(const kf_consumer_group_listing_t *listing);
 
 /**
  * The group description of item `i` (describe_consumer_groups; borrowed); NULL for items with
  * an error, other results or out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_consumer_group_description_t *kf_admin_result_item_consumer_group_description(const kf_admin_result_t *result, size_t i);
 
 /**
  * The group id (borrowed); NULL when `group` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_consumer_group_description_group_id(const kf_consumer_group_description_t *group);
 
 /**
  * True for a simple consumer group; false when `group` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 bool kf_consumer_group_description_is_simple_consumer_group(const kf_consumer_group_description_t *group);
 
 /**
  * The partition assignor ("range", "cooperative-sticky", "uniform"...; borrowed); NULL when
  * none or `group` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_consumer_group_description_partition_assignor(const kf_consumer_group_description_t *group);
 
 /**
  * The group state (KF_CONSUMER_GROUP_STATE_*); -1 when `group` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int kf_consumer_group_description_state(const kf_consumer_group_description_t *group);
 
 /**
  * The group type (KF_CONSUMER_GROUP_TYPE_*); -1 when `group` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int kf_consumer_group_description_type(const kf_consumer_group_description_t *group);
 
 /**
  * The group coordinator (borrowed); NULL when unknown or `group` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_node_t *kf_consumer_group_description_coordinator(const kf_consumer_group_description_t *group);
 
 /**
  * The number of members; 0 when `group` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 size_t kf_consumer_group_description_member_count(const kf_consumer_group_description_t *group);
 
 /**
  * Member `m` (borrowed); NULL when out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_member_description_t *kf_consumer_group_description_member(const kf_consumer_group_description_t *group, size_t m);
 
 /**
  * The operations the client may perform on the group, as
  * kf_topic_description_authorized_operations() (NULL when not requested).
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  * Nullable: `count_out`.
  */
 const int *kf_consumer_group_description_authorized_operations(const kf_consumer_group_description_t *group, size_t *count_out);
 
 /**
  * The member's client.id (borrowed); NULL when `member` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_member_description_client_id(const kf_member_description_t *member);
 
 /**
  * The member's group.instance.id (borrowed); NULL when it is not a static member or `member`
  * is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_member_description_group_instance_id(const kf_member_description_t *member);
 
 /**
  * The member id the coordinator gave the member (borrowed); NULL when `member` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_member_description_consumer_id(const kf_member_description_t *member);
 
 /**
  * The member's host (borrowed); NULL when `member` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_member_description_host(const kf_member_description_t *member);
 
 /**
  * The partitions assigned to the member (borrowed, read-only; possibly empty); NULL when
  * `member` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_topic_partition_list_t *kf_member_description_assignment(const kf_member_description_t *member);
 
 /**
  * The member's target assignment under the consumer protocol (KIP-848; borrowed, read-only);
  * NULL for classic groups or when `member` is NULL.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_topic_partition_list_t *kf_member_description_target_assignment(const kf_member_description_t *member);
 
@@ -3541,8 +3475,7 @@ const kf_topic_partition_list_t *kf_member_description_target_assignment(const k
  * delete_consumer_group_offsets), each with its offset, metadata, leader epoch and own error
  * (kf_topic_partition_list_error_code()). Borrowed, read-only. NULL for other items or out of
  * range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_topic_partition_list_t *kf_admin_result_item_partitions(const kf_admin_result_t *result, size_t i);
 
@@ -3550,39 +3483,34 @@ const kf_topic_partition_list_t *kf_admin_result_item_partitions(const kf_admin_
  * The number of ACL bindings of item `i`: 1 for a create_acls item (the binding it created or
  * failed to create), the matching bindings of a describe_acls or delete_acls item; 0 for other
  * items or out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 size_t kf_admin_result_item_acl_count(const kf_admin_result_t *result, size_t i);
 
 /**
  * ACL binding `a` of item `i` (borrowed: read it with kf_acl_binding_restype() and the other
  * kf_acl_binding_ accessors; never destroy it); NULL when out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_acl_binding_t *kf_admin_result_item_acl(const kf_admin_result_t *result, size_t i, size_t a);
 
 /**
  * The number of SCRAM credentials of item `i` (describe_user_scram_credentials); 0 for other
  * items or out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 size_t kf_admin_result_item_scram_credential_count(const kf_admin_result_t *result, size_t i);
 
 /**
  * The mechanism (KF_SCRAM_MECHANISM_*) of SCRAM credential `c` of item `i`; -1 when out of
  * range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int kf_admin_result_item_scram_mechanism(const kf_admin_result_t *result, size_t i, size_t c);
 
 /**
  * The iteration count of SCRAM credential `c` of item `i`; -1 when out of range.
- * Thread safety: any thread (an admin result and what it holds are immutable).
- * Blocks: no.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int32_t kf_admin_result_item_scram_iterations(const kf_admin_result_t *result, size_t i, size_t c);
 

@@ -724,11 +724,10 @@ fn function(
             Value::Null
         }
         Some(b)
-            if b == "no"
-                || b.starts_with("no ")
-                || b.starts_with("no,")
-                || b.starts_with("no;")
-                || b.starts_with("no (") =>
+            if ["no", "never"].iter().any(|w| {
+                b.strip_prefix(w)
+                    .is_some_and(|r| r.is_empty() || r.starts_with([' ', ',', ';', '(']))
+            }) =>
         {
             json!({"blocks": false, "text": b})
         }
