@@ -92,3 +92,28 @@ fn struct_layouts_match_the_c_compiler() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(String::from_utf8_lossy(&run.stdout), want);
 }
+
+/// A header with an attribute macro (defined in two #if branches) on a function: the macro is
+/// listed once with both definitions, the function keeps it as an attribute and its return
+/// type stays clean.
+#[test]
+fn attribute_macros_are_listed_and_kept_off_the_types() {
+    let header = "/**\n * Warns when a result is ignored.\n */\n#if defined(__GNUC__)\n\
+                  #define KF_NODISCARD __attribute__((warn_unused_result))\n#else\n\
+                  #define KF_NODISCARD\n#endif\n\n/**\n * The answer.\n */\n#define KF_ANSWER 42\n\n\
+                  /**\n * Does x. Blocks: no. Thread safety: any thread.\n */\n\
+                  KF_NODISCARD kf_error_t *kf_zz_x(int a);\n";
+    let abi: serde_json::Value =
+        serde_json::from_str(&abi_json::generate(header).expect("readable")).unwrap();
+    assert_eq!(abi["macros"][0]["name"], "KF_NODISCARD");
+    assert_eq!(
+        abi["macros"][0]["definitions"],
+        serde_json::json!(["__attribute__((warn_unused_result))", ""])
+    );
+    assert_eq!(abi["constants"][0]["name"], "KF_ANSWER");
+    assert_eq!(abi["constants"][0]["value"], 42);
+    let f = &abi["functions"][0];
+    assert_eq!(f["name"], "kf_zz_x");
+    assert_eq!(f["returns"]["type"]["c"], "kf_error_t *");
+    assert_eq!(f["attributes"], serde_json::json!(["KF_NODISCARD"]));
+}

@@ -77,6 +77,7 @@ fn declared_names(abi: &serde_json::Value) -> Vec<String> {
     let mut names = Vec::new();
     for (kind, key) in [
         ("constant", "constants"),
+        ("macro", "macros"),
         ("type", "types"),
         ("function", "functions"),
     ] {
@@ -135,6 +136,8 @@ fn prefix_check_catches_every_kind_of_item() {
         "typedef void (*bad_cb)(void *opaque);",
         "typedef struct {\n    int32_t x;\n} bad_struct_t;",
         "#define KF_OK 1",
+        "#define MAGIC_BYTE 0",
+        "#define LONG_MACRO(x) ((x) + 1)",
         "void bad_function(void);",
         "kf_ok_t *kf_ok_fn(const kf_ok_t *a);",
     ]
@@ -147,7 +150,9 @@ fn prefix_check_catches_every_kind_of_item() {
     assert_eq!(
         bad,
         [
+            "constant MAGIC_BYTE",
             "function bad_function",
+            "macro LONG_MACRO",
             "type bad_cb",
             "type bad_struct_t",
             "type bad_t"
@@ -157,14 +162,15 @@ fn prefix_check_catches_every_kind_of_item() {
         assert!(names.iter().any(|n| n == ok), "{ok} not read");
     }
     // What the reader cannot place is refused, not skipped.
+    let ok_fn = format!("{doc}void kf_zz_ok(void);\n");
+    assert!(describe(&ok_fn).is_ok());
     for unreadable in [
-        "#define MAGIC_BYTE 0",
         "typedef int kf_int_t;",
         "typedef struct bad_tag kf_fine_t;",
         "extern const int32_t bad_variable[3];",
         "int bad_attributed(void) __attribute__((deprecated))",
     ] {
-        let h = format!("{doc}{unreadable}\n");
+        let h = format!("{ok_fn}\n{doc}{unreadable}\n");
         assert!(describe(&h).is_err(), "accepted: {unreadable}");
     }
 }

@@ -37,6 +37,55 @@ struct Item {
     decl: String,
     /// Struct fields (type, name) for `typedef struct { ... } name;`.
     fields: Vec<String>,
+    /// Macros written around a declaration (`KF_NODISCARD kf_error_t *kf_x(...)`).
+    attrs: Vec<String>,
+}
+
+/// `decl` without the uses of `macros` (with their arguments), and those uses.
+fn strip_macros(decl: &str, macros: &std::collections::BTreeSet<String>) -> (String, Vec<String>) {
+    let mut out = decl.to_string();
+    let mut attrs = Vec::new();
+    for m in macros {
+        let mut from = 0;
+        while let Some(p) = out[from..].find(m.as_str()).map(|p| p + from) {
+            let end = p + m.len();
+            let word_start =
+                p == 0 || !out[..p].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+            let word_end = !out[end..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+            if !(word_start && word_end) {
+                from = end;
+                continue;
+            }
+            let mut stop = end;
+            if out[end..].trim_start().starts_with('(') {
+                let open = end + out[end..].find('(').unwrap();
+                let mut depth = 0;
+                for (k, c) in out[open..].char_indices() {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                stop = open + k + 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            attrs.push(out[p..stop].to_string());
+            out.replace_range(p..stop, "");
+            from = p;
+        }
+    }
+    (
+        out.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace(" ;", ";"),
+        attrs,
+    )
 }
 
 /// The JSON text for `header` (pretty-printed, ending with a newline), or every problem found.
@@ -48,49 +97,85 @@ pub fn generate(header: &str) -> Result<String, String> {
     let mut layouts: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let mut structs = std::collections::BTreeSet::new();
     let mut abi_major = Value::Null;
+    // Integer #defines are constants; any other #define (an attribute macro, say) is a macro,
+    // and a function declaration may carry macros before its return type or after its ")".
+    let define_list: Vec<(String, i64, Option<String>)> = items
+        .iter()
+        .filter_map(|i| {
+            let mut it = i.decl.strip_prefix("#define ")?.split_whitespace();
+            let name = it.next()?.to_string();
+            let value = it.collect::<Vec<_>>().join(" ").parse().ok()?;
+            Some((name, value, fixed(&i.doc.join("\n"), "Group:")))
+        })
+        .collect();
+    let macro_names: std::collections::BTreeSet<String> = items
+        .iter()
+        .filter_map(|i| i.decl.strip_prefix("#define "))
+        .filter(|r| {
+            r.split_whitespace()
+                .nth(1)
+                .map_or(true, |v| v.parse::<i64>().is_err())
+        })
+        .filter_map(|r| r.split(|c: char| c.is_whitespace() || c == '(').next())
+        .map(str::to_string)
+        .collect();
+    let mut macros: Vec<Value> = Vec::new();
+    // Attribute macros out of the declarations, kept as each function's "attributes".
+    let items: Vec<Item> = items
+        .into_iter()
+        .map(|mut it| {
+            if !it.decl.starts_with('#') {
+                let (decl, attrs) = strip_macros(&it.decl, &macro_names);
+                it.decl = decl;
+                it.attrs = attrs;
+            }
+            it
+        })
+        .collect();
     // Names of every function, to find a type's _destroy.
     let fn_names: std::collections::BTreeSet<String> = items
         .iter()
         .filter(|i| !i.decl.starts_with("typedef") && !i.decl.starts_with("#define"))
         .filter_map(|i| fn_name(&i.decl))
         .collect();
-    let define_list: Vec<(String, i64, Option<String>)> = items
-        .iter()
-        .filter_map(|i| {
-            let mut it = i.decl.strip_prefix("#define ")?.split_whitespace();
-            let name = it.next()?.to_string();
-            let value = it.next().and_then(|v| v.parse().ok()).unwrap_or(i64::MIN);
-            Some((name, value, fixed(&i.doc.join("\n"), "Group:")))
-        })
-        .collect();
     let groups = constant_groups(&define_list);
     let mut define_idx = 0;
     for item in &items {
         let d = item.decl.as_str();
         let doc = item.doc.join("\n");
-        if item.doc.is_empty() {
-            errors.push(format!("line {}: `{d}` has no doc comment", item.line));
-        }
         if let Some(rest) = d.strip_prefix("#define ") {
-            let mut it = rest.split_whitespace();
-            let name = it.next().unwrap_or("").to_string();
-            let value_text = it.collect::<Vec<_>>().join(" ");
-            let value: Value = match value_text.parse::<i64>() {
-                Ok(v) => json!(v),
-                Err(_) => {
-                    errors.push(format!(
-                        "line {}: {name}: value `{value_text}` is not an integer",
-                        item.line
-                    ));
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let definition = rest[name.len()..].trim().to_string();
+            if macro_names.contains(&name) {
+                if let Some(m) = macros.iter_mut().find(|m| m["name"] == name.as_str()) {
+                    // another branch of an #if: documented once
+                    m["definitions"]
+                        .as_array_mut()
+                        .unwrap()
+                        .push(json!(definition));
                     continue;
                 }
-            };
+                if item.doc.is_empty() {
+                    errors.push(format!("line {}: `{d}` has no doc comment", item.line));
+                }
+                macros.push(json!({"name": name, "definitions": [definition], "doc": doc}));
+                continue;
+            }
+            if item.doc.is_empty() {
+                errors.push(format!("line {}: `{d}` has no doc comment", item.line));
+            }
+            let value = json!(definition.parse::<i64>().unwrap_or_default());
             if name == "KF_ABI_MAJOR" {
                 abi_major = value.clone();
             }
             let group = groups[define_idx].clone();
             define_idx += 1;
             constants.push(json!({"name": name, "value": value, "group": group, "doc": doc}));
+        } else if item.doc.is_empty() {
+            errors.push(format!("line {}: `{d}` has no doc comment", item.line));
         } else if let Some(rest) = d.strip_prefix("typedef struct ") {
             if rest == "{" {
                 // a struct with its fields
@@ -193,6 +278,7 @@ pub fn generate(header: &str) -> Result<String, String> {
         "sizes": {"bool": 1, "int": 4, "int32_t": 4, "int64_t": 8, "size_t": 8, "double": 8, "pointer": 8}
     }));
     top.insert("constants".into(), Value::Array(constants));
+    top.insert("macros".into(), Value::Array(macros));
     top.insert("types".into(), Value::Array(types));
     top.insert("functions".into(), Value::Array(functions));
     let mut s = serde_json::to_string_pretty(&Value::Object(top)).map_err(|e| e.to_string())?;
@@ -242,9 +328,14 @@ fn split_items(header: &str) -> (Vec<Item>, Vec<String>) {
             }
             continue;
         }
+        // The include guard, includes and conditionals (a macro defined in two branches of an
+        // #if is listed once, with both definitions).
         if t.starts_with("#ifndef KAFKAFFI_H")
             || t.starts_with("#define KAFKAFFI_H")
             || t.starts_with("#include ")
+            || t.starts_with("#if")
+            || t.starts_with("#elif")
+            || t.starts_with("#else")
             || t.starts_with("#endif")
         {
             continue;
@@ -254,6 +345,7 @@ fn split_items(header: &str) -> (Vec<Item>, Vec<String>) {
             line: i,
             decl: t.to_string(),
             fields: Vec::new(),
+            attrs: Vec::new(),
         };
         if t == "typedef struct {" {
             item.decl = "typedef struct {".into();
@@ -266,7 +358,7 @@ fn split_items(header: &str) -> (Vec<Item>, Vec<String>) {
                     break;
                 }
             }
-        } else if !(t.starts_with("#define KF_") || t.ends_with(';')) {
+        } else if !(t.starts_with("#define ") || t.ends_with(';')) {
             errors.push(format!("line {i}: cannot read `{t}`"));
             continue;
         }
@@ -767,6 +859,7 @@ fn function(
         "summary": summary(doc),
         "returns": returns,
         "returns_error": ret == "kf_error_t *",
+        "attributes": item.attrs,
         "params": params,
         "blocks": blocks,
         "thread_safety": thread,
