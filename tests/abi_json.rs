@@ -117,3 +117,45 @@ fn attribute_macros_are_listed_and_kept_off_the_types() {
     assert_eq!(f["returns"]["type"]["c"], "kf_error_t *");
     assert_eq!(f["attributes"], serde_json::json!(["KF_NODISCARD"]));
 }
+
+/// Struct layouts: padding, alignment and fixed arrays, as the C rules give them.
+#[test]
+fn struct_layout_rules() {
+    let header = "/**\n * S.\n */\ntypedef struct {\n    size_t size;\n    bool flag;\n    int32_t n;\n    \
+                  char name[5];\n    int64_t big;\n    uint8_t tail;\n} kf_zz_t;\n\n\
+                  /**\n * Does x. Blocks: no. Thread safety: any thread.\n */\nvoid kf_zz_x(const kf_zz_t *z);\n";
+    let abi: serde_json::Value =
+        serde_json::from_str(&abi_json::generate(header).expect("readable")).unwrap();
+    let t = &abi["types"][0];
+    let offsets: Vec<(String, u64, u64)> = t["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_string(),
+                f["offset"].as_u64().unwrap(),
+                f["size"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want = [
+        ("size", 0, 8),
+        ("flag", 8, 1),
+        ("n", 12, 4),
+        ("name", 16, 5),
+        ("big", 24, 8),
+        ("tail", 32, 1),
+    ];
+    let want: Vec<(String, u64, u64)> = want
+        .iter()
+        .map(|(n, o, s)| (n.to_string(), *o, *s))
+        .collect();
+    assert_eq!(offsets, want);
+    assert_eq!(
+        (t["size"].as_u64(), t["align"].as_u64()),
+        (Some(40), Some(8))
+    );
+    assert_eq!(t["starts_with_size"], true);
+    assert_eq!(t["fields"][3]["array_len"], 5);
+}

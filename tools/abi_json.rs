@@ -189,16 +189,30 @@ pub fn generate(header: &str) -> Result<String, String> {
                 let (mut off, mut align) = (0u64, 1u64);
                 for f in &item.fields[..item.fields.len().saturating_sub(1)] {
                     let f = f.trim().trim_end_matches(';');
+                    // a fixed array: `type name[N]`
+                    let (f, count) = match f.strip_suffix(']').and_then(|x| x.rsplit_once('[')) {
+                        Some((decl, n)) => (decl.trim(), n.trim().parse::<u64>().ok()),
+                        None => (f, Some(1)),
+                    };
                     let Some((ty, fname)) = split_decl(f) else {
                         errors.push(format!("{name}: cannot read field `{f}`"));
                         continue;
                     };
-                    let Some((size, al)) = size_align(&ty, &layouts) else {
+                    let Some(count) = count else {
+                        errors.push(format!("{name}.{fname}: array length is not a number"));
+                        continue;
+                    };
+                    let Some((elem, al)) = size_align(&ty, &layouts) else {
                         errors.push(format!("{name}.{fname}: no layout for type `{ty}`"));
                         continue;
                     };
+                    let size = elem * count;
                     off = off.div_ceil(al) * al;
-                    fields.push(json!({"name": fname, "type": type_desc(&ty), "offset": off, "size": size, "align": al}));
+                    let mut field = json!({"name": fname, "type": type_desc(&ty), "offset": off, "size": size, "align": al});
+                    if size != elem {
+                        field["array_len"] = json!(count);
+                    }
+                    fields.push(field);
                     off += size;
                     align = align.max(al);
                 }
