@@ -378,6 +378,7 @@
 
 /**
  * Isolation level (Python's IsolationLevel): read uncommitted.
+ * Group: KF_ISOLATION_LEVEL.
  */
 #define KF_ISOLATION_LEVEL_READ_UNCOMMITTED 0
 
@@ -2301,6 +2302,7 @@ extern "C" {
  * KF_ERR__FORKED and kf_admin_destroy() frees nothing of librdkafka (the child leaks it; the
  * parent's admin client is unaffected). Create a new admin client in the child.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_admin_t *kf_admin_new(const kf_config_t *config, kf_error_t **err_out);
 
@@ -2314,6 +2316,7 @@ kf_admin_t *kf_admin_new(const kf_config_t *config, kf_error_t **err_out);
  * Errors: KF_ERR__STATE when called from inside one of this client's callbacks (then nothing is
  * destroyed).
  * Thread safety: no other call on this admin client may run concurrently or follow.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_destroy(kf_admin_t *admin);
 
@@ -2326,6 +2329,7 @@ kf_error_t *kf_admin_destroy(kf_admin_t *admin);
  * Errors: KF_ERR__INVALID_ARG (NULL admin); KF_ERR__STATE when called from inside one of this
  * client's callbacks; KF_ERR__INTR when woken.
  * Thread safety: any thread; callbacks run on the calling thread.
+ * Nullable: `served_out`.
  */
 kf_error_t *kf_admin_poll(kf_admin_t *admin, int timeout_ms, int *served_out);
 
@@ -2356,6 +2360,7 @@ kf_error_t *kf_admin_wake(kf_admin_t *admin);
  *
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when no pipe can be created.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_event_fd(kf_admin_t *admin, int *fd_out);
 
@@ -2367,6 +2372,7 @@ kf_error_t *kf_admin_event_fd(kf_admin_t *admin, int *fd_out);
  * Blocks: up to `timeout_ms`, serving callbacks. Errors: KF_ERR__INVALID_ARG;
  * KF_ERR__TIMED_OUT; KF_ERR__TRANSPORT.
  * Thread safety: any thread.
+ * Nullable: `topic`.
  */
 kf_error_t *kf_admin_list_topics(kf_admin_t *admin, const char *topic, int timeout_ms, kf_metadata_t **metadata_out);
 
@@ -2374,6 +2380,7 @@ kf_error_t *kf_admin_list_topics(kf_admin_t *admin, const char *topic, int timeo
  * Replaces the SASL PLAIN/SCRAM username and password; used from the next (re)authentication.
  *
  * Errors: KF_ERR__INVALID_ARG for NULL arguments. Thread safety: any thread.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_set_sasl_credentials(kf_admin_t *admin, const char *username, const char *password);
 
@@ -2387,11 +2394,14 @@ kf_error_t *kf_admin_set_sasl_credentials(kf_admin_t *admin, const char *usernam
  * be passed to any number of operations; each operation copies them. An operation refuses an
  * option it does not take (KF_ERR__INVALID_ARG naming the option).
  * Thread safety: one thread at a time per options object.
+ * Blocks: no.
  */
 kf_admin_options_t *kf_admin_options_new(void);
 
 /**
  * Frees options. NULL is a no-op.
+ * Thread safety: once, with no other call on the admin options running.
+ * Blocks: no.
  */
 void kf_admin_options_destroy(kf_admin_options_t *options);
 
@@ -2403,6 +2413,7 @@ void kf_admin_options_destroy(kf_admin_options_t *options);
  *
  * Errors: KF_ERR__INVALID_ARG for NULL options or a negative timeout.
  * Thread safety: one thread at a time per options object.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_options_set_request_timeout(kf_admin_options_t *options, int timeout_ms);
 
@@ -2414,6 +2425,7 @@ kf_error_t *kf_admin_options_set_request_timeout(kf_admin_options_t *options, in
  *
  * Errors: KF_ERR__INVALID_ARG for NULL options or a negative timeout.
  * Thread safety: one thread at a time per options object.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_options_set_operation_timeout(kf_admin_options_t *options, int timeout_ms);
 
@@ -2423,6 +2435,7 @@ kf_error_t *kf_admin_options_set_operation_timeout(kf_admin_options_t *options, 
  *
  * Errors: KF_ERR__INVALID_ARG for NULL options. Thread safety: one thread at a time per options
  * object.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_options_set_validate_only(kf_admin_options_t *options, bool validate_only);
 
@@ -2433,6 +2446,7 @@ kf_error_t *kf_admin_options_set_validate_only(kf_admin_options_t *options, bool
  *
  * Errors: KF_ERR__INVALID_ARG for NULL options. Thread safety: one thread at a time per options
  * object.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_options_set_include_authorized_operations(kf_admin_options_t *options, bool include);
 
@@ -2442,6 +2456,7 @@ kf_error_t *kf_admin_options_set_include_authorized_operations(kf_admin_options_
  *
  * Errors: KF_ERR__INVALID_ARG for NULL options. Thread safety: one thread at a time per options
  * object.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_options_set_require_stable_offsets(kf_admin_options_t *options, bool require_stable);
 
@@ -2451,6 +2466,7 @@ kf_error_t *kf_admin_options_set_require_stable_offsets(kf_admin_options_t *opti
  *
  * Errors: KF_ERR__INVALID_ARG for NULL options or another value. Thread safety: one thread at a
  * time per options object.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_options_set_isolation_level(kf_admin_options_t *options, int isolation_level);
 
@@ -2460,6 +2476,7 @@ kf_error_t *kf_admin_options_set_isolation_level(kf_admin_options_t *options, in
  *
  * Errors: KF_ERR__INVALID_ARG for NULL options, NULL `states` with a count, or an unknown state.
  * Thread safety: one thread at a time per options object.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_options_set_match_consumer_group_states(kf_admin_options_t *options, const int *states, size_t count);
 
@@ -2470,6 +2487,7 @@ kf_error_t *kf_admin_options_set_match_consumer_group_states(kf_admin_options_t 
  *
  * Errors: KF_ERR__INVALID_ARG for NULL options, NULL `types` with a count, or an unknown type.
  * Thread safety: one thread at a time per options object.
+ * Blocks: no.
  */
 kf_error_t *kf_admin_options_set_match_consumer_group_types(kf_admin_options_t *options, const int *types, size_t count);
 
@@ -2488,6 +2506,7 @@ kf_error_t *kf_admin_options_set_match_consumer_group_types(kf_admin_options_t *
  * element, or an option the operation does not take); KF_ERR__STATE; KF_ERR__INTR;
  * KF_ERR__TIMED_OUT when librdkafka gave no result in time.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_create_topics(kf_admin_t *admin, const kf_new_topic_t *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2499,6 +2518,8 @@ kf_error_t *kf_admin_create_topics(kf_admin_t *admin, const kf_new_topic_t *cons
  * Errors: as kf_admin_create_topics() (KF_ERR__INVALID_ARG also for a NULL callback); when the
  * call fails, the callback is never called and `opaque` is not released.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_create_topics_async(kf_admin_t *admin, const kf_new_topic_t *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2514,6 +2535,7 @@ kf_error_t *kf_admin_create_topics_async(kf_admin_t *admin, const kf_new_topic_t
  * Errors: KF_ERR__INVALID_ARG (NULL arguments, non-UTF-8 names, an option not taken);
  * KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_delete_topics(kf_admin_t *admin, const char *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2523,6 +2545,8 @@ kf_error_t *kf_admin_delete_topics(kf_admin_t *admin, const char *const *topics,
  *
  * Errors: as kf_admin_delete_topics(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_delete_topics_async(kf_admin_t *admin, const char *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2538,6 +2562,7 @@ kf_error_t *kf_admin_delete_topics_async(kf_admin_t *admin, const char *const *t
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_create_partitions(kf_admin_t *admin, const kf_new_partitions_t *const *new_partitions, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2548,6 +2573,8 @@ kf_error_t *kf_admin_create_partitions(kf_admin_t *admin, const kf_new_partition
  * Errors: as kf_admin_create_partitions(), plus a NULL callback; on error the callback never
  * runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_create_partitions_async(kf_admin_t *admin, const kf_new_partitions_t *const *new_partitions, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2565,6 +2592,7 @@ kf_error_t *kf_admin_create_partitions_async(kf_admin_t *admin, const kf_new_par
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_configs(kf_admin_t *admin, const kf_config_resource_t *const *resources, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2575,6 +2603,8 @@ kf_error_t *kf_admin_describe_configs(kf_admin_t *admin, const kf_config_resourc
  * Errors: as kf_admin_describe_configs(), plus a NULL callback; on error the callback never
  * runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_configs_async(kf_admin_t *admin, const kf_config_resource_t *const *resources, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2590,6 +2620,7 @@ kf_error_t *kf_admin_describe_configs_async(kf_admin_t *admin, const kf_config_r
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_alter_configs(kf_admin_t *admin, const kf_config_resource_t *const *resources, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2599,6 +2630,8 @@ kf_error_t *kf_admin_alter_configs(kf_admin_t *admin, const kf_config_resource_t
  *
  * Errors: as kf_admin_alter_configs(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_alter_configs_async(kf_admin_t *admin, const kf_config_resource_t *const *resources, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2615,6 +2648,7 @@ kf_error_t *kf_admin_alter_configs_async(kf_admin_t *admin, const kf_config_reso
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_incremental_alter_configs(kf_admin_t *admin, const kf_config_resource_t *const *resources, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2626,6 +2660,8 @@ kf_error_t *kf_admin_incremental_alter_configs(kf_admin_t *admin, const kf_confi
  * Errors: as kf_admin_incremental_alter_configs(), plus a NULL callback; on error the callback
  * never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_incremental_alter_configs_async(kf_admin_t *admin, const kf_config_resource_t *const *resources, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2642,6 +2678,7 @@ kf_error_t *kf_admin_incremental_alter_configs_async(kf_admin_t *admin, const kf
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_topics(kf_admin_t *admin, const char *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2652,6 +2689,8 @@ kf_error_t *kf_admin_describe_topics(kf_admin_t *admin, const char *const *topic
  * Errors: as kf_admin_describe_topics(), plus a NULL callback; on error the callback never
  * runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_topics_async(kf_admin_t *admin, const char *const *topics, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2668,6 +2707,7 @@ kf_error_t *kf_admin_describe_topics_async(kf_admin_t *admin, const char *const 
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_cluster(kf_admin_t *admin, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2678,6 +2718,8 @@ kf_error_t *kf_admin_describe_cluster(kf_admin_t *admin, const kf_admin_options_
  * Errors: as kf_admin_describe_cluster(), plus a NULL callback; on error the callback never
  * runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_cluster_async(kf_admin_t *admin, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2698,6 +2740,7 @@ kf_error_t *kf_admin_describe_cluster_async(kf_admin_t *admin, const kf_admin_op
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_list_consumer_groups(kf_admin_t *admin, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2711,6 +2754,8 @@ kf_error_t *kf_admin_list_consumer_groups(kf_admin_t *admin, const kf_admin_opti
  * Errors: as kf_admin_list_consumer_groups(), plus a NULL callback; on error the callback never
  * runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_list_consumer_groups_async(kf_admin_t *admin, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2734,6 +2779,7 @@ kf_error_t *kf_admin_list_consumer_groups_async(kf_admin_t *admin, const kf_admi
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_consumer_groups(kf_admin_t *admin, const char *const *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2748,6 +2794,8 @@ kf_error_t *kf_admin_describe_consumer_groups(kf_admin_t *admin, const char *con
  * Errors: as kf_admin_describe_consumer_groups(), plus a NULL callback; on error the callback
  * never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_consumer_groups_async(kf_admin_t *admin, const char *const *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2768,6 +2816,7 @@ kf_error_t *kf_admin_describe_consumer_groups_async(kf_admin_t *admin, const cha
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_delete_consumer_groups(kf_admin_t *admin, const char *const *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2781,6 +2830,8 @@ kf_error_t *kf_admin_delete_consumer_groups(kf_admin_t *admin, const char *const
  * Errors: as kf_admin_delete_consumer_groups(), plus a NULL callback; on error the callback
  * never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_delete_consumer_groups_async(kf_admin_t *admin, const char *const *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2805,6 +2856,7 @@ kf_error_t *kf_admin_delete_consumer_groups_async(kf_admin_t *admin, const char 
  * Errors: KF_ERR__INVALID_ARG (also for count 0); KF_ERR__STATE; KF_ERR__INTR;
  * KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_list_consumer_group_offsets(kf_admin_t *admin, const kf_consumer_group_topic_partitions_t *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2819,6 +2871,8 @@ kf_error_t *kf_admin_list_consumer_group_offsets(kf_admin_t *admin, const kf_con
  * Errors: as kf_admin_list_consumer_group_offsets(), plus a NULL callback; on error the
  * callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_list_consumer_group_offsets_async(kf_admin_t *admin, const kf_consumer_group_topic_partitions_t *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2843,6 +2897,7 @@ kf_error_t *kf_admin_list_consumer_group_offsets_async(kf_admin_t *admin, const 
  * Errors: KF_ERR__INVALID_ARG (also for count 0 or NULL partitions); KF_ERR__STATE;
  * KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_alter_consumer_group_offsets(kf_admin_t *admin, const kf_consumer_group_topic_partitions_t *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2857,6 +2912,8 @@ kf_error_t *kf_admin_alter_consumer_group_offsets(kf_admin_t *admin, const kf_co
  * Errors: as kf_admin_alter_consumer_group_offsets(), plus a NULL callback; on error the
  * callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_alter_consumer_group_offsets_async(kf_admin_t *admin, const kf_consumer_group_topic_partitions_t *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2881,6 +2938,7 @@ kf_error_t *kf_admin_alter_consumer_group_offsets_async(kf_admin_t *admin, const
  * Errors: KF_ERR__INVALID_ARG (also for count 0 or NULL partitions); KF_ERR__STATE;
  * KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_delete_consumer_group_offsets(kf_admin_t *admin, const kf_consumer_group_topic_partitions_t *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2895,6 +2953,8 @@ kf_error_t *kf_admin_delete_consumer_group_offsets(kf_admin_t *admin, const kf_c
  * Errors: as kf_admin_delete_consumer_group_offsets(), plus a NULL callback; on error the
  * callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_delete_consumer_group_offsets_async(kf_admin_t *admin, const kf_consumer_group_topic_partitions_t *groups, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2910,6 +2970,7 @@ kf_error_t *kf_admin_delete_consumer_group_offsets_async(kf_admin_t *admin, cons
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_create_acls(kf_admin_t *admin, const kf_acl_binding_t *const *acls, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2919,6 +2980,8 @@ kf_error_t *kf_admin_create_acls(kf_admin_t *admin, const kf_acl_binding_t *cons
  *
  * Errors: as kf_admin_create_acls(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_create_acls_async(kf_admin_t *admin, const kf_acl_binding_t *const *acls, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2938,6 +3001,7 @@ kf_error_t *kf_admin_create_acls_async(kf_admin_t *admin, const kf_acl_binding_t
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_acls(kf_admin_t *admin, const kf_acl_binding_t *filter, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2947,6 +3011,8 @@ kf_error_t *kf_admin_describe_acls(kf_admin_t *admin, const kf_acl_binding_t *fi
  *
  * Errors: as kf_admin_describe_acls(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_acls_async(kf_admin_t *admin, const kf_acl_binding_t *filter, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2961,6 +3027,7 @@ kf_error_t *kf_admin_describe_acls_async(kf_admin_t *admin, const kf_acl_binding
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_delete_acls(kf_admin_t *admin, const kf_acl_binding_t *const *filters, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2970,6 +3037,8 @@ kf_error_t *kf_admin_delete_acls(kf_admin_t *admin, const kf_acl_binding_t *cons
  *
  * Errors: as kf_admin_delete_acls(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_delete_acls_async(kf_admin_t *admin, const kf_acl_binding_t *const *filters, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -2986,6 +3055,7 @@ kf_error_t *kf_admin_delete_acls_async(kf_admin_t *admin, const kf_acl_binding_t
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_user_scram_credentials(kf_admin_t *admin, const char *const *users, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -2997,6 +3067,8 @@ kf_error_t *kf_admin_describe_user_scram_credentials(kf_admin_t *admin, const ch
  * Errors: as kf_admin_describe_user_scram_credentials(), plus a NULL callback; on error the
  * callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_describe_user_scram_credentials_async(kf_admin_t *admin, const char *const *users, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -3012,6 +3084,7 @@ kf_error_t *kf_admin_describe_user_scram_credentials_async(kf_admin_t *admin, co
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_alter_user_scram_credentials(kf_admin_t *admin, const kf_user_scram_credential_alteration_t *const *alterations, size_t count, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -3023,6 +3096,8 @@ kf_error_t *kf_admin_alter_user_scram_credentials(kf_admin_t *admin, const kf_us
  * Errors: as kf_admin_alter_user_scram_credentials(), plus a NULL callback; on error the
  * callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_alter_user_scram_credentials_async(kf_admin_t *admin, const kf_user_scram_credential_alteration_t *const *alterations, size_t count, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -3041,6 +3116,7 @@ kf_error_t *kf_admin_alter_user_scram_credentials_async(kf_admin_t *admin, const
  * Errors: KF_ERR__INVALID_ARG (also for duplicate partitions, as a request error);
  * KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_list_offsets(kf_admin_t *admin, const kf_topic_partition_list_t *partitions, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -3050,6 +3126,8 @@ kf_error_t *kf_admin_list_offsets(kf_admin_t *admin, const kf_topic_partition_li
  *
  * Errors: as kf_admin_list_offsets(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_list_offsets_async(kf_admin_t *admin, const kf_topic_partition_list_t *partitions, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -3066,6 +3144,7 @@ kf_error_t *kf_admin_list_offsets_async(kf_admin_t *admin, const kf_topic_partit
  * callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_delete_records(kf_admin_t *admin, const kf_topic_partition_list_t *before_offsets, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -3076,6 +3155,8 @@ kf_error_t *kf_admin_delete_records(kf_admin_t *admin, const kf_topic_partition_
  * Errors: as kf_admin_delete_records(), plus a NULL callback; on error the callback never
  * runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `options`.
  */
 kf_error_t *kf_admin_delete_records_async(kf_admin_t *admin, const kf_topic_partition_list_t *before_offsets, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -3093,6 +3174,7 @@ kf_error_t *kf_admin_delete_records_async(kf_admin_t *admin, const kf_topic_part
  * Errors: KF_ERR__INVALID_ARG (also for an unknown election type); KF_ERR__STATE;
  * KF_ERR__INTR; KF_ERR__TIMED_OUT.
  * Thread safety: any thread.
+ * Nullable: `partitions`, `options`.
  */
 kf_error_t *kf_admin_elect_leaders(kf_admin_t *admin, int election_type, const kf_topic_partition_list_t *partitions, const kf_admin_options_t *options, kf_admin_result_t **result_out);
 
@@ -3102,6 +3184,8 @@ kf_error_t *kf_admin_elect_leaders(kf_admin_t *admin, int election_type, const k
  *
  * Errors: as kf_admin_elect_leaders(), plus a NULL callback; on error the callback never runs.
  * Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+ * Blocks: no.
+ * Nullable: `partitions`, `options`.
  */
 kf_error_t *kf_admin_elect_leaders_async(kf_admin_t *admin, int election_type, const kf_topic_partition_list_t *partitions, const kf_admin_options_t *options, kf_admin_result_cb callback, void *opaque);
 
@@ -3115,6 +3199,7 @@ kf_error_t *kf_admin_elect_leaders_async(kf_admin_t *admin, int election_type, c
  * below -1, a replication factor out of range). A count of 0 is passed on: the broker refuses
  * it for that topic alone (INVALID_PARTITIONS in its result item).
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_new_topic_t *kf_new_topic_new(const char *topic, int num_partitions, int replication_factor, kf_error_t **err_out);
 
@@ -3126,6 +3211,7 @@ kf_new_topic_t *kf_new_topic_new(const char *topic, int num_partitions, int repl
  * Errors: KF_ERR__INVALID_ARG for a NULL topic or array, count 0, a partition out of order, or
  * a topic with a replication factor.
  * Thread safety: one thread at a time per object.
+ * Blocks: no.
  */
 kf_error_t *kf_new_topic_set_replica_assignment(kf_new_topic_t *new_topic, int32_t partition, const int32_t *broker_ids, size_t count);
 
@@ -3135,6 +3221,7 @@ kf_error_t *kf_new_topic_set_replica_assignment(kf_new_topic_t *new_topic, int32
  *
  * Errors: KF_ERR__INVALID_ARG for NULL or non-UTF-8 arguments.
  * Thread safety: one thread at a time per object.
+ * Blocks: no.
  */
 kf_error_t *kf_new_topic_set_config(kf_new_topic_t *new_topic, const char *name, const char *value);
 
@@ -3142,6 +3229,7 @@ kf_error_t *kf_new_topic_set_config(kf_new_topic_t *new_topic, const char *name,
  * Frees a NewTopic. NULL is a no-op.
  *
  * Thread safety: no other call on the object may run concurrently or follow.
+ * Blocks: no.
  */
 void kf_new_topic_destroy(kf_new_topic_t *new_topic);
 
@@ -3152,6 +3240,7 @@ void kf_new_topic_destroy(kf_new_topic_t *new_topic);
  * set when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL or non-UTF-8 topic, a count of 0
  * or above 100000).
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_new_partitions_t *kf_new_partitions_new(const char *topic, size_t new_total_count, kf_error_t **err_out);
 
@@ -3162,6 +3251,7 @@ kf_new_partitions_t *kf_new_partitions_new(const char *topic, size_t new_total_c
  *
  * Errors: KF_ERR__INVALID_ARG for NULL arguments, count 0 or an index out of order.
  * Thread safety: one thread at a time per object.
+ * Blocks: no.
  */
 kf_error_t *kf_new_partitions_set_replica_assignment(kf_new_partitions_t *new_partitions, int32_t new_partition_index, const int32_t *broker_ids, size_t count);
 
@@ -3169,6 +3259,7 @@ kf_error_t *kf_new_partitions_set_replica_assignment(kf_new_partitions_t *new_pa
  * Frees a NewPartitions. NULL is a no-op.
  *
  * Thread safety: no other call on the object may run concurrently or follow.
+ * Blocks: no.
  */
 void kf_new_partitions_destroy(kf_new_partitions_t *new_partitions);
 
@@ -3180,6 +3271,7 @@ void kf_new_partitions_destroy(kf_new_partitions_t *new_partitions);
  * `*err_out` set when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL or non-UTF-8 name, an
  * unknown resource type).
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_config_resource_t *kf_config_resource_new(int restype, const char *name, kf_error_t **err_out);
 
@@ -3190,6 +3282,7 @@ kf_config_resource_t *kf_config_resource_new(int restype, const char *name, kf_e
  *
  * Errors: KF_ERR__INVALID_ARG for a NULL resource, name or value, or non-UTF-8 strings.
  * Thread safety: one thread at a time per object.
+ * Blocks: no.
  */
 kf_error_t *kf_config_resource_set_config(kf_config_resource_t *resource, const char *name, const char *value);
 
@@ -3201,6 +3294,8 @@ kf_error_t *kf_config_resource_set_config(kf_config_resource_t *resource, const 
  * Errors: KF_ERR__INVALID_ARG for a NULL resource or name, non-UTF-8 strings, an unknown
  * op_type, a NULL value where one is needed, or a name already added.
  * Thread safety: one thread at a time per object.
+ * Blocks: no.
+ * Nullable: `value`.
  */
 kf_error_t *kf_config_resource_add_incremental_config(kf_config_resource_t *resource, const char *name, int op_type, const char *value);
 
@@ -3208,6 +3303,7 @@ kf_error_t *kf_config_resource_add_incremental_config(kf_config_resource_t *reso
  * Frees a ConfigResource. NULL is a no-op.
  *
  * Thread safety: no other call on the object may run concurrently or follow.
+ * Blocks: no.
  */
 void kf_config_resource_destroy(kf_config_resource_t *resource);
 
@@ -3222,6 +3318,7 @@ void kf_config_resource_destroy(kf_config_resource_t *resource);
  * set when `err_out` is not NULL (KF_ERR__INVALID_ARG naming the value librdkafka refused:
  * NULL strings, ANY / MATCH / UNKNOWN values, values out of range).
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_acl_binding_t *kf_acl_binding_new(int restype, const char *name, int resource_pattern_type, const char *principal, const char *host, int operation, int permission_type, kf_error_t **err_out);
 
@@ -3234,6 +3331,8 @@ kf_acl_binding_t *kf_acl_binding_new(int restype, const char *name, int resource
  * Returns: caller owns; free with kf_acl_binding_destroy(). NULL on failure, with `*err_out`
  * set when `err_out` is not NULL (KF_ERR__INVALID_ARG for values out of range or UNKNOWN).
  * Thread safety: any thread.
+ * Blocks: no.
+ * Nullable: `name`, `principal`, `host`.
  */
 kf_acl_binding_t *kf_acl_binding_filter_new(int restype, const char *name, int resource_pattern_type, const char *principal, const char *host, int operation, int permission_type, kf_error_t **err_out);
 
@@ -3242,12 +3341,14 @@ kf_acl_binding_t *kf_acl_binding_filter_new(int restype, const char *name, int r
  * is a no-op. Never pass a binding borrowed from a result.
  *
  * Thread safety: no other call on the object may run concurrently or follow.
+ * Blocks: no.
  */
 void kf_acl_binding_destroy(kf_acl_binding_t *acl);
 
 /**
  * The resource type of a binding or filter (KF_RESOURCE_*); -1 when `acl` is NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 int kf_acl_binding_restype(const kf_acl_binding_t *acl);
 
@@ -3255,12 +3356,14 @@ int kf_acl_binding_restype(const kf_acl_binding_t *acl);
  * The resource name (borrowed, valid as long as the binding); NULL when `acl` is NULL or a
  * filter matches any name.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_acl_binding_name(const kf_acl_binding_t *acl);
 
 /**
  * The resource pattern type (KF_RESOURCE_PATTERN_*); -1 when `acl` is NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 int kf_acl_binding_resource_pattern_type(const kf_acl_binding_t *acl);
 
@@ -3268,6 +3371,7 @@ int kf_acl_binding_resource_pattern_type(const kf_acl_binding_t *acl);
  * The principal (borrowed, valid as long as the binding); NULL when `acl` is NULL or a filter
  * matches any principal.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_acl_binding_principal(const kf_acl_binding_t *acl);
 
@@ -3275,18 +3379,21 @@ const char *kf_acl_binding_principal(const kf_acl_binding_t *acl);
  * The host (borrowed, valid as long as the binding); NULL when `acl` is NULL or a filter
  * matches any host.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_acl_binding_host(const kf_acl_binding_t *acl);
 
 /**
  * The operation (KF_ACL_OPERATION_*); -1 when `acl` is NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 int kf_acl_binding_operation(const kf_acl_binding_t *acl);
 
 /**
  * The permission type (KF_ACL_PERMISSION_TYPE_*); -1 when `acl` is NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 int kf_acl_binding_permission_type(const kf_acl_binding_t *acl);
 
@@ -3300,6 +3407,7 @@ int kf_acl_binding_permission_type(const kf_acl_binding_t *acl);
  * failure, with `*err_out` set when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL user or
  * password, an unknown mechanism).
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_user_scram_credential_alteration_t *kf_user_scram_credential_upsertion_new(const char *user, int mechanism, int32_t iterations, const uint8_t *password, size_t password_len, const uint8_t *salt, size_t salt_len, kf_error_t **err_out);
 
@@ -3311,6 +3419,7 @@ kf_user_scram_credential_alteration_t *kf_user_scram_credential_upsertion_new(co
  * failure, with `*err_out` set when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL user, an
  * unknown mechanism).
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_user_scram_credential_alteration_t *kf_user_scram_credential_deletion_new(const char *user, int mechanism, kf_error_t **err_out);
 
@@ -3318,6 +3427,7 @@ kf_user_scram_credential_alteration_t *kf_user_scram_credential_deletion_new(con
  * Frees an upsertion or deletion. NULL is a no-op.
  *
  * Thread safety: no other call on the object may run concurrently or follow.
+ * Blocks: no.
  */
 void kf_user_scram_credential_alteration_destroy(kf_user_scram_credential_alteration_t *alteration);
 
@@ -3326,11 +3436,13 @@ void kf_user_scram_credential_alteration_destroy(kf_user_scram_credential_altera
  * kf_admin_result_cb (the callback owns it). NULL is a no-op.
  *
  * Thread safety: any thread; no other call on the result may run concurrently or follow.
+ * Blocks: no.
  */
 void kf_admin_result_destroy(kf_admin_result_t *result);
 
 /**
  * The operation the result answers (KF_ADMIN_OP_*); 0 when `result` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int kf_admin_result_operation(const kf_admin_result_t *result);
 
@@ -3339,11 +3451,13 @@ int kf_admin_result_operation(const kf_admin_result_t *result);
  * refused, an authorization failure for the whole operation), or NULL when none. The items it
  * concerned carry it too. Borrowed: valid until the result is destroyed (copy it with
  * kf_error_copy() to keep it).
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_error_t *kf_admin_result_error(const kf_admin_result_t *result);
 
 /**
  * The number of items; 0 when `result` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 size_t kf_admin_result_item_count(const kf_admin_result_t *result);
 
@@ -3351,24 +3465,28 @@ size_t kf_admin_result_item_count(const kf_admin_result_t *result);
  * The name of item `i`: the topic, resource, group, user or partition's topic it is about, the
  * cluster id, or an ACL binding's resource name (borrowed). NULL when out of range or when the
  * item has no name (a list_consumer_groups error, an ACL filter matching any name).
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_admin_result_item_name(const kf_admin_result_t *result, size_t i);
 
 /**
  * The error of item `i`, or NULL when the item succeeded (or `i` is out of range). Borrowed:
  * valid until the result is destroyed.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_error_t *kf_admin_result_item_error(const kf_admin_result_t *result, size_t i);
 
 /**
  * The error code of item `i`: 0 when it succeeded, KF_ERR__INVALID_ARG when out of range or
  * `result` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int kf_admin_result_item_error_code(const kf_admin_result_t *result, size_t i);
 
 /**
  * The partition of item `i` (list_offsets, delete_records, elect_leaders items); -1 for other
  * items or out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int32_t kf_admin_result_item_partition(const kf_admin_result_t *result, size_t i);
 
@@ -3376,145 +3494,172 @@ int32_t kf_admin_result_item_partition(const kf_admin_result_t *result, size_t i
  * The offset of item `i`: the offset found (list_offsets; -1 when no record matches a
  * timestamp) or the new low watermark (delete_records). An item with an error carries what
  * librdkafka reported (usually KF_OFFSET_INVALID, or -1). -1 for other items or out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int64_t kf_admin_result_item_offset(const kf_admin_result_t *result, size_t i);
 
 /**
  * The timestamp (ms) of the record at the offset found (list_offsets items); -1 when unknown,
  * for other items or out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int64_t kf_admin_result_item_timestamp(const kf_admin_result_t *result, size_t i);
 
 /**
  * The leader epoch of the offset found (list_offsets items); -1 when unknown, for other items
  * or out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int32_t kf_admin_result_item_leader_epoch(const kf_admin_result_t *result, size_t i);
 
 /**
  * The resource type (KF_RESOURCE_*) of item `i` (describe_configs, alter_configs,
  * incremental_alter_configs items); -1 for other items or out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int kf_admin_result_item_resource_type(const kf_admin_result_t *result, size_t i);
 
 /**
  * The number of configuration entries of item `i` (describe_configs); 0 for other items or
  * out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 size_t kf_admin_result_item_config_count(const kf_admin_result_t *result, size_t i);
 
 /**
  * Configuration entry `c` of item `i` (borrowed); NULL when out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_config_entry_t *kf_admin_result_item_config(const kf_admin_result_t *result, size_t i, size_t c);
 
 /**
  * The configuration entry named `name` of item `i` (borrowed); NULL when there is none, or
  * when `name` is NULL or not UTF-8.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_config_entry_t *kf_admin_result_item_config_find(const kf_admin_result_t *result, size_t i, const char *name);
 
 /**
  * The name of a configuration entry (borrowed); NULL when `entry` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_config_entry_name(const kf_config_entry_t *entry);
 
 /**
  * The value of a configuration entry (borrowed); NULL when it has none, when it is sensitive
  * (the broker does not send it), or when `entry` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_config_entry_value(const kf_config_entry_t *entry);
 
 /**
  * Where the value comes from (KF_CONFIG_SOURCE_*); -1 when `entry` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int kf_config_entry_source(const kf_config_entry_t *entry);
 
 /**
  * True when the entry cannot be altered; false when `entry` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 bool kf_config_entry_is_read_only(const kf_config_entry_t *entry);
 
 /**
  * True when the value is the default; false when `entry` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 bool kf_config_entry_is_default(const kf_config_entry_t *entry);
 
 /**
  * True when the value is sensitive (then kf_config_entry_value() is NULL); false when `entry`
  * is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 bool kf_config_entry_is_sensitive(const kf_config_entry_t *entry);
 
 /**
  * True when the entry is a synonym of another one; false when `entry` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 bool kf_config_entry_is_synonym(const kf_config_entry_t *entry);
 
 /**
  * The number of synonyms of the entry (the settings it derives from, in order of
  * precedence, each with its own source); 0 when `entry` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 size_t kf_config_entry_synonym_count(const kf_config_entry_t *entry);
 
 /**
  * Synonym `s` of the entry (borrowed, an entry itself); NULL when out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_config_entry_t *kf_config_entry_synonym(const kf_config_entry_t *entry, size_t s);
 
 /**
  * The topic description of item `i` (describe_topics; borrowed); NULL for other items, items
  * with an error, or out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_topic_description_t *kf_admin_result_item_topic_description(const kf_admin_result_t *result, size_t i);
 
 /**
  * The topic's name (borrowed); NULL when `topic` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_topic_description_name(const kf_topic_description_t *topic);
 
 /**
  * The topic id in Kafka's base64 form (borrowed); NULL when unknown or `topic` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_topic_description_topic_id(const kf_topic_description_t *topic);
 
 /**
  * True for an internal topic (__consumer_offsets, ...); false when `topic` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 bool kf_topic_description_is_internal(const kf_topic_description_t *topic);
 
 /**
  * The number of partitions; 0 when `topic` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 size_t kf_topic_description_partition_count(const kf_topic_description_t *topic);
 
 /**
  * The id of partition `p` (the `p`-th described); -1 when out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int32_t kf_topic_description_partition_id(const kf_topic_description_t *topic, size_t p);
 
 /**
  * The leader of partition `p` (borrowed); NULL when it has none or out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_node_t *kf_topic_description_partition_leader(const kf_topic_description_t *topic, size_t p);
 
 /**
  * The number of replicas of partition `p`; 0 when out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 size_t kf_topic_description_partition_replica_count(const kf_topic_description_t *topic, size_t p);
 
 /**
  * Replica `r` of partition `p` (borrowed); NULL when out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_node_t *kf_topic_description_partition_replica(const kf_topic_description_t *topic, size_t p, size_t r);
 
 /**
  * The number of in-sync replicas of partition `p`; 0 when out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 size_t kf_topic_description_partition_isr_count(const kf_topic_description_t *topic, size_t p);
 
 /**
  * In-sync replica `r` of partition `p` (borrowed); NULL when out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_node_t *kf_topic_description_partition_isr(const kf_topic_description_t *topic, size_t p, size_t r);
 
@@ -3523,170 +3668,205 @@ const kf_node_t *kf_topic_description_partition_isr(const kf_topic_description_t
  * `*count_out` of them; `count_out` may be NULL). Borrowed. NULL (count 0) when they were not
  * requested (kf_admin_options_set_include_authorized_operations()) or `topic` is NULL; a
  * non-NULL pointer with count 0 when none is authorized.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
+ * Nullable: `count_out`.
  */
 const int *kf_topic_description_authorized_operations(const kf_topic_description_t *topic, size_t *count_out);
 
 /**
  * The broker id; -1 when `node` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int32_t kf_node_id(const kf_node_t *node);
 
 /**
  * The broker host (borrowed); NULL when `node` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_node_host(const kf_node_t *node);
 
 /**
  * The broker port; -1 when `node` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int kf_node_port(const kf_node_t *node);
 
 /**
  * The broker rack (borrowed); NULL when it has none or `node` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_node_rack(const kf_node_t *node);
 
 /**
  * The cluster description of a describe_cluster result (borrowed); NULL for other results, a
  * failed request, or a NULL `result`.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_cluster_description_t *kf_admin_result_cluster_description(const kf_admin_result_t *result);
 
 /**
  * The cluster id (borrowed); NULL when unknown or `cluster` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_cluster_description_cluster_id(const kf_cluster_description_t *cluster);
 
 /**
  * The controller (borrowed); NULL when unknown or `cluster` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_node_t *kf_cluster_description_controller(const kf_cluster_description_t *cluster);
 
 /**
  * The number of brokers; 0 when `cluster` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 size_t kf_cluster_description_node_count(const kf_cluster_description_t *cluster);
 
 /**
  * Broker `n` (borrowed); NULL when out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_node_t *kf_cluster_description_node(const kf_cluster_description_t *cluster, size_t n);
 
 /**
  * The operations the client may perform on the cluster, as
  * kf_topic_description_authorized_operations() (NULL when not requested).
+ * Blocks: no. Thread safety: any thread (the result is immutable).
+ * Nullable: `count_out`.
  */
 const int *kf_cluster_description_authorized_operations(const kf_cluster_description_t *cluster, size_t *count_out);
 
 /**
  * The group listing of item `i` (list_consumer_groups; borrowed); NULL for error items, other
  * results or out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_consumer_group_listing_t *kf_admin_result_item_consumer_group_listing(const kf_admin_result_t *result, size_t i);
 
 /**
  * The group id (borrowed); NULL when `listing` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_consumer_group_listing_group_id(const kf_consumer_group_listing_t *listing);
 
 /**
  * True for a simple consumer group (offsets only, no membership); false when NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 bool kf_consumer_group_listing_is_simple_consumer_group(const kf_consumer_group_listing_t *listing);
 
 /**
  * The group state (KF_CONSUMER_GROUP_STATE_*); -1 when `listing` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int kf_consumer_group_listing_state(const kf_consumer_group_listing_t *listing);
 
 /**
  * The group type (KF_CONSUMER_GROUP_TYPE_*); -1 when `listing` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int kf_consumer_group_listing_type(const kf_consumer_group_listing_t *listing);
 
 /**
  * The group description of item `i` (describe_consumer_groups; borrowed); NULL for items with
  * an error, other results or out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_consumer_group_description_t *kf_admin_result_item_consumer_group_description(const kf_admin_result_t *result, size_t i);
 
 /**
  * The group id (borrowed); NULL when `group` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_consumer_group_description_group_id(const kf_consumer_group_description_t *group);
 
 /**
  * True for a simple consumer group; false when `group` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 bool kf_consumer_group_description_is_simple_consumer_group(const kf_consumer_group_description_t *group);
 
 /**
  * The partition assignor ("range", "cooperative-sticky", "uniform"...; borrowed); NULL when
  * none or `group` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_consumer_group_description_partition_assignor(const kf_consumer_group_description_t *group);
 
 /**
  * The group state (KF_CONSUMER_GROUP_STATE_*); -1 when `group` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int kf_consumer_group_description_state(const kf_consumer_group_description_t *group);
 
 /**
  * The group type (KF_CONSUMER_GROUP_TYPE_*); -1 when `group` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int kf_consumer_group_description_type(const kf_consumer_group_description_t *group);
 
 /**
  * The group coordinator (borrowed); NULL when unknown or `group` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_node_t *kf_consumer_group_description_coordinator(const kf_consumer_group_description_t *group);
 
 /**
  * The number of members; 0 when `group` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 size_t kf_consumer_group_description_member_count(const kf_consumer_group_description_t *group);
 
 /**
  * Member `m` (borrowed); NULL when out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_member_description_t *kf_consumer_group_description_member(const kf_consumer_group_description_t *group, size_t m);
 
 /**
  * The operations the client may perform on the group, as
  * kf_topic_description_authorized_operations() (NULL when not requested).
+ * Blocks: no. Thread safety: any thread (the result is immutable).
+ * Nullable: `count_out`.
  */
 const int *kf_consumer_group_description_authorized_operations(const kf_consumer_group_description_t *group, size_t *count_out);
 
 /**
  * The member's client.id (borrowed); NULL when `member` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_member_description_client_id(const kf_member_description_t *member);
 
 /**
  * The member's group.instance.id (borrowed); NULL when it is not a static member or `member`
  * is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_member_description_group_instance_id(const kf_member_description_t *member);
 
 /**
  * The member id the coordinator gave the member (borrowed); NULL when `member` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_member_description_consumer_id(const kf_member_description_t *member);
 
 /**
  * The member's host (borrowed); NULL when `member` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const char *kf_member_description_host(const kf_member_description_t *member);
 
 /**
  * The partitions assigned to the member (borrowed, read-only; possibly empty); NULL when
  * `member` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_topic_partition_list_t *kf_member_description_assignment(const kf_member_description_t *member);
 
 /**
  * The member's target assignment under the consumer protocol (KIP-848; borrowed, read-only);
  * NULL for classic groups or when `member` is NULL.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_topic_partition_list_t *kf_member_description_target_assignment(const kf_member_description_t *member);
 
@@ -3695,6 +3875,7 @@ const kf_topic_partition_list_t *kf_member_description_target_assignment(const k
  * delete_consumer_group_offsets), each with its offset, metadata, leader epoch and own error
  * (kf_topic_partition_list_error_code()). Borrowed, read-only. NULL for other items or out of
  * range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_topic_partition_list_t *kf_admin_result_item_partitions(const kf_admin_result_t *result, size_t i);
 
@@ -3702,29 +3883,34 @@ const kf_topic_partition_list_t *kf_admin_result_item_partitions(const kf_admin_
  * The number of ACL bindings of item `i`: 1 for a create_acls item (the binding it created or
  * failed to create), the matching bindings of a describe_acls or delete_acls item; 0 for other
  * items or out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 size_t kf_admin_result_item_acl_count(const kf_admin_result_t *result, size_t i);
 
 /**
  * ACL binding `a` of item `i` (borrowed: read it with kf_acl_binding_restype() and the other
  * kf_acl_binding_ accessors; never destroy it); NULL when out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 const kf_acl_binding_t *kf_admin_result_item_acl(const kf_admin_result_t *result, size_t i, size_t a);
 
 /**
  * The number of SCRAM credentials of item `i` (describe_user_scram_credentials); 0 for other
  * items or out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 size_t kf_admin_result_item_scram_credential_count(const kf_admin_result_t *result, size_t i);
 
 /**
  * The mechanism (KF_SCRAM_MECHANISM_*) of SCRAM credential `c` of item `i`; -1 when out of
  * range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int kf_admin_result_item_scram_mechanism(const kf_admin_result_t *result, size_t i, size_t c);
 
 /**
  * The iteration count of SCRAM credential `c` of item `i`; -1 when out of range.
+ * Blocks: no. Thread safety: any thread (the result is immutable).
  */
 int32_t kf_admin_result_item_scram_iterations(const kf_admin_result_t *result, size_t i, size_t c);
 
@@ -3785,6 +3971,8 @@ int32_t kf_admin_result_item_scram_iterations(const kf_admin_result_t *result, s
  * when not NULL (KF_ERR__INVALID_ARG: NULL registry, invalid schema, bad configuration).
  * Thread safety: any thread; the serializer may be used from several threads at once
  * (serializing may block on the registry the first time a subject is seen).
+ * Blocks: no.
+ * Nullable: `schema_str`, `config_json`.
  */
 kf_serializer_t *kf_avro_serializer_new(const kf_schema_registry_t *registry, const char *schema_str, const char *config_json, kf_error_t **err_out);
 
@@ -3805,6 +3993,7 @@ kf_serializer_t *kf_avro_serializer_new(const kf_schema_registry_t *registry, co
  * parse with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced subject
  * version the registry cannot return).
  * Thread safety: any thread; the serializer may be used from several threads at once.
+ * Nullable: `schema`, `config_json`.
  */
 kf_serializer_t *kf_avro_serializer_new_with_schema(const kf_schema_registry_t *registry, const kf_schema_t *schema, const char *config_json, kf_error_t **err_out);
 
@@ -3834,6 +4023,8 @@ kf_serializer_t *kf_avro_serializer_new_with_schema(const kf_schema_registry_t *
  * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
  * set when not NULL (KF_ERR__INVALID_ARG: NULL registry, invalid schema, bad configuration).
  * Thread safety: any thread; the deserializer may be used from several threads at once.
+ * Blocks: no.
+ * Nullable: `reader_schema_str`, `config_json`.
  */
 kf_deserializer_t *kf_avro_deserializer_new(const kf_schema_registry_t *registry, const char *reader_schema_str, const char *config_json, kf_error_t **err_out);
 
@@ -3849,6 +4040,7 @@ kf_deserializer_t *kf_avro_deserializer_new(const kf_schema_registry_t *registry
  * parse with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced subject
  * version the registry cannot return).
  * Thread safety: any thread; the deserializer may be used from several threads at once.
+ * Nullable: `reader_schema`, `config_json`.
  */
 kf_deserializer_t *kf_avro_deserializer_new_with_schema(const kf_schema_registry_t *registry, const kf_schema_t *reader_schema, const char *config_json, kf_error_t **err_out);
 
@@ -3878,6 +4070,8 @@ kf_deserializer_t *kf_avro_deserializer_new_with_schema(const kf_schema_registry
  * schema.registry.url, an unknown librdkafka property or registry key, an invalid default
  * schema).
  * Thread safety: any thread.
+ * Blocks: no.
+ * Nullable: `base`, `default_key_schema`, `default_value_schema`.
  */
 kf_avro_producer_t *kf_avro_producer_new(const kf_config_t *base, const char *config_json, const char *default_key_schema, const char *default_value_schema, kf_error_t **err_out);
 
@@ -3897,6 +4091,7 @@ kf_avro_producer_t *kf_avro_producer_new(const kf_config_t *base, const char *co
  * kf_producer_produce().
  * Blocks: on the registry the first time a (subject, schema) pair is seen.
  * Thread safety: any thread, concurrently with other produce and poll calls.
+ * Nullable: `key`, `value`, `key_schema`, `value_schema`, `headers`, `on_delivery`.
  */
 kf_error_t *kf_avro_producer_produce(kf_avro_producer_t *producer, const char *topic, int32_t partition, const char *key, const char *value, const char *key_schema, const char *value_schema, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);
 
@@ -3908,6 +4103,7 @@ kf_error_t *kf_avro_producer_produce(kf_avro_producer_t *producer, const char *t
  * Returns: borrowed, valid until kf_avro_producer_destroy(); never destroy it yourself. NULL
  * when `producer` is NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_producer_t *kf_avro_producer_producer(const kf_avro_producer_t *producer);
 
@@ -3918,6 +4114,7 @@ kf_producer_t *kf_avro_producer_producer(const kf_avro_producer_t *producer);
  * Errors: KF_ERR__STATE when called from inside one of this producer's callbacks (then nothing
  * is destroyed).
  * Thread safety: no other call on this producer may run concurrently or follow.
+ * Blocks: no.
  */
 kf_error_t *kf_avro_producer_destroy(kf_avro_producer_t *producer);
 
@@ -3937,6 +4134,8 @@ kf_error_t *kf_avro_producer_destroy(kf_avro_producer_t *producer);
  * NULL: KF_ERR__INVALID_ARG (NULL or invalid config_json, no schema.registry.url, no group.id,
  * an unknown property or registry key, an invalid reader schema).
  * Thread safety: any thread.
+ * Blocks: no.
+ * Nullable: `base`, `reader_key_schema`, `reader_value_schema`.
  */
 kf_deserializing_consumer_t *kf_avro_consumer_new(const kf_config_t *base, const char *config_json, const char *reader_key_schema, const char *reader_value_schema, kf_error_t **err_out);
 
@@ -3944,6 +4143,7 @@ kf_deserializing_consumer_t *kf_avro_consumer_new(const kf_config_t *base, const
  * A new, null buffer, e.g. for the output of kf_serializer_serialize().
  *
  * Returns: caller owns; free with kf_buffer_destroy(). Thread safety: any thread.
+ * Blocks: no.
  */
 kf_buffer_t *kf_buffer_new(void);
 
@@ -3951,6 +4151,7 @@ kf_buffer_t *kf_buffer_new(void);
  * Frees a buffer made by kf_buffer_new(). NULL is a no-op. Never pass a buffer handed to a
  * callback or returned by kf_deserialized_message_key()/_value() (those are borrowed).
  * Thread safety: once, with no other call on the buffer running.
+ * Blocks: no.
  */
 void kf_buffer_destroy(kf_buffer_t *buffer);
 
@@ -3961,6 +4162,7 @@ void kf_buffer_destroy(kf_buffer_t *buffer);
  *
  * Errors: KF_ERR__INVALID_ARG for a NULL buffer, or NULL data with a non-zero length.
  * Thread safety: one thread at a time per buffer.
+ * Blocks: no.
  */
 kf_error_t *kf_buffer_set(kf_buffer_t *buffer, const uint8_t *data, size_t len);
 
@@ -3971,6 +4173,8 @@ kf_error_t *kf_buffer_set(kf_buffer_t *buffer, const uint8_t *data, size_t len);
  *
  * Returns: borrowed, valid until the buffer is changed or destroyed. `buffer` NULL: NULL.
  * Thread safety: any thread, while nobody changes the buffer.
+ * Blocks: no.
+ * Nullable: `len_out`.
  */
 const uint8_t *kf_buffer_data(const kf_buffer_t *buffer, size_t *len_out);
 
@@ -3981,6 +4185,7 @@ const uint8_t *kf_buffer_data(const kf_buffer_t *buffer, size_t *len_out);
  * Errors: KF_ERR__INVALID_ARG for NULL arguments, a null buffer, a double, or text that is not
  * an int32. `*value_out` is written only on success.
  * Thread safety: any thread, while nobody changes the buffer.
+ * Blocks: no.
  */
 kf_error_t *kf_buffer_int32(const kf_buffer_t *buffer, int32_t *value_out);
 
@@ -3991,6 +4196,7 @@ kf_error_t *kf_buffer_int32(const kf_buffer_t *buffer, int32_t *value_out);
  * Errors: KF_ERR__INVALID_ARG for NULL arguments, a null buffer, or text that is not a number.
  * `*value_out` is written only on success.
  * Thread safety: any thread, while nobody changes the buffer.
+ * Blocks: no.
  */
 kf_error_t *kf_buffer_double(const kf_buffer_t *buffer, double *value_out);
 
@@ -4114,12 +4320,16 @@ kf_error_t *kf_producer_close(kf_producer_t *producer, int timeout_ms, size_t *r
  * A new, empty configuration (librdkafka's defaults).
  *
  * Returns: caller owns; free with kf_config_destroy(). Never NULL.
+ * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_config_t *kf_config_new(void);
 
 /**
  * Frees a configuration and releases its callback registrations (each opaque's free function
  * runs once no client holds the registration either). NULL is a no-op.
+ * Thread safety: once, with no other call on the config running.
+ * Blocks: no.
  */
 void kf_config_destroy(kf_config_t *config);
 
@@ -4137,6 +4347,8 @@ void kf_config_destroy(kf_config_t *config);
  *
  * Errors: KF_ERR__INVALID_ARG for a NULL or non-UTF-8 argument, an unknown key or a bad value;
  * the message names the key. The configuration is unchanged on error.
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
  */
 kf_error_t *kf_config_set(kf_config_t *config, const char *key, const char *value);
 
@@ -4147,6 +4359,8 @@ kf_error_t *kf_config_set(kf_config_t *config, const char *key, const char *valu
  *
  * Errors: KF_ERR__INVALID_ARG for malformed JSON, a value of another type, an unknown key or a
  * bad value, naming the key. Properties before the bad one stay set.
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
  */
 kf_error_t *kf_config_set_json(kf_config_t *config, const char *json);
 
@@ -4159,6 +4373,8 @@ kf_error_t *kf_config_set_json(kf_config_t *config, const char *json);
  *
  * `value_out`: on success, a string the caller owns; free with kf_string_free().
  * Errors: KF_ERR__INVALID_ARG for a NULL argument or an unknown key.
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
  */
 kf_error_t *kf_config_get(const kf_config_t *config, const char *key, char **value_out);
 
@@ -4166,6 +4382,8 @@ kf_error_t *kf_config_get(const kf_config_t *config, const char *key, char **val
  * A copy of a configuration, properties and callback registrations alike.
  *
  * Returns: caller owns; free with kf_config_destroy(). NULL when `config` is NULL.
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
  */
 kf_config_t *kf_config_dup(const kf_config_t *config);
 
@@ -4178,6 +4396,9 @@ kf_config_t *kf_config_dup(const kf_config_t *config);
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
  * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
+ * Nullable: `callback`.
  */
 kf_error_t *kf_config_set_error_cb(kf_config_t *config, kf_error_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -4190,6 +4411,9 @@ kf_error_t *kf_config_set_error_cb(kf_config_t *config, kf_error_cb callback, vo
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
  * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
+ * Nullable: `callback`.
  */
 kf_error_t *kf_config_set_throttle_cb(kf_config_t *config, kf_throttle_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -4202,6 +4426,9 @@ kf_error_t *kf_config_set_throttle_cb(kf_config_t *config, kf_throttle_cb callba
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
  * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
+ * Nullable: `callback`.
  */
 kf_error_t *kf_config_set_stats_cb(kf_config_t *config, kf_stats_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -4215,6 +4442,9 @@ kf_error_t *kf_config_set_stats_cb(kf_config_t *config, kf_stats_cb callback, vo
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
  * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
+ * Nullable: `callback`.
  */
 kf_error_t *kf_config_set_oauth_cb(kf_config_t *config, kf_oauth_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -4228,6 +4458,9 @@ kf_error_t *kf_config_set_oauth_cb(kf_config_t *config, kf_oauth_cb callback, vo
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
  * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
+ * Nullable: `callback`.
  */
 kf_error_t *kf_config_set_delivery_cb(kf_config_t *config, kf_delivery_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -4240,6 +4473,9 @@ kf_error_t *kf_config_set_delivery_cb(kf_config_t *config, kf_delivery_cb callba
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
  * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
+ * Nullable: `callback`.
  */
 kf_error_t *kf_config_set_commit_cb(kf_config_t *config, kf_commit_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -4253,6 +4489,9 @@ kf_error_t *kf_config_set_commit_cb(kf_config_t *config, kf_commit_cb callback, 
  * Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
  * the client; never on a librdkafka thread.
  * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
+ * Thread safety: one thread at a time per config.
+ * Blocks: no.
+ * Nullable: `callback`.
  */
 kf_error_t *kf_config_set_log_cb(kf_config_t *config, kf_log_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -4281,7 +4520,7 @@ kf_error_t *kf_config_set_log_cb(kf_config_t *config, kf_log_cb callback, void *
  * It must not call the client being destroyed.
  * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
  * Blocks: no.
- * Thread safety: as every kf_config_* call: one thread at a time per configuration.
+ * Thread safety: one thread at a time per configuration, as every kf_config_* call.
  */
 kf_error_t *kf_config_set_opaque_release_cb(kf_config_t *config, kf_opaque_release_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -4329,6 +4568,7 @@ const char *kf_constant_name(const char *group, int64_t value);
  * KF_ERR__FORKED and kf_consumer_destroy() frees nothing of librdkafka (the child leaks it; the
  * parent's consumer is unaffected). Create a new consumer in the child.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_consumer_t *kf_consumer_new(const kf_config_t *config, kf_error_t **err_out);
 
@@ -4383,6 +4623,8 @@ bool kf_consumer_close_done(const kf_consumer_t *consumer);
  *
  * Errors: KF_ERR__STATE when called from inside one of this consumer's callbacks (nothing is
  * destroyed then).
+ * Thread safety: no other call on this consumer may run concurrently or follow.
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_destroy(kf_consumer_t *consumer);
 
@@ -4392,23 +4634,32 @@ kf_error_t *kf_consumer_destroy(kf_consumer_t *consumer);
  * assignment is then applied (incremental for cooperative-sticky and group.protocol=consumer).
  *
  * Errors: KF_ERR__INVALID_ARG for NULL or non-UTF-8 topics; KF_ERR__STATE when closed.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
+ * Nullable: `callbacks`.
  */
 kf_error_t *kf_consumer_subscribe(kf_consumer_t *consumer, const char *const *topics, size_t topic_count, const kf_rebalance_callbacks_t *callbacks);
 
 /**
  * Leaves the current subscription. Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_unsubscribe(kf_consumer_t *consumer);
 
 /**
  * Replaces the assignment with `partitions` (offsets as start positions, or KF_OFFSET_STORED).
  * Allowed inside on_assign / on_revoke. Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_assign(kf_consumer_t *consumer, const kf_topic_partition_list_t *partitions);
 
 /**
  * Removes the whole assignment. Allowed inside on_revoke / on_lost.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_unassign(kf_consumer_t *consumer);
 
@@ -4416,18 +4667,24 @@ kf_error_t *kf_consumer_unassign(kf_consumer_t *consumer);
  * Adds `partitions` to the assignment (cooperative rebalancing). Allowed inside on_assign.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed; librdkafka's error when the group
  * uses the eager protocol.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_incremental_assign(kf_consumer_t *consumer, const kf_topic_partition_list_t *partitions);
 
 /**
  * Removes `partitions` from the assignment (cooperative rebalancing). Allowed inside on_revoke.
  * Errors: as kf_consumer_incremental_assign().
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_incremental_unassign(kf_consumer_t *consumer, const kf_topic_partition_list_t *partitions);
 
 /**
  * The current assignment. `partitions_out`: caller owns; kf_topic_partition_list_destroy().
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_assignment(kf_consumer_t *consumer, kf_topic_partition_list_t **partitions_out);
 
@@ -4440,6 +4697,7 @@ kf_error_t *kf_consumer_assignment(kf_consumer_t *consumer, kf_topic_partition_l
  * Blocks: up to `timeout_ms`; kf_consumer_wake() ends the wait with KF_ERR__INTR.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE (closed, or inside a callback of this consumer);
  * KF_ERR__INTR.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
  */
 kf_error_t *kf_consumer_poll(kf_consumer_t *consumer, int timeout_ms, kf_message_t **message_out);
 
@@ -4452,6 +4710,7 @@ kf_error_t *kf_consumer_poll(kf_consumer_t *consumer, int timeout_ms, kf_message
  * Blocks: up to `timeout_ms`; kf_consumer_wake() ends it (KF_ERR__INTR when nothing was read
  * yet, otherwise the messages read so far are returned).
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
  */
 kf_error_t *kf_consumer_consume(kf_consumer_t *consumer, kf_message_t **messages, size_t max_messages, int timeout_ms, size_t *count_out);
 
@@ -4498,7 +4757,9 @@ kf_error_t *kf_consumer_store_message(kf_consumer_t *consumer, const kf_message_
  * with KF_ERR__INTR. Asynchronous: no.
  * Errors: KF_ERR__NO_OFFSET when there is nothing to commit; the commit's error;
  * KF_ERR__TIMED_OUT; KF_ERR__INTR; KF_ERR__STATE; KF_ERR__INVALID_ARG.
- * Thread safety: the consumer's thread; also from its rebalance callbacks.
+ * Thread safety: one thread at a time per consumer: its polling thread, or inside its
+ * rebalance callbacks.
+ * Nullable: `message`, `offsets`, `committed_out`.
  */
 kf_error_t *kf_consumer_commit(kf_consumer_t *consumer, const kf_message_t *message, const kf_topic_partition_list_t *offsets, bool asynchronous, int timeout_ms, kf_topic_partition_list_t **committed_out);
 
@@ -4507,6 +4768,7 @@ kf_error_t *kf_consumer_commit(kf_consumer_t *consumer, const kf_message_t *mess
  * coordinator. `result_out`: a new list (caller owns) with per-partition errors.
  *
  * Blocks: up to `timeout_ms`. Errors: KF_ERR__TIMED_OUT, KF_ERR__INVALID_ARG, KF_ERR__STATE.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
  */
 kf_error_t *kf_consumer_committed(kf_consumer_t *consumer, const kf_topic_partition_list_t *partitions, int timeout_ms, kf_topic_partition_list_t **result_out);
 
@@ -4514,6 +4776,8 @@ kf_error_t *kf_consumer_committed(kf_consumer_t *consumer, const kf_topic_partit
  * The current positions (offset of the next message to read) of `partitions`;
  * KF_OFFSET_INVALID where nothing was consumed. Local, does not block.
  * `result_out`: a new list (caller owns). Errors: KF_ERR__INVALID_ARG, KF_ERR__STATE.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_position(kf_consumer_t *consumer, const kf_topic_partition_list_t *partitions, kf_topic_partition_list_t **result_out);
 
@@ -4523,6 +4787,7 @@ kf_error_t *kf_consumer_position(kf_consumer_t *consumer, const kf_topic_partiti
  * `result_out`: a new list (caller owns) with per-partition errors.
  *
  * Blocks: up to `timeout_ms`. Errors: KF_ERR__TIMED_OUT, KF_ERR__INVALID_ARG, KF_ERR__STATE.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
  */
 kf_error_t *kf_consumer_offsets_for_times(kf_consumer_t *consumer, const kf_topic_partition_list_t *partitions, int timeout_ms, kf_topic_partition_list_t **result_out);
 
@@ -4532,17 +4797,23 @@ kf_error_t *kf_consumer_offsets_for_times(kf_consumer_t *consumer, const kf_topi
  *
  * Errors: the first partition's error, naming it (e.g. KF_ERR__UNKNOWN_PARTITION for a
  * partition that is not assigned); KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: up to `timeout_ms` (0: does not wait).
  */
 kf_error_t *kf_consumer_seek(kf_consumer_t *consumer, const kf_topic_partition_list_t *partitions, int timeout_ms);
 
 /**
  * Pauses fetching for `partitions` (they stay assigned).
  * Errors: the first partition's error; KF_ERR__INVALID_ARG; KF_ERR__STATE.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_pause(kf_consumer_t *consumer, const kf_topic_partition_list_t *partitions);
 
 /**
  * Resumes fetching for `partitions`. Errors: as kf_consumer_pause().
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_resume(kf_consumer_t *consumer, const kf_topic_partition_list_t *partitions);
 
@@ -4551,6 +4822,8 @@ kf_error_t *kf_consumer_resume(kf_consumer_t *consumer, const kf_topic_partition
  * to `timeout_ms`), or as last seen by the fetcher (`cached` true; -1001 when not known yet).
  *
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__TIMED_OUT; KF_ERR_UNKNOWN_TOPIC_OR_PART; KF_ERR__STATE.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: up to `timeout_ms` when `cached` is false; no when it is true.
  */
 kf_error_t *kf_consumer_get_watermark_offsets(kf_consumer_t *consumer, const char *topic, int32_t partition, int timeout_ms, bool cached, int64_t *low_out, int64_t *high_out);
 
@@ -4560,6 +4833,9 @@ kf_error_t *kf_consumer_get_watermark_offsets(kf_consumer_t *consumer, const cha
  *
  * Errors: KF_ERR__STATE for an unassigned partition or a closed consumer; KF_ERR__INVALID_ARG
  * when both are NULL; KF_ERR__INVALID_ARG when enable.auto.offset.store is true.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
+ * Nullable: `message`, `offsets`.
  */
 kf_error_t *kf_consumer_store_offsets(kf_consumer_t *consumer, const kf_message_t *message, const kf_topic_partition_list_t *offsets);
 
@@ -4567,6 +4843,8 @@ kf_error_t *kf_consumer_store_offsets(kf_consumer_t *consumer, const kf_message_
  * The member id the group coordinator gave this consumer. `memberid_out` gets a string the
  * caller owns (kf_string_free()), or NULL when not (yet) a member.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_memberid(kf_consumer_t *consumer, char **memberid_out);
 
@@ -4574,11 +4852,16 @@ kf_error_t *kf_consumer_memberid(kf_consumer_t *consumer, char **memberid_out);
  * The consumer's group metadata, for kf_producer_send_offsets_to_transaction().
  * `metadata_out`: caller owns; kf_consumer_group_metadata_destroy().
  * Errors: KF_ERR__STATE without group.id or when closed; KF_ERR__INVALID_ARG.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_group_metadata(kf_consumer_t *consumer, kf_consumer_group_metadata_t **metadata_out);
 
 /**
  * Cluster metadata, as kf_producer_list_topics(). Errors: also KF_ERR__STATE when closed.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: up to `timeout_ms`, serving callbacks.
+ * Nullable: `topic`.
  */
 kf_error_t *kf_consumer_list_topics(kf_consumer_t *consumer, const char *topic, int timeout_ms, kf_metadata_t **metadata_out);
 
@@ -4595,6 +4878,8 @@ kf_error_t *kf_consumer_list_topics(kf_consumer_t *consumer, const char *topic, 
  * make it readable, so call kf_consumer_poll() with timeout 0 until it comes back empty once after
  * getting the descriptor. The same descriptor is returned on every call.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE.
+ * Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+ * Blocks: no.
  */
 kf_error_t *kf_consumer_event_fd(kf_consumer_t *consumer, int *fd_out);
 
@@ -4615,6 +4900,8 @@ kf_error_t *kf_consumer_wake(kf_consumer_t *consumer);
 
 /**
  * Frees consumer group metadata from kf_consumer_group_metadata(). NULL is a no-op.
+ * Thread safety: once, with no other call on the consumer group metadata running.
+ * Blocks: no.
  */
 void kf_consumer_group_metadata_destroy(kf_consumer_group_metadata_t *cgmd);
 
@@ -4696,6 +4983,7 @@ kf_error_t *kf_producer_delivery_reports(kf_producer_t *producer, size_t max, in
  * Returns: borrowed; valid until kf_delivery_report_batch_destroy(batch).
  * Blocks: no.
  * Thread safety: any thread; a batch is read-only.
+ * Nullable: `batch`, `count_out`.
  */
 const kf_delivery_report_t *kf_delivery_report_batch_reports(const kf_delivery_report_batch_t *batch, size_t *count_out);
 
@@ -4715,6 +5003,7 @@ void kf_delivery_report_batch_destroy(kf_delivery_report_batch_t *batch);
  * Returns: borrowed, valid until kf_deserialized_message_destroy(); never destroy it yourself.
  * NULL when `message` is NULL.
  * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 const kf_message_t *kf_deserialized_message_message(const kf_deserialized_message_t *message);
 
@@ -4725,6 +5014,7 @@ const kf_message_t *kf_deserialized_message_message(const kf_deserialized_messag
  * Returns: borrowed, valid until kf_deserialized_message_destroy(); never destroy it yourself.
  * NULL when `message` is NULL.
  * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 const kf_buffer_t *kf_deserialized_message_key(const kf_deserialized_message_t *message);
 
@@ -4734,6 +5024,7 @@ const kf_buffer_t *kf_deserialized_message_key(const kf_deserialized_message_t *
  * Returns: borrowed, valid until kf_deserialized_message_destroy(); never destroy it yourself.
  * NULL when `message` is NULL.
  * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 const kf_buffer_t *kf_deserialized_message_value(const kf_deserialized_message_t *message);
 
@@ -4741,6 +5032,7 @@ const kf_buffer_t *kf_deserialized_message_value(const kf_deserialized_message_t
  * Frees a message from kf_deserializing_consumer_poll() with its key and value. NULL is a
  * no-op.
  * Thread safety: once, with no other call on the message running.
+ * Blocks: no.
  */
 void kf_deserialized_message_destroy(kf_deserialized_message_t *message);
 
@@ -4752,6 +5044,8 @@ void kf_deserialized_message_destroy(kf_deserialized_message_t *message);
  * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
  * set when not NULL (KF_ERR__INVALID_ARG: unknown codec or non-UTF-8 name).
  * Thread safety: any thread; the deserializer may be used from several threads at once.
+ * Blocks: no.
+ * Nullable: `codec`.
  */
 kf_deserializer_t *kf_string_deserializer_new(const char *codec, kf_error_t **err_out);
 
@@ -4762,6 +5056,7 @@ kf_deserializer_t *kf_string_deserializer_new(const char *codec, kf_error_t **er
  *
  * Returns: caller owns; free with kf_deserializer_destroy(). Never NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_deserializer_t *kf_integer_deserializer_new(void);
 
@@ -4772,6 +5067,7 @@ kf_deserializer_t *kf_integer_deserializer_new(void);
  *
  * Returns: caller owns; free with kf_deserializer_destroy(). Never NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_deserializer_t *kf_double_deserializer_new(void);
 
@@ -4784,12 +5080,14 @@ kf_deserializer_t *kf_double_deserializer_new(void);
  * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
  * set when not NULL (KF_ERR__INVALID_ARG: NULL callback).
  * Thread safety: any thread. The callback runs on the threads that deserialize.
+ * Blocks: no.
  */
 kf_deserializer_t *kf_custom_deserializer_new(kf_serde_cb deserialize, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
 
 /**
  * Frees a deserializer. Consumers made with it keep their own reference. NULL is a no-op.
  * Thread safety: once, with no other call on this handle running.
+ * Blocks: no.
  */
 void kf_deserializer_destroy(kf_deserializer_t *deserializer);
 
@@ -4801,6 +5099,8 @@ void kf_deserializer_destroy(kf_deserializer_t *deserializer);
  * Errors: KF_ERR__KEY_DESERIALIZATION or KF_ERR__VALUE_DESERIALIZATION (by `ctx->field`) carrying
  * the cause; `out` is then unchanged. KF_ERR__INVALID_ARG as kf_serializer_serialize().
  * Thread safety: any thread (the deserializer is shared; `out` is the caller's).
+ * Blocks: a schema deserializer (Avro, JSON Schema, Protobuf) may wait on the registry the first
+ * time a schema id is seen (the client's timeout per URL tried); the built-ins do not block.
  */
 kf_error_t *kf_deserializer_deserialize(const kf_deserializer_t *deserializer, const kf_serialization_context_t *ctx, const uint8_t *data, size_t len, kf_buffer_t *out);
 
@@ -4817,6 +5117,8 @@ kf_error_t *kf_deserializer_deserialize(const kf_deserializer_t *deserializer, c
  * kf_deserializing_consumer_destroy(). NULL on failure with `*err_out` set when not NULL
  * (KF_ERR__INVALID_ARG for a NULL or refused config, or one without group.id).
  * Thread safety: any thread.
+ * Blocks: no.
+ * Nullable: `key_deserializer`, `value_deserializer`.
  */
 kf_deserializing_consumer_t *kf_deserializing_consumer_new(const kf_config_t *config, const kf_deserializer_t *key_deserializer, const kf_deserializer_t *value_deserializer, kf_error_t **err_out);
 
@@ -4827,6 +5129,7 @@ kf_deserializing_consumer_t *kf_deserializing_consumer_new(const kf_config_t *co
  * Errors: KF_ERR__STATE when called from inside one of this consumer's callbacks (nothing is
  * destroyed then).
  * Thread safety: no other call on this consumer may run concurrently or follow.
+ * Blocks: no.
  */
 kf_error_t *kf_deserializing_consumer_destroy(kf_deserializing_consumer_t *consumer);
 
@@ -4838,6 +5141,7 @@ kf_error_t *kf_deserializing_consumer_destroy(kf_deserializing_consumer_t *consu
  * Returns: borrowed, valid until kf_deserializing_consumer_destroy(); never destroy it
  * yourself. NULL when `consumer` is NULL.
  * Thread safety: as the consumer's.
+ * Blocks: no.
  */
 kf_consumer_t *kf_deserializing_consumer_consumer(const kf_deserializing_consumer_t *consumer);
 
@@ -4870,6 +5174,7 @@ kf_error_t *kf_deserializing_consumer_poll(kf_deserializing_consumer_t *consumer
  *
  * `err` NULL: returns 0 (KF_ERR_NO_ERROR).
  * Thread safety: any thread; the error is immutable.
+ * Blocks: no.
  */
 int32_t kf_error_code(const kf_error_t *err);
 
@@ -4878,6 +5183,7 @@ int32_t kf_error_code(const kf_error_t *err);
  *
  * Returns: a static string, never NULL, never freed. `err` NULL: "NO_ERROR".
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_error_name(const kf_error_t *err);
 
@@ -4886,6 +5192,7 @@ const char *kf_error_name(const kf_error_t *err);
  *
  * Returns: borrowed, valid until kf_error_destroy(err); never NULL. `err` NULL: "Success".
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_error_message(const kf_error_t *err);
 
@@ -4893,6 +5200,7 @@ const char *kf_error_message(const kf_error_t *err);
  * True when the failed operation may succeed if retried (librdkafka's classification).
  *
  * `err` NULL: false. Thread safety: any thread.
+ * Blocks: no.
  */
 bool kf_error_is_retriable(const kf_error_t *err);
 
@@ -4901,6 +5209,7 @@ bool kf_error_is_retriable(const kf_error_t *err);
  * idempotent or transactional producer, for instance).
  *
  * `err` NULL: false. Thread safety: any thread.
+ * Blocks: no.
  */
 bool kf_error_is_fatal(const kf_error_t *err);
 
@@ -4909,6 +5218,7 @@ bool kf_error_is_fatal(const kf_error_t *err);
  * the producer can go on.
  *
  * `err` NULL: false. Thread safety: any thread.
+ * Blocks: no.
  */
 bool kf_error_txn_requires_abort(const kf_error_t *err);
 
@@ -4929,6 +5239,7 @@ kf_error_t *kf_error_info(const kf_error_t *err, kf_error_info_t *info_out);
  *
  * Returns: caller owns; free with kf_error_destroy(). `err` NULL: NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_error_t *kf_error_copy(const kf_error_t *err);
 
@@ -4937,6 +5248,7 @@ kf_error_t *kf_error_copy(const kf_error_t *err);
  *
  * Never pass an error that was handed to a callback (those are borrowed).
  * Thread safety: any thread, once per error.
+ * Blocks: no.
  */
 void kf_error_destroy(kf_error_t *err);
 
@@ -4946,6 +5258,7 @@ void kf_error_destroy(kf_error_t *err);
  *
  * Returns: a static string, never NULL, never freed.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_error_code_name(int32_t code);
 
@@ -4954,6 +5267,7 @@ const char *kf_error_code_name(int32_t code);
  *
  * Returns: a static string, never NULL, never freed.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_error_code_description(int32_t code);
 
@@ -4962,6 +5276,7 @@ const char *kf_error_code_description(int32_t code);
  * NULL is a no-op.
  *
  * Thread safety: any thread, once per string.
+ * Blocks: no.
  */
 void kf_string_free(char *s);
 
@@ -4971,12 +5286,15 @@ void kf_string_free(char *s);
  * memory.
  *
  * Returns: caller owns; free with kf_headers_destroy(). Thread safety: one thread at a time.
+ * Blocks: no.
  */
 kf_headers_t *kf_headers_new(size_t initial_capacity);
 
 /**
  * Frees a headers list created with kf_headers_new(). NULL is a no-op. Never pass the headers
  * of a message (they are borrowed).
+ * Thread safety: once, with no other call on the headers running.
+ * Blocks: no.
  */
 void kf_headers_destroy(kf_headers_t *headers);
 
@@ -4986,11 +5304,15 @@ void kf_headers_destroy(kf_headers_t *headers);
  *
  * Errors: KF_ERR__INVALID_ARG for NULL headers or name, a non-UTF-8 name, or NULL value with a
  * non-zero length.
+ * Thread safety: one thread at a time per headers list.
+ * Blocks: no.
  */
 kf_error_t *kf_headers_add(kf_headers_t *headers, const char *name, const uint8_t *value, size_t value_len);
 
 /**
  * The number of headers; 0 when `headers` is NULL.
+ * Thread safety: any thread, while no call changes the headers.
+ * Blocks: no.
  */
 size_t kf_headers_count(const kf_headers_t *headers);
 
@@ -4999,6 +5321,9 @@ size_t kf_headers_count(const kf_headers_t *headers);
  * length, each written when its `_out` pointer is not NULL. Borrowed, valid as long as the list.
  *
  * Errors: KF_ERR__INVALID_ARG for NULL headers; KF_ERR__NOENT when `index` is out of range.
+ * Thread safety: any thread, while no call changes the headers.
+ * Blocks: no.
+ * Nullable: `name_out`, `value_out`, `len_out`.
  */
 kf_error_t *kf_headers_get(const kf_headers_t *headers, size_t index, const char **name_out, const uint8_t **value_out, size_t *len_out);
 
@@ -5008,6 +5333,9 @@ kf_error_t *kf_headers_get(const kf_headers_t *headers, size_t index, const char
  *
  * Errors: KF_ERR__INVALID_ARG for a NULL headers or name; KF_ERR__NOENT when there is no such
  * header.
+ * Thread safety: any thread, while no call changes the headers.
+ * Blocks: no.
+ * Nullable: `value_out`, `len_out`.
  */
 kf_error_t *kf_headers_get_last(const kf_headers_t *headers, const char *name, const uint8_t **value_out, size_t *len_out);
 
@@ -5054,6 +5382,8 @@ kf_error_t *kf_headers_get_last(const kf_headers_t *headers, const char *name, c
  * valid JSON Schema, bad configuration).
  * Thread safety: any thread; the serializer may be used from several threads at once
  * (serializing may block on the registry the first time a subject is seen).
+ * Blocks: no.
+ * Nullable: `config_json`.
  */
 kf_serializer_t *kf_json_schema_serializer_new(const kf_schema_registry_t *registry, const char *schema_str, const char *config_json, kf_error_t **err_out);
 
@@ -5074,6 +5404,7 @@ kf_serializer_t *kf_json_schema_serializer_new(const kf_schema_registry_t *regis
  * compile with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced
  * subject version the registry cannot return).
  * Thread safety: any thread; the serializer may be used from several threads at once.
+ * Nullable: `config_json`.
  */
 kf_serializer_t *kf_json_schema_serializer_new_with_schema(const kf_schema_registry_t *registry, const kf_schema_t *schema, const char *config_json, kf_error_t **err_out);
 
@@ -5102,6 +5433,8 @@ kf_serializer_t *kf_json_schema_serializer_new_with_schema(const kf_schema_regis
  * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
  * set when not NULL (KF_ERR__INVALID_ARG: NULL registry, invalid schema, bad configuration).
  * Thread safety: any thread; the deserializer may be used from several threads at once.
+ * Blocks: no.
+ * Nullable: `schema_str`, `config_json`.
  */
 kf_deserializer_t *kf_json_schema_deserializer_new(const kf_schema_registry_t *registry, const char *schema_str, const char *config_json, kf_error_t **err_out);
 
@@ -5118,6 +5451,7 @@ kf_deserializer_t *kf_json_schema_deserializer_new(const kf_schema_registry_t *r
  * compile with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced
  * subject version the registry cannot return).
  * Thread safety: any thread; the deserializer may be used from several threads at once.
+ * Nullable: `config_json`.
  */
 kf_deserializer_t *kf_json_schema_deserializer_new_with_schema(const kf_schema_registry_t *registry, const kf_schema_t *schema, const char *config_json, kf_error_t **err_out);
 
@@ -5171,6 +5505,8 @@ void kf_int32_list_destroy(kf_int32_list_t *list);
 /**
  * Frees a message returned by kf_consumer_poll() or kf_consumer_consume(). NULL is a no-op.
  * Never pass a message that was handed to a callback (those are borrowed).
+ * Thread safety: once, with no other call on the message running.
+ * Blocks: no.
  */
 void kf_message_destroy(kf_message_t *msg);
 
@@ -5178,23 +5514,32 @@ void kf_message_destroy(kf_message_t *msg);
  * The message's topic name. Returns: borrowed, valid as long as the message (for a message
  * handed to a callback, until the callback returns); NULL when `msg` is NULL or the message
  * has no topic (some error events).
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 const char *kf_message_topic(const kf_message_t *msg);
 
 /**
  * The message's partition; KF_PARTITION_UA (-1) when `msg` is NULL.
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 int32_t kf_message_partition(const kf_message_t *msg);
 
 /**
  * The message's offset (for a delivery report, the offset it was written at, or
  * KF_OFFSET_INVALID). KF_OFFSET_INVALID when `msg` is NULL.
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 int64_t kf_message_offset(const kf_message_t *msg);
 
 /**
  * The key: a borrowed pointer and its length in `*len_out` (may be NULL). Returns NULL for a
  * null key (then `*len_out` is 0); an empty key is a non-NULL pointer with length 0.
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
+ * Nullable: `len_out`.
  */
 const uint8_t *kf_message_key(const kf_message_t *msg, size_t *len_out);
 
@@ -5202,11 +5547,16 @@ const uint8_t *kf_message_key(const kf_message_t *msg, size_t *len_out);
  * The value (payload): a borrowed pointer and its length in `*len_out` (may be NULL). NULL for
  * a null value (a tombstone); an empty value is non-NULL with length 0. For a consumer error
  * event the value holds the error text.
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
+ * Nullable: `len_out`.
  */
 const uint8_t *kf_message_value(const kf_message_t *msg, size_t *len_out);
 
 /**
  * The value's length in bytes (Python's len(msg)); 0 when `msg` is NULL.
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 size_t kf_message_len(const kf_message_t *msg);
 
@@ -5214,29 +5564,40 @@ size_t kf_message_len(const kf_message_t *msg);
  * The timestamp in milliseconds since the epoch, and its type in `*type_out` (may be NULL):
  * KF_TIMESTAMP_NOT_AVAILABLE, KF_TIMESTAMP_CREATE_TIME or KF_TIMESTAMP_LOG_APPEND_TIME.
  * Returns -1 when not available.
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
+ * Nullable: `type_out`.
  */
 int64_t kf_message_timestamp(const kf_message_t *msg, int *type_out);
 
 /**
  * For a delivery report, inside its delivery callback: microseconds from produce to
  * acknowledgement. -1 otherwise (a consumed message, or `msg` NULL).
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 int64_t kf_message_latency(const kf_message_t *msg);
 
 /**
  * The partition leader epoch of the message, or -1 when unknown.
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 int32_t kf_message_leader_epoch(const kf_message_t *msg);
 
 /**
  * The message's headers, or NULL when it has none. Returns: borrowed, read-only, valid as long
  * as the message.
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 const kf_headers_t *kf_message_headers(const kf_message_t *msg);
 
 /**
  * The message's error code: 0 for a normal message, KF_ERR__PARTITION_EOF at the end of a
  * partition (enable.partition.eof), or a consumer or delivery error. 0 when `msg` is NULL.
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 int32_t kf_message_error_code(const kf_message_t *msg);
 
@@ -5245,6 +5606,8 @@ int32_t kf_message_error_code(const kf_message_t *msg);
  * NULL.
  *
  * Returns: caller owns; free with kf_error_destroy().
+ * Thread safety: any thread, while the message is not destroyed.
+ * Blocks: no.
  */
 kf_error_t *kf_message_error(const kf_message_t *msg);
 
@@ -5273,6 +5636,7 @@ int32_t kf_message_status(const kf_message_t *msg);
  * first published size, or NULL `headers` with a non-zero `headers_cap`; `*view_out` is then
  * not written.
  * Blocks: no. Thread safety: any thread, as long as the message is not destroyed meanwhile.
+ * Nullable: `headers`.
  */
 kf_error_t *kf_message_view(const kf_message_t *msg, kf_message_view_t *view_out, kf_header_view_t *headers, size_t headers_cap);
 
@@ -5307,95 +5671,131 @@ void kf_message_batch_destroy(kf_message_batch_t *batch);
 
 /**
  * Frees metadata returned by list_topics. NULL is a no-op.
+ * Thread safety: once, with no other call on the metadata running.
+ * Blocks: no.
  */
 void kf_metadata_destroy(kf_metadata_t *metadata);
 
 /**
  * The id of the broker that answered; -1 when `metadata` is NULL, or when it answered over
  * its bootstrap connection (before its id was known).
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 int32_t kf_metadata_orig_broker_id(const kf_metadata_t *metadata);
 
 /**
  * The name of the broker that answered (borrowed), e.g. "127.0.0.1:9092/1", or
  * "127.0.0.1:9092/bootstrap" over a bootstrap connection; NULL when `metadata` is NULL.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 const char *kf_metadata_orig_broker_name(const kf_metadata_t *metadata);
 
 /**
  * The number of brokers.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 size_t kf_metadata_broker_count(const kf_metadata_t *metadata);
 
 /**
  * The id of broker `b`; -1 when out of range.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 int32_t kf_metadata_broker_id(const kf_metadata_t *metadata, size_t b);
 
 /**
  * The host of broker `b` (borrowed); NULL when out of range.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 const char *kf_metadata_broker_host(const kf_metadata_t *metadata, size_t b);
 
 /**
  * The port of broker `b`; -1 when out of range.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 int32_t kf_metadata_broker_port(const kf_metadata_t *metadata, size_t b);
 
 /**
  * The number of topics.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 size_t kf_metadata_topic_count(const kf_metadata_t *metadata);
 
 /**
  * The name of topic `t` (borrowed); NULL when out of range.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 const char *kf_metadata_topic_name(const kf_metadata_t *metadata, size_t t);
 
 /**
  * The error of topic `t` (e.g. KF_ERR_UNKNOWN_TOPIC_OR_PART), 0 when none; KF_ERR__INVALID_ARG
  * when out of range or `metadata` is NULL.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 int32_t kf_metadata_topic_error_code(const kf_metadata_t *metadata, size_t t);
 
 /**
  * The number of partitions of topic `t`; 0 when out of range.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 size_t kf_metadata_partition_count(const kf_metadata_t *metadata, size_t t);
 
 /**
  * The id of partition `p` of topic `t`; -1 when out of range.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 int32_t kf_metadata_partition_id(const kf_metadata_t *metadata, size_t t, size_t p);
 
 /**
  * The leader broker id of partition `p` of topic `t`; -1 when unknown or out of range.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 int32_t kf_metadata_partition_leader(const kf_metadata_t *metadata, size_t t, size_t p);
 
 /**
  * The error of partition `p` of topic `t`, 0 when none; KF_ERR__INVALID_ARG when out of range
  * or `metadata` is NULL.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 int32_t kf_metadata_partition_error_code(const kf_metadata_t *metadata, size_t t, size_t p);
 
 /**
  * The number of replicas of partition `p` of topic `t`.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 size_t kf_metadata_partition_replica_count(const kf_metadata_t *metadata, size_t t, size_t p);
 
 /**
  * Replica `r` (a broker id) of partition `p` of topic `t`; -1 when out of range.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 int32_t kf_metadata_partition_replica(const kf_metadata_t *metadata, size_t t, size_t p, size_t r);
 
 /**
  * The number of in-sync replicas of partition `p` of topic `t`.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 size_t kf_metadata_partition_isr_count(const kf_metadata_t *metadata, size_t t, size_t p);
 
 /**
  * In-sync replica `i` (a broker id) of partition `p` of topic `t`; -1 when out of range.
+ * Thread safety: any thread (metadata is immutable).
+ * Blocks: no.
  */
 int32_t kf_metadata_partition_isr(const kf_metadata_t *metadata, size_t t, size_t p, size_t i);
 
@@ -5405,17 +5805,23 @@ int32_t kf_metadata_partition_isr(const kf_metadata_t *metadata, size_t t, size_
  *
  * Returns: caller owns; kf_mock_cluster_destroy(). NULL on failure with `*err_out` set when not
  * NULL (KF_ERR__INVALID_ARG for broker_count < 1).
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 kf_mock_cluster_t *kf_mock_cluster_new(int broker_count, kf_error_t **err_out);
 
 /**
  * Stops the cluster. Destroy the clients using it first. NULL is a no-op.
+ * Thread safety: once, with no other call on the mock cluster running.
+ * Blocks: no.
  */
 void kf_mock_cluster_destroy(kf_mock_cluster_t *cluster);
 
 /**
  * The cluster's bootstrap.servers value. Returns: borrowed, valid until
  * kf_mock_cluster_destroy(); NULL when `cluster` is NULL.
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 const char *kf_mock_cluster_bootstrap_servers(const kf_mock_cluster_t *cluster);
 
@@ -5423,24 +5829,32 @@ const char *kf_mock_cluster_bootstrap_servers(const kf_mock_cluster_t *cluster);
  * Creates a topic with `partition_count` partitions and `replication_factor` replicas.
  * Errors: KF_ERR__INVALID_ARG (also for a count or factor below 1);
  * KF_ERR_TOPIC_ALREADY_EXISTS.
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 kf_error_t *kf_mock_cluster_topic_create(kf_mock_cluster_t *cluster, const char *topic, int partition_count, int replication_factor);
 
 /**
  * Takes broker `broker_id` down (-1: every broker): its connections are closed and new ones
  * refused. Errors: KF_ERR__INVALID_ARG; KF_ERR_BROKER_NOT_AVAILABLE (no broker `broker_id`).
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 kf_error_t *kf_mock_cluster_broker_down(kf_mock_cluster_t *cluster, int32_t broker_id);
 
 /**
  * Brings broker `broker_id` (-1: every broker) back up.
  * Errors: KF_ERR__INVALID_ARG; KF_ERR_BROKER_NOT_AVAILABLE (no broker `broker_id`).
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 kf_error_t *kf_mock_cluster_broker_up(kf_mock_cluster_t *cluster, int32_t broker_id);
 
 /**
  * Delays every response of broker `broker_id` (-1: every broker) by `rtt_ms` (0 removes the
  * delay). Errors: KF_ERR__INVALID_ARG; KF_ERR_BROKER_NOT_AVAILABLE (no broker `broker_id`).
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 kf_error_t *kf_mock_cluster_broker_set_rtt(kf_mock_cluster_t *cluster, int32_t broker_id, int rtt_ms);
 
@@ -5448,6 +5862,8 @@ kf_error_t *kf_mock_cluster_broker_set_rtt(kf_mock_cluster_t *cluster, int32_t b
  * Makes the next `count` requests of API `api_key` (KF_APIKEY_ constants) to any broker fail
  * with `errors[0..count]` in order (KF_ERR_ codes; 0 lets one through).
  * Errors: KF_ERR__INVALID_ARG (NULL cluster, NULL errors with a count).
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 kf_error_t *kf_mock_cluster_push_request_errors(kf_mock_cluster_t *cluster, int16_t api_key, const int32_t *errors, size_t count);
 
@@ -5455,11 +5871,15 @@ kf_error_t *kf_mock_cluster_push_request_errors(kf_mock_cluster_t *cluster, int1
  * Makes the next request of API `api_key` to broker `broker_id` fail with `error` after a
  * delay of `rtt_ms` (e.g. an EndTxn that times out, then fails).
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__UNKNOWN_BROKER.
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 kf_error_t *kf_mock_cluster_push_broker_request_error(kf_mock_cluster_t *cluster, int32_t broker_id, int16_t api_key, int32_t error, int rtt_ms);
 
 /**
  * Drops the request errors still pushed for API `api_key`. Errors: KF_ERR__INVALID_ARG.
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 kf_error_t *kf_mock_cluster_clear_request_errors(kf_mock_cluster_t *cluster, int16_t api_key);
 
@@ -5468,6 +5888,8 @@ kf_error_t *kf_mock_cluster_clear_request_errors(kf_mock_cluster_t *cluster, int
  * unknown topic is auto-created first (with `partition` + 1 partitions), as the mock does.
  * Errors: KF_ERR__INVALID_ARG (also for a negative partition); KF_ERR_UNKNOWN_TOPIC_OR_PART
  * (no such partition); KF_ERR_BROKER_NOT_AVAILABLE (no broker `broker_id`).
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 kf_error_t *kf_mock_cluster_partition_set_leader(kf_mock_cluster_t *cluster, const char *topic, int32_t partition, int32_t broker_id);
 
@@ -5475,6 +5897,8 @@ kf_error_t *kf_mock_cluster_partition_set_leader(kf_mock_cluster_t *cluster, con
  * Moves a coordinator to broker `broker_id`: `key_type` "group" (key: a group id) or
  * "transaction" (key: a transactional.id).
  * Errors: KF_ERR__INVALID_ARG (also for another key_type).
+ * Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+ * Blocks: no.
  */
 kf_error_t *kf_mock_cluster_coordinator_set(kf_mock_cluster_t *cluster, const char *key_type, const char *key, int32_t broker_id);
 
@@ -5486,6 +5910,8 @@ kf_error_t *kf_mock_cluster_coordinator_set(kf_mock_cluster_t *cluster, const ch
  * Call only inside oauth_cb, on the `token` it was handed.
  * Errors: KF_ERR__INVALID_ARG for NULL arguments or a token librdkafka refuses (the message
  * says why).
+ * Thread safety: only inside the oauth_cb that was handed the token.
+ * Blocks: no.
  */
 kf_error_t *kf_oauth_token_set(kf_oauth_token_t *token, const char *token_value, int64_t lifetime_ms, const char *principal, const char *const *extension_keys, const char *const *extension_values, size_t extension_count);
 
@@ -5494,6 +5920,8 @@ kf_error_t *kf_oauth_token_set(kf_oauth_token_t *token, const char *token_value,
  * again later.
  *
  * Call only inside oauth_cb. Errors: KF_ERR__INVALID_ARG for NULL arguments.
+ * Thread safety: only inside the oauth_cb that was handed the token.
+ * Blocks: no.
  */
 kf_error_t *kf_oauth_token_fail(kf_oauth_token_t *token, const char *reason);
 
@@ -5592,6 +6020,7 @@ kf_error_t *kf_partitioner_fnv1a(const void *key, size_t key_len, int32_t partit
  * KF_ERR__FORKED and kf_producer_destroy() frees nothing of librdkafka (the child leaks it; the
  * parent's producer is unaffected). Create a new producer in the child.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_producer_t *kf_producer_new(const kf_config_t *config, kf_error_t **err_out);
 
@@ -5605,6 +6034,7 @@ kf_producer_t *kf_producer_new(const kf_config_t *config, kf_error_t **err_out);
  * Errors: KF_ERR__STATE when called from inside one of this producer's callbacks (then nothing
  * is destroyed).
  * Thread safety: no other call on this producer may run concurrently or follow.
+ * Blocks: no.
  */
 kf_error_t *kf_producer_destroy(kf_producer_t *producer);
 
@@ -5627,6 +6057,8 @@ kf_error_t *kf_producer_destroy(kf_producer_t *producer);
  * KF_ERR__INVALID_ARG for NULL producer or topic, a non-UTF-8 topic, or a NULL buffer with a
  * length.
  * Thread safety: any thread, concurrently with other produce and poll calls.
+ * Blocks: no.
+ * Nullable: `headers`, `on_delivery`.
  */
 kf_error_t *kf_producer_produce(kf_producer_t *producer, const char *topic, int32_t partition, const uint8_t *key, size_t key_len, const uint8_t *value, size_t value_len, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);
 
@@ -5641,6 +6073,10 @@ kf_error_t *kf_producer_produce(kf_producer_t *producer, const char *topic, int3
  * kf_producer_destroy() (no delivery callback does).
  * Errors: as kf_producer_produce(); KF_ERR__INVALID_ARG when `free_value` is NULL.
  * Thread safety: any thread; `free_value` runs on the thread serving the delivery report.
+ * Blocks: no.
+ * Nullable: `headers`, `on_delivery`.
+ * Direction: `value` in.
+ * Transferred: `value` (on success, lent to the library until `free_value` gives it back).
  */
 kf_error_t *kf_producer_produce_zerocopy(kf_producer_t *producer, const char *topic, int32_t partition, const uint8_t *key, size_t key_len, uint8_t *value, size_t value_len, kf_release_fn free_value, void *free_opaque, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);
 
@@ -5652,6 +6088,7 @@ kf_error_t *kf_producer_produce_zerocopy(kf_producer_t *producer, const char *to
  * Errors: KF_ERR__INVALID_ARG (NULL producer); KF_ERR__STATE when called from inside one of
  * this producer's callbacks; KF_ERR__INTR when woken.
  * Thread safety: any thread; callbacks run on the calling thread.
+ * Nullable: `served_out`.
  */
 kf_error_t *kf_producer_poll(kf_producer_t *producer, int timeout_ms, int *served_out);
 
@@ -5667,6 +6104,7 @@ kf_error_t *kf_producer_poll(kf_producer_t *producer, int timeout_ms, int *serve
  * Errors: KF_ERR__INVALID_ARG, KF_ERR__STATE (inside a callback), KF_ERR__INTR. A timeout is not
  * an error: check `*remaining_out`.
  * Thread safety: any thread; callbacks run on the calling thread.
+ * Nullable: `remaining_out`.
  */
 kf_error_t *kf_producer_flush(kf_producer_t *producer, int timeout_ms, size_t *remaining_out);
 
@@ -5700,6 +6138,8 @@ bool kf_producer_flush_done(const kf_producer_t *producer);
  * call does not wait for the broker threads.
  *
  * Errors: KF_ERR__INVALID_ARG (NULL producer). Thread safety: any thread.
+ * Blocks: with `blocking` true, until librdkafka's threads have purged (briefly, no network wait);
+ * otherwise no.
  */
 kf_error_t *kf_producer_purge(kf_producer_t *producer, bool in_queue, bool in_flight, bool blocking);
 
@@ -5709,6 +6149,7 @@ kf_error_t *kf_producer_purge(kf_producer_t *producer, bool in_queue, bool in_fl
  * was created.
  *
  * Thread safety: any thread.
+ * Blocks: no.
  */
 size_t kf_producer_len(const kf_producer_t *producer);
 
@@ -5718,6 +6159,7 @@ size_t kf_producer_len(const kf_producer_t *producer);
  * `metadata_out`: on success, caller owns; free with kf_metadata_destroy().
  * Blocks: up to `timeout_ms`. Errors: KF_ERR__INVALID_ARG; KF_ERR__TIMED_OUT; KF_ERR__TRANSPORT.
  * Thread safety: any thread.
+ * Nullable: `topic`.
  */
 kf_error_t *kf_producer_list_topics(kf_producer_t *producer, const char *topic, int timeout_ms, kf_metadata_t **metadata_out);
 
@@ -5725,6 +6167,7 @@ kf_error_t *kf_producer_list_topics(kf_producer_t *producer, const char *topic, 
  * Replaces the SASL PLAIN/SCRAM username and password; used from the next (re)authentication.
  *
  * Errors: KF_ERR__INVALID_ARG for NULL arguments. Thread safety: any thread.
+ * Blocks: no.
  */
 kf_error_t *kf_producer_set_sasl_credentials(kf_producer_t *producer, const char *username, const char *password);
 
@@ -5743,6 +6186,7 @@ kf_error_t *kf_producer_set_sasl_credentials(kf_producer_t *producer, const char
  *
  * Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when no pipe can be created.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_error_t *kf_producer_event_fd(kf_producer_t *producer, int *fd_out);
 
@@ -5768,6 +6212,7 @@ kf_error_t *kf_producer_wake(kf_producer_t *producer);
  * was created. Returns: caller owns; free with kf_error_destroy(). The error is flagged fatal.
  *
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_error_t *kf_producer_fatal_error(const kf_producer_t *producer);
 
@@ -5844,6 +6289,8 @@ kf_error_t *kf_producer_fatal_error(const kf_producer_t *producer);
  * that is neither built in nor in "dependencies", an unknown message name, bad configuration).
  * Thread safety: any thread; the serializer may be used from several threads at once
  * (serializing may block on the registry the first time a subject is seen).
+ * Blocks: no.
+ * Nullable: `message_name`, `config_json`.
  */
 kf_serializer_t *kf_protobuf_serializer_new(const kf_schema_registry_t *registry, const char *schema_str, const char *message_name, const char *config_json, kf_error_t **err_out);
 
@@ -5879,6 +6326,8 @@ kf_serializer_t *kf_protobuf_serializer_new(const kf_schema_registry_t *registry
  * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
  * set when not NULL (KF_ERR__INVALID_ARG: NULL registry, bad configuration).
  * Thread safety: any thread; the deserializer may be used from several threads at once.
+ * Blocks: no.
+ * Nullable: `config_json`.
  */
 kf_deserializer_t *kf_protobuf_deserializer_new(const kf_schema_registry_t *registry, const char *config_json, kf_error_t **err_out);
 
@@ -5886,6 +6335,7 @@ kf_deserializer_t *kf_protobuf_deserializer_new(const kf_schema_registry_t *regi
  * Frees a registered schema. NULL is a no-op.
  *
  * Thread safety: once per registered schema.
+ * Blocks: no.
  */
 void kf_registered_schema_destroy(kf_registered_schema_t *registered);
 
@@ -5893,6 +6343,7 @@ void kf_registered_schema_destroy(kf_registered_schema_t *registered);
  * The schema id (with Apicurio's ccompat API, a content id). -1 when `registered` is NULL.
  *
  * Thread safety: any thread.
+ * Blocks: no.
  */
 int32_t kf_registered_schema_id(const kf_registered_schema_t *registered);
 
@@ -5900,6 +6351,7 @@ int32_t kf_registered_schema_id(const kf_registered_schema_t *registered);
  * The version under the subject. -1 when `registered` is NULL.
  *
  * Thread safety: any thread.
+ * Blocks: no.
  */
 int32_t kf_registered_schema_version(const kf_registered_schema_t *registered);
 
@@ -5908,6 +6360,7 @@ int32_t kf_registered_schema_version(const kf_registered_schema_t *registered);
  *
  * Returns: borrowed, valid until the registered schema is destroyed; NULL when `registered`
  * is NULL. Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_registered_schema_subject(const kf_registered_schema_t *registered);
 
@@ -5917,6 +6370,7 @@ const char *kf_registered_schema_subject(const kf_registered_schema_t *registere
  * Returns: borrowed, valid until the registered schema is destroyed; never pass it to
  * kf_schema_destroy or kf_schema_add_reference. NULL when `registered` is NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const kf_schema_t *kf_registered_schema_schema(const kf_registered_schema_t *registered);
 
@@ -5927,6 +6381,7 @@ const kf_schema_t *kf_registered_schema_schema(const kf_registered_schema_t *reg
  * when `err_out` is not NULL.
  * Errors: KF_ERR__INVALID_ARG for a NULL or non-UTF-8 `schema_str` or an unknown type.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_schema_t *kf_schema_new(const char *schema_str, int32_t schema_type, kf_error_t **err_out);
 
@@ -5935,6 +6390,7 @@ kf_schema_t *kf_schema_new(const char *schema_str, int32_t schema_type, kf_error
  * kf_registered_schema_schema().
  *
  * Thread safety: once per schema.
+ * Blocks: no.
  */
 void kf_schema_destroy(kf_schema_t *schema);
 
@@ -5946,6 +6402,7 @@ void kf_schema_destroy(kf_schema_t *schema);
  * Errors: KF_ERR__INVALID_ARG for a NULL schema, name or subject, or non-UTF-8 text.
  * Thread safety: one thread at a time per schema; strings borrowed from the schema before
  * this call stay valid (they are not moved), new reference accessors see the new reference.
+ * Blocks: no.
  */
 kf_error_t *kf_schema_add_reference(kf_schema_t *schema, const char *name, const char *subject, int32_t version);
 
@@ -5954,6 +6411,7 @@ kf_error_t *kf_schema_add_reference(kf_schema_t *schema, const char *name, const
  *
  * Returns: borrowed, valid until the schema is destroyed; NULL when `schema` is NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_schema_str(const kf_schema_t *schema);
 
@@ -5961,6 +6419,7 @@ const char *kf_schema_str(const kf_schema_t *schema);
  * The schema's type: KF_SCHEMA_TYPE_AVRO, _JSON or _PROTOBUF; -1 when `schema` is NULL.
  *
  * Thread safety: any thread.
+ * Blocks: no.
  */
 int32_t kf_schema_type(const kf_schema_t *schema);
 
@@ -5968,6 +6427,7 @@ int32_t kf_schema_type(const kf_schema_t *schema);
  * How many references the schema has; 0 when `schema` is NULL.
  *
  * Thread safety: any thread.
+ * Blocks: no.
  */
 size_t kf_schema_reference_count(const kf_schema_t *schema);
 
@@ -5976,6 +6436,7 @@ size_t kf_schema_reference_count(const kf_schema_t *schema);
  *
  * Returns: borrowed, valid until the schema is destroyed; NULL when `schema` is NULL or
  * `index` is out of range. Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_schema_reference_name(const kf_schema_t *schema, size_t index);
 
@@ -5984,12 +6445,14 @@ const char *kf_schema_reference_name(const kf_schema_t *schema, size_t index);
  *
  * Returns: borrowed, valid until the schema is destroyed; NULL when `schema` is NULL or
  * `index` is out of range. Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_schema_reference_subject(const kf_schema_t *schema, size_t index);
 
 /**
  * The version of reference `index` (0-based); -1 when `schema` is NULL or `index` is out of
  * range. Thread safety: any thread.
+ * Blocks: no.
  */
 int32_t kf_schema_reference_version(const kf_schema_t *schema, size_t index);
 
@@ -6015,6 +6478,7 @@ int32_t kf_schema_reference_version(const kf_schema_t *schema, size_t index);
  * Errors: KF_ERR__INVALID_ARG for a NULL or non-JSON config, an unknown key, a bad value, a
  * missing url, or TLS files that cannot be read or parsed. Nothing is sent to the registry.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_schema_registry_t *kf_schema_registry_new(const char *config_json, kf_error_t **err_out);
 
@@ -6024,6 +6488,7 @@ kf_schema_registry_t *kf_schema_registry_new(const char *config_json, kf_error_t
  * their own reference, so the client may be destroyed before them.
  *
  * Thread safety: once, after every other call on the client has returned.
+ * Blocks: no.
  */
 void kf_schema_registry_destroy(kf_schema_registry_t *registry);
 
@@ -6034,6 +6499,7 @@ void kf_schema_registry_destroy(kf_schema_registry_t *registry);
  * elements, hence uint64_t.
  *
  * `registry` NULL: 0. Thread safety: any thread.
+ * Blocks: no.
  */
 uint64_t kf_schema_registry_request_count(const kf_schema_registry_t *registry);
 
@@ -6043,6 +6509,7 @@ uint64_t kf_schema_registry_request_count(const kf_schema_registry_t *registry);
  * and for NULL.
  *
  * Thread safety: any thread.
+ * Blocks: no.
  */
 int32_t kf_schema_registry_error_http_status(const kf_error_t *err);
 
@@ -6053,6 +6520,7 @@ int32_t kf_schema_registry_error_http_status(const kf_error_t *err);
  * part of kf_error_message().
  *
  * Thread safety: any thread.
+ * Blocks: no.
  */
 int32_t kf_schema_registry_error_code(const kf_error_t *err);
 
@@ -6140,6 +6608,7 @@ kf_error_t *kf_schema_registry_lookup_schema(const kf_schema_registry_t *registr
  * subject, 40404 already soft-deleted, 40405 permanent without a soft delete first, or no
  * answer).
  * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+ * Nullable: `versions_out`.
  */
 kf_error_t *kf_schema_registry_delete_subject(kf_schema_registry_t *registry, const char *subject, bool permanent, kf_int32_list_t **versions_out);
 
@@ -6151,6 +6620,7 @@ kf_error_t *kf_schema_registry_delete_subject(kf_schema_registry_t *registry, co
  * unknown version, 40406 already soft-deleted, 40407 permanent without a soft delete first,
  * or no answer).
  * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+ * Nullable: `version_out`.
  */
 kf_error_t *kf_schema_registry_delete_version(kf_schema_registry_t *registry, const char *subject, int32_t version, bool permanent, int32_t *version_out);
 
@@ -6162,6 +6632,7 @@ kf_error_t *kf_schema_registry_delete_version(kf_schema_registry_t *registry, co
  * Errors: KF_ERR__INVALID_ARG for a NULL registry or level or an unknown level;
  * KF_ERR_SCHEMA_REGISTRY (the registry's refusal, or no answer).
  * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+ * Nullable: `subject`.
  */
 kf_error_t *kf_schema_registry_set_compatibility(kf_schema_registry_t *registry, const char *subject, const char *level);
 
@@ -6174,6 +6645,7 @@ kf_error_t *kf_schema_registry_set_compatibility(kf_schema_registry_t *registry,
  * Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40408, or no
  * answer).
  * Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+ * Nullable: `subject`.
  */
 kf_error_t *kf_schema_registry_get_compatibility(const kf_schema_registry_t *registry, const char *subject, char **level_out);
 
@@ -6206,6 +6678,7 @@ kf_error_t *kf_schema_registry_test_compatibility(const kf_schema_registry_t *re
  * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
  * when not NULL (KF_ERR__INVALID_ARG: NULL inner or to_dict).
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_serializer_t *kf_to_dict_serializer_new(const kf_serializer_t *inner, kf_serde_cb to_dict, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
 
@@ -6228,6 +6701,7 @@ kf_serializer_t *kf_to_dict_serializer_new(const kf_serializer_t *inner, kf_serd
  * Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
  * set when not NULL (KF_ERR__INVALID_ARG: NULL inner or from_dict).
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_deserializer_t *kf_from_dict_deserializer_new(const kf_deserializer_t *inner, kf_serde_cb from_dict, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
 
@@ -6240,6 +6714,8 @@ kf_deserializer_t *kf_from_dict_deserializer_new(const kf_deserializer_t *inner,
  * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
  * when not NULL (KF_ERR__INVALID_ARG: unknown codec or non-UTF-8 name).
  * Thread safety: any thread; the serializer may be used from several threads at once.
+ * Blocks: no.
+ * Nullable: `codec`.
  */
 kf_serializer_t *kf_string_serializer_new(const char *codec, kf_error_t **err_out);
 
@@ -6249,6 +6725,7 @@ kf_serializer_t *kf_string_serializer_new(const char *codec, kf_error_t **err_ou
  *
  * Returns: caller owns; free with kf_serializer_destroy(). Never NULL.
  * Thread safety: any thread; the serializer may be used from several threads at once.
+ * Blocks: no.
  */
 kf_serializer_t *kf_integer_serializer_new(void);
 
@@ -6259,6 +6736,7 @@ kf_serializer_t *kf_integer_serializer_new(void);
  *
  * Returns: caller owns; free with kf_serializer_destroy(). Never NULL.
  * Thread safety: any thread; the serializer may be used from several threads at once.
+ * Blocks: no.
  */
 kf_serializer_t *kf_double_serializer_new(void);
 
@@ -6270,12 +6748,14 @@ kf_serializer_t *kf_double_serializer_new(void);
  * Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
  * when not NULL (KF_ERR__INVALID_ARG: NULL callback).
  * Thread safety: any thread. The callback runs on the threads that serialize.
+ * Blocks: no.
  */
 kf_serializer_t *kf_custom_serializer_new(kf_serde_cb serialize, void *opaque, kf_free_fn free_opaque, kf_error_t **err_out);
 
 /**
  * Frees a serializer. Producers made with it keep their own reference. NULL is a no-op.
  * Thread safety: once, with no other call on this handle running.
+ * Blocks: no.
  */
 void kf_serializer_destroy(kf_serializer_t *serializer);
 
@@ -6291,6 +6771,9 @@ void kf_serializer_destroy(kf_serializer_t *serializer);
  * out, a `ctx->size` below sizeof(kf_serialization_context_t) as first published, a non-UTF-8
  * topic, a bad field, or NULL data with a length.
  * Thread safety: any thread (the serializer is shared; `out` is the caller's).
+ * Blocks: a schema serializer (Avro, JSON Schema, Protobuf) may wait on the registry the first
+ * time a subject or schema is seen (the client's timeout per URL tried); the built-ins do not
+ * block.
  */
 kf_error_t *kf_serializer_serialize(kf_serializer_t *serializer, const kf_serialization_context_t *ctx, const uint8_t *data, size_t len, kf_buffer_t *out);
 
@@ -6299,6 +6782,8 @@ kf_error_t *kf_serializer_serialize(kf_serializer_t *serializer, const kf_serial
  *
  * Errors: as kf_serializer_serialize(); KF_ERR__INVALID_ARG for a non-UTF-8 `value`.
  * Thread safety: any thread.
+ * Blocks: as kf_serializer_serialize().
+ * Nullable: `value`.
  */
 kf_error_t *kf_serializer_serialize_string(kf_serializer_t *serializer, const kf_serialization_context_t *ctx, const char *value, kf_buffer_t *out);
 
@@ -6307,6 +6792,7 @@ kf_error_t *kf_serializer_serialize_string(kf_serializer_t *serializer, const kf
  * text; Double: widened).
  *
  * Errors: as kf_serializer_serialize(). Thread safety: any thread.
+ * Blocks: as kf_serializer_serialize().
  */
 kf_error_t *kf_serializer_serialize_int32(kf_serializer_t *serializer, const kf_serialization_context_t *ctx, int32_t value, kf_buffer_t *out);
 
@@ -6315,6 +6801,7 @@ kf_error_t *kf_serializer_serialize_int32(kf_serializer_t *serializer, const kf_
  * Python's repr, "1.5"; Integer refuses it with a serialization error).
  *
  * Errors: as kf_serializer_serialize(). Thread safety: any thread.
+ * Blocks: as kf_serializer_serialize().
  */
 kf_error_t *kf_serializer_serialize_double(kf_serializer_t *serializer, const kf_serialization_context_t *ctx, double value, kf_buffer_t *out);
 
@@ -6330,6 +6817,8 @@ kf_error_t *kf_serializer_serialize_double(kf_serializer_t *serializer, const kf
  * Returns: caller owns; free with kf_serializing_producer_destroy(). NULL on failure with
  * `*err_out` set when not NULL (KF_ERR__INVALID_ARG for a NULL or refused config).
  * Thread safety: any thread.
+ * Blocks: no.
+ * Nullable: `key_serializer`, `value_serializer`.
  */
 kf_serializing_producer_t *kf_serializing_producer_new(const kf_config_t *config, const kf_serializer_t *key_serializer, const kf_serializer_t *value_serializer, kf_error_t **err_out);
 
@@ -6340,6 +6829,7 @@ kf_serializing_producer_t *kf_serializing_producer_new(const kf_config_t *config
  * Errors: KF_ERR__STATE when called from inside one of this producer's callbacks (then nothing
  * is destroyed).
  * Thread safety: no other call on this producer may run concurrently or follow.
+ * Blocks: no.
  */
 kf_error_t *kf_serializing_producer_destroy(kf_serializing_producer_t *producer);
 
@@ -6350,6 +6840,7 @@ kf_error_t *kf_serializing_producer_destroy(kf_serializing_producer_t *producer)
  * Returns: borrowed, valid until kf_serializing_producer_destroy(); never destroy it yourself.
  * NULL when `producer` is NULL.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_producer_t *kf_serializing_producer_producer(const kf_serializing_producer_t *producer);
 
@@ -6364,6 +6855,9 @@ kf_producer_t *kf_serializing_producer_producer(const kf_serializing_producer_t 
  * Errors: KF_ERR__KEY_SERIALIZATION or KF_ERR__VALUE_SERIALIZATION carrying the cause (nothing
  * was enqueued); otherwise as kf_producer_produce().
  * Thread safety: any thread, concurrently with other produce and poll calls.
+ * Blocks: while a schema serializer waits on the registry (as kf_serializer_serialize());
+ * enqueuing itself does not block.
+ * Nullable: `headers`, `on_delivery`.
  */
 kf_error_t *kf_serializing_producer_produce(kf_serializing_producer_t *producer, const char *topic, int32_t partition, const uint8_t *key, size_t key_len, const uint8_t *value, size_t value_len, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);
 
@@ -6376,21 +6870,29 @@ kf_error_t *kf_serializing_producer_produce(kf_serializing_producer_t *producer,
  * sizeof(kf_serde_value_t) as first published, an unknown `kind`, non-UTF-8 string data, or
  * NULL data with a length.
  * Thread safety: any thread.
+ * Blocks: as kf_serializing_producer_produce().
+ * Nullable: `key`, `value`, `headers`, `on_delivery`.
  */
 kf_error_t *kf_serializing_producer_produce_typed(kf_serializing_producer_t *producer, const char *topic, int32_t partition, const kf_serde_value_t *key, const kf_serde_value_t *value, const kf_headers_t *headers, int64_t timestamp_ms, kf_delivery_cb on_delivery, void *opaque);
 
 /**
  * The broker name of a throttle event (borrowed, valid during the callback).
+ * Thread safety: only inside the throttle_cb that was handed the event.
+ * Blocks: no.
  */
 const char *kf_throttle_event_broker_name(const kf_throttle_event_t *event);
 
 /**
  * The broker id of a throttle event; -1 when `event` is NULL.
+ * Thread safety: only inside the throttle_cb that was handed the event.
+ * Blocks: no.
  */
 int32_t kf_throttle_event_broker_id(const kf_throttle_event_t *event);
 
 /**
  * The throttle time of a throttle event in milliseconds; -1 when `event` is NULL.
+ * Thread safety: only inside the throttle_cb that was handed the event.
+ * Blocks: no.
  */
 int32_t kf_throttle_event_throttle_time_ms(const kf_throttle_event_t *event);
 
@@ -6399,11 +6901,15 @@ int32_t kf_throttle_event_throttle_time_ms(const kf_throttle_event_t *event);
  * hint: at most 1024 elements are reserved up front, so no value can exhaust memory.
  *
  * Returns: caller owns; free with kf_topic_partition_list_destroy(). Never NULL.
+ * Thread safety: any thread.
+ * Blocks: no.
  */
 kf_topic_partition_list_t *kf_topic_partition_list_new(size_t capacity);
 
 /**
  * Frees a list the caller owns. NULL is a no-op. Never pass a list handed to a callback.
+ * Thread safety: once, with no other call on the topic partition list running.
+ * Blocks: no.
  */
 void kf_topic_partition_list_destroy(kf_topic_partition_list_t *list);
 
@@ -6411,6 +6917,8 @@ void kf_topic_partition_list_destroy(kf_topic_partition_list_t *list);
  * A deep copy (e.g. of a list handed to a callback).
  *
  * Returns: caller owns; free with kf_topic_partition_list_destroy(). NULL when `list` is NULL.
+ * Thread safety: any thread, while no call changes the list.
+ * Blocks: no.
  */
 kf_topic_partition_list_t *kf_topic_partition_list_copy(const kf_topic_partition_list_t *list);
 
@@ -6419,11 +6927,16 @@ kf_topic_partition_list_t *kf_topic_partition_list_copy(const kf_topic_partition
  * its index. Use KF_PARTITION_UA for "all partitions" where a call allows it (subscribe).
  *
  * Errors: KF_ERR__INVALID_ARG for a NULL list or topic, or a topic that is not UTF-8.
+ * Thread safety: one thread at a time per list.
+ * Blocks: no.
+ * Nullable: `index_out`.
  */
 kf_error_t *kf_topic_partition_list_add(kf_topic_partition_list_t *list, const char *topic, int32_t partition, size_t *index_out);
 
 /**
  * The number of elements; 0 when `list` is NULL.
+ * Thread safety: any thread, while no call changes the list.
+ * Blocks: no.
  */
 size_t kf_topic_partition_list_count(const kf_topic_partition_list_t *list);
 
@@ -6431,58 +6944,79 @@ size_t kf_topic_partition_list_count(const kf_topic_partition_list_t *list);
  * The index of (topic, partition) in `*index_out`.
  *
  * Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR__NOENT when not in the list.
+ * Thread safety: any thread, while no call changes the list.
+ * Blocks: no.
  */
 kf_error_t *kf_topic_partition_list_find(const kf_topic_partition_list_t *list, const char *topic, int32_t partition, size_t *index_out);
 
 /**
  * The topic of element `index`. Returns: borrowed, valid as long as the list; NULL when the
  * list is NULL or the index out of range.
+ * Thread safety: any thread, while no call changes the list.
+ * Blocks: no.
  */
 const char *kf_topic_partition_list_topic(const kf_topic_partition_list_t *list, size_t index);
 
 /**
  * The partition of element `index`; KF_PARTITION_UA (-1) when out of range.
+ * Thread safety: any thread, while no call changes the list.
+ * Blocks: no.
  */
 int32_t kf_topic_partition_list_partition(const kf_topic_partition_list_t *list, size_t index);
 
 /**
  * The offset of element `index` (or a KF_OFFSET_ constant); KF_OFFSET_INVALID when out of range
  * or `list` is NULL.
+ * Thread safety: any thread, while no call changes the list.
+ * Blocks: no.
  */
 int64_t kf_topic_partition_list_offset(const kf_topic_partition_list_t *list, size_t index);
 
 /**
  * Sets the offset of element `index` (a position, a timestamp for offsets_for_times, or a
  * KF_OFFSET_ constant). Errors: KF_ERR__INVALID_ARG for a NULL list or an index out of range.
+ * Thread safety: one thread at a time per list.
+ * Blocks: no.
  */
 kf_error_t *kf_topic_partition_list_set_offset(kf_topic_partition_list_t *list, size_t index, int64_t offset);
 
 /**
  * The commit metadata of element `index` and its length in `*len_out` (may be NULL). Returns:
  * borrowed, valid until the list is destroyed or the metadata set again; NULL when none.
+ * Thread safety: any thread, while no call changes the list.
+ * Blocks: no.
+ * Nullable: `len_out`.
  */
 const uint8_t *kf_topic_partition_list_metadata(const kf_topic_partition_list_t *list, size_t index, size_t *len_out);
 
 /**
  * Sets (copies) the commit metadata of element `index`; NULL with length 0 clears it.
  * Errors: KF_ERR__INVALID_ARG for a NULL list, an index out of range, or NULL with a length.
+ * Thread safety: one thread at a time per list.
+ * Blocks: no.
  */
 kf_error_t *kf_topic_partition_list_set_metadata(kf_topic_partition_list_t *list, size_t index, const uint8_t *metadata, size_t len);
 
 /**
  * The leader epoch of element `index`; -1 when unknown or out of range.
+ * Thread safety: any thread, while no call changes the list.
+ * Blocks: no.
  */
 int32_t kf_topic_partition_list_leader_epoch(const kf_topic_partition_list_t *list, size_t index);
 
 /**
  * Sets the leader epoch of element `index` (-1 for unknown), used by seek and commit.
  * Errors: KF_ERR__INVALID_ARG for a NULL list or an index out of range.
+ * Thread safety: one thread at a time per list.
+ * Blocks: no.
  */
 kf_error_t *kf_topic_partition_list_set_leader_epoch(kf_topic_partition_list_t *list, size_t index, int32_t leader_epoch);
 
 /**
  * The per-element error code of element `index` (0 when none); KF_ERR__INVALID_ARG when the
  * list is NULL or the index out of range.
+ * Thread safety: any thread, while no call changes the list.
+ * Blocks: no.
  */
 int32_t kf_topic_partition_list_error_code(const kf_topic_partition_list_t *list, size_t index);
 
@@ -6626,6 +7160,7 @@ kf_error_t *kf_producer_abort_transaction(kf_producer_t *producer, int timeout_m
  *
  * Returns: a static string; never NULL, never freed.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_version(void);
 
@@ -6633,6 +7168,7 @@ const char *kf_version(void);
  * kafkaffi's version as an integer, 0xMMmmpp00 (as librdkafka encodes its own): 0.1.0 is 0x00010000.
  *
  * Thread safety: any thread.
+ * Blocks: no.
  */
 uint32_t kf_version_int(void);
 
@@ -6641,6 +7177,7 @@ uint32_t kf_version_int(void);
  *
  * Returns: a static string; never NULL, never freed.
  * Thread safety: any thread.
+ * Blocks: no.
  */
 const char *kf_librdkafka_version(void);
 
@@ -6648,6 +7185,7 @@ const char *kf_librdkafka_version(void);
  * The version of the librdkafka built into kafkaffi as librdkafka's integer, 0xMMmmrrxx.
  *
  * Thread safety: any thread.
+ * Blocks: no.
  */
 int kf_librdkafka_version_int(void);
 

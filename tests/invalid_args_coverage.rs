@@ -7,28 +7,25 @@ use std::ptr::null_mut;
 
 #[test]
 fn invalid_args_tests_cover_every_exported_function() {
-    let header =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/kafkaffi.h"))
-            .expect("include/kafkaffi.h");
-    let mut declared = Vec::new();
-    for line in header.lines() {
-        // Declarations start at column 0 with the return type: "kf_error_t *kf_x(...".
-        if line.starts_with(' ') || line.starts_with('*') || line.starts_with('#') {
-            continue;
-        }
-        let Some(open) = line.find('(') else { continue };
-        let head = &line[..open];
-        let name = head
-            .rsplit(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
-            .next()
-            .unwrap();
-        if name.starts_with("kf_") && !head.contains("typedef") {
-            declared.push(name.to_string());
-        }
-    }
+    // Every function of the ABI description (include/kafkaffi.abi.json, kept equal to the
+    // header by tests/abi_json.rs).
+    let abi: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/include/kafkaffi.abi.json"
+        ))
+        .expect("include/kafkaffi.abi.json"),
+    )
+    .expect("include/kafkaffi.abi.json is JSON");
+    let declared: Vec<String> = abi["functions"]
+        .as_array()
+        .expect("functions")
+        .iter()
+        .map(|f| f["name"].as_str().expect("name").to_string())
+        .collect();
     assert!(
         declared.len() > 100,
-        "parsed only {} declarations",
+        "only {} functions in include/kafkaffi.abi.json",
         declared.len()
     );
     let sources = invalid_args_sources();

@@ -19,23 +19,29 @@ fn code(e: *mut kf_error_t) -> i32 {
     c
 }
 
-/// Every kf_consumer_ function of the header that takes the consumer as its first argument.
+/// Every kf_consumer_ function of the header that takes the consumer as its first argument
+/// (from include/kafkaffi.abi.json, the header's description).
 fn header_consumer_functions() -> BTreeSet<String> {
-    let h = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/kafkaffi.h"))
-        .expect("read include/kafkaffi.h");
+    let abi: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/include/kafkaffi.abi.json"
+        ))
+        .expect("read include/kafkaffi.abi.json"),
+    )
+    .expect("include/kafkaffi.abi.json is JSON");
     let mut names = BTreeSet::new();
-    for line in h.lines() {
-        if let Some(pos) = line.find("kf_consumer_") {
-            let rest = &line[pos..];
-            if let Some(paren) = rest.find("(kf_consumer_t *consumer") {
-                let name = &rest[..paren];
-                if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                    names.insert(name.to_string());
-                }
-            }
+    for f in abi["functions"].as_array().expect("functions") {
+        let name = f["name"].as_str().unwrap_or("");
+        let first = &f["params"][0];
+        if name.starts_with("kf_consumer_")
+            && first["name"] == "consumer"
+            && first["type"]["c"] == "kf_consumer_t *"
+        {
+            names.insert(name.to_string());
         }
     }
-    assert!(names.len() > 20, "header parse found only {names:?}");
+    assert!(names.len() > 20, "found only {names:?}");
     names
 }
 

@@ -112,6 +112,8 @@ fn avro_deserializer(
 /// when not NULL (KF_ERR__INVALID_ARG: NULL registry, invalid schema, bad configuration).
 /// Thread safety: any thread; the serializer may be used from several threads at once
 /// (serializing may block on the registry the first time a subject is seen).
+/// Blocks: no.
+/// Nullable: `schema_str`, `config_json`.
 #[no_mangle]
 pub extern "C" fn kf_avro_serializer_new(
     registry: *const kf_schema_registry_t,
@@ -144,6 +146,7 @@ pub extern "C" fn kf_avro_serializer_new(
 /// parse with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced subject
 /// version the registry cannot return).
 /// Thread safety: any thread; the serializer may be used from several threads at once.
+/// Nullable: `schema`, `config_json`.
 #[no_mangle]
 pub extern "C" fn kf_avro_serializer_new_with_schema(
     registry: *const kf_schema_registry_t,
@@ -184,6 +187,8 @@ pub extern "C" fn kf_avro_serializer_new_with_schema(
 /// Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
 /// set when not NULL (KF_ERR__INVALID_ARG: NULL registry, invalid schema, bad configuration).
 /// Thread safety: any thread; the deserializer may be used from several threads at once.
+/// Blocks: no.
+/// Nullable: `reader_schema_str`, `config_json`.
 #[no_mangle]
 pub extern "C" fn kf_avro_deserializer_new(
     registry: *const kf_schema_registry_t,
@@ -211,6 +216,7 @@ pub extern "C" fn kf_avro_deserializer_new(
 /// parse with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced subject
 /// version the registry cannot return).
 /// Thread safety: any thread; the deserializer may be used from several threads at once.
+/// Nullable: `reader_schema`, `config_json`.
 #[no_mangle]
 pub extern "C" fn kf_avro_deserializer_new_with_schema(
     registry: *const kf_schema_registry_t,

@@ -57,6 +57,8 @@ unsafe fn opt_str<'a>(p: *const c_char, func: &str, what: &str) -> KResult<Optio
 /// schema.registry.url, an unknown librdkafka property or registry key, an invalid default
 /// schema).
 /// Thread safety: any thread.
+/// Blocks: no.
+/// Nullable: `base`, `default_key_schema`, `default_value_schema`.
 #[no_mangle]
 pub extern "C" fn kf_avro_producer_new(
     base: *const kf_config_t,
@@ -92,6 +94,7 @@ pub extern "C" fn kf_avro_producer_new(
 /// kf_producer_produce().
 /// Blocks: on the registry the first time a (subject, schema) pair is seen.
 /// Thread safety: any thread, concurrently with other produce and poll calls.
+/// Nullable: `key`, `value`, `key_schema`, `value_schema`, `headers`, `on_delivery`.
 #[no_mangle]
 pub extern "C" fn kf_avro_producer_produce(
     producer: *mut kf_avro_producer_t,
@@ -132,6 +135,7 @@ pub extern "C" fn kf_avro_producer_produce(
 /// Returns: borrowed, valid until kf_avro_producer_destroy(); never destroy it yourself. NULL
 /// when `producer` is NULL.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_avro_producer_producer(
     producer: *const kf_avro_producer_t,
@@ -149,6 +153,7 @@ pub extern "C" fn kf_avro_producer_producer(
 /// Errors: KF_ERR__STATE when called from inside one of this producer's callbacks (then nothing
 /// is destroyed).
 /// Thread safety: no other call on this producer may run concurrently or follow.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_avro_producer_destroy(producer: *mut kf_avro_producer_t) -> *mut kf_error_t {
     call("kf_avro_producer_destroy", || {
@@ -180,6 +185,8 @@ pub extern "C" fn kf_avro_producer_destroy(producer: *mut kf_avro_producer_t) ->
 /// NULL: KF_ERR__INVALID_ARG (NULL or invalid config_json, no schema.registry.url, no group.id,
 /// an unknown property or registry key, an invalid reader schema).
 /// Thread safety: any thread.
+/// Blocks: no.
+/// Nullable: `base`, `reader_key_schema`, `reader_value_schema`.
 #[no_mangle]
 pub extern "C" fn kf_avro_consumer_new(
     base: *const kf_config_t,

@@ -23,6 +23,7 @@ unsafe impl Handle for kf_buffer_t {
 /// A new, null buffer, e.g. for the output of kf_serializer_serialize().
 ///
 /// Returns: caller owns; free with kf_buffer_destroy(). Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_buffer_new() -> *mut kf_buffer_t {
     value(std::ptr::null_mut(), || {
@@ -33,6 +34,7 @@ pub extern "C" fn kf_buffer_new() -> *mut kf_buffer_t {
 /// Frees a buffer made by kf_buffer_new(). NULL is a no-op. Never pass a buffer handed to a
 /// callback or returned by kf_deserialized_message_key()/_value() (those are borrowed).
 /// Thread safety: once, with no other call on the buffer running.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_buffer_destroy(buffer: *mut kf_buffer_t) {
     value((), || unsafe { free_handle(buffer) })
@@ -44,6 +46,7 @@ pub extern "C" fn kf_buffer_destroy(buffer: *mut kf_buffer_t) {
 ///
 /// Errors: KF_ERR__INVALID_ARG for a NULL buffer, or NULL data with a non-zero length.
 /// Thread safety: one thread at a time per buffer.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_buffer_set(
     buffer: *mut kf_buffer_t,
@@ -65,6 +68,8 @@ pub extern "C" fn kf_buffer_set(
 ///
 /// Returns: borrowed, valid until the buffer is changed or destroyed. `buffer` NULL: NULL.
 /// Thread safety: any thread, while nobody changes the buffer.
+/// Blocks: no.
+/// Nullable: `len_out`.
 #[no_mangle]
 pub extern "C" fn kf_buffer_data(buffer: *const kf_buffer_t, len_out: *mut usize) -> *const u8 {
     value(std::ptr::null(), || {
@@ -83,6 +88,7 @@ pub extern "C" fn kf_buffer_data(buffer: *const kf_buffer_t, len_out: *mut usize
 /// Errors: KF_ERR__INVALID_ARG for NULL arguments, a null buffer, a double, or text that is not
 /// an int32. `*value_out` is written only on success.
 /// Thread safety: any thread, while nobody changes the buffer.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_buffer_int32(
     buffer: *const kf_buffer_t,
@@ -105,6 +111,7 @@ pub extern "C" fn kf_buffer_int32(
 /// Errors: KF_ERR__INVALID_ARG for NULL arguments, a null buffer, or text that is not a number.
 /// `*value_out` is written only on success.
 /// Thread safety: any thread, while nobody changes the buffer.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_buffer_double(
     buffer: *const kf_buffer_t,

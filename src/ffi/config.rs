@@ -27,6 +27,8 @@ fn conf<'a>(c: *mut kf_config_t, func: &str) -> KResult<&'a mut Config> {
 /// A new, empty configuration (librdkafka's defaults).
 ///
 /// Returns: caller owns; free with kf_config_destroy(). Never NULL.
+/// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_config_new() -> *mut kf_config_t {
     new_handle(Box::new(Config::new()))
@@ -34,6 +36,8 @@ pub extern "C" fn kf_config_new() -> *mut kf_config_t {
 
 /// Frees a configuration and releases its callback registrations (each opaque's free function
 /// runs once no client holds the registration either). NULL is a no-op.
+/// Thread safety: once, with no other call on the config running.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_config_destroy(config: *mut kf_config_t) {
     value((), || unsafe { free_handle(config) })
@@ -52,6 +56,8 @@ pub extern "C" fn kf_config_destroy(config: *mut kf_config_t) {
 ///
 /// Errors: KF_ERR__INVALID_ARG for a NULL or non-UTF-8 argument, an unknown key or a bad value;
 /// the message names the key. The configuration is unchanged on error.
+/// Thread safety: one thread at a time per config.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_config_set(
     config: *mut kf_config_t,
@@ -72,6 +78,8 @@ pub extern "C" fn kf_config_set(
 ///
 /// Errors: KF_ERR__INVALID_ARG for malformed JSON, a value of another type, an unknown key or a
 /// bad value, naming the key. Properties before the bad one stay set.
+/// Thread safety: one thread at a time per config.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_config_set_json(
     config: *mut kf_config_t,
@@ -91,6 +99,8 @@ pub extern "C" fn kf_config_set_json(
 ///
 /// `value_out`: on success, a string the caller owns; free with kf_string_free().
 /// Errors: KF_ERR__INVALID_ARG for a NULL argument or an unknown key.
+/// Thread safety: one thread at a time per config.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_config_get(
     config: *const kf_config_t,
@@ -126,6 +136,8 @@ const SECRET_PROPERTIES: &[&str] = &[
 /// A copy of a configuration, properties and callback registrations alike.
 ///
 /// Returns: caller owns; free with kf_config_destroy(). NULL when `config` is NULL.
+/// Thread safety: one thread at a time per config.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_config_dup(config: *const kf_config_t) -> *mut kf_config_t {
     value(std::ptr::null_mut(), || {
@@ -161,6 +173,9 @@ fn register<F>(
 /// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
 /// the client; never on a librdkafka thread.
 /// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
+/// Thread safety: one thread at a time per config.
+/// Blocks: no.
+/// Nullable: `callback`.
 #[no_mangle]
 pub extern "C" fn kf_config_set_error_cb(
     config: *mut kf_config_t,
@@ -190,6 +205,9 @@ pub extern "C" fn kf_config_set_error_cb(
 /// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
 /// the client; never on a librdkafka thread.
 /// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
+/// Thread safety: one thread at a time per config.
+/// Blocks: no.
+/// Nullable: `callback`.
 #[no_mangle]
 pub extern "C" fn kf_config_set_throttle_cb(
     config: *mut kf_config_t,
@@ -218,6 +236,9 @@ pub extern "C" fn kf_config_set_throttle_cb(
 /// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
 /// the client; never on a librdkafka thread.
 /// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
+/// Thread safety: one thread at a time per config.
+/// Blocks: no.
+/// Nullable: `callback`.
 #[no_mangle]
 pub extern "C" fn kf_config_set_stats_cb(
     config: *mut kf_config_t,
@@ -250,6 +271,9 @@ pub extern "C" fn kf_config_set_stats_cb(
 /// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
 /// the client; never on a librdkafka thread.
 /// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
+/// Thread safety: one thread at a time per config.
+/// Blocks: no.
+/// Nullable: `callback`.
 #[no_mangle]
 pub extern "C" fn kf_config_set_oauth_cb(
     config: *mut kf_config_t,
@@ -285,6 +309,9 @@ pub extern "C" fn kf_config_set_oauth_cb(
 /// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
 /// the client; never on a librdkafka thread.
 /// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
+/// Thread safety: one thread at a time per config.
+/// Blocks: no.
+/// Nullable: `callback`.
 #[no_mangle]
 pub extern "C" fn kf_config_set_delivery_cb(
     config: *mut kf_config_t,
@@ -316,6 +343,9 @@ pub extern "C" fn kf_config_set_delivery_cb(
 /// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
 /// the client; never on a librdkafka thread.
 /// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
+/// Thread safety: one thread at a time per config.
+/// Blocks: no.
+/// Nullable: `callback`.
 #[no_mangle]
 pub extern "C" fn kf_config_set_commit_cb(
     config: *mut kf_config_t,
@@ -351,6 +381,9 @@ pub extern "C" fn kf_config_set_commit_cb(
 /// Runs on: the application thread inside a poll, flush, consume, close or other blocking call of
 /// the client; never on a librdkafka thread.
 /// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
+/// Thread safety: one thread at a time per config.
+/// Blocks: no.
+/// Nullable: `callback`.
 #[no_mangle]
 pub extern "C" fn kf_config_set_log_cb(
     config: *mut kf_config_t,
@@ -398,7 +431,7 @@ pub extern "C" fn kf_config_set_log_cb(
 /// It must not call the client being destroyed.
 /// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
 /// Blocks: no.
-/// Thread safety: as every kf_config_* call: one thread at a time per configuration.
+/// Thread safety: one thread at a time per configuration, as every kf_config_* call.
 #[no_mangle]
 pub extern "C" fn kf_config_set_opaque_release_cb(
     config: *mut kf_config_t,

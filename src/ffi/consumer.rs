@@ -61,6 +61,7 @@ fn give_list(out: *mut *mut kf_topic_partition_list_t, l: TopicPartitionList) {
 /// KF_ERR__FORKED and kf_consumer_destroy() frees nothing of librdkafka (the child leaks it; the
 /// parent's consumer is unaffected). Create a new consumer in the child.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_consumer_new(
     config: *const kf_config_t,
@@ -136,6 +137,8 @@ pub extern "C" fn kf_consumer_close_done(consumer: *const kf_consumer_t) -> bool
 ///
 /// Errors: KF_ERR__STATE when called from inside one of this consumer's callbacks (nothing is
 /// destroyed then).
+/// Thread safety: no other call on this consumer may run concurrently or follow.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_consumer_destroy(consumer: *mut kf_consumer_t) -> *mut kf_error_t {
     super::destroy_client(consumer, "kf_consumer_destroy", "consumer", |x| &x.client)
@@ -146,6 +149,9 @@ pub extern "C" fn kf_consumer_destroy(consumer: *mut kf_consumer_t) -> *mut kf_e
 /// assignment is then applied (incremental for cooperative-sticky and group.protocol=consumer).
 ///
 /// Errors: KF_ERR__INVALID_ARG for NULL or non-UTF-8 topics; KF_ERR__STATE when closed.
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+/// Blocks: no.
+/// Nullable: `callbacks`.
 #[no_mangle]
 pub extern "C" fn kf_consumer_subscribe(
     consumer: *mut kf_consumer_t,
@@ -191,6 +197,8 @@ fn rebalance_callbacks(c: &kf_rebalance_callbacks_t) -> RebalanceCallbacks {
 }
 
 /// Leaves the current subscription. Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_consumer_unsubscribe(consumer: *mut kf_consumer_t) -> *mut kf_error_t {
     call("kf_consumer_unsubscribe", || {
@@ -200,6 +208,8 @@ pub extern "C" fn kf_consumer_unsubscribe(consumer: *mut kf_consumer_t) -> *mut 
 
 /// Replaces the assignment with `partitions` (offsets as start positions, or KF_OFFSET_STORED).
 /// Allowed inside on_assign / on_revoke. Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_consumer_assign(
     consumer: *mut kf_consumer_t,
@@ -214,6 +224,8 @@ pub extern "C" fn kf_consumer_assign(
 
 /// Removes the whole assignment. Allowed inside on_revoke / on_lost.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_consumer_unassign(consumer: *mut kf_consumer_t) -> *mut kf_error_t {
     call("kf_consumer_unassign", || {
@@ -224,6 +236,8 @@ pub extern "C" fn kf_consumer_unassign(consumer: *mut kf_consumer_t) -> *mut kf_
 /// Adds `partitions` to the assignment (cooperative rebalancing). Allowed inside on_assign.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed; librdkafka's error when the group
 /// uses the eager protocol.
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_consumer_incremental_assign(
     consumer: *mut kf_consumer_t,
@@ -237,6 +251,8 @@ pub extern "C" fn kf_consumer_incremental_assign(
 
 /// Removes `partitions` from the assignment (cooperative rebalancing). Allowed inside on_revoke.
 /// Errors: as kf_consumer_incremental_assign().
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_consumer_incremental_unassign(
     consumer: *mut kf_consumer_t,
@@ -250,6 +266,8 @@ pub extern "C" fn kf_consumer_incremental_unassign(
 
 /// The current assignment. `partitions_out`: caller owns; kf_topic_partition_list_destroy().
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_consumer_assignment(
     consumer: *mut kf_consumer_t,
@@ -272,6 +290,7 @@ pub extern "C" fn kf_consumer_assignment(
 /// Blocks: up to `timeout_ms`; kf_consumer_wake() ends the wait with KF_ERR__INTR.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE (closed, or inside a callback of this consumer);
 /// KF_ERR__INTR.
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
 #[no_mangle]
 pub extern "C" fn kf_consumer_poll(
     consumer: *mut kf_consumer_t,
@@ -296,6 +315,7 @@ pub extern "C" fn kf_consumer_poll(
 /// Blocks: up to `timeout_ms`; kf_consumer_wake() ends it (KF_ERR__INTR when nothing was read
 /// yet, otherwise the messages read so far are returned).
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR.
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
 #[no_mangle]
 pub extern "C" fn kf_consumer_consume(
     consumer: *mut kf_consumer_t,
@@ -421,7 +441,9 @@ pub extern "C" fn kf_consumer_store_message(
 /// with KF_ERR__INTR. Asynchronous: no.
 /// Errors: KF_ERR__NO_OFFSET when there is nothing to commit; the commit's error;
 /// KF_ERR__TIMED_OUT; KF_ERR__INTR; KF_ERR__STATE; KF_ERR__INVALID_ARG.
-/// Thread safety: the consumer's thread; also from its rebalance callbacks.
+/// Thread safety: one thread at a time per consumer: its polling thread, or inside its
+/// rebalance callbacks.
+/// Nullable: `message`, `offsets`, `committed_out`.
 #[no_mangle]
 pub extern "C" fn kf_consumer_commit(
     consumer: *mut kf_consumer_t,
@@ -474,6 +496,7 @@ fn list_query(
 /// coordinator. `result_out`: a new list (caller owns) with per-partition errors.
 ///
 /// Blocks: up to `timeout_ms`. Errors: KF_ERR__TIMED_OUT, KF_ERR__INVALID_ARG, KF_ERR__STATE.
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
 #[no_mangle]
 pub extern "C" fn kf_consumer_committed(
     consumer: *mut kf_consumer_t,
@@ -493,6 +516,8 @@ pub extern "C" fn kf_consumer_committed(
 /// The current positions (offset of the next message to read) of `partitions`;
 /// KF_OFFSET_INVALID where nothing was consumed. Local, does not block.
 /// `result_out`: a new list (caller owns). Errors: KF_ERR__INVALID_ARG, KF_ERR__STATE.
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_consumer_position(
     consumer: *mut kf_consumer_t,
@@ -513,6 +538,7 @@ pub extern "C" fn kf_consumer_position(
 /// `result_out`: a new list (caller owns) with per-partition errors.
 ///
 /// Blocks: up to `timeout_ms`. Errors: KF_ERR__TIMED_OUT, KF_ERR__INVALID_ARG, KF_ERR__STATE.
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
 #[no_mangle]
 pub extern "C" fn kf_consumer_offsets_for_times(
     consumer: *mut kf_consumer_t,
@@ -534,6 +560,8 @@ pub extern "C" fn kf_consumer_offsets_for_times(
 ///
 /// Errors: the first partition's error, naming it (e.g. KF_ERR__UNKNOWN_PARTITION for a
 /// partition that is not assigned); KF_ERR__INVALID_ARG; KF_ERR__STATE when closed.
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+/// Blocks: up to `timeout_ms` (0: does not wait).
 #[no_mangle]
 pub extern "C" fn kf_consumer_seek(
     consumer: *mut kf_consumer_t,
@@ -555,6 +583,8 @@ pub extern "C" fn kf_consumer_seek(
 
 /// Pauses fetching for `partitions` (they stay assigned).
 /// Errors: the first partition's error; KF_ERR__INVALID_ARG; KF_ERR__STATE.
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_consumer_pause(
     consumer: *mut kf_consumer_t,
@@ -570,6 +600,8 @@ pub extern "C" fn kf_consumer_pause(
 }
 
 /// Resumes fetching for `partitions`. Errors: as kf_consumer_pause().
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_consumer_resume(
     consumer: *mut kf_consumer_t,
@@ -588,6 +620,8 @@ pub extern "C" fn kf_consumer_resume(
 /// to `timeout_ms`), or as last seen by the fetcher (`cached` true; -1001 when not known yet).
 ///
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__TIMED_OUT; KF_ERR_UNKNOWN_TOPIC_OR_PART; KF_ERR__STATE.
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+/// Blocks: up to `timeout_ms` when `cached` is false; no when it is true.
 #[no_mangle]
 pub extern "C" fn kf_consumer_get_watermark_offsets(
     consumer: *mut kf_consumer_t,
@@ -616,6 +650,9 @@ pub extern "C" fn kf_consumer_get_watermark_offsets(
 ///
 /// Errors: KF_ERR__STATE for an unassigned partition or a closed consumer; KF_ERR__INVALID_ARG
 /// when both are NULL; KF_ERR__INVALID_ARG when enable.auto.offset.store is true.
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+/// Blocks: no.
+/// Nullable: `message`, `offsets`.
 #[no_mangle]
 pub extern "C" fn kf_consumer_store_offsets(
     consumer: *mut kf_consumer_t,
@@ -637,6 +674,8 @@ pub extern "C" fn kf_consumer_store_offsets(
 /// The member id the group coordinator gave this consumer. `memberid_out` gets a string the
 /// caller owns (kf_string_free()), or NULL when not (yet) a member.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE.
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_consumer_memberid(
     consumer: *mut kf_consumer_t,
@@ -656,6 +695,8 @@ pub extern "C" fn kf_consumer_memberid(
 /// The consumer's group metadata, for kf_producer_send_offsets_to_transaction().
 /// `metadata_out`: caller owns; kf_consumer_group_metadata_destroy().
 /// Errors: KF_ERR__STATE without group.id or when closed; KF_ERR__INVALID_ARG.
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_consumer_group_metadata(
     consumer: *mut kf_consumer_t,
@@ -671,6 +712,9 @@ pub extern "C" fn kf_consumer_group_metadata(
 }
 
 /// Cluster metadata, as kf_producer_list_topics(). Errors: also KF_ERR__STATE when closed.
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+/// Blocks: up to `timeout_ms`, serving callbacks.
+/// Nullable: `topic`.
 #[no_mangle]
 pub extern "C" fn kf_consumer_list_topics(
     consumer: *mut kf_consumer_t,
@@ -704,6 +748,8 @@ pub extern "C" fn kf_consumer_list_topics(
 /// make it readable, so call kf_consumer_poll() with timeout 0 until it comes back empty once after
 /// getting the descriptor. The same descriptor is returned on every call.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE.
+/// Thread safety: one thread at a time per consumer (kf_consumer_wake() from any thread).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_consumer_event_fd(
     consumer: *mut kf_consumer_t,

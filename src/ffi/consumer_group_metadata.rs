@@ -11,6 +11,8 @@ use crate::kafka::consumer::GroupMetadata;
 use crate::serdes::Value;
 
 /// Frees consumer group metadata from kf_consumer_group_metadata(). NULL is a no-op.
+/// Thread safety: once, with no other call on the consumer group metadata running.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_consumer_group_metadata_destroy(cgmd: *mut kf_consumer_group_metadata_t) {
     value((), || unsafe {

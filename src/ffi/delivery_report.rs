@@ -146,6 +146,7 @@ pub extern "C" fn kf_producer_delivery_reports(
 /// Returns: borrowed; valid until kf_delivery_report_batch_destroy(batch).
 /// Blocks: no.
 /// Thread safety: any thread; a batch is read-only.
+/// Nullable: `batch`, `count_out`.
 #[no_mangle]
 pub extern "C" fn kf_delivery_report_batch_reports(
     batch: *const kf_delivery_report_batch_t,

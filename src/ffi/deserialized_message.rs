@@ -21,6 +21,7 @@ unsafe impl Handle for kf_deserialized_message_t {
 /// Returns: borrowed, valid until kf_deserialized_message_destroy(); never destroy it yourself.
 /// NULL when `message` is NULL.
 /// Thread safety: any thread, while the message is not destroyed.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_deserialized_message_message(
     message: *const kf_deserialized_message_t,
@@ -36,6 +37,7 @@ pub extern "C" fn kf_deserialized_message_message(
 /// Returns: borrowed, valid until kf_deserialized_message_destroy(); never destroy it yourself.
 /// NULL when `message` is NULL.
 /// Thread safety: any thread, while the message is not destroyed.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_deserialized_message_key(
     message: *const kf_deserialized_message_t,
@@ -52,6 +54,7 @@ pub extern "C" fn kf_deserialized_message_key(
 /// Returns: borrowed, valid until kf_deserialized_message_destroy(); never destroy it yourself.
 /// NULL when `message` is NULL.
 /// Thread safety: any thread, while the message is not destroyed.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_deserialized_message_value(
     message: *const kf_deserialized_message_t,
@@ -66,6 +69,7 @@ pub extern "C" fn kf_deserialized_message_value(
 /// Frees a message from kf_deserializing_consumer_poll() with its key and value. NULL is a
 /// no-op.
 /// Thread safety: once, with no other call on the message running.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_deserialized_message_destroy(message: *mut kf_deserialized_message_t) {
     value((), || unsafe { free_handle(message) })

@@ -32,6 +32,8 @@ unsafe impl Handle for kf_deserializer_t {
 /// Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
 /// set when not NULL (KF_ERR__INVALID_ARG: unknown codec or non-UTF-8 name).
 /// Thread safety: any thread; the deserializer may be used from several threads at once.
+/// Blocks: no.
+/// Nullable: `codec`.
 #[no_mangle]
 pub extern "C" fn kf_string_deserializer_new(
     codec: *const c_char,
@@ -51,6 +53,7 @@ pub extern "C" fn kf_string_deserializer_new(
 ///
 /// Returns: caller owns; free with kf_deserializer_destroy(). Never NULL.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_integer_deserializer_new() -> *mut kf_deserializer_t {
     value(std::ptr::null_mut(), || {
@@ -64,6 +67,7 @@ pub extern "C" fn kf_integer_deserializer_new() -> *mut kf_deserializer_t {
 ///
 /// Returns: caller owns; free with kf_deserializer_destroy(). Never NULL.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_double_deserializer_new() -> *mut kf_deserializer_t {
     value(std::ptr::null_mut(), || {
@@ -79,6 +83,7 @@ pub extern "C" fn kf_double_deserializer_new() -> *mut kf_deserializer_t {
 /// Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
 /// set when not NULL (KF_ERR__INVALID_ARG: NULL callback).
 /// Thread safety: any thread. The callback runs on the threads that deserialize.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_custom_deserializer_new(
     deserialize: kf_serde_cb,
@@ -96,6 +101,7 @@ pub extern "C" fn kf_custom_deserializer_new(
 
 /// Frees a deserializer. Consumers made with it keep their own reference. NULL is a no-op.
 /// Thread safety: once, with no other call on this handle running.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_deserializer_destroy(deserializer: *mut kf_deserializer_t) {
     value((), || unsafe { free_handle(deserializer) })
@@ -108,6 +114,8 @@ pub extern "C" fn kf_deserializer_destroy(deserializer: *mut kf_deserializer_t) 
 /// Errors: KF_ERR__KEY_DESERIALIZATION or KF_ERR__VALUE_DESERIALIZATION (by `ctx->field`) carrying
 /// the cause; `out` is then unchanged. KF_ERR__INVALID_ARG as kf_serializer_serialize().
 /// Thread safety: any thread (the deserializer is shared; `out` is the caller's).
+/// Blocks: a schema deserializer (Avro, JSON Schema, Protobuf) may wait on the registry the first
+/// time a schema id is seen (the client's timeout per URL tried); the built-ins do not block.
 #[no_mangle]
 pub extern "C" fn kf_deserializer_deserialize(
     deserializer: *const kf_deserializer_t,

@@ -31,6 +31,8 @@ super::types::client_handle!(
 /// kf_deserializing_consumer_destroy(). NULL on failure with `*err_out` set when not NULL
 /// (KF_ERR__INVALID_ARG for a NULL or refused config, or one without group.id).
 /// Thread safety: any thread.
+/// Blocks: no.
+/// Nullable: `key_deserializer`, `value_deserializer`.
 #[no_mangle]
 pub extern "C" fn kf_deserializing_consumer_new(
     config: *const kf_config_t,
@@ -55,6 +57,7 @@ pub extern "C" fn kf_deserializing_consumer_new(
 /// Errors: KF_ERR__STATE when called from inside one of this consumer's callbacks (nothing is
 /// destroyed then).
 /// Thread safety: no other call on this consumer may run concurrently or follow.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_deserializing_consumer_destroy(
     consumer: *mut kf_deserializing_consumer_t,
@@ -74,6 +77,7 @@ pub extern "C" fn kf_deserializing_consumer_destroy(
 /// Returns: borrowed, valid until kf_deserializing_consumer_destroy(); never destroy it
 /// yourself. NULL when `consumer` is NULL.
 /// Thread safety: as the consumer's.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_deserializing_consumer_consumer(
     consumer: *const kf_deserializing_consumer_t,

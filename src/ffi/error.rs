@@ -11,6 +11,7 @@ use crate::error::{code_description, code_name};
 ///
 /// `err` NULL: returns 0 (KF_ERR_NO_ERROR).
 /// Thread safety: any thread; the error is immutable.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_error_code(err: *const kf_error_t) -> i32 {
     value(0, || opt(err).map_or(0, |e| e.code))
@@ -20,6 +21,7 @@ pub extern "C" fn kf_error_code(err: *const kf_error_t) -> i32 {
 ///
 /// Returns: a static string, never NULL, never freed. `err` NULL: "NO_ERROR".
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_error_name(err: *const kf_error_t) -> *const c_char {
     value(c"NO_ERROR".as_ptr(), || {
@@ -31,6 +33,7 @@ pub extern "C" fn kf_error_name(err: *const kf_error_t) -> *const c_char {
 ///
 /// Returns: borrowed, valid until kf_error_destroy(err); never NULL. `err` NULL: "Success".
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_error_message(err: *const kf_error_t) -> *const c_char {
     value(c"Success".as_ptr(), || match opt(err) {
@@ -42,6 +45,7 @@ pub extern "C" fn kf_error_message(err: *const kf_error_t) -> *const c_char {
 /// True when the failed operation may succeed if retried (librdkafka's classification).
 ///
 /// `err` NULL: false. Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_error_is_retriable(err: *const kf_error_t) -> bool {
     value(false, || opt(err).is_some_and(|e| e.retriable))
@@ -51,6 +55,7 @@ pub extern "C" fn kf_error_is_retriable(err: *const kf_error_t) -> bool {
 /// idempotent or transactional producer, for instance).
 ///
 /// `err` NULL: false. Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_error_is_fatal(err: *const kf_error_t) -> bool {
     value(false, || opt(err).is_some_and(|e| e.fatal))
@@ -60,6 +65,7 @@ pub extern "C" fn kf_error_is_fatal(err: *const kf_error_t) -> bool {
 /// the producer can go on.
 ///
 /// `err` NULL: false. Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_error_txn_requires_abort(err: *const kf_error_t) -> bool {
     value(false, || opt(err).is_some_and(|e| e.txn_requires_abort))
@@ -126,6 +132,7 @@ const ERROR_INFO_SIZE_V1: usize = std::mem::size_of::<kf_error_info_t>();
 ///
 /// Returns: caller owns; free with kf_error_destroy(). `err` NULL: NULL.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_error_copy(err: *const kf_error_t) -> *mut kf_error_t {
     value(std::ptr::null_mut(), || match opt(err) {
@@ -138,6 +145,7 @@ pub extern "C" fn kf_error_copy(err: *const kf_error_t) -> *mut kf_error_t {
 ///
 /// Never pass an error that was handed to a callback (those are borrowed).
 /// Thread safety: any thread, once per error.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_error_destroy(err: *mut kf_error_t) {
     value((), || unsafe { free_handle(err) })
@@ -148,6 +156,7 @@ pub extern "C" fn kf_error_destroy(err: *mut kf_error_t) {
 ///
 /// Returns: a static string, never NULL, never freed.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_error_code_name(code: i32) -> *const c_char {
     value(c"?".as_ptr(), || code_name(code).as_ptr())
@@ -157,6 +166,7 @@ pub extern "C" fn kf_error_code_name(code: i32) -> *const c_char {
 ///
 /// Returns: a static string, never NULL, never freed.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_error_code_description(code: i32) -> *const c_char {
     value(c"?".as_ptr(), || code_description(code).as_ptr())
@@ -166,6 +176,7 @@ pub extern "C" fn kf_error_code_description(code: i32) -> *const c_char {
 /// NULL is a no-op.
 ///
 /// Thread safety: any thread, once per string.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_string_free(s: *mut c_char) {
     value((), || {

@@ -15,6 +15,7 @@ use crate::kafka::message::Headers;
 /// memory.
 ///
 /// Returns: caller owns; free with kf_headers_destroy(). Thread safety: one thread at a time.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_headers_new(initial_capacity: usize) -> *mut kf_headers_t {
     value(std::ptr::null_mut(), || {
@@ -24,6 +25,8 @@ pub extern "C" fn kf_headers_new(initial_capacity: usize) -> *mut kf_headers_t {
 
 /// Frees a headers list created with kf_headers_new(). NULL is a no-op. Never pass the headers
 /// of a message (they are borrowed).
+/// Thread safety: once, with no other call on the headers running.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_headers_destroy(headers: *mut kf_headers_t) {
     value((), || unsafe { Headers::destroy(headers as *mut Headers) })
@@ -34,6 +37,8 @@ pub extern "C" fn kf_headers_destroy(headers: *mut kf_headers_t) {
 ///
 /// Errors: KF_ERR__INVALID_ARG for NULL headers or name, a non-UTF-8 name, or NULL value with a
 /// non-zero length.
+/// Thread safety: one thread at a time per headers list.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_headers_add(
     headers: *mut kf_headers_t,
@@ -51,6 +56,8 @@ pub extern "C" fn kf_headers_add(
 }
 
 /// The number of headers; 0 when `headers` is NULL.
+/// Thread safety: any thread, while no call changes the headers.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_headers_count(headers: *const kf_headers_t) -> usize {
     value(0, || opt(headers).map_or(0, Headers::count))
@@ -67,6 +74,9 @@ fn write_out<T>(out: *mut T, p: T) {
 /// length, each written when its `_out` pointer is not NULL. Borrowed, valid as long as the list.
 ///
 /// Errors: KF_ERR__INVALID_ARG for NULL headers; KF_ERR__NOENT when `index` is out of range.
+/// Thread safety: any thread, while no call changes the headers.
+/// Blocks: no.
+/// Nullable: `name_out`, `value_out`, `len_out`.
 #[no_mangle]
 pub extern "C" fn kf_headers_get(
     headers: *const kf_headers_t,
@@ -92,6 +102,9 @@ pub extern "C" fn kf_headers_get(
 ///
 /// Errors: KF_ERR__INVALID_ARG for a NULL headers or name; KF_ERR__NOENT when there is no such
 /// header.
+/// Thread safety: any thread, while no call changes the headers.
+/// Blocks: no.
+/// Nullable: `value_out`, `len_out`.
 #[no_mangle]
 pub extern "C" fn kf_headers_get_last(
     headers: *const kf_headers_t,

@@ -97,6 +97,8 @@ fn json_deserializer(
 /// valid JSON Schema, bad configuration).
 /// Thread safety: any thread; the serializer may be used from several threads at once
 /// (serializing may block on the registry the first time a subject is seen).
+/// Blocks: no.
+/// Nullable: `config_json`.
 #[no_mangle]
 pub extern "C" fn kf_json_schema_serializer_new(
     registry: *const kf_schema_registry_t,
@@ -129,6 +131,7 @@ pub extern "C" fn kf_json_schema_serializer_new(
 /// compile with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced
 /// subject version the registry cannot return).
 /// Thread safety: any thread; the serializer may be used from several threads at once.
+/// Nullable: `config_json`.
 #[no_mangle]
 pub extern "C" fn kf_json_schema_serializer_new_with_schema(
     registry: *const kf_schema_registry_t,
@@ -168,6 +171,8 @@ pub extern "C" fn kf_json_schema_serializer_new_with_schema(
 /// Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
 /// set when not NULL (KF_ERR__INVALID_ARG: NULL registry, invalid schema, bad configuration).
 /// Thread safety: any thread; the deserializer may be used from several threads at once.
+/// Blocks: no.
+/// Nullable: `schema_str`, `config_json`.
 #[no_mangle]
 pub extern "C" fn kf_json_schema_deserializer_new(
     registry: *const kf_schema_registry_t,
@@ -196,6 +201,7 @@ pub extern "C" fn kf_json_schema_deserializer_new(
 /// compile with its references, bad configuration), KF_ERR_SCHEMA_REGISTRY (a referenced
 /// subject version the registry cannot return).
 /// Thread safety: any thread; the deserializer may be used from several threads at once.
+/// Nullable: `config_json`.
 #[no_mangle]
 pub extern "C" fn kf_json_schema_deserializer_new_with_schema(
     registry: *const kf_schema_registry_t,

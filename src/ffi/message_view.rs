@@ -128,6 +128,7 @@ fn view_of(m: &Message, f: &Fields) -> kf_message_view_t {
 /// first published size, or NULL `headers` with a non-zero `headers_cap`; `*view_out` is then
 /// not written.
 /// Blocks: no. Thread safety: any thread, as long as the message is not destroyed meanwhile.
+/// Nullable: `headers`.
 #[no_mangle]
 pub extern "C" fn kf_message_view(
     msg: *const kf_message_t,

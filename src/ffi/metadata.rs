@@ -22,6 +22,8 @@ fn partition<'a>(m: *const kf_metadata_t, t: usize, p: usize) -> Option<&'a Part
 }
 
 /// Frees metadata returned by list_topics. NULL is a no-op.
+/// Thread safety: once, with no other call on the metadata running.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_metadata_destroy(metadata: *mut kf_metadata_t) {
     value((), || unsafe {
@@ -31,6 +33,8 @@ pub extern "C" fn kf_metadata_destroy(metadata: *mut kf_metadata_t) {
 
 /// The id of the broker that answered; -1 when `metadata` is NULL, or when it answered over
 /// its bootstrap connection (before its id was known).
+/// Thread safety: any thread (metadata is immutable).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_metadata_orig_broker_id(metadata: *const kf_metadata_t) -> i32 {
     value(-1, || opt(metadata).map_or(-1, Metadata::orig_broker_id))
@@ -38,6 +42,8 @@ pub extern "C" fn kf_metadata_orig_broker_id(metadata: *const kf_metadata_t) -> 
 
 /// The name of the broker that answered (borrowed), e.g. "127.0.0.1:9092/1", or
 /// "127.0.0.1:9092/bootstrap" over a bootstrap connection; NULL when `metadata` is NULL.
+/// Thread safety: any thread (metadata is immutable).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_metadata_orig_broker_name(metadata: *const kf_metadata_t) -> *const c_char {
     value(std::ptr::null(), || {
@@ -46,6 +52,8 @@ pub extern "C" fn kf_metadata_orig_broker_name(metadata: *const kf_metadata_t) -
 }
 
 /// The number of brokers.
+/// Thread safety: any thread (metadata is immutable).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_metadata_broker_count(metadata: *const kf_metadata_t) -> usize {
     value(0, || {
@@ -54,12 +62,16 @@ pub extern "C" fn kf_metadata_broker_count(metadata: *const kf_metadata_t) -> us
 }
 
 /// The id of broker `b`; -1 when out of range.
+/// Thread safety: any thread (metadata is immutable).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_metadata_broker_id(metadata: *const kf_metadata_t, b: usize) -> i32 {
     value(-1, || broker(metadata, b).map_or(-1, BrokerMetadata::id))
 }
 
 /// The host of broker `b` (borrowed); NULL when out of range.
+/// Thread safety: any thread (metadata is immutable).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_metadata_broker_host(
     metadata: *const kf_metadata_t,
@@ -71,12 +83,16 @@ pub extern "C" fn kf_metadata_broker_host(
 }
 
 /// The port of broker `b`; -1 when out of range.
+/// Thread safety: any thread (metadata is immutable).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_metadata_broker_port(metadata: *const kf_metadata_t, b: usize) -> i32 {
     value(-1, || broker(metadata, b).map_or(-1, BrokerMetadata::port))
 }
 
 /// The number of topics.
+/// Thread safety: any thread (metadata is immutable).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_metadata_topic_count(metadata: *const kf_metadata_t) -> usize {
     value(0, || {
@@ -85,6 +101,8 @@ pub extern "C" fn kf_metadata_topic_count(metadata: *const kf_metadata_t) -> usi
 }
 
 /// The name of topic `t` (borrowed); NULL when out of range.
+/// Thread safety: any thread (metadata is immutable).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_metadata_topic_name(
     metadata: *const kf_metadata_t,
@@ -97,6 +115,8 @@ pub extern "C" fn kf_metadata_topic_name(
 
 /// The error of topic `t` (e.g. KF_ERR_UNKNOWN_TOPIC_OR_PART), 0 when none; KF_ERR__INVALID_ARG
 /// when out of range or `metadata` is NULL.
+/// Thread safety: any thread (metadata is immutable).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_metadata_topic_error_code(metadata: *const kf_metadata_t, t: usize) -> i32 {
     let bad = crate::error::ERR_INVALID_ARG;
@@ -106,12 +126,16 @@ pub extern "C" fn kf_metadata_topic_error_code(metadata: *const kf_metadata_t, t
 }
 
 /// The number of partitions of topic `t`; 0 when out of range.
+/// Thread safety: any thread (metadata is immutable).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_metadata_partition_count(metadata: *const kf_metadata_t, t: usize) -> usize {
     value(0, || topic(metadata, t).map_or(0, |x| x.partitions().len()))
 }
 
 /// The id of partition `p` of topic `t`; -1 when out of range.
+/// Thread safety: any thread (metadata is immutable).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_metadata_partition_id(
     metadata: *const kf_metadata_t,
@@ -124,6 +148,8 @@ pub extern "C" fn kf_metadata_partition_id(
 }
 
 /// The leader broker id of partition `p` of topic `t`; -1 when unknown or out of range.
+/// Thread safety: any thread (metadata is immutable).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_metadata_partition_leader(
     metadata: *const kf_metadata_t,
@@ -137,6 +163,8 @@ pub extern "C" fn kf_metadata_partition_leader(
 
 /// The error of partition `p` of topic `t`, 0 when none; KF_ERR__INVALID_ARG when out of range
 /// or `metadata` is NULL.
+/// Thread safety: any thread (metadata is immutable).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_metadata_partition_error_code(
     metadata: *const kf_metadata_t,
@@ -150,6 +178,8 @@ pub extern "C" fn kf_metadata_partition_error_code(
 }
 
 /// The number of replicas of partition `p` of topic `t`.
+/// Thread safety: any thread (metadata is immutable).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_metadata_partition_replica_count(
     metadata: *const kf_metadata_t,
@@ -162,6 +192,8 @@ pub extern "C" fn kf_metadata_partition_replica_count(
 }
 
 /// Replica `r` (a broker id) of partition `p` of topic `t`; -1 when out of range.
+/// Thread safety: any thread (metadata is immutable).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_metadata_partition_replica(
     metadata: *const kf_metadata_t,
@@ -177,6 +209,8 @@ pub extern "C" fn kf_metadata_partition_replica(
 }
 
 /// The number of in-sync replicas of partition `p` of topic `t`.
+/// Thread safety: any thread (metadata is immutable).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_metadata_partition_isr_count(
     metadata: *const kf_metadata_t,
@@ -189,6 +223,8 @@ pub extern "C" fn kf_metadata_partition_isr_count(
 }
 
 /// In-sync replica `i` (a broker id) of partition `p` of topic `t`; -1 when out of range.
+/// Thread safety: any thread (metadata is immutable).
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_metadata_partition_isr(
     metadata: *const kf_metadata_t,

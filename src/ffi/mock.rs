@@ -71,6 +71,8 @@ fn mock<'a>(m: *const kf_mock_cluster_t, func: &str) -> Result<&'a MockCluster, 
 ///
 /// Returns: caller owns; kf_mock_cluster_destroy(). NULL on failure with `*err_out` set when not
 /// NULL (KF_ERR__INVALID_ARG for broker_count < 1).
+/// Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_mock_cluster_new(
     broker_count: c_int,
@@ -82,6 +84,8 @@ pub extern "C" fn kf_mock_cluster_new(
 }
 
 /// Stops the cluster. Destroy the clients using it first. NULL is a no-op.
+/// Thread safety: once, with no other call on the mock cluster running.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_mock_cluster_destroy(cluster: *mut kf_mock_cluster_t) {
     value((), || unsafe { free_handle(cluster) })
@@ -89,6 +93,8 @@ pub extern "C" fn kf_mock_cluster_destroy(cluster: *mut kf_mock_cluster_t) {
 
 /// The cluster's bootstrap.servers value. Returns: borrowed, valid until
 /// kf_mock_cluster_destroy(); NULL when `cluster` is NULL.
+/// Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_mock_cluster_bootstrap_servers(
     cluster: *const kf_mock_cluster_t,
@@ -101,6 +107,8 @@ pub extern "C" fn kf_mock_cluster_bootstrap_servers(
 /// Creates a topic with `partition_count` partitions and `replication_factor` replicas.
 /// Errors: KF_ERR__INVALID_ARG (also for a count or factor below 1);
 /// KF_ERR_TOPIC_ALREADY_EXISTS.
+/// Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_mock_cluster_topic_create(
     cluster: *mut kf_mock_cluster_t,
@@ -127,6 +135,8 @@ pub extern "C" fn kf_mock_cluster_topic_create(
 
 /// Takes broker `broker_id` down (-1: every broker): its connections are closed and new ones
 /// refused. Errors: KF_ERR__INVALID_ARG; KF_ERR_BROKER_NOT_AVAILABLE (no broker `broker_id`).
+/// Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_mock_cluster_broker_down(
     cluster: *mut kf_mock_cluster_t,
@@ -139,6 +149,8 @@ pub extern "C" fn kf_mock_cluster_broker_down(
 
 /// Brings broker `broker_id` (-1: every broker) back up.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR_BROKER_NOT_AVAILABLE (no broker `broker_id`).
+/// Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_mock_cluster_broker_up(
     cluster: *mut kf_mock_cluster_t,
@@ -151,6 +163,8 @@ pub extern "C" fn kf_mock_cluster_broker_up(
 
 /// Delays every response of broker `broker_id` (-1: every broker) by `rtt_ms` (0 removes the
 /// delay). Errors: KF_ERR__INVALID_ARG; KF_ERR_BROKER_NOT_AVAILABLE (no broker `broker_id`).
+/// Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_mock_cluster_broker_set_rtt(
     cluster: *mut kf_mock_cluster_t,
@@ -165,6 +179,8 @@ pub extern "C" fn kf_mock_cluster_broker_set_rtt(
 /// Makes the next `count` requests of API `api_key` (KF_APIKEY_ constants) to any broker fail
 /// with `errors[0..count]` in order (KF_ERR_ codes; 0 lets one through).
 /// Errors: KF_ERR__INVALID_ARG (NULL cluster, NULL errors with a count).
+/// Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_mock_cluster_push_request_errors(
     cluster: *mut kf_mock_cluster_t,
@@ -191,6 +207,8 @@ pub extern "C" fn kf_mock_cluster_push_request_errors(
 /// Makes the next request of API `api_key` to broker `broker_id` fail with `error` after a
 /// delay of `rtt_ms` (e.g. an EndTxn that times out, then fails).
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__UNKNOWN_BROKER.
+/// Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_mock_cluster_push_broker_request_error(
     cluster: *mut kf_mock_cluster_t,
@@ -206,6 +224,8 @@ pub extern "C" fn kf_mock_cluster_push_broker_request_error(
 }
 
 /// Drops the request errors still pushed for API `api_key`. Errors: KF_ERR__INVALID_ARG.
+/// Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_mock_cluster_clear_request_errors(
     cluster: *mut kf_mock_cluster_t,
@@ -221,6 +241,8 @@ pub extern "C" fn kf_mock_cluster_clear_request_errors(
 /// unknown topic is auto-created first (with `partition` + 1 partitions), as the mock does.
 /// Errors: KF_ERR__INVALID_ARG (also for a negative partition); KF_ERR_UNKNOWN_TOPIC_OR_PART
 /// (no such partition); KF_ERR_BROKER_NOT_AVAILABLE (no broker `broker_id`).
+/// Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_mock_cluster_partition_set_leader(
     cluster: *mut kf_mock_cluster_t,
@@ -243,6 +265,8 @@ pub extern "C" fn kf_mock_cluster_partition_set_leader(
 /// Moves a coordinator to broker `broker_id`: `key_type` "group" (key: a group id) or
 /// "transaction" (key: a transactional.id).
 /// Errors: KF_ERR__INVALID_ARG (also for another key_type).
+/// Thread safety: any thread; the fault-injection calls may run while clients use the cluster.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_mock_cluster_coordinator_set(
     cluster: *mut kf_mock_cluster_t,

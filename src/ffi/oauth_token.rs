@@ -14,6 +14,8 @@ use super::{arg_str, call, handle_mut};
 /// Call only inside oauth_cb, on the `token` it was handed.
 /// Errors: KF_ERR__INVALID_ARG for NULL arguments or a token librdkafka refuses (the message
 /// says why).
+/// Thread safety: only inside the oauth_cb that was handed the token.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_oauth_token_set(
     token: *mut kf_oauth_token_t,
@@ -47,6 +49,8 @@ pub extern "C" fn kf_oauth_token_set(
 /// again later.
 ///
 /// Call only inside oauth_cb. Errors: KF_ERR__INVALID_ARG for NULL arguments.
+/// Thread safety: only inside the oauth_cb that was handed the token.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_oauth_token_fail(
     token: *mut kf_oauth_token_t,

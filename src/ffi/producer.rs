@@ -99,6 +99,7 @@ unsafe fn call_c_release(ctx: [usize; 2], value: *mut u8) {
 /// KF_ERR__FORKED and kf_producer_destroy() frees nothing of librdkafka (the child leaks it; the
 /// parent's producer is unaffected). Create a new producer in the child.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_producer_new(
     config: *const kf_config_t,
@@ -119,6 +120,7 @@ pub extern "C" fn kf_producer_new(
 /// Errors: KF_ERR__STATE when called from inside one of this producer's callbacks (then nothing
 /// is destroyed).
 /// Thread safety: no other call on this producer may run concurrently or follow.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_producer_destroy(producer: *mut kf_producer_t) -> *mut kf_error_t {
     super::destroy_client(producer, "kf_producer_destroy", "producer", |x| &x.client)
@@ -168,6 +170,8 @@ unsafe fn out_message<'a>(
 /// KF_ERR__INVALID_ARG for NULL producer or topic, a non-UTF-8 topic, or a NULL buffer with a
 /// length.
 /// Thread safety: any thread, concurrently with other produce and poll calls.
+/// Blocks: no.
+/// Nullable: `headers`, `on_delivery`.
 #[no_mangle]
 pub extern "C" fn kf_producer_produce(
     producer: *mut kf_producer_t,
@@ -214,6 +218,10 @@ pub extern "C" fn kf_producer_produce(
 /// kf_producer_destroy() (no delivery callback does).
 /// Errors: as kf_producer_produce(); KF_ERR__INVALID_ARG when `free_value` is NULL.
 /// Thread safety: any thread; `free_value` runs on the thread serving the delivery report.
+/// Blocks: no.
+/// Nullable: `headers`, `on_delivery`.
+/// Direction: `value` in.
+/// Transferred: `value` (on success, lent to the library until `free_value` gives it back).
 #[no_mangle]
 pub extern "C" fn kf_producer_produce_zerocopy(
     producer: *mut kf_producer_t,
@@ -261,6 +269,7 @@ pub extern "C" fn kf_producer_produce_zerocopy(
 /// Errors: KF_ERR__INVALID_ARG (NULL producer); KF_ERR__STATE when called from inside one of
 /// this producer's callbacks; KF_ERR__INTR when woken.
 /// Thread safety: any thread; callbacks run on the calling thread.
+/// Nullable: `served_out`.
 #[no_mangle]
 pub extern "C" fn kf_producer_poll(
     producer: *mut kf_producer_t,
@@ -287,6 +296,7 @@ pub extern "C" fn kf_producer_poll(
 /// Errors: KF_ERR__INVALID_ARG, KF_ERR__STATE (inside a callback), KF_ERR__INTR. A timeout is not
 /// an error: check `*remaining_out`.
 /// Thread safety: any thread; callbacks run on the calling thread.
+/// Nullable: `remaining_out`.
 #[no_mangle]
 pub extern "C" fn kf_producer_flush(
     producer: *mut kf_producer_t,
@@ -337,6 +347,8 @@ pub extern "C" fn kf_producer_flush_done(producer: *const kf_producer_t) -> bool
 /// call does not wait for the broker threads.
 ///
 /// Errors: KF_ERR__INVALID_ARG (NULL producer). Thread safety: any thread.
+/// Blocks: with `blocking` true, until librdkafka's threads have purged (briefly, no network wait);
+/// otherwise no.
 #[no_mangle]
 pub extern "C" fn kf_producer_purge(
     producer: *mut kf_producer_t,
@@ -354,6 +366,7 @@ pub extern "C" fn kf_producer_purge(
 /// was created.
 ///
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_producer_len(producer: *const kf_producer_t) -> usize {
     value(0, || opt(producer).map_or(0, Producer::len))
@@ -364,6 +377,7 @@ pub extern "C" fn kf_producer_len(producer: *const kf_producer_t) -> usize {
 /// `metadata_out`: on success, caller owns; free with kf_metadata_destroy().
 /// Blocks: up to `timeout_ms`. Errors: KF_ERR__INVALID_ARG; KF_ERR__TIMED_OUT; KF_ERR__TRANSPORT.
 /// Thread safety: any thread.
+/// Nullable: `topic`.
 #[no_mangle]
 pub extern "C" fn kf_producer_list_topics(
     producer: *mut kf_producer_t,
@@ -388,6 +402,7 @@ pub extern "C" fn kf_producer_list_topics(
 /// Replaces the SASL PLAIN/SCRAM username and password; used from the next (re)authentication.
 ///
 /// Errors: KF_ERR__INVALID_ARG for NULL arguments. Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_producer_set_sasl_credentials(
     producer: *mut kf_producer_t,
@@ -418,6 +433,7 @@ pub extern "C" fn kf_producer_set_sasl_credentials(
 ///
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when no pipe can be created.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_producer_event_fd(
     producer: *mut kf_producer_t,
@@ -456,6 +472,7 @@ pub extern "C" fn kf_producer_wake(producer: *mut kf_producer_t) -> *mut kf_erro
 /// was created. Returns: caller owns; free with kf_error_destroy(). The error is flagged fatal.
 ///
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_producer_fatal_error(producer: *const kf_producer_t) -> *mut kf_error_t {
     value(std::ptr::null_mut(), || {

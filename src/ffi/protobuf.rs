@@ -105,6 +105,8 @@ unsafe fn opt_str<'a>(p: *const c_char, func: &str, what: &str) -> KResult<Optio
 /// that is neither built in nor in "dependencies", an unknown message name, bad configuration).
 /// Thread safety: any thread; the serializer may be used from several threads at once
 /// (serializing may block on the registry the first time a subject is seen).
+/// Blocks: no.
+/// Nullable: `message_name`, `config_json`.
 #[no_mangle]
 pub extern "C" fn kf_protobuf_serializer_new(
     registry: *const kf_schema_registry_t,
@@ -158,6 +160,8 @@ pub extern "C" fn kf_protobuf_serializer_new(
 /// Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
 /// set when not NULL (KF_ERR__INVALID_ARG: NULL registry, bad configuration).
 /// Thread safety: any thread; the deserializer may be used from several threads at once.
+/// Blocks: no.
+/// Nullable: `config_json`.
 #[no_mangle]
 pub extern "C" fn kf_protobuf_deserializer_new(
     registry: *const kf_schema_registry_t,

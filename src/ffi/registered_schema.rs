@@ -42,6 +42,7 @@ unsafe impl Handle for kf_registered_schema_t {
 /// Frees a registered schema. NULL is a no-op.
 ///
 /// Thread safety: once per registered schema.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_registered_schema_destroy(registered: *mut kf_registered_schema_t) {
     value((), || unsafe { free_handle(registered) })
@@ -50,6 +51,7 @@ pub extern "C" fn kf_registered_schema_destroy(registered: *mut kf_registered_sc
 /// The schema id (with Apicurio's ccompat API, a content id). -1 when `registered` is NULL.
 ///
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_registered_schema_id(registered: *const kf_registered_schema_t) -> i32 {
     value(-1, || opt(registered).map_or(-1, |r| r.id))
@@ -58,6 +60,7 @@ pub extern "C" fn kf_registered_schema_id(registered: *const kf_registered_schem
 /// The version under the subject. -1 when `registered` is NULL.
 ///
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_registered_schema_version(registered: *const kf_registered_schema_t) -> i32 {
     value(-1, || opt(registered).map_or(-1, |r| r.version))
@@ -67,6 +70,7 @@ pub extern "C" fn kf_registered_schema_version(registered: *const kf_registered_
 ///
 /// Returns: borrowed, valid until the registered schema is destroyed; NULL when `registered`
 /// is NULL. Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_registered_schema_subject(
     registered: *const kf_registered_schema_t,
@@ -81,6 +85,7 @@ pub extern "C" fn kf_registered_schema_subject(
 /// Returns: borrowed, valid until the registered schema is destroyed; never pass it to
 /// kf_schema_destroy or kf_schema_add_reference. NULL when `registered` is NULL.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_registered_schema_schema(
     registered: *const kf_registered_schema_t,

@@ -80,6 +80,7 @@ pub(super) fn type_to_int(t: SchemaType) -> i32 {
 /// when `err_out` is not NULL.
 /// Errors: KF_ERR__INVALID_ARG for a NULL or non-UTF-8 `schema_str` or an unknown type.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_new(
     schema_str: *const c_char,
@@ -97,6 +98,7 @@ pub extern "C" fn kf_schema_new(
 /// kf_registered_schema_schema().
 ///
 /// Thread safety: once per schema.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_destroy(schema: *mut kf_schema_t) {
     value((), || unsafe { free_handle(schema) })
@@ -109,6 +111,7 @@ pub extern "C" fn kf_schema_destroy(schema: *mut kf_schema_t) {
 /// Errors: KF_ERR__INVALID_ARG for a NULL schema, name or subject, or non-UTF-8 text.
 /// Thread safety: one thread at a time per schema; strings borrowed from the schema before
 /// this call stay valid (they are not moved), new reference accessors see the new reference.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_add_reference(
     schema: *mut kf_schema_t,
@@ -138,6 +141,7 @@ pub extern "C" fn kf_schema_add_reference(
 ///
 /// Returns: borrowed, valid until the schema is destroyed; NULL when `schema` is NULL.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_str(schema: *const kf_schema_t) -> *const c_char {
     value(std::ptr::null(), || {
@@ -148,6 +152,7 @@ pub extern "C" fn kf_schema_str(schema: *const kf_schema_t) -> *const c_char {
 /// The schema's type: KF_SCHEMA_TYPE_AVRO, _JSON or _PROTOBUF; -1 when `schema` is NULL.
 ///
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_type(schema: *const kf_schema_t) -> i32 {
     value(-1, || {
@@ -158,6 +163,7 @@ pub extern "C" fn kf_schema_type(schema: *const kf_schema_t) -> i32 {
 /// How many references the schema has; 0 when `schema` is NULL.
 ///
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_reference_count(schema: *const kf_schema_t) -> usize {
     value(0, || opt(schema).map_or(0, |s| s.schema.references.len()))
@@ -167,6 +173,7 @@ pub extern "C" fn kf_schema_reference_count(schema: *const kf_schema_t) -> usize
 ///
 /// Returns: borrowed, valid until the schema is destroyed; NULL when `schema` is NULL or
 /// `index` is out of range. Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_reference_name(
     schema: *const kf_schema_t,
@@ -183,6 +190,7 @@ pub extern "C" fn kf_schema_reference_name(
 ///
 /// Returns: borrowed, valid until the schema is destroyed; NULL when `schema` is NULL or
 /// `index` is out of range. Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_reference_subject(
     schema: *const kf_schema_t,
@@ -197,6 +205,7 @@ pub extern "C" fn kf_schema_reference_subject(
 
 /// The version of reference `index` (0-based); -1 when `schema` is NULL or `index` is out of
 /// range. Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_reference_version(schema: *const kf_schema_t, index: usize) -> i32 {
     value(-1, || {

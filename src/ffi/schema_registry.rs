@@ -51,6 +51,7 @@ unsafe impl Handle for kf_schema_registry_t {
 /// Errors: KF_ERR__INVALID_ARG for a NULL or non-JSON config, an unknown key, a bad value, a
 /// missing url, or TLS files that cannot be read or parsed. Nothing is sent to the registry.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_new(
     config_json: *const c_char,
@@ -67,6 +68,7 @@ pub extern "C" fn kf_schema_registry_new(
 /// their own reference, so the client may be destroyed before them.
 ///
 /// Thread safety: once, after every other call on the client has returned.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_destroy(registry: *mut kf_schema_registry_t) {
     value((), || unsafe { free_handle(registry) })
@@ -78,6 +80,7 @@ pub extern "C" fn kf_schema_registry_destroy(registry: *mut kf_schema_registry_t
 /// elements, hence uint64_t.
 ///
 /// `registry` NULL: 0. Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_request_count(registry: *const kf_schema_registry_t) -> u64 {
     value(0, || opt(registry).map_or(0, |c| c.request_count()))
@@ -91,6 +94,7 @@ pub extern "C" fn kf_schema_registry_request_count(registry: *const kf_schema_re
 /// and for NULL.
 ///
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_error_http_status(err: *const kf_error_t) -> i32 {
     value(0, || {
@@ -106,6 +110,7 @@ pub extern "C" fn kf_schema_registry_error_http_status(err: *const kf_error_t) -
 /// part of kf_error_message().
 ///
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_error_code(err: *const kf_error_t) -> i32 {
     value(0, || {
@@ -310,6 +315,7 @@ pub extern "C" fn kf_schema_registry_lookup_schema(
 /// subject, 40404 already soft-deleted, 40405 permanent without a soft delete first, or no
 /// answer).
 /// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+/// Nullable: `versions_out`.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_delete_subject(
     registry: *mut kf_schema_registry_t,
@@ -336,6 +342,7 @@ pub extern "C" fn kf_schema_registry_delete_subject(
 /// unknown version, 40406 already soft-deleted, 40407 permanent without a soft delete first,
 /// or no answer).
 /// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+/// Nullable: `version_out`.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_delete_version(
     registry: *mut kf_schema_registry_t,
@@ -363,6 +370,7 @@ pub extern "C" fn kf_schema_registry_delete_version(
 /// Errors: KF_ERR__INVALID_ARG for a NULL registry or level or an unknown level;
 /// KF_ERR_SCHEMA_REGISTRY (the registry's refusal, or no answer).
 /// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+/// Nullable: `subject`.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_set_compatibility(
     registry: *mut kf_schema_registry_t,
@@ -391,6 +399,7 @@ pub extern "C" fn kf_schema_registry_set_compatibility(
 /// Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR_SCHEMA_REGISTRY (40408, or no
 /// answer).
 /// Thread safety: any thread. Blocks: up to the configured timeout per URL tried.
+/// Nullable: `subject`.
 #[no_mangle]
 pub extern "C" fn kf_schema_registry_get_compatibility(
     registry: *const kf_schema_registry_t,

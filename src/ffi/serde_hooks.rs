@@ -34,6 +34,7 @@ use crate::serdes::{Deserializer, Input, SerdeKind, Serializer, Value};
 /// Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
 /// when not NULL (KF_ERR__INVALID_ARG: NULL inner or to_dict).
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_to_dict_serializer_new(
     inner: *const kf_serializer_t,
@@ -80,6 +81,7 @@ pub extern "C" fn kf_to_dict_serializer_new(
 /// Returns: caller owns; free with kf_deserializer_destroy(). NULL on failure with `*err_out`
 /// set when not NULL (KF_ERR__INVALID_ARG: NULL inner or from_dict).
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_from_dict_deserializer_new(
     inner: *const kf_deserializer_t,

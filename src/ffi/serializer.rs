@@ -48,6 +48,8 @@ pub(super) unsafe fn codec(name: *const c_char, f: &str) -> KResult<Codec> {
 /// Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
 /// when not NULL (KF_ERR__INVALID_ARG: unknown codec or non-UTF-8 name).
 /// Thread safety: any thread; the serializer may be used from several threads at once.
+/// Blocks: no.
+/// Nullable: `codec`.
 #[no_mangle]
 pub extern "C" fn kf_string_serializer_new(
     codec: *const c_char,
@@ -66,6 +68,7 @@ pub extern "C" fn kf_string_serializer_new(
 ///
 /// Returns: caller owns; free with kf_serializer_destroy(). Never NULL.
 /// Thread safety: any thread; the serializer may be used from several threads at once.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_integer_serializer_new() -> *mut kf_serializer_t {
     value(std::ptr::null_mut(), || {
@@ -79,6 +82,7 @@ pub extern "C" fn kf_integer_serializer_new() -> *mut kf_serializer_t {
 ///
 /// Returns: caller owns; free with kf_serializer_destroy(). Never NULL.
 /// Thread safety: any thread; the serializer may be used from several threads at once.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_double_serializer_new() -> *mut kf_serializer_t {
     value(std::ptr::null_mut(), || {
@@ -93,6 +97,7 @@ pub extern "C" fn kf_double_serializer_new() -> *mut kf_serializer_t {
 /// Returns: caller owns; free with kf_serializer_destroy(). NULL on failure with `*err_out` set
 /// when not NULL (KF_ERR__INVALID_ARG: NULL callback).
 /// Thread safety: any thread. The callback runs on the threads that serialize.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_custom_serializer_new(
     serialize: kf_serde_cb,
@@ -110,6 +115,7 @@ pub extern "C" fn kf_custom_serializer_new(
 
 /// Frees a serializer. Producers made with it keep their own reference. NULL is a no-op.
 /// Thread safety: once, with no other call on this handle running.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_serializer_destroy(serializer: *mut kf_serializer_t) {
     value((), || unsafe { free_handle(serializer) })
@@ -141,6 +147,9 @@ fn serialize_into(
 /// out, a `ctx->size` below sizeof(kf_serialization_context_t) as first published, a non-UTF-8
 /// topic, a bad field, or NULL data with a length.
 /// Thread safety: any thread (the serializer is shared; `out` is the caller's).
+/// Blocks: a schema serializer (Avro, JSON Schema, Protobuf) may wait on the registry the first
+/// time a subject or schema is seen (the client's timeout per URL tried); the built-ins do not
+/// block.
 #[no_mangle]
 pub extern "C" fn kf_serializer_serialize(
     serializer: *mut kf_serializer_t,
@@ -164,6 +173,8 @@ pub extern "C" fn kf_serializer_serialize(
 ///
 /// Errors: as kf_serializer_serialize(); KF_ERR__INVALID_ARG for a non-UTF-8 `value`.
 /// Thread safety: any thread.
+/// Blocks: as kf_serializer_serialize().
+/// Nullable: `value`.
 #[no_mangle]
 pub extern "C" fn kf_serializer_serialize_string(
     serializer: *mut kf_serializer_t,
@@ -187,6 +198,7 @@ pub extern "C" fn kf_serializer_serialize_string(
 /// text; Double: widened).
 ///
 /// Errors: as kf_serializer_serialize(). Thread safety: any thread.
+/// Blocks: as kf_serializer_serialize().
 #[no_mangle]
 pub extern "C" fn kf_serializer_serialize_int32(
     serializer: *mut kf_serializer_t,
@@ -204,6 +216,7 @@ pub extern "C" fn kf_serializer_serialize_int32(
 /// Python's repr, "1.5"; Integer refuses it with a serialization error).
 ///
 /// Errors: as kf_serializer_serialize(). Thread safety: any thread.
+/// Blocks: as kf_serializer_serialize().
 #[no_mangle]
 pub extern "C" fn kf_serializer_serialize_double(
     serializer: *mut kf_serializer_t,

@@ -101,6 +101,8 @@ unsafe fn serde_value<'a>(
 /// Returns: caller owns; free with kf_serializing_producer_destroy(). NULL on failure with
 /// `*err_out` set when not NULL (KF_ERR__INVALID_ARG for a NULL or refused config).
 /// Thread safety: any thread.
+/// Blocks: no.
+/// Nullable: `key_serializer`, `value_serializer`.
 #[no_mangle]
 pub extern "C" fn kf_serializing_producer_new(
     config: *const kf_config_t,
@@ -125,6 +127,7 @@ pub extern "C" fn kf_serializing_producer_new(
 /// Errors: KF_ERR__STATE when called from inside one of this producer's callbacks (then nothing
 /// is destroyed).
 /// Thread safety: no other call on this producer may run concurrently or follow.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_serializing_producer_destroy(
     producer: *mut kf_serializing_producer_t,
@@ -150,6 +153,7 @@ pub extern "C" fn kf_serializing_producer_destroy(
 /// Returns: borrowed, valid until kf_serializing_producer_destroy(); never destroy it yourself.
 /// NULL when `producer` is NULL.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_serializing_producer_producer(
     producer: *const kf_serializing_producer_t,
@@ -197,6 +201,9 @@ unsafe fn serde_produce(
 /// Errors: KF_ERR__KEY_SERIALIZATION or KF_ERR__VALUE_SERIALIZATION carrying the cause (nothing
 /// was enqueued); otherwise as kf_producer_produce().
 /// Thread safety: any thread, concurrently with other produce and poll calls.
+/// Blocks: while a schema serializer waits on the registry (as kf_serializer_serialize());
+/// enqueuing itself does not block.
+/// Nullable: `headers`, `on_delivery`.
 #[no_mangle]
 pub extern "C" fn kf_serializing_producer_produce(
     producer: *mut kf_serializing_producer_t,
@@ -244,6 +251,8 @@ pub extern "C" fn kf_serializing_producer_produce(
 /// sizeof(kf_serde_value_t) as first published, an unknown `kind`, non-UTF-8 string data, or
 /// NULL data with a length.
 /// Thread safety: any thread.
+/// Blocks: as kf_serializing_producer_produce().
+/// Nullable: `key`, `value`, `headers`, `on_delivery`.
 #[no_mangle]
 pub extern "C" fn kf_serializing_producer_produce_typed(
     producer: *mut kf_serializing_producer_t,

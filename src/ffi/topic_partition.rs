@@ -29,6 +29,8 @@ fn elem_arg<'a>(
 /// hint: at most 1024 elements are reserved up front, so no value can exhaust memory.
 ///
 /// Returns: caller owns; free with kf_topic_partition_list_destroy(). Never NULL.
+/// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_topic_partition_list_new(capacity: usize) -> *mut kf_topic_partition_list_t {
     value(std::ptr::null_mut(), || {
@@ -37,6 +39,8 @@ pub extern "C" fn kf_topic_partition_list_new(capacity: usize) -> *mut kf_topic_
 }
 
 /// Frees a list the caller owns. NULL is a no-op. Never pass a list handed to a callback.
+/// Thread safety: once, with no other call on the topic partition list running.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_topic_partition_list_destroy(list: *mut kf_topic_partition_list_t) {
     value((), || unsafe {
@@ -47,6 +51,8 @@ pub extern "C" fn kf_topic_partition_list_destroy(list: *mut kf_topic_partition_
 /// A deep copy (e.g. of a list handed to a callback).
 ///
 /// Returns: caller owns; free with kf_topic_partition_list_destroy(). NULL when `list` is NULL.
+/// Thread safety: any thread, while no call changes the list.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_topic_partition_list_copy(
     list: *const kf_topic_partition_list_t,
@@ -62,6 +68,9 @@ pub extern "C" fn kf_topic_partition_list_copy(
 /// its index. Use KF_PARTITION_UA for "all partitions" where a call allows it (subscribe).
 ///
 /// Errors: KF_ERR__INVALID_ARG for a NULL list or topic, or a topic that is not UTF-8.
+/// Thread safety: one thread at a time per list.
+/// Blocks: no.
+/// Nullable: `index_out`.
 #[no_mangle]
 pub extern "C" fn kf_topic_partition_list_add(
     list: *mut kf_topic_partition_list_t,
@@ -82,6 +91,8 @@ pub extern "C" fn kf_topic_partition_list_add(
 }
 
 /// The number of elements; 0 when `list` is NULL.
+/// Thread safety: any thread, while no call changes the list.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_topic_partition_list_count(list: *const kf_topic_partition_list_t) -> usize {
     value(0, || opt(list).map_or(0, PartitionList::len))
@@ -90,6 +101,8 @@ pub extern "C" fn kf_topic_partition_list_count(list: *const kf_topic_partition_
 /// The index of (topic, partition) in `*index_out`.
 ///
 /// Errors: KF_ERR__INVALID_ARG for NULL arguments; KF_ERR__NOENT when not in the list.
+/// Thread safety: any thread, while no call changes the list.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_topic_partition_list_find(
     list: *const kf_topic_partition_list_t,
@@ -117,6 +130,8 @@ pub extern "C" fn kf_topic_partition_list_find(
 
 /// The topic of element `index`. Returns: borrowed, valid as long as the list; NULL when the
 /// list is NULL or the index out of range.
+/// Thread safety: any thread, while no call changes the list.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_topic_partition_list_topic(
     list: *const kf_topic_partition_list_t,
@@ -128,6 +143,8 @@ pub extern "C" fn kf_topic_partition_list_topic(
 }
 
 /// The partition of element `index`; KF_PARTITION_UA (-1) when out of range.
+/// Thread safety: any thread, while no call changes the list.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_topic_partition_list_partition(
     list: *const kf_topic_partition_list_t,
@@ -138,6 +155,8 @@ pub extern "C" fn kf_topic_partition_list_partition(
 
 /// The offset of element `index` (or a KF_OFFSET_ constant); KF_OFFSET_INVALID when out of range
 /// or `list` is NULL.
+/// Thread safety: any thread, while no call changes the list.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_topic_partition_list_offset(
     list: *const kf_topic_partition_list_t,
@@ -148,6 +167,8 @@ pub extern "C" fn kf_topic_partition_list_offset(
 
 /// Sets the offset of element `index` (a position, a timestamp for offsets_for_times, or a
 /// KF_OFFSET_ constant). Errors: KF_ERR__INVALID_ARG for a NULL list or an index out of range.
+/// Thread safety: one thread at a time per list.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_topic_partition_list_set_offset(
     list: *mut kf_topic_partition_list_t,
@@ -163,6 +184,9 @@ pub extern "C" fn kf_topic_partition_list_set_offset(
 
 /// The commit metadata of element `index` and its length in `*len_out` (may be NULL). Returns:
 /// borrowed, valid until the list is destroyed or the metadata set again; NULL when none.
+/// Thread safety: any thread, while no call changes the list.
+/// Blocks: no.
+/// Nullable: `len_out`.
 #[no_mangle]
 pub extern "C" fn kf_topic_partition_list_metadata(
     list: *const kf_topic_partition_list_t,
@@ -180,6 +204,8 @@ pub extern "C" fn kf_topic_partition_list_metadata(
 
 /// Sets (copies) the commit metadata of element `index`; NULL with length 0 clears it.
 /// Errors: KF_ERR__INVALID_ARG for a NULL list, an index out of range, or NULL with a length.
+/// Thread safety: one thread at a time per list.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_topic_partition_list_set_metadata(
     list: *mut kf_topic_partition_list_t,
@@ -196,6 +222,8 @@ pub extern "C" fn kf_topic_partition_list_set_metadata(
 }
 
 /// The leader epoch of element `index`; -1 when unknown or out of range.
+/// Thread safety: any thread, while no call changes the list.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_topic_partition_list_leader_epoch(
     list: *const kf_topic_partition_list_t,
@@ -206,6 +234,8 @@ pub extern "C" fn kf_topic_partition_list_leader_epoch(
 
 /// Sets the leader epoch of element `index` (-1 for unknown), used by seek and commit.
 /// Errors: KF_ERR__INVALID_ARG for a NULL list or an index out of range.
+/// Thread safety: one thread at a time per list.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_topic_partition_list_set_leader_epoch(
     list: *mut kf_topic_partition_list_t,
@@ -221,6 +251,8 @@ pub extern "C" fn kf_topic_partition_list_set_leader_epoch(
 
 /// The per-element error code of element `index` (0 when none); KF_ERR__INVALID_ARG when the
 /// list is NULL or the index out of range.
+/// Thread safety: any thread, while no call changes the list.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_topic_partition_list_error_code(
     list: *const kf_topic_partition_list_t,

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Generates the NULL-argument ABI test from include/kafkaffi.h.
+"""Generates the NULL-argument ABI test from include/kafkaffi.abi.json (the description of
+include/kafkaffi.h that tools/abi_json.rs generates; tests/abi_json.rs keeps it in step).
 
-    gen_null_args.py <kafkaffi.h> <out.c>
+    gen_null_args.py <kafkaffi.abi.json> <out.c>
 
 For every function the header declares and every pointer parameter it takes (data pointers,
 callbacks and opaques alike), the generated program calls the function with NULL in that
@@ -12,9 +13,10 @@ parameter and a valid value in every other one, and checks the outcome:
   - any other return                -> its documented sentinel (NULL, 0, -1, false, ...)
   - void                            -> nothing but not crashing (the documented no-op)
 
-unless the header documents NULL as a valid value of that parameter (the NULLABLE table and
-the generic rules in nullable()), in which case any outcome passes but a crash, a hang, or an
-error that refuses that very argument (KF_ERR__INVALID_ARG "<param> is NULL").
+unless the ABI description says NULL is a valid value of that parameter ("nullable": true,
+from the header's `Nullable:` doc lines and conventions such as _destroy(NULL)), in which case
+any outcome passes but a crash, a hang, or an error that refuses that very argument
+(KF_ERR__INVALID_ARG "<param> is NULL").
 
 Each function's cases run in a forked child (a crash or a 30 s hang is a failure naming the
 function and the argument; the next cases still run), and the child builds the valid values
@@ -24,6 +26,7 @@ The tables below say how to make a valid value of each parameter. A function who
 the tables do not cover makes the generator fail, listing everything it could not handle, so a
 new function cannot go untested: extend the tables (and null_args_fixtures.c) instead.
 """
+import json
 import re
 import sys
 
@@ -197,89 +200,6 @@ OVERRIDES = {
     ("kf_partitioner_fnv1a", "key_len"): "3",
 }
 
-# ---- NULL that is a valid value ----------------------------------------------------------------
-# (function, parameter) -> where the header says so. Any outcome but a crash or a hang passes.
-NULLABLE = {
-    ("kf_delivery_report_batch_reports", "batch"): "NULL: no reports",
-    ("kf_delivery_report_batch_reports", "count_out"): "count_out may be NULL",
-    ("kf_admin_list_topics", "topic"): "all topics when topic is NULL",
-    ("kf_producer_list_topics", "topic"): "all topics when topic is NULL",
-    ("kf_consumer_list_topics", "topic"): "all topics when topic is NULL",
-    ("kf_admin_elect_leaders", "partitions"): "partitions may be NULL",
-    ("kf_admin_elect_leaders_async", "partitions"): "partitions may be NULL",
-    ("kf_config_resource_add_incremental_config", "value"): "value may be NULL for DELETE",
-    ("kf_acl_binding_filter_new", "name"): "NULL strings match any value",
-    ("kf_acl_binding_filter_new", "principal"): "NULL strings match any value",
-    ("kf_acl_binding_filter_new", "host"): "NULL strings match any value",
-    ("kf_avro_serializer_new", "schema_str"): "NULL with use.latest.version",
-    ("kf_avro_serializer_new", "config_json"): "NULL: defaults",
-    ("kf_avro_serializer_new_with_schema", "schema"): "NULL with use.latest.version",
-    ("kf_avro_serializer_new_with_schema", "config_json"): "NULL: defaults",
-    ("kf_avro_deserializer_new", "reader_schema_str"): "NULL: the writer's schema",
-    ("kf_avro_deserializer_new", "config_json"): "NULL: defaults",
-    ("kf_avro_deserializer_new_with_schema", "reader_schema"): "NULL: the writer's schema",
-    ("kf_avro_deserializer_new_with_schema", "config_json"): "NULL: defaults",
-    ("kf_avro_producer_new", "base"): "may be NULL",
-    ("kf_avro_producer_new", "default_key_schema"): "either may be NULL",
-    ("kf_avro_producer_new", "default_value_schema"): "either may be NULL",
-    ("kf_avro_producer_produce", "key"): "NULL: null",
-    ("kf_avro_producer_produce", "key_schema"): "NULL: the default",
-    ("kf_avro_producer_produce", "value_schema"): "NULL: the default",
-    ("kf_avro_consumer_new", "base"): "may be NULL",
-    ("kf_avro_consumer_new", "reader_key_schema"): "NULL: the writer's schema",
-    ("kf_avro_consumer_new", "reader_value_schema"): "NULL: the writer's schema",
-    ("kf_string_serializer_new", "codec"): "utf_8 when NULL",
-    ("kf_string_deserializer_new", "codec"): "utf_8 when NULL",
-    ("kf_serializing_producer_new", "key_serializer"): "either may be NULL",
-    ("kf_serializing_producer_new", "value_serializer"): "either may be NULL",
-    ("kf_deserializing_consumer_new", "key_deserializer"): "either may be NULL",
-    ("kf_deserializing_consumer_new", "value_deserializer"): "either may be NULL",
-    ("kf_consumer_subscribe", "callbacks"): "may be NULL",
-    ("kf_topic_description_authorized_operations", "count_out"): "count_out may be NULL",
-    ("kf_cluster_description_authorized_operations", "count_out"): "as for topics",
-    ("kf_consumer_group_description_authorized_operations", "count_out"): "as for topics",
-    ("kf_topic_partition_list_add", "index_out"): "may be NULL",
-    ("kf_buffer_data", "len_out"): "may be NULL",
-    ("kf_headers_get", "len_out"): "each written when its _out pointer is not NULL",
-    ("kf_message_key", "len_out"): "may be NULL",
-    ("kf_message_value", "len_out"): "may be NULL",
-    ("kf_topic_partition_list_metadata", "len_out"): "may be NULL",
-    ("kf_message_timestamp", "type_out"): "may be NULL",
-    ("kf_message_view", "headers"): "may be NULL when headers_cap is 0",
-    ("kf_consumer_commit", "message"): "message or offsets or the current position",
-    ("kf_consumer_commit", "offsets"): "message or offsets or the current position",
-    ("kf_consumer_commit", "committed_out"): "may be NULL",
-    ("kf_consumer_store_offsets", "message"): "message or offsets",
-    ("kf_consumer_store_offsets", "offsets"): "message or offsets",
-    ("kf_avro_producer_produce", "value"): "NULL: null",
-    ("kf_protobuf_serializer_new", "message_name"): "NULL: the first message of the file",
-    ("kf_json_schema_deserializer_new", "schema_str"): "NULL: the writer's schema",
-    ("kf_headers_get", "name_out"): "each written when its _out pointer is not NULL",
-    ("kf_headers_get", "value_out"): "each written when its _out pointer is not NULL",
-    ("kf_headers_get_last", "value_out"): "each written when its _out pointer is not NULL",
-    ("kf_headers_get_last", "len_out"): "each written when its _out pointer is not NULL",
-    ("kf_schema_registry_delete_version", "version_out"): "may be NULL",
-    ("kf_schema_registry_delete_subject", "versions_out"): "may be NULL",
-    ("kf_schema_registry_set_compatibility", "subject"): "the global level when NULL",
-    ("kf_schema_registry_get_compatibility", "subject"): "the global level when NULL",
-    ("kf_serializer_serialize_string", "value"): "NULL: null",
-    ("kf_serializing_producer_produce_typed", "key"): "NULL: null",
-    ("kf_serializing_producer_produce_typed", "value"): "NULL: null",
-}
-# Parameter names that are optional everywhere the header uses them.
-NULLABLE_NAMES = {
-    "options": "options may be NULL",
-    "err_out": "*err_out is set only when err_out is not NULL",
-    "headers": "headers may be NULL",
-    "on_delivery": "on_delivery may be NULL",
-    "free_opaque": "free_opaque may be NULL",
-    "served_out": "may be NULL",
-    "remaining_out": "may be NULL",
-    "enqueued_out": "may be NULL",
-}
-# ... except in the functions of that object itself (kf_headers_add(headers=NULL) is an error).
-NULLABLE_NAMES_EXCEPT = {"headers": "kf_headers_", "options": "kf_admin_options_"}
-
 # Documented values returned for a NULL argument, other than the defaults of ret_expect().
 SENTINELS = {
     "kf_error_code": "0",
@@ -308,33 +228,14 @@ def die(msg):
     sys.exit(1)
 
 
-def parse(header_text):
-    text = re.sub(r"/\*.*?\*/", " ", header_text, flags=re.S)
-    text = re.sub(r"//[^\n]*", " ", text)
-    text = "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("#"))
-    text = re.sub(r"extern\s+\"C\"\s*\{", " ", text)
+def parse(abi):
+    """(return type, name, [(type, name, nullable)]) of every function of the description."""
+    if abi.get("format") != "kafkaffi-abi":
+        die("not a kafkaffi ABI description (include/kafkaffi.abi.json)")
     funcs = []
-    for stmt in text.split(";"):
-        stmt = " ".join(stmt.split())
-        if "typedef" in stmt or "{" in stmt or "}" in stmt:
-            # a struct body ends with "} name" before the ';': what follows the brace is not a
-            # declaration of ours
-            stmt = stmt.split("}")[-1].strip()
-            if "typedef" in stmt or not stmt:
-                continue
-        m = re.fullmatch(r"(.+?)\b(kf_\w+)\s*\((.*)\)", stmt)
-        if not m:
-            continue
-        ret, name, args = m.group(1).strip(), m.group(2), m.group(3).strip()
-        params = []
-        if args and args != "void":
-            for a in args.split(","):
-                a = a.strip()
-                pm = re.fullmatch(r"(.*?)\s*\b(\w+)", a)
-                if not pm:
-                    die(f"cannot parse parameter '{a}' of {name}")
-                params.append((norm(pm.group(1)), pm.group(2)))
-        funcs.append((ret, name, params))
+    for f in abi["functions"]:
+        params = [(norm(p["type"]["c"]), p["name"], bool(p["nullable"])) for p in f["params"]]
+        funcs.append((norm(f["returns"]["type"]["c"]), f["name"], params))
     return funcs
 
 
@@ -365,7 +266,7 @@ def pointee(t):
 
 def valid_value(fn, params, idx, unknown):
     """A C expression for a valid value of params[idx], or None (listed in `unknown`)."""
-    t, n = params[idx]
+    t, n = params[idx][:2]
     t = norm(t)
     if (fn, n) in OVERRIDES:
         return OVERRIDES[(fn, n)]
@@ -399,29 +300,14 @@ def valid_value(fn, params, idx, unknown):
 
 
 def nullable(fn, ret, params, idx):
-    t, n = params[idx]
-    t = norm(t)
-    if (fn, n) in NULLABLE:
-        return NULLABLE[(fn, n)]
-    if n in NULLABLE_NAMES and not fn.startswith(NULLABLE_NAMES_EXCEPT.get(n, "-")):
-        return NULLABLE_NAMES[n]
-    if t == "void *" and n in ("opaque", "free_opaque"):
-        return "an opaque is passed back unchanged"
-    if idx == 0 and (fn.endswith("_destroy") or fn.endswith("_free")):
-        return "NULL is a no-op"
-    if fn.startswith("kf_config_set_") and fn.endswith("_cb") and n == "callback":
-        return "callback NULL removes the registration"
-    if t == "kf_free_fn":
-        return "free_opaque may be NULL"
-    if n == "config_json" and re.search(r"_(de)?serializer_new(_with_schema)?$", fn):
-        return "config_json NULL or \"\": defaults"
-    return None
+    """Why NULL is a valid value of params[idx], or None."""
+    return "nullable in kafkaffi.abi.json" if params[idx][2] else None
 
 
 def ret_expect(fn, ret, params):
     """How the generated code checks the return value for a NULL (non-nullable) argument."""
     r = norm(ret)
-    names = [n for _, n in params]
+    names = [p[1] for p in params]
     if fn in SENTINELS:
         s = SENTINELS[fn]
         if s.startswith("STR:"):
@@ -451,7 +337,7 @@ def gen(funcs):
     cases = []  # (fn, param, c_function_name, body)
     out_decls = []
     for fn_i, (ret, fn, params) in enumerate(funcs):
-        ptr_idx = [i for i, (t, _) in enumerate(params) if is_pointer(norm(t))]
+        ptr_idx = [i for i, p in enumerate(params) if is_pointer(norm(p[0]))]
         cache = {}
 
         def value_of(i):
@@ -463,11 +349,11 @@ def gen(funcs):
             return cache[i]
 
         for k in ptr_idx:
-            t_k, n_k = params[k]
+            t_k, n_k = params[k][:2]
             args = []
             locals_ = []
             scoped = None
-            for i, (t, n) in enumerate(params):
+            for i, (t, n, _) in enumerate(params):
                 t = norm(t)
                 if i == k:
                     args.append("NULL")
@@ -505,7 +391,7 @@ def gen(funcs):
             r = norm(ret)
             body = list(locals_)
             if nul:
-                names = [n for _, n in params]
+                names = [p[1] for p in params]
                 if r == "void":
                     body.append(f"{call};")
                     body.append(f'pass_nullable("{fn}", "{n_k}", NULL);')
@@ -522,7 +408,7 @@ def gen(funcs):
                 kind, val = ret_expect(fn, ret, params)
                 errvar = None
                 if kind == "NULL_ERR":
-                    idx = [n for _, n in params].index("err_out")
+                    idx = [p[1] for p in params].index("err_out")
                     errvar = f"out{idx}"
                 if kind == "VOID":
                     body.append(f"{call};")
@@ -551,8 +437,7 @@ def gen(funcs):
 
 def emit(funcs, cases, out):
     w = []
-    w.append("/* Generated by tests/abi/gen_null_args.py from include/kafkaffi.h: do not edit. */")
-    w.append("#include <string.h>")
+    w.append("/* Generated by tests/abi/gen_null_args.py from include/kafkaffi.abi.json: do not edit. */")
     w.append('#include "null_args_harness.h"')
     w.append("")
     for fn_i, fn, n, cname, body, scoped in cases:
@@ -574,7 +459,7 @@ def emit(funcs, cases, out):
     w.append(f"const size_t null_case_count = {len(cases)};")
     w.append(f"const size_t null_function_count = {len(funcs)};")
     no_ptr = [fn for ret, fn, params in funcs
-              if not any(is_pointer(norm(t)) for t, _ in params)]
+              if not any(is_pointer(norm(p[0])) for p in params)]
     w.append(f"const size_t null_functions_without_pointers = {len(no_ptr)};")
     with open(out, "w") as f:
         f.write("\n".join(w) + "\n")
@@ -592,12 +477,18 @@ def self_test(header):
         raise GenError(msg)
 
     with open(header) as f:
-        text = f.read()
-    text += ("\nkf_error_t *kf_zz_new_thing(kf_zz_thing_t *thing, const kf_config_t *config);\n"
-             "kf_error_t *kf_zz_other(kf_producer_t *producer, int zz_mode);\n")
+        abi = json.load(f)
+
+    def fn(name, params):
+        return {"name": name, "returns": {"type": {"c": "kf_error_t *"}},
+                "params": [{"name": n, "type": {"c": t}, "nullable": "*" in t and False}
+                           for t, n in params]}
+    abi["functions"] += [fn("kf_zz_new_thing", [("kf_zz_thing_t *", "thing"),
+                                                ("const kf_config_t *", "config")]),
+                         fn("kf_zz_other", [("kf_producer_t *", "producer"), ("int", "zz_mode")])]
     real_die, die = die, raise_
     try:
-        gen(parse(text))
+        gen(parse(abi))
     except GenError as e:
         msg = str(e)
         want = ["kf_zz_new_thing: parameter type 'kf_zz_thing_t * thing'",
@@ -617,11 +508,11 @@ def main():
         self_test(sys.argv[2])
         return
     if len(sys.argv) != 3:
-        die("usage: gen_null_args.py <kafkaffi.h> <out.c>")
+        die("usage: gen_null_args.py <kafkaffi.abi.json> <out.c>")
     with open(sys.argv[1]) as f:
-        funcs = parse(f.read())
+        funcs = parse(json.load(f))
     if len(funcs) < 100:
-        die(f"only {len(funcs)} functions found in {sys.argv[1]}: the parser is broken")
+        die(f"only {len(funcs)} functions found in {sys.argv[1]}")
     cases = gen(funcs)
     emit(funcs, cases, sys.argv[2])
     print(f"gen_null_args.py: {len(funcs)} functions, {len(cases)} NULL-argument cases")

@@ -1,6 +1,6 @@
 #!/bin/sh
 # ABI check of the shared library (run by ctest as `symbols`):
-#   test_symbols.sh <header-functions.txt> <libkafkaffi.so> <expected soname> <nm> <readelf>
+#   test_symbols.sh <functions.txt (from include/kafkaffi.abi.json)> <libkafkaffi.so> <expected soname> <nm> <readelf>
 # - the soname is libkafkaffi.so.<ABI major>;
 # - the dynamic symbol table exports exactly the functions declared in include/kafkaffi.h
 #   (none missing, none extra), and nothing else: no rd_kafka_*, no Rust symbols.

@@ -19,6 +19,7 @@ use crate::kafka::admin::Request;
 /// callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
 /// Thread safety: any thread.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_create_acls(
     admin: *mut kf_admin_t,
@@ -52,6 +53,8 @@ unsafe fn create_acls_req<'a>(
 ///
 /// Errors: as kf_admin_create_acls(), plus a NULL callback; on error the callback never runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+/// Blocks: no.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_create_acls_async(
     admin: *mut kf_admin_t,
@@ -88,6 +91,7 @@ pub extern "C" fn kf_admin_create_acls_async(
 /// callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
 /// Thread safety: any thread.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_describe_acls(
     admin: *mut kf_admin_t,
@@ -110,6 +114,8 @@ pub extern "C" fn kf_admin_describe_acls(
 ///
 /// Errors: as kf_admin_describe_acls(), plus a NULL callback; on error the callback never runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+/// Blocks: no.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_describe_acls_async(
     admin: *mut kf_admin_t,
@@ -144,6 +150,7 @@ pub extern "C" fn kf_admin_describe_acls_async(
 /// callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
 /// Thread safety: any thread.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_delete_acls(
     admin: *mut kf_admin_t,
@@ -177,6 +184,8 @@ unsafe fn delete_acls_req<'a>(
 ///
 /// Errors: as kf_admin_delete_acls(), plus a NULL callback; on error the callback never runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+/// Blocks: no.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_delete_acls_async(
     admin: *mut kf_admin_t,

@@ -28,6 +28,7 @@ pub(crate) fn admin<'a>(p: *const kf_admin_t, func: &str) -> KResult<&'a Admin> 
 /// KF_ERR__FORKED and kf_admin_destroy() frees nothing of librdkafka (the child leaks it; the
 /// parent's admin client is unaffected). Create a new admin client in the child.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_admin_new(
     config: *const kf_config_t,
@@ -48,6 +49,7 @@ pub extern "C" fn kf_admin_new(
 /// Errors: KF_ERR__STATE when called from inside one of this client's callbacks (then nothing is
 /// destroyed).
 /// Thread safety: no other call on this admin client may run concurrently or follow.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_admin_destroy(admin: *mut kf_admin_t) -> *mut kf_error_t {
     crate::ffi::destroy_client(admin, "kf_admin_destroy", "admin client", |x| &x.client)
@@ -61,6 +63,7 @@ pub extern "C" fn kf_admin_destroy(admin: *mut kf_admin_t) -> *mut kf_error_t {
 /// Errors: KF_ERR__INVALID_ARG (NULL admin); KF_ERR__STATE when called from inside one of this
 /// client's callbacks; KF_ERR__INTR when woken.
 /// Thread safety: any thread; callbacks run on the calling thread.
+/// Nullable: `served_out`.
 #[no_mangle]
 pub extern "C" fn kf_admin_poll(
     admin: *mut kf_admin_t,
@@ -106,6 +109,7 @@ pub extern "C" fn kf_admin_wake(admin: *mut kf_admin_t) -> *mut kf_error_t {
 ///
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE when no pipe can be created.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_admin_event_fd(admin: *mut kf_admin_t, fd_out: *mut c_int) -> *mut kf_error_t {
     call("kf_admin_event_fd", || unsafe {
@@ -123,6 +127,7 @@ pub extern "C" fn kf_admin_event_fd(admin: *mut kf_admin_t, fd_out: *mut c_int) 
 /// Blocks: up to `timeout_ms`, serving callbacks. Errors: KF_ERR__INVALID_ARG;
 /// KF_ERR__TIMED_OUT; KF_ERR__TRANSPORT.
 /// Thread safety: any thread.
+/// Nullable: `topic`.
 #[no_mangle]
 pub extern "C" fn kf_admin_list_topics(
     admin: *mut kf_admin_t,
@@ -147,6 +152,7 @@ pub extern "C" fn kf_admin_list_topics(
 /// Replaces the SASL PLAIN/SCRAM username and password; used from the next (re)authentication.
 ///
 /// Errors: KF_ERR__INVALID_ARG for NULL arguments. Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_admin_set_sasl_credentials(
     admin: *mut kf_admin_t,

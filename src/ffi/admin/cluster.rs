@@ -19,6 +19,7 @@ use crate::kafka::admin::Request;
 /// callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
 /// Thread safety: any thread.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_describe_topics(
     admin: *mut kf_admin_t,
@@ -43,6 +44,8 @@ pub extern "C" fn kf_admin_describe_topics(
 /// Errors: as kf_admin_describe_topics(), plus a NULL callback; on error the callback never
 /// runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+/// Blocks: no.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_describe_topics_async(
     admin: *mut kf_admin_t,
@@ -80,6 +83,7 @@ pub extern "C" fn kf_admin_describe_topics_async(
 /// callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
 /// Thread safety: any thread.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_describe_cluster(
     admin: *mut kf_admin_t,
@@ -100,6 +104,8 @@ pub extern "C" fn kf_admin_describe_cluster(
 /// Errors: as kf_admin_describe_cluster(), plus a NULL callback; on error the callback never
 /// runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+/// Blocks: no.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_describe_cluster_async(
     admin: *mut kf_admin_t,

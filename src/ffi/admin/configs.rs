@@ -20,6 +20,7 @@ use crate::kafka::admin::Request;
 /// callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
 /// Thread safety: any thread.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_describe_configs(
     admin: *mut kf_admin_t,
@@ -47,6 +48,8 @@ pub extern "C" fn kf_admin_describe_configs(
 /// Errors: as kf_admin_describe_configs(), plus a NULL callback; on error the callback never
 /// runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+/// Blocks: no.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_describe_configs_async(
     admin: *mut kf_admin_t,
@@ -86,6 +89,7 @@ pub extern "C" fn kf_admin_describe_configs_async(
 /// callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
 /// Thread safety: any thread.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_alter_configs(
     admin: *mut kf_admin_t,
@@ -112,6 +116,8 @@ pub extern "C" fn kf_admin_alter_configs(
 ///
 /// Errors: as kf_admin_alter_configs(), plus a NULL callback; on error the callback never runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+/// Blocks: no.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_alter_configs_async(
     admin: *mut kf_admin_t,
@@ -152,6 +158,7 @@ pub extern "C" fn kf_admin_alter_configs_async(
 /// callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
 /// Thread safety: any thread.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_incremental_alter_configs(
     admin: *mut kf_admin_t,
@@ -180,6 +187,8 @@ pub extern "C" fn kf_admin_incremental_alter_configs(
 /// Errors: as kf_admin_incremental_alter_configs(), plus a NULL callback; on error the callback
 /// never runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+/// Blocks: no.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_incremental_alter_configs_async(
     admin: *mut kf_admin_t,

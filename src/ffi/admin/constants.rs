@@ -150,6 +150,7 @@ pub const KF_CONSUMER_GROUP_TYPE_CONSUMER: i32 = 1;
 pub const KF_CONSUMER_GROUP_TYPE_CLASSIC: i32 = 2;
 
 /// Isolation level (Python's IsolationLevel): read uncommitted.
+/// Group: KF_ISOLATION_LEVEL.
 pub const KF_ISOLATION_LEVEL_READ_UNCOMMITTED: i32 = 0;
 /// Isolation level: read committed.
 pub const KF_ISOLATION_LEVEL_READ_COMMITTED: i32 = 1;

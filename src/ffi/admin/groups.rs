@@ -34,6 +34,7 @@ pub struct kf_consumer_group_topic_partitions_t {
 /// callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
 /// Thread safety: any thread.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_list_consumer_groups(
     admin: *mut kf_admin_t,
@@ -57,6 +58,8 @@ pub extern "C" fn kf_admin_list_consumer_groups(
 /// Errors: as kf_admin_list_consumer_groups(), plus a NULL callback; on error the callback never
 /// runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+/// Blocks: no.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_list_consumer_groups_async(
     admin: *mut kf_admin_t,
@@ -95,6 +98,7 @@ pub extern "C" fn kf_admin_list_consumer_groups_async(
 /// callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
 /// Thread safety: any thread.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_describe_consumer_groups(
     admin: *mut kf_admin_t,
@@ -123,6 +127,8 @@ pub extern "C" fn kf_admin_describe_consumer_groups(
 /// Errors: as kf_admin_describe_consumer_groups(), plus a NULL callback; on error the callback
 /// never runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+/// Blocks: no.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_describe_consumer_groups_async(
     admin: *mut kf_admin_t,
@@ -164,6 +170,7 @@ pub extern "C" fn kf_admin_describe_consumer_groups_async(
 /// callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
 /// Thread safety: any thread.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_delete_consumer_groups(
     admin: *mut kf_admin_t,
@@ -191,6 +198,8 @@ pub extern "C" fn kf_admin_delete_consumer_groups(
 /// Errors: as kf_admin_delete_consumer_groups(), plus a NULL callback; on error the callback
 /// never runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+/// Blocks: no.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_delete_consumer_groups_async(
     admin: *mut kf_admin_t,
@@ -236,6 +245,7 @@ pub extern "C" fn kf_admin_delete_consumer_groups_async(
 /// Errors: KF_ERR__INVALID_ARG (also for count 0); KF_ERR__STATE; KF_ERR__INTR;
 /// KF_ERR__TIMED_OUT.
 /// Thread safety: any thread.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_list_consumer_group_offsets(
     admin: *mut kf_admin_t,
@@ -264,6 +274,8 @@ pub extern "C" fn kf_admin_list_consumer_group_offsets(
 /// Errors: as kf_admin_list_consumer_group_offsets(), plus a NULL callback; on error the
 /// callback never runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+/// Blocks: no.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_list_consumer_group_offsets_async(
     admin: *mut kf_admin_t,
@@ -309,6 +321,7 @@ pub extern "C" fn kf_admin_list_consumer_group_offsets_async(
 /// Errors: KF_ERR__INVALID_ARG (also for count 0 or NULL partitions); KF_ERR__STATE;
 /// KF_ERR__INTR; KF_ERR__TIMED_OUT.
 /// Thread safety: any thread.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_alter_consumer_group_offsets(
     admin: *mut kf_admin_t,
@@ -337,6 +350,8 @@ pub extern "C" fn kf_admin_alter_consumer_group_offsets(
 /// Errors: as kf_admin_alter_consumer_group_offsets(), plus a NULL callback; on error the
 /// callback never runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+/// Blocks: no.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_alter_consumer_group_offsets_async(
     admin: *mut kf_admin_t,
@@ -382,6 +397,7 @@ pub extern "C" fn kf_admin_alter_consumer_group_offsets_async(
 /// Errors: KF_ERR__INVALID_ARG (also for count 0 or NULL partitions); KF_ERR__STATE;
 /// KF_ERR__INTR; KF_ERR__TIMED_OUT.
 /// Thread safety: any thread.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_delete_consumer_group_offsets(
     admin: *mut kf_admin_t,
@@ -410,6 +426,8 @@ pub extern "C" fn kf_admin_delete_consumer_group_offsets(
 /// Errors: as kf_admin_delete_consumer_group_offsets(), plus a NULL callback; on error the
 /// callback never runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+/// Blocks: no.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_delete_consumer_group_offsets_async(
     admin: *mut kf_admin_t,

@@ -57,6 +57,7 @@ fn text(p: &Option<std::ffi::CString>) -> *const c_char {
 /// below -1, a replication factor out of range). A count of 0 is passed on: the broker refuses
 /// it for that topic alone (INVALID_PARTITIONS in its result item).
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_new_topic_new(
     topic: *const c_char,
@@ -79,6 +80,7 @@ pub extern "C" fn kf_new_topic_new(
 /// Errors: KF_ERR__INVALID_ARG for a NULL topic or array, count 0, a partition out of order, or
 /// a topic with a replication factor.
 /// Thread safety: one thread at a time per object.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_new_topic_set_replica_assignment(
     new_topic: *mut kf_new_topic_t,
@@ -99,6 +101,7 @@ pub extern "C" fn kf_new_topic_set_replica_assignment(
 ///
 /// Errors: KF_ERR__INVALID_ARG for NULL or non-UTF-8 arguments.
 /// Thread safety: one thread at a time per object.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_new_topic_set_config(
     new_topic: *mut kf_new_topic_t,
@@ -116,6 +119,7 @@ pub extern "C" fn kf_new_topic_set_config(
 /// Frees a NewTopic. NULL is a no-op.
 ///
 /// Thread safety: no other call on the object may run concurrently or follow.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_new_topic_destroy(new_topic: *mut kf_new_topic_t) {
     value((), || unsafe { free_handle(new_topic) })
@@ -129,6 +133,7 @@ pub extern "C" fn kf_new_topic_destroy(new_topic: *mut kf_new_topic_t) {
 /// set when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL or non-UTF-8 topic, a count of 0
 /// or above 100000).
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_new_partitions_new(
     topic: *const c_char,
@@ -150,6 +155,7 @@ pub extern "C" fn kf_new_partitions_new(
 ///
 /// Errors: KF_ERR__INVALID_ARG for NULL arguments, count 0 or an index out of order.
 /// Thread safety: one thread at a time per object.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_new_partitions_set_replica_assignment(
     new_partitions: *mut kf_new_partitions_t,
@@ -168,6 +174,7 @@ pub extern "C" fn kf_new_partitions_set_replica_assignment(
 /// Frees a NewPartitions. NULL is a no-op.
 ///
 /// Thread safety: no other call on the object may run concurrently or follow.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_new_partitions_destroy(new_partitions: *mut kf_new_partitions_t) {
     value((), || unsafe { free_handle(new_partitions) })
@@ -182,6 +189,7 @@ pub extern "C" fn kf_new_partitions_destroy(new_partitions: *mut kf_new_partitio
 /// `*err_out` set when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL or non-UTF-8 name, an
 /// unknown resource type).
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_config_resource_new(
     restype: c_int,
@@ -201,6 +209,7 @@ pub extern "C" fn kf_config_resource_new(
 ///
 /// Errors: KF_ERR__INVALID_ARG for a NULL resource, name or value, or non-UTF-8 strings.
 /// Thread safety: one thread at a time per object.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_config_resource_set_config(
     resource: *mut kf_config_resource_t,
@@ -222,6 +231,8 @@ pub extern "C" fn kf_config_resource_set_config(
 /// Errors: KF_ERR__INVALID_ARG for a NULL resource or name, non-UTF-8 strings, an unknown
 /// op_type, a NULL value where one is needed, or a name already added.
 /// Thread safety: one thread at a time per object.
+/// Blocks: no.
+/// Nullable: `value`.
 #[no_mangle]
 pub extern "C" fn kf_config_resource_add_incremental_config(
     resource: *mut kf_config_resource_t,
@@ -241,6 +252,7 @@ pub extern "C" fn kf_config_resource_add_incremental_config(
 /// Frees a ConfigResource. NULL is a no-op.
 ///
 /// Thread safety: no other call on the object may run concurrently or follow.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_config_resource_destroy(resource: *mut kf_config_resource_t) {
     value((), || unsafe { free_handle(resource) })
@@ -285,6 +297,7 @@ unsafe fn acl_new(
 /// set when `err_out` is not NULL (KF_ERR__INVALID_ARG naming the value librdkafka refused:
 /// NULL strings, ANY / MATCH / UNKNOWN values, values out of range).
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_acl_binding_new(
     restype: c_int,
@@ -320,6 +333,8 @@ pub extern "C" fn kf_acl_binding_new(
 /// Returns: caller owns; free with kf_acl_binding_destroy(). NULL on failure, with `*err_out`
 /// set when `err_out` is not NULL (KF_ERR__INVALID_ARG for values out of range or UNKNOWN).
 /// Thread safety: any thread.
+/// Blocks: no.
+/// Nullable: `name`, `principal`, `host`.
 #[no_mangle]
 pub extern "C" fn kf_acl_binding_filter_new(
     restype: c_int,
@@ -351,6 +366,7 @@ pub extern "C" fn kf_acl_binding_filter_new(
 /// is a no-op. Never pass a binding borrowed from a result.
 ///
 /// Thread safety: no other call on the object may run concurrently or follow.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_acl_binding_destroy(acl: *mut kf_acl_binding_t) {
     value((), || unsafe { free_handle(acl) })
@@ -358,6 +374,7 @@ pub extern "C" fn kf_acl_binding_destroy(acl: *mut kf_acl_binding_t) {
 
 /// The resource type of a binding or filter (KF_RESOURCE_*); -1 when `acl` is NULL.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_acl_binding_restype(acl: *const kf_acl_binding_t) -> c_int {
     value(-1, || opt(acl).map_or(-1, |a| a.restype))
@@ -366,6 +383,7 @@ pub extern "C" fn kf_acl_binding_restype(acl: *const kf_acl_binding_t) -> c_int 
 /// The resource name (borrowed, valid as long as the binding); NULL when `acl` is NULL or a
 /// filter matches any name.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_acl_binding_name(acl: *const kf_acl_binding_t) -> *const c_char {
     value(std::ptr::null(), || {
@@ -375,6 +393,7 @@ pub extern "C" fn kf_acl_binding_name(acl: *const kf_acl_binding_t) -> *const c_
 
 /// The resource pattern type (KF_RESOURCE_PATTERN_*); -1 when `acl` is NULL.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_acl_binding_resource_pattern_type(acl: *const kf_acl_binding_t) -> c_int {
     value(-1, || opt(acl).map_or(-1, |a| a.pattern_type))
@@ -383,6 +402,7 @@ pub extern "C" fn kf_acl_binding_resource_pattern_type(acl: *const kf_acl_bindin
 /// The principal (borrowed, valid as long as the binding); NULL when `acl` is NULL or a filter
 /// matches any principal.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_acl_binding_principal(acl: *const kf_acl_binding_t) -> *const c_char {
     value(std::ptr::null(), || {
@@ -393,6 +413,7 @@ pub extern "C" fn kf_acl_binding_principal(acl: *const kf_acl_binding_t) -> *con
 /// The host (borrowed, valid as long as the binding); NULL when `acl` is NULL or a filter
 /// matches any host.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_acl_binding_host(acl: *const kf_acl_binding_t) -> *const c_char {
     value(std::ptr::null(), || {
@@ -402,6 +423,7 @@ pub extern "C" fn kf_acl_binding_host(acl: *const kf_acl_binding_t) -> *const c_
 
 /// The operation (KF_ACL_OPERATION_*); -1 when `acl` is NULL.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_acl_binding_operation(acl: *const kf_acl_binding_t) -> c_int {
     value(-1, || opt(acl).map_or(-1, |a| a.operation))
@@ -409,6 +431,7 @@ pub extern "C" fn kf_acl_binding_operation(acl: *const kf_acl_binding_t) -> c_in
 
 /// The permission type (KF_ACL_PERMISSION_TYPE_*); -1 when `acl` is NULL.
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_acl_binding_permission_type(acl: *const kf_acl_binding_t) -> c_int {
     value(-1, || opt(acl).map_or(-1, |a| a.permission_type))
@@ -425,6 +448,7 @@ pub extern "C" fn kf_acl_binding_permission_type(acl: *const kf_acl_binding_t) -
 /// failure, with `*err_out` set when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL user or
 /// password, an unknown mechanism).
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_user_scram_credential_upsertion_new(
     user: *const c_char,
@@ -455,6 +479,7 @@ pub extern "C" fn kf_user_scram_credential_upsertion_new(
 /// failure, with `*err_out` set when `err_out` is not NULL (KF_ERR__INVALID_ARG: NULL user, an
 /// unknown mechanism).
 /// Thread safety: any thread.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_user_scram_credential_deletion_new(
     user: *const c_char,
@@ -473,6 +498,7 @@ pub extern "C" fn kf_user_scram_credential_deletion_new(
 /// Frees an upsertion or deletion. NULL is a no-op.
 ///
 /// Thread safety: no other call on the object may run concurrently or follow.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_user_scram_credential_alteration_destroy(
     alteration: *mut kf_user_scram_credential_alteration_t,

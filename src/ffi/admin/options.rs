@@ -17,6 +17,7 @@ use crate::kafka::admin::AdminOptions;
 /// be passed to any number of operations; each operation copies them. An operation refuses an
 /// option it does not take (KF_ERR__INVALID_ARG naming the option).
 /// Thread safety: one thread at a time per options object.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_admin_options_new() -> *mut kf_admin_options_t {
     value(std::ptr::null_mut(), || {
@@ -25,6 +26,8 @@ pub extern "C" fn kf_admin_options_new() -> *mut kf_admin_options_t {
 }
 
 /// Frees options. NULL is a no-op.
+/// Thread safety: once, with no other call on the admin options running.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_admin_options_destroy(options: *mut kf_admin_options_t) {
     value((), || unsafe { free_handle(options) })
@@ -51,6 +54,7 @@ fn check_timeout(func: &str, ms: c_int) -> KResult<()> {
 ///
 /// Errors: KF_ERR__INVALID_ARG for NULL options or a negative timeout.
 /// Thread safety: one thread at a time per options object.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_admin_options_set_request_timeout(
     options: *mut kf_admin_options_t,
@@ -72,6 +76,7 @@ pub extern "C" fn kf_admin_options_set_request_timeout(
 ///
 /// Errors: KF_ERR__INVALID_ARG for NULL options or a negative timeout.
 /// Thread safety: one thread at a time per options object.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_admin_options_set_operation_timeout(
     options: *mut kf_admin_options_t,
@@ -91,6 +96,7 @@ pub extern "C" fn kf_admin_options_set_operation_timeout(
 ///
 /// Errors: KF_ERR__INVALID_ARG for NULL options. Thread safety: one thread at a time per options
 /// object.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_admin_options_set_validate_only(
     options: *mut kf_admin_options_t,
@@ -109,6 +115,7 @@ pub extern "C" fn kf_admin_options_set_validate_only(
 ///
 /// Errors: KF_ERR__INVALID_ARG for NULL options. Thread safety: one thread at a time per options
 /// object.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_admin_options_set_include_authorized_operations(
     options: *mut kf_admin_options_t,
@@ -126,6 +133,7 @@ pub extern "C" fn kf_admin_options_set_include_authorized_operations(
 ///
 /// Errors: KF_ERR__INVALID_ARG for NULL options. Thread safety: one thread at a time per options
 /// object.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_admin_options_set_require_stable_offsets(
     options: *mut kf_admin_options_t,
@@ -143,6 +151,7 @@ pub extern "C" fn kf_admin_options_set_require_stable_offsets(
 ///
 /// Errors: KF_ERR__INVALID_ARG for NULL options or another value. Thread safety: one thread at a
 /// time per options object.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_admin_options_set_isolation_level(
     options: *mut kf_admin_options_t,
@@ -180,6 +189,7 @@ unsafe fn int_list(
 ///
 /// Errors: KF_ERR__INVALID_ARG for NULL options, NULL `states` with a count, or an unknown state.
 /// Thread safety: one thread at a time per options object.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_admin_options_set_match_consumer_group_states(
     options: *mut kf_admin_options_t,
@@ -201,6 +211,7 @@ pub extern "C" fn kf_admin_options_set_match_consumer_group_states(
 ///
 /// Errors: KF_ERR__INVALID_ARG for NULL options, NULL `types` with a count, or an unknown type.
 /// Thread safety: one thread at a time per options object.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_admin_options_set_match_consumer_group_types(
     options: *mut kf_admin_options_t,

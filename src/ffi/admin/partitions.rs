@@ -23,6 +23,7 @@ use crate::kafka::admin::Request;
 /// Errors: KF_ERR__INVALID_ARG (also for duplicate partitions, as a request error);
 /// KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
 /// Thread safety: any thread.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_list_offsets(
     admin: *mut kf_admin_t,
@@ -43,6 +44,8 @@ pub extern "C" fn kf_admin_list_offsets(
 ///
 /// Errors: as kf_admin_list_offsets(), plus a NULL callback; on error the callback never runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+/// Blocks: no.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_list_offsets_async(
     admin: *mut kf_admin_t,
@@ -75,6 +78,7 @@ pub extern "C" fn kf_admin_list_offsets_async(
 /// callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
 /// Thread safety: any thread.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_delete_records(
     admin: *mut kf_admin_t,
@@ -100,6 +104,8 @@ pub extern "C" fn kf_admin_delete_records(
 /// Errors: as kf_admin_delete_records(), plus a NULL callback; on error the callback never
 /// runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+/// Blocks: no.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_delete_records_async(
     admin: *mut kf_admin_t,
@@ -139,6 +145,7 @@ pub extern "C" fn kf_admin_delete_records_async(
 /// Errors: KF_ERR__INVALID_ARG (also for an unknown election type); KF_ERR__STATE;
 /// KF_ERR__INTR; KF_ERR__TIMED_OUT.
 /// Thread safety: any thread.
+/// Nullable: `partitions`, `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_elect_leaders(
     admin: *mut kf_admin_t,
@@ -169,6 +176,8 @@ fn elect_leaders_req<'a>(
 ///
 /// Errors: as kf_admin_elect_leaders(), plus a NULL callback; on error the callback never runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+/// Blocks: no.
+/// Nullable: `partitions`, `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_elect_leaders_async(
     admin: *mut kf_admin_t,

@@ -38,12 +38,14 @@ fn ptr<T, H>(x: Option<&T>) -> *const H {
 /// kf_admin_result_cb (the callback owns it). NULL is a no-op.
 ///
 /// Thread safety: any thread; no other call on the result may run concurrently or follow.
+/// Blocks: no.
 #[no_mangle]
 pub extern "C" fn kf_admin_result_destroy(result: *mut kf_admin_result_t) {
     value((), || unsafe { free_handle(result) })
 }
 
 /// The operation the result answers (KF_ADMIN_OP_*); 0 when `result` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_operation(result: *const kf_admin_result_t) -> c_int {
     value(0, || opt(result).map_or(0, |r: &AdminResult| r.op as c_int))
@@ -53,6 +55,7 @@ pub extern "C" fn kf_admin_result_operation(result: *const kf_admin_result_t) ->
 /// refused, an authorization failure for the whole operation), or NULL when none. The items it
 /// concerned carry it too. Borrowed: valid until the result is destroyed (copy it with
 /// kf_error_copy() to keep it).
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_error(result: *const kf_admin_result_t) -> *const kf_error_t {
     value(std::ptr::null(), || {
@@ -61,6 +64,7 @@ pub extern "C" fn kf_admin_result_error(result: *const kf_admin_result_t) -> *co
 }
 
 /// The number of items; 0 when `result` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_count(result: *const kf_admin_result_t) -> usize {
     value(0, || opt(result).map_or(0, |r: &AdminResult| r.items.len()))
@@ -69,6 +73,7 @@ pub extern "C" fn kf_admin_result_item_count(result: *const kf_admin_result_t) -
 /// The name of item `i`: the topic, resource, group, user or partition's topic it is about, the
 /// cluster id, or an ACL binding's resource name (borrowed). NULL when out of range or when the
 /// item has no name (a list_consumer_groups error, an ACL filter matching any name).
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_name(
     result: *const kf_admin_result_t,
@@ -81,6 +86,7 @@ pub extern "C" fn kf_admin_result_item_name(
 
 /// The error of item `i`, or NULL when the item succeeded (or `i` is out of range). Borrowed:
 /// valid until the result is destroyed.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_error(
     result: *const kf_admin_result_t,
@@ -93,6 +99,7 @@ pub extern "C" fn kf_admin_result_item_error(
 
 /// The error code of item `i`: 0 when it succeeded, KF_ERR__INVALID_ARG when out of range or
 /// `result` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_error_code(
     result: *const kf_admin_result_t,
@@ -119,6 +126,7 @@ fn partition_value(r: *const kf_admin_result_t, i: usize) -> Option<(i32, i64, i
 
 /// The partition of item `i` (list_offsets, delete_records, elect_leaders items); -1 for other
 /// items or out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_partition(
     result: *const kf_admin_result_t,
@@ -130,6 +138,7 @@ pub extern "C" fn kf_admin_result_item_partition(
 /// The offset of item `i`: the offset found (list_offsets; -1 when no record matches a
 /// timestamp) or the new low watermark (delete_records). An item with an error carries what
 /// librdkafka reported (usually KF_OFFSET_INVALID, or -1). -1 for other items or out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_offset(result: *const kf_admin_result_t, i: usize) -> i64 {
     value(-1, || partition_value(result, i).map_or(-1, |p| p.1))
@@ -137,6 +146,7 @@ pub extern "C" fn kf_admin_result_item_offset(result: *const kf_admin_result_t, 
 
 /// The timestamp (ms) of the record at the offset found (list_offsets items); -1 when unknown,
 /// for other items or out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_timestamp(
     result: *const kf_admin_result_t,
@@ -147,6 +157,7 @@ pub extern "C" fn kf_admin_result_item_timestamp(
 
 /// The leader epoch of the offset found (list_offsets items); -1 when unknown, for other items
 /// or out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_leader_epoch(
     result: *const kf_admin_result_t,
@@ -164,6 +175,7 @@ fn entries<'a>(r: *const kf_admin_result_t, i: usize) -> Option<(i32, &'a [Confi
 
 /// The resource type (KF_RESOURCE_*) of item `i` (describe_configs, alter_configs,
 /// incremental_alter_configs items); -1 for other items or out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_resource_type(
     result: *const kf_admin_result_t,
@@ -174,6 +186,7 @@ pub extern "C" fn kf_admin_result_item_resource_type(
 
 /// The number of configuration entries of item `i` (describe_configs); 0 for other items or
 /// out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_config_count(
     result: *const kf_admin_result_t,
@@ -183,6 +196,7 @@ pub extern "C" fn kf_admin_result_item_config_count(
 }
 
 /// Configuration entry `c` of item `i` (borrowed); NULL when out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_config(
     result: *const kf_admin_result_t,
@@ -196,6 +210,7 @@ pub extern "C" fn kf_admin_result_item_config(
 
 /// The configuration entry named `name` of item `i` (borrowed); NULL when there is none, or
 /// when `name` is NULL or not UTF-8.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_config_find(
     result: *const kf_admin_result_t,
@@ -215,6 +230,7 @@ fn entry<'a>(e: *const kf_config_entry_t) -> Option<&'a ConfigEntry> {
 }
 
 /// The name of a configuration entry (borrowed); NULL when `entry` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_config_entry_name(entry: *const kf_config_entry_t) -> *const c_char {
     value(std::ptr::null(), || {
@@ -224,6 +240,7 @@ pub extern "C" fn kf_config_entry_name(entry: *const kf_config_entry_t) -> *cons
 
 /// The value of a configuration entry (borrowed); NULL when it has none, when it is sensitive
 /// (the broker does not send it), or when `entry` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_config_entry_value(entry: *const kf_config_entry_t) -> *const c_char {
     value(std::ptr::null(), || {
@@ -232,18 +249,21 @@ pub extern "C" fn kf_config_entry_value(entry: *const kf_config_entry_t) -> *con
 }
 
 /// Where the value comes from (KF_CONFIG_SOURCE_*); -1 when `entry` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_config_entry_source(entry: *const kf_config_entry_t) -> c_int {
     value(-1, || self::entry(entry).map_or(-1, |e| e.source))
 }
 
 /// True when the entry cannot be altered; false when `entry` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_config_entry_is_read_only(entry: *const kf_config_entry_t) -> bool {
     value(false, || self::entry(entry).is_some_and(|e| e.is_read_only))
 }
 
 /// True when the value is the default; false when `entry` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_config_entry_is_default(entry: *const kf_config_entry_t) -> bool {
     value(false, || self::entry(entry).is_some_and(|e| e.is_default))
@@ -251,12 +271,14 @@ pub extern "C" fn kf_config_entry_is_default(entry: *const kf_config_entry_t) ->
 
 /// True when the value is sensitive (then kf_config_entry_value() is NULL); false when `entry`
 /// is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_config_entry_is_sensitive(entry: *const kf_config_entry_t) -> bool {
     value(false, || self::entry(entry).is_some_and(|e| e.is_sensitive))
 }
 
 /// True when the entry is a synonym of another one; false when `entry` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_config_entry_is_synonym(entry: *const kf_config_entry_t) -> bool {
     value(false, || self::entry(entry).is_some_and(|e| e.is_synonym))
@@ -264,12 +286,14 @@ pub extern "C" fn kf_config_entry_is_synonym(entry: *const kf_config_entry_t) ->
 
 /// The number of synonyms of the entry (the settings it derives from, in order of
 /// precedence, each with its own source); 0 when `entry` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_config_entry_synonym_count(entry: *const kf_config_entry_t) -> usize {
     value(0, || self::entry(entry).map_or(0, |e| e.synonyms.len()))
 }
 
 /// Synonym `s` of the entry (borrowed, an entry itself); NULL when out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_config_entry_synonym(
     entry: *const kf_config_entry_t,
@@ -284,6 +308,7 @@ pub extern "C" fn kf_config_entry_synonym(
 
 /// The topic description of item `i` (describe_topics; borrowed); NULL for other items, items
 /// with an error, or out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_topic_description(
     result: *const kf_admin_result_t,
@@ -308,6 +333,7 @@ fn tpart<'a>(t: *const kf_topic_description_t, p: usize) -> Option<&'a Partition
 }
 
 /// The topic's name (borrowed); NULL when `topic` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_topic_description_name(topic: *const kf_topic_description_t) -> *const c_char {
     value(std::ptr::null(), || {
@@ -316,6 +342,7 @@ pub extern "C" fn kf_topic_description_name(topic: *const kf_topic_description_t
 }
 
 /// The topic id in Kafka's base64 form (borrowed); NULL when unknown or `topic` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_topic_description_topic_id(
     topic: *const kf_topic_description_t,
@@ -326,12 +353,14 @@ pub extern "C" fn kf_topic_description_topic_id(
 }
 
 /// True for an internal topic (__consumer_offsets, ...); false when `topic` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_topic_description_is_internal(topic: *const kf_topic_description_t) -> bool {
     value(false, || self::topic(topic).is_some_and(|t| t.is_internal))
 }
 
 /// The number of partitions; 0 when `topic` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_topic_description_partition_count(
     topic: *const kf_topic_description_t,
@@ -340,6 +369,7 @@ pub extern "C" fn kf_topic_description_partition_count(
 }
 
 /// The id of partition `p` (the `p`-th described); -1 when out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_topic_description_partition_id(
     topic: *const kf_topic_description_t,
@@ -349,6 +379,7 @@ pub extern "C" fn kf_topic_description_partition_id(
 }
 
 /// The leader of partition `p` (borrowed); NULL when it has none or out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_topic_description_partition_leader(
     topic: *const kf_topic_description_t,
@@ -360,6 +391,7 @@ pub extern "C" fn kf_topic_description_partition_leader(
 }
 
 /// The number of replicas of partition `p`; 0 when out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_topic_description_partition_replica_count(
     topic: *const kf_topic_description_t,
@@ -369,6 +401,7 @@ pub extern "C" fn kf_topic_description_partition_replica_count(
 }
 
 /// Replica `r` of partition `p` (borrowed); NULL when out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_topic_description_partition_replica(
     topic: *const kf_topic_description_t,
@@ -381,6 +414,7 @@ pub extern "C" fn kf_topic_description_partition_replica(
 }
 
 /// The number of in-sync replicas of partition `p`; 0 when out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_topic_description_partition_isr_count(
     topic: *const kf_topic_description_t,
@@ -390,6 +424,7 @@ pub extern "C" fn kf_topic_description_partition_isr_count(
 }
 
 /// In-sync replica `r` of partition `p` (borrowed); NULL when out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_topic_description_partition_isr(
     topic: *const kf_topic_description_t,
@@ -424,6 +459,8 @@ fn ops_out(ops: &Option<Vec<i32>>, count_out: *mut usize) -> *const c_int {
 /// `*count_out` of them; `count_out` may be NULL). Borrowed. NULL (count 0) when they were not
 /// requested (kf_admin_options_set_include_authorized_operations()) or `topic` is NULL; a
 /// non-NULL pointer with count 0 when none is authorized.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
+/// Nullable: `count_out`.
 #[no_mangle]
 pub extern "C" fn kf_topic_description_authorized_operations(
     topic: *const kf_topic_description_t,
@@ -442,12 +479,14 @@ fn node<'a>(n: *const kf_node_t) -> Option<&'a Node> {
 }
 
 /// The broker id; -1 when `node` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_node_id(node: *const kf_node_t) -> i32 {
     value(-1, || self::node(node).map_or(-1, |n| n.id))
 }
 
 /// The broker host (borrowed); NULL when `node` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_node_host(node: *const kf_node_t) -> *const c_char {
     value(std::ptr::null(), || {
@@ -456,12 +495,14 @@ pub extern "C" fn kf_node_host(node: *const kf_node_t) -> *const c_char {
 }
 
 /// The broker port; -1 when `node` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_node_port(node: *const kf_node_t) -> c_int {
     value(-1, || self::node(node).map_or(-1, |n| n.port))
 }
 
 /// The broker rack (borrowed); NULL when it has none or `node` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_node_rack(node: *const kf_node_t) -> *const c_char {
     value(std::ptr::null(), || {
@@ -473,6 +514,7 @@ pub extern "C" fn kf_node_rack(node: *const kf_node_t) -> *const c_char {
 
 /// The cluster description of a describe_cluster result (borrowed); NULL for other results, a
 /// failed request, or a NULL `result`.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_cluster_description(
     result: *const kf_admin_result_t,
@@ -494,6 +536,7 @@ fn cluster<'a>(c: *const kf_cluster_description_t) -> Option<&'a ClusterDescript
 }
 
 /// The cluster id (borrowed); NULL when unknown or `cluster` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_cluster_description_cluster_id(
     cluster: *const kf_cluster_description_t,
@@ -504,6 +547,7 @@ pub extern "C" fn kf_cluster_description_cluster_id(
 }
 
 /// The controller (borrowed); NULL when unknown or `cluster` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_cluster_description_controller(
     cluster: *const kf_cluster_description_t,
@@ -514,6 +558,7 @@ pub extern "C" fn kf_cluster_description_controller(
 }
 
 /// The number of brokers; 0 when `cluster` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_cluster_description_node_count(
     cluster: *const kf_cluster_description_t,
@@ -522,6 +567,7 @@ pub extern "C" fn kf_cluster_description_node_count(
 }
 
 /// Broker `n` (borrowed); NULL when out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_cluster_description_node(
     cluster: *const kf_cluster_description_t,
@@ -534,6 +580,8 @@ pub extern "C" fn kf_cluster_description_node(
 
 /// The operations the client may perform on the cluster, as
 /// kf_topic_description_authorized_operations() (NULL when not requested).
+/// Blocks: no. Thread safety: any thread (the result is immutable).
+/// Nullable: `count_out`.
 #[no_mangle]
 pub extern "C" fn kf_cluster_description_authorized_operations(
     cluster: *const kf_cluster_description_t,
@@ -549,6 +597,7 @@ pub extern "C" fn kf_cluster_description_authorized_operations(
 
 /// The group listing of item `i` (list_consumer_groups; borrowed); NULL for error items, other
 /// results or out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_consumer_group_listing(
     result: *const kf_admin_result_t,
@@ -570,6 +619,7 @@ fn listing<'a>(
 }
 
 /// The group id (borrowed); NULL when `listing` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_consumer_group_listing_group_id(
     listing: *const kf_consumer_group_listing_t,
@@ -580,6 +630,7 @@ pub extern "C" fn kf_consumer_group_listing_group_id(
 }
 
 /// True for a simple consumer group (offsets only, no membership); false when NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_consumer_group_listing_is_simple_consumer_group(
     listing: *const kf_consumer_group_listing_t,
@@ -590,6 +641,7 @@ pub extern "C" fn kf_consumer_group_listing_is_simple_consumer_group(
 }
 
 /// The group state (KF_CONSUMER_GROUP_STATE_*); -1 when `listing` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_consumer_group_listing_state(
     listing: *const kf_consumer_group_listing_t,
@@ -598,6 +650,7 @@ pub extern "C" fn kf_consumer_group_listing_state(
 }
 
 /// The group type (KF_CONSUMER_GROUP_TYPE_*); -1 when `listing` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_consumer_group_listing_type(
     listing: *const kf_consumer_group_listing_t,
@@ -607,6 +660,7 @@ pub extern "C" fn kf_consumer_group_listing_type(
 
 /// The group description of item `i` (describe_consumer_groups; borrowed); NULL for items with
 /// an error, other results or out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_consumer_group_description(
     result: *const kf_admin_result_t,
@@ -627,6 +681,7 @@ fn group<'a>(g: *const kf_consumer_group_description_t) -> Option<&'a GroupDescr
 }
 
 /// The group id (borrowed); NULL when `group` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_consumer_group_description_group_id(
     group: *const kf_consumer_group_description_t,
@@ -637,6 +692,7 @@ pub extern "C" fn kf_consumer_group_description_group_id(
 }
 
 /// True for a simple consumer group; false when `group` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_consumer_group_description_is_simple_consumer_group(
     group: *const kf_consumer_group_description_t,
@@ -646,6 +702,7 @@ pub extern "C" fn kf_consumer_group_description_is_simple_consumer_group(
 
 /// The partition assignor ("range", "cooperative-sticky", "uniform"...; borrowed); NULL when
 /// none or `group` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_consumer_group_description_partition_assignor(
     group: *const kf_consumer_group_description_t,
@@ -656,6 +713,7 @@ pub extern "C" fn kf_consumer_group_description_partition_assignor(
 }
 
 /// The group state (KF_CONSUMER_GROUP_STATE_*); -1 when `group` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_consumer_group_description_state(
     group: *const kf_consumer_group_description_t,
@@ -664,6 +722,7 @@ pub extern "C" fn kf_consumer_group_description_state(
 }
 
 /// The group type (KF_CONSUMER_GROUP_TYPE_*); -1 when `group` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_consumer_group_description_type(
     group: *const kf_consumer_group_description_t,
@@ -672,6 +731,7 @@ pub extern "C" fn kf_consumer_group_description_type(
 }
 
 /// The group coordinator (borrowed); NULL when unknown or `group` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_consumer_group_description_coordinator(
     group: *const kf_consumer_group_description_t,
@@ -682,6 +742,7 @@ pub extern "C" fn kf_consumer_group_description_coordinator(
 }
 
 /// The number of members; 0 when `group` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_consumer_group_description_member_count(
     group: *const kf_consumer_group_description_t,
@@ -690,6 +751,7 @@ pub extern "C" fn kf_consumer_group_description_member_count(
 }
 
 /// Member `m` (borrowed); NULL when out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_consumer_group_description_member(
     group: *const kf_consumer_group_description_t,
@@ -702,6 +764,8 @@ pub extern "C" fn kf_consumer_group_description_member(
 
 /// The operations the client may perform on the group, as
 /// kf_topic_description_authorized_operations() (NULL when not requested).
+/// Blocks: no. Thread safety: any thread (the result is immutable).
+/// Nullable: `count_out`.
 #[no_mangle]
 pub extern "C" fn kf_consumer_group_description_authorized_operations(
     group: *const kf_consumer_group_description_t,
@@ -718,6 +782,7 @@ fn member<'a>(m: *const kf_member_description_t) -> Option<&'a Member> {
 }
 
 /// The member's client.id (borrowed); NULL when `member` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_member_description_client_id(
     member: *const kf_member_description_t,
@@ -729,6 +794,7 @@ pub extern "C" fn kf_member_description_client_id(
 
 /// The member's group.instance.id (borrowed); NULL when it is not a static member or `member`
 /// is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_member_description_group_instance_id(
     member: *const kf_member_description_t,
@@ -739,6 +805,7 @@ pub extern "C" fn kf_member_description_group_instance_id(
 }
 
 /// The member id the coordinator gave the member (borrowed); NULL when `member` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_member_description_consumer_id(
     member: *const kf_member_description_t,
@@ -749,6 +816,7 @@ pub extern "C" fn kf_member_description_consumer_id(
 }
 
 /// The member's host (borrowed); NULL when `member` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_member_description_host(
     member: *const kf_member_description_t,
@@ -760,6 +828,7 @@ pub extern "C" fn kf_member_description_host(
 
 /// The partitions assigned to the member (borrowed, read-only; possibly empty); NULL when
 /// `member` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_member_description_assignment(
     member: *const kf_member_description_t,
@@ -773,6 +842,7 @@ pub extern "C" fn kf_member_description_assignment(
 
 /// The member's target assignment under the consumer protocol (KIP-848; borrowed, read-only);
 /// NULL for classic groups or when `member` is NULL.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_member_description_target_assignment(
     member: *const kf_member_description_t,
@@ -790,6 +860,7 @@ pub extern "C" fn kf_member_description_target_assignment(
 /// delete_consumer_group_offsets), each with its offset, metadata, leader epoch and own error
 /// (kf_topic_partition_list_error_code()). Borrowed, read-only. NULL for other items or out of
 /// range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_partitions(
     result: *const kf_admin_result_t,
@@ -819,6 +890,7 @@ fn acls<'a>(
 /// The number of ACL bindings of item `i`: 1 for a create_acls item (the binding it created or
 /// failed to create), the matching bindings of a describe_acls or delete_acls item; 0 for other
 /// items or out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_acl_count(
     result: *const kf_admin_result_t,
@@ -829,6 +901,7 @@ pub extern "C" fn kf_admin_result_item_acl_count(
 
 /// ACL binding `a` of item `i` (borrowed: read it with kf_acl_binding_restype() and the other
 /// kf_acl_binding_ accessors; never destroy it); NULL when out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_acl(
     result: *const kf_admin_result_t,
@@ -851,6 +924,7 @@ fn scram<'a>(r: *const kf_admin_result_t, i: usize) -> Option<&'a [(i32, i32)]> 
 
 /// The number of SCRAM credentials of item `i` (describe_user_scram_credentials); 0 for other
 /// items or out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_scram_credential_count(
     result: *const kf_admin_result_t,
@@ -861,6 +935,7 @@ pub extern "C" fn kf_admin_result_item_scram_credential_count(
 
 /// The mechanism (KF_SCRAM_MECHANISM_*) of SCRAM credential `c` of item `i`; -1 when out of
 /// range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_scram_mechanism(
     result: *const kf_admin_result_t,
@@ -873,6 +948,7 @@ pub extern "C" fn kf_admin_result_item_scram_mechanism(
 }
 
 /// The iteration count of SCRAM credential `c` of item `i`; -1 when out of range.
+/// Blocks: no. Thread safety: any thread (the result is immutable).
 #[no_mangle]
 pub extern "C" fn kf_admin_result_item_scram_iterations(
     result: *const kf_admin_result_t,

@@ -21,6 +21,7 @@ use crate::kafka::admin::Request;
 /// element, or an option the operation does not take); KF_ERR__STATE; KF_ERR__INTR;
 /// KF_ERR__TIMED_OUT when librdkafka gave no result in time.
 /// Thread safety: any thread.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_create_topics(
     admin: *mut kf_admin_t,
@@ -44,6 +45,8 @@ pub extern "C" fn kf_admin_create_topics(
 /// Errors: as kf_admin_create_topics() (KF_ERR__INVALID_ARG also for a NULL callback); when the
 /// call fails, the callback is never called and `opaque` is not released.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+/// Blocks: no.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_create_topics_async(
     admin: *mut kf_admin_t,
@@ -76,6 +79,7 @@ pub extern "C" fn kf_admin_create_topics_async(
 /// Errors: KF_ERR__INVALID_ARG (NULL arguments, non-UTF-8 names, an option not taken);
 /// KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
 /// Thread safety: any thread.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_delete_topics(
     admin: *mut kf_admin_t,
@@ -97,6 +101,8 @@ pub extern "C" fn kf_admin_delete_topics(
 ///
 /// Errors: as kf_admin_delete_topics(), plus a NULL callback; on error the callback never runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+/// Blocks: no.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_delete_topics_async(
     admin: *mut kf_admin_t,
@@ -129,6 +135,7 @@ pub extern "C" fn kf_admin_delete_topics_async(
 /// callbacks; kf_admin_wake() ends it with KF_ERR__INTR.
 /// Errors: KF_ERR__INVALID_ARG; KF_ERR__STATE; KF_ERR__INTR; KF_ERR__TIMED_OUT.
 /// Thread safety: any thread.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_create_partitions(
     admin: *mut kf_admin_t,
@@ -156,6 +163,8 @@ pub extern "C" fn kf_admin_create_partitions(
 /// Errors: as kf_admin_create_partitions(), plus a NULL callback; on error the callback never
 /// runs.
 /// Thread safety: any thread; the callback runs on the thread inside kf_admin_poll().
+/// Blocks: no.
+/// Nullable: `options`.
 #[no_mangle]
 pub extern "C" fn kf_admin_create_partitions_async(
     admin: *mut kf_admin_t,
