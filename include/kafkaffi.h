@@ -4313,6 +4313,7 @@ bool kf_consumer_assignment_lost(const kf_consumer_t *consumer);
  * (the producer stays open); KF_ERR__FORKED.
  * Blocks: up to `timeout_ms`, plus at most one second to serve the purged reports.
  * Thread safety: any thread, but no other call on the producer should run concurrently.
+ * Nullable: `remaining_out`.
  */
 kf_error_t *kf_producer_close(kf_producer_t *producer, int timeout_ms, size_t *remaining_out);
 
@@ -4521,6 +4522,7 @@ kf_error_t *kf_config_set_log_cb(kf_config_t *config, kf_log_cb callback, void *
  * Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
  * Blocks: no.
  * Thread safety: one thread at a time per configuration, as every kf_config_* call.
+ * Nullable: `callback`.
  */
 kf_error_t *kf_config_set_opaque_release_cb(kf_config_t *config, kf_opaque_release_cb callback, void *opaque, kf_free_fn free_opaque);
 
@@ -5959,6 +5961,7 @@ kf_error_t *kf_producer_send(kf_producer_t *producer, const kf_produce_message_t
  * between elements.
  * Blocks: no.
  * Thread safety: any thread, concurrently with other produce and poll calls.
+ * Nullable: `enqueued_out`.
  */
 kf_error_t *kf_producer_produce_batch(kf_producer_t *producer, kf_produce_message_t *messages, size_t count, size_t *enqueued_out);
 
@@ -5977,6 +5980,7 @@ kf_error_t *kf_producer_produce_batch(kf_producer_t *producer, kf_produce_messag
  * `size` that is too small or differs between elements.
  * Blocks: no.
  * Thread safety: any thread, concurrently with other produce and poll calls.
+ * Nullable: `enqueued_out`.
  */
 kf_error_t *kf_producer_produce_packed(kf_producer_t *producer, const uint8_t *buf, size_t buf_len, kf_packed_message_t *msgs, size_t count, size_t *enqueued_out);
 

@@ -232,6 +232,7 @@ pub extern "C" fn kf_consumer_assignment_lost(consumer: *const kf_consumer_t) ->
 /// (the producer stays open); KF_ERR__FORKED.
 /// Blocks: up to `timeout_ms`, plus at most one second to serve the purged reports.
 /// Thread safety: any thread, but no other call on the producer should run concurrently.
+/// Nullable: `remaining_out`.
 #[no_mangle]
 pub extern "C" fn kf_producer_close(
     producer: *mut kf_producer_t,

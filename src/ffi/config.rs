@@ -432,6 +432,7 @@ pub extern "C" fn kf_config_set_log_cb(
 /// Errors: KF_ERR__INVALID_ARG when `config` is NULL (then `free_opaque` is called at once).
 /// Blocks: no.
 /// Thread safety: one thread at a time per configuration, as every kf_config_* call.
+/// Nullable: `callback`.
 #[no_mangle]
 pub extern "C" fn kf_config_set_opaque_release_cb(
     config: *mut kf_config_t,

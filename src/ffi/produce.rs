@@ -166,6 +166,7 @@ pub extern "C" fn kf_producer_send(
 /// between elements.
 /// Blocks: no.
 /// Thread safety: any thread, concurrently with other produce and poll calls.
+/// Nullable: `enqueued_out`.
 #[no_mangle]
 pub extern "C" fn kf_producer_produce_batch(
     producer: *mut kf_producer_t,
@@ -440,6 +441,7 @@ fn packed_slot(pull: bool, opaque: u64) -> Option<DeliverySlot> {
 /// `size` that is too small or differs between elements.
 /// Blocks: no.
 /// Thread safety: any thread, concurrently with other produce and poll calls.
+/// Nullable: `enqueued_out`.
 #[no_mangle]
 pub extern "C" fn kf_producer_produce_packed(
     producer: *mut kf_producer_t,
