@@ -525,7 +525,12 @@ fn pull_mode_destroy_releases_the_opaques_of_reports_never_pulled_on_broker_and_
         while pulled.len() < n / 2 {
             assert!(Instant::now() < deadline, "reports did not arrive");
             let mut batch = null_mut();
-            ok(kf_producer_delivery_reports(p, n / 2 - pulled.len(), 1000, &mut batch));
+            ok(kf_producer_delivery_reports(
+                p,
+                n / 2 - pulled.len(),
+                1000,
+                &mut batch,
+            ));
             if batch.is_null() {
                 continue;
             }
@@ -538,8 +543,18 @@ fn pull_mode_destroy_releases_the_opaques_of_reports_never_pulled_on_broker_and_
         let expected: Vec<usize> = (0..n / 2).map(|i| tr.op(i) as usize).collect();
         assert_eq!(pulled, expected, "{}", cluster.name());
         ok(kf_producer_destroy(p));
-        assert_eq!(tr.counts(0..n / 2), vec![(0, 0); n / 2], "{}", cluster.name());
-        assert_eq!(tr.counts(n / 2..n), vec![(0, 1); n / 2], "{}", cluster.name());
+        assert_eq!(
+            tr.counts(0..n / 2),
+            vec![(0, 0); n / 2],
+            "{}",
+            cluster.name()
+        );
+        assert_eq!(
+            tr.counts(n / 2..n),
+            vec![(0, 1); n / 2],
+            "{}",
+            cluster.name()
+        );
         tr.assert_released_here();
         assert_eq!(tr.freed.load(SeqCst), 1);
     }

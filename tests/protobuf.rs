@@ -911,7 +911,10 @@ fn serializing_producer_and_deserializing_consumer_on_both_clusters() {
             "{}",
             cluster.name()
         );
-        ok(kf_consumer_close(kf_deserializing_consumer_consumer(cons), -1));
+        ok(kf_consumer_close(
+            kf_deserializing_consumer_consumer(cons),
+            -1,
+        ));
         ok(kf_deserializing_consumer_destroy(cons));
     }
 }

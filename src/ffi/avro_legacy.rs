@@ -122,7 +122,13 @@ pub extern "C" fn kf_avro_producer_produce(
             value_schema: opt_str(value_schema, F, "value_schema")?,
             headers: opt(headers),
             timestamp_ms,
-            delivery: super::producer::delivery_slot(&p.inner.producer, F, on_delivery, opaque, None)?,
+            delivery: super::producer::delivery_slot(
+                &p.inner.producer,
+                F,
+                on_delivery,
+                opaque,
+                None,
+            )?,
         };
         p.produce(&m)
     })

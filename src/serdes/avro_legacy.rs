@@ -16,8 +16,8 @@ use super::{
 use crate::error::{KResult, KafkaError, ERR_KEY_SERIALIZATION, ERR_VALUE_SERIALIZATION};
 use crate::kafka::callbacks::DeliverySlot;
 use crate::kafka::config::Config;
-use crate::kafka::message::Headers;
 use crate::kafka::delivery::OutHeaders;
+use crate::kafka::message::Headers;
 use crate::kafka::producer::OutMessage;
 use crate::schema_registry::{Schema, SchemaRegistryClient, SchemaType};
 

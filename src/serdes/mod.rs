@@ -16,8 +16,8 @@ use super::error::{
     ERR_VALUE_SERIALIZATION,
 };
 use crate::kafka::consumer::Consumer;
-use crate::kafka::message::{Headers, Message};
 use crate::kafka::delivery::OutHeaders;
+use crate::kafka::message::{Headers, Message};
 use crate::kafka::producer::{OutMessage, Producer};
 
 pub mod avro;
