@@ -42,7 +42,7 @@ pub fn registry(url: &str) -> *mut kf_schema_registry_t {
 
 /// Registers `text` under `subject` with `refs` (name, subject, version); returns its id.
 pub fn register(
-    client: *const kf_schema_registry_t,
+    client: *mut kf_schema_registry_t,
     subject: &str,
     schema_type: i32,
     text: &str,
