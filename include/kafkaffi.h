@@ -5928,6 +5928,37 @@ kf_error_t *kf_oauth_token_set(kf_oauth_token_t *token, const char *token_value,
 kf_error_t *kf_oauth_token_fail(kf_oauth_token_t *token, const char *reason);
 
 /**
+ * The partition librdkafka's "murmur2" partitioner gives `key` (`key_len` bytes; NULL with 0
+ * is the null key, hashed as empty) among `partition_count` partitions: murmur2 of the key,
+ * made positive, modulo the count. This is the Java client's default partitioner for keyed
+ * messages, so the same key lands on the same partition from Java and from kafkaffi.
+ *
+ * `partition_out`: written on success, in [0, partition_count).
+ * Errors: KF_ERR__INVALID_ARG for NULL `key` with a length, NULL `partition_out`, or
+ * `partition_count` < 1. Blocks: no. Thread safety: any thread.
+ */
+kf_error_t *kf_partitioner_murmur2(const void *key, size_t key_len, int32_t partition_count, int32_t *partition_out);
+
+/**
+ * The partition librdkafka's "consistent" partitioner gives `key`: the CRC32 of the key
+ * modulo `partition_count` (NULL with 0 is the null key, hashed as empty).
+ *
+ * `partition_out`: written on success, in [0, partition_count).
+ * Errors: as kf_partitioner_murmur2(). Blocks: no. Thread safety: any thread.
+ */
+kf_error_t *kf_partitioner_consistent(const void *key, size_t key_len, int32_t partition_count, int32_t *partition_out);
+
+/**
+ * The partition librdkafka's "fnv1a" partitioner gives `key`: the 32-bit FNV-1a hash of the
+ * key read as a signed number, made positive, modulo `partition_count` (as the Sarama Go
+ * client's hash partitioner; NULL with 0 is the null key, hashed as empty).
+ *
+ * `partition_out`: written on success, in [0, partition_count).
+ * Errors: as kf_partitioner_murmur2(). Blocks: no. Thread safety: any thread.
+ */
+kf_error_t *kf_partitioner_fnv1a(const void *key, size_t key_len, int32_t partition_count, int32_t *partition_out);
+
+/**
  * Enqueues one message for delivery, described by `msg` (see kf_produce_message_t: topic,
  * partition, key, value, header views, timestamp, opaque, delivery callback, zero-copy
  * release), in one call. `msg` itself is not kept.
@@ -5983,37 +6014,6 @@ kf_error_t *kf_producer_produce_batch(kf_producer_t *producer, kf_produce_messag
  * Nullable: `enqueued_out`.
  */
 kf_error_t *kf_producer_produce_packed(kf_producer_t *producer, const uint8_t *buf, size_t buf_len, kf_packed_message_t *msgs, size_t count, size_t *enqueued_out);
-
-/**
- * The partition librdkafka's "murmur2" partitioner gives `key` (`key_len` bytes; NULL with 0
- * is the null key, hashed as empty) among `partition_count` partitions: murmur2 of the key,
- * made positive, modulo the count. This is the Java client's default partitioner for keyed
- * messages, so the same key lands on the same partition from Java and from kafkaffi.
- *
- * `partition_out`: written on success, in [0, partition_count).
- * Errors: KF_ERR__INVALID_ARG for NULL `key` with a length, NULL `partition_out`, or
- * `partition_count` < 1. Blocks: no. Thread safety: any thread.
- */
-kf_error_t *kf_partitioner_murmur2(const void *key, size_t key_len, int32_t partition_count, int32_t *partition_out);
-
-/**
- * The partition librdkafka's "consistent" partitioner gives `key`: the CRC32 of the key
- * modulo `partition_count` (NULL with 0 is the null key, hashed as empty).
- *
- * `partition_out`: written on success, in [0, partition_count).
- * Errors: as kf_partitioner_murmur2(). Blocks: no. Thread safety: any thread.
- */
-kf_error_t *kf_partitioner_consistent(const void *key, size_t key_len, int32_t partition_count, int32_t *partition_out);
-
-/**
- * The partition librdkafka's "fnv1a" partitioner gives `key`: the 32-bit FNV-1a hash of the
- * key read as a signed number, made positive, modulo `partition_count` (as the Sarama Go
- * client's hash partitioner; NULL with 0 is the null key, hashed as empty).
- *
- * `partition_out`: written on success, in [0, partition_count).
- * Errors: as kf_partitioner_murmur2(). Blocks: no. Thread safety: any thread.
- */
-kf_error_t *kf_partitioner_fnv1a(const void *key, size_t key_len, int32_t partition_count, int32_t *partition_out);
 
 /**
  * A new producer (librdkafka starts its threads and connects lazily). `config` is copied.
