@@ -116,6 +116,34 @@ fn check_size(size: usize, min: usize, func: &str, what: &str) -> KResult<()> {
     Ok(())
 }
 
+/// The stride of a caller's array of size-prefixed structs (`what`, passed as `arg`): the first
+/// element's `size`, checked against `min`, and the same in every element (so the array can be
+/// walked by the caller's sizeof, whatever header it was built with).
+///
+/// # Safety
+/// `base` points to `count` >= 1 elements, each starting with a `usize` size field.
+unsafe fn array_stride(
+    base: *const u8,
+    count: usize,
+    min: usize,
+    func: &str,
+    what: &str,
+    arg: &str,
+) -> KResult<usize> {
+    let stride = *(base as *const usize);
+    check_size(stride, min, func, what)?;
+    for i in 0..count {
+        let size = *(base.add(i * stride) as *const usize);
+        if size != stride {
+            return Err(KafkaError::invalid_arg(format!(
+                "{func}: {arg}[{i}].size is {size}, {arg}[0].size is {stride}: every element \
+                 must have the same size"
+            )));
+        }
+    }
+    Ok(stride)
+}
+
 /// Enqueues one message for delivery, described by `msg` (see kf_produce_message_t: topic,
 /// partition, key, value, header views, timestamp, opaque, delivery callback, zero-copy
 /// release), in one call. `msg` itself is not kept.
@@ -184,18 +212,15 @@ pub extern "C" fn kf_producer_produce_batch(
             return Ok(());
         }
         arg(messages, F, "messages")?;
-        let stride = (*messages).size;
-        check_size(stride, PRODUCE_MESSAGE_MIN, F, "kf_produce_message_t")?;
         let base = messages as *mut u8;
-        for i in 0..count {
-            let size = (*(base.add(i * stride) as *const kf_produce_message_t)).size;
-            if size != stride {
-                return Err(KafkaError::invalid_arg(format!(
-                    "{F}: messages[{i}].size is {size}, messages[0].size is {stride}: every \
-                     element must have the same size"
-                )));
-            }
-        }
+        let stride = array_stride(
+            base,
+            count,
+            PRODUCE_MESSAGE_MIN,
+            F,
+            "kf_produce_message_t",
+            "messages",
+        )?;
         let at = |i: usize| &mut *(base.add(i * stride) as *mut kf_produce_message_t);
         let ok = produce_batch(p, count, at);
         if !enqueued_out.is_null() {
@@ -462,18 +487,15 @@ pub extern "C" fn kf_producer_produce_packed(
             return Ok(());
         }
         arg(msgs, F, "msgs")?;
-        let stride = (*msgs).size;
-        check_size(stride, PACKED_MESSAGE_MIN, F, "kf_packed_message_t")?;
         let base = msgs as *mut u8;
-        for i in 0..count {
-            let size = (*(base.add(i * stride) as *const kf_packed_message_t)).size;
-            if size != stride {
-                return Err(KafkaError::invalid_arg(format!(
-                    "{F}: msgs[{i}].size is {size}, msgs[0].size is {stride}: every element \
-                     must have the same size"
-                )));
-            }
-        }
+        let stride = array_stride(
+            base,
+            count,
+            PACKED_MESSAGE_MIN,
+            F,
+            "kf_packed_message_t",
+            "msgs",
+        )?;
         let at = |i: usize| &mut *(base.add(i * stride) as *mut kf_packed_message_t);
         let ok = produce_packed(p, buf, count, at);
         if !enqueued_out.is_null() {
