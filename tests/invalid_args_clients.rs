@@ -390,6 +390,18 @@ fn invalid_args_producer() {
         "{:?}",
         batch.iter().map(|m| m.err).collect::<Vec<_>>()
     );
+    // Every element must have the first one's size (the array's stride); nothing is enqueued.
+    let mut mixed = [msg(t.as_ptr(), null(), 0), msg(t.as_ptr(), null(), 0)];
+    mixed[1].size -= 8;
+    inv(
+        kf_producer_produce_batch(p, mixed.as_mut_ptr(), mixed.len(), &mut n),
+        &[B, "messages[1].size", "same size"],
+    );
+    assert_eq!(
+        kf_producer_len(p),
+        0,
+        "a message of a refused batch was enqueued"
+    );
 
     inv(
         kf_producer_poll(null_mut(), 0, null_mut()),
@@ -1243,6 +1255,15 @@ fn invalid_args_produce_hot_paths() {
     );
     assert_eq!(n, 42, "enqueued_out untouched on error");
     pm[0].size = std::mem::size_of::<kf_packed_message_t>();
+    // Every element must have the first one's size (the array's stride).
+    // A plain C struct (no Copy derive): copied bitwise.
+    let mut two = unsafe { [std::ptr::read(&pm[0]), std::ptr::read(&pm[0])] };
+    two[1].size -= 8;
+    inv(
+        kf_producer_produce_packed(p, buf.as_ptr(), buf.len(), two.as_mut_ptr(), 2, &mut n),
+        &[P, "msgs[1].size", "same size"],
+    );
+    assert_eq!(n, 42, "enqueued_out untouched on error");
     // Out of range: the topic runs one byte past the buffer.
     pm[0].topic_len = buf.len() + 1;
     ok(kf_producer_produce_packed(
